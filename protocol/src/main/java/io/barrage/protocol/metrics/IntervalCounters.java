@@ -1,0 +1,48 @@
+package io.barrage.protocol.metrics;
+
+import java.util.Map;
+
+/**
+ * Counters of one interval of one worker for one cell. All counts are deltas for the interval except
+ * {@code inFlight}, a gauge at the end of the interval. Only measured requests (started after the
+ * warmup) are counted in {@code ok}, {@code errors} and the token counts.
+ *
+ * @param started requests sent in this interval (measured or not)
+ * @param ok measured requests that completed successfully
+ * @param errors measured failed requests by class
+ * @param httpStatuses measured failed requests by HTTP status (for {@link ErrorClass#HTTP_STATUS})
+ * @param outputTokens output tokens of successful measured requests, the server's count where it gives one
+ * @param clientTokens the same requests' tokens as counted by the client (events / chunks)
+ * @param tokenMismatches requests whose server and client token counts differ
+ * @param clamped samples over the histogram range (clamped to the maximum)
+ * @param inFlight requests in flight at the end of the interval
+ * @param warmupRequests requests that completed but started during the warmup (excluded)
+ * @param firstMeasuredStartNanosEpoch epoch-ns send time of the first measured request of the
+ *     interval, or -1 (window accounting)
+ * @param lastMeasuredEndNanosEpoch epoch-ns end of the last measured request of the interval, or -1
+ */
+public record IntervalCounters(
+    long started,
+    long ok,
+    Map<ErrorClass, Long> errors,
+    Map<Integer, Long> httpStatuses,
+    long outputTokens,
+    long clientTokens,
+    long tokenMismatches,
+    long clamped,
+    int inFlight,
+    long warmupRequests,
+    long firstMeasuredStartNanosEpoch,
+    long lastMeasuredEndNanosEpoch) {
+
+  public IntervalCounters {
+    errors = Map.copyOf(errors);
+    httpStatuses = Map.copyOf(httpStatuses);
+  }
+
+  public long errorCount() {
+    long n = 0;
+    for (long v : errors.values()) n += v;
+    return n;
+  }
+}

@@ -1,0 +1,27 @@
+package io.barrage.protocol.metrics;
+
+import java.util.Map;
+
+/**
+ * What a worker sends about one cell every second: interval histograms (compressed HdrHistogram,
+ * microseconds) and counters. (workerId, cellId, sequence) identifies a report; the coordinator
+ * de-duplicates on it. Sequence numbers start at 0 and have no gaps for one worker and cell.
+ *
+ * @param startEpochMs wall-clock start of the interval (worker clock corrected by the measured offset)
+ * @param endEpochMs wall-clock end of the interval
+ * @param last true on the final report of this worker for this cell
+ */
+public record IntervalReport(
+    String workerId,
+    String cellId,
+    long sequence,
+    long startEpochMs,
+    long endEpochMs,
+    Map<Metric, byte[]> histograms,
+    IntervalCounters counters,
+    boolean last) {
+
+  public IntervalReport {
+    histograms = Map.copyOf(histograms);
+  }
+}

@@ -1,0 +1,118 @@
+package io.barrage.protocol.results;
+
+import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.metrics.Histograms;
+import io.barrage.protocol.metrics.IntervalReport;
+import io.barrage.protocol.metrics.Metric;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The exact merge of every interval report of one cell: histograms are added ({@code Histogram.add},
+ * never averaged percentiles), counters summed, duplicates (same worker, cell, sequence) ignored.
+ * Not thread-safe: owned by one actor or one thread.
+ */
+public final class CellAggregate {
+
+  /** One point of the cell's timeline: what one worker reported for one interval. */
+  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight) {}
+
+  private final String cellId;
+  private final Map<Metric, Histogram> histograms = new EnumMap<>(Metric.class);
+  private final Set<String> seen = new HashSet<>();
+  private final Map<ErrorClass, Long> errors = new EnumMap<>(ErrorClass.class);
+  private final Map<Integer, Long> httpStatuses = new TreeMap<>();
+  private final List<TimelinePoint> timeline = new ArrayList<>();
+  private final Set<String> workers = new HashSet<>();
+  private final Set<String> finishedWorkers = new HashSet<>();
+  private long started, ok, outputTokens, clientTokens, tokenMismatches, clamped, warmupRequests;
+  private long firstMeasuredStartNs = Long.MAX_VALUE, lastMeasuredEndNs = Long.MIN_VALUE;
+  private long firstIntervalStartMs = Long.MAX_VALUE, lastIntervalEndMs = Long.MIN_VALUE;
+  private long duplicates;
+
+  public CellAggregate(String cellId) {
+    this.cellId = cellId;
+    for (Metric m : Metric.values()) histograms.put(m, Histograms.create());
+  }
+
+  /**
+   * Merges one report. Returns false (and changes nothing) for a duplicate.
+   *
+   * @throws IllegalArgumentException for a report of another cell or a corrupt histogram; nothing of
+   *     this report is merged then (all histograms are decoded before anything is added)
+   */
+  public boolean add(IntervalReport r) {
+    if (!cellId.equals(r.cellId())) {
+      throw new IllegalArgumentException("report for cell " + r.cellId() + " given to cell " + cellId);
+    }
+    String key = r.workerId() + "#" + r.sequence();
+    if (seen.contains(key)) {
+      duplicates++;
+      return false;
+    }
+    Map<Metric, Histogram> decoded = new EnumMap<>(Metric.class);
+    for (Map.Entry<Metric, byte[]> e : r.histograms().entrySet()) {
+      decoded.put(e.getKey(), Histograms.decode(e.getValue()));
+    }
+    seen.add(key);
+    decoded.forEach((m, h) -> histograms.get(m).add(h));
+    var c = r.counters();
+    started += c.started();
+    ok += c.ok();
+    c.errors().forEach((k, v) -> errors.merge(k, v, Long::sum));
+    c.httpStatuses().forEach((k, v) -> httpStatuses.merge(k, v, Long::sum));
+    outputTokens += c.outputTokens();
+    clientTokens += c.clientTokens();
+    tokenMismatches += c.tokenMismatches();
+    clamped += c.clamped();
+    warmupRequests += c.warmupRequests();
+    if (c.firstMeasuredStartNanosEpoch() >= 0) firstMeasuredStartNs = Math.min(firstMeasuredStartNs, c.firstMeasuredStartNanosEpoch());
+    if (c.lastMeasuredEndNanosEpoch() >= 0) lastMeasuredEndNs = Math.max(lastMeasuredEndNs, c.lastMeasuredEndNanosEpoch());
+    firstIntervalStartMs = Math.min(firstIntervalStartMs, r.startEpochMs());
+    lastIntervalEndMs = Math.max(lastIntervalEndMs, r.endEpochMs());
+    workers.add(r.workerId());
+    if (r.last()) finishedWorkers.add(r.workerId());
+    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight()));
+    return true;
+  }
+
+  public String cellId() { return cellId; }
+  /** The merged histogram of a metric (microseconds). Do not modify. */
+  public Histogram histogram(Metric m) { return histograms.get(m); }
+  public long started() { return started; }
+  public long ok() { return ok; }
+  public Map<ErrorClass, Long> errors() { return Collections.unmodifiableMap(errors); }
+  public long errorCount() { return errors.values().stream().mapToLong(Long::longValue).sum(); }
+  public Map<Integer, Long> httpStatuses() { return Collections.unmodifiableMap(httpStatuses); }
+  public long outputTokens() { return outputTokens; }
+  public long clientTokens() { return clientTokens; }
+  public long tokenMismatches() { return tokenMismatches; }
+  public long clamped() { return clamped; }
+  public long warmupRequests() { return warmupRequests; }
+  public long duplicates() { return duplicates; }
+  public Set<String> workers() { return Collections.unmodifiableSet(workers); }
+  public Set<String> finishedWorkers() { return Collections.unmodifiableSet(finishedWorkers); }
+  public List<TimelinePoint> timeline() { return Collections.unmodifiableList(timeline); }
+  /** Epoch-ns send time of the first measured request, or -1. */
+  public long firstMeasuredStartNanos() { return firstMeasuredStartNs == Long.MAX_VALUE ? -1 : firstMeasuredStartNs; }
+  /** Epoch-ns end of the last measured request, or -1. */
+  public long lastMeasuredEndNanos() { return lastMeasuredEndNs == Long.MIN_VALUE ? -1 : lastMeasuredEndNs; }
+  public long firstIntervalStartMs() { return firstIntervalStartMs == Long.MAX_VALUE ? -1 : firstIntervalStartMs; }
+  public long lastIntervalEndMs() { return lastIntervalEndMs == Long.MIN_VALUE ? -1 : lastIntervalEndMs; }
+
+  /**
+   * Seconds that throughput is divided by for a request-count step: from the first measured send to
+   * the last measured end. Duration steps use their configured measurement window instead.
+   */
+  public double measuredSpanSeconds() {
+    if (firstMeasuredStartNanos() < 0 || lastMeasuredEndNanos() < 0) return 0;
+    return (lastMeasuredEndNanos() - firstMeasuredStartNanos()) / 1e9;
+  }
+}

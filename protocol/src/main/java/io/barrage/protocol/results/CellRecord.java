@@ -1,0 +1,22 @@
+package io.barrage.protocol.results;
+
+import io.barrage.protocol.plan.CellSpec;
+
+/**
+ * Everything measured for one cell, as the coordinator hands it to the report writer.
+ *
+ * @param windowSeconds what throughput is divided by (duration − warmup for duration steps; the
+ *     measured span for request-count steps)
+ * @param incomplete measured requests whose outcome never arrived (lost with a worker, or cut off)
+ * @param sendLagBudgetMs the send-lag p99 above which the generator counts as saturated
+ * @param workersUsed how many workers carried this cell
+ */
+public record CellRecord(
+    CellSpec spec,
+    CellAggregate aggregate,
+    double windowSeconds,
+    long incomplete,
+    double sendLagBudgetMs,
+    int workersUsed,
+    long startedAtEpochMs,
+    long endedAtEpochMs) {}

@@ -1,0 +1,118 @@
+package io.barrage.protocol.scenario;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a scenario from YAML (or JSON, which is YAML) into records and validates it. Every problem
+ * is reported at once with its YAML path; see {@link ScenarioValidator}.
+ */
+public final class ScenarioLoader {
+
+  private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()));
+
+  private ScenarioLoader() {}
+
+  /** The mapper used for scenarios (durations as text), shared so everyone reads YAML the same way. */
+  public static ObjectMapper yamlMapper() {
+    return YAML;
+  }
+
+  static ObjectMapper configure(ObjectMapper m) {
+    SimpleModule durations = new SimpleModule("barrage-durations");
+    durations.addDeserializer(
+        Duration.class,
+        new JsonDeserializer<>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            try {
+              return DurationText.parse(text);
+            } catch (IllegalArgumentException e) {
+              throw JsonMappingException.from(p, e.getMessage());
+            }
+          }
+        });
+    durations.addSerializer(
+        Duration.class,
+        new StdSerializer<>(Duration.class) {
+          @Override
+          public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(DurationText.format(value));
+          }
+        });
+    m.registerModule(durations);
+    m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    m.configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+    return m;
+  }
+
+  public static Scenario load(Path file) throws InvalidScenarioException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InvalidScenarioException(List.of(new ScenarioProblem("(file)", "no such file: " + file)));
+    } catch (IOException e) {
+      throw new InvalidScenarioException(List.of(new ScenarioProblem("(file)", "cannot read " + file + ": " + e.getMessage())));
+    }
+    return parse(text, file.getParent());
+  }
+
+  /**
+   * Parses and validates scenario text.
+   *
+   * @param baseDir directory that relative dataset paths are resolved against (may be null)
+   */
+  public static Scenario parse(String yaml, Path baseDir) throws InvalidScenarioException {
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new InvalidScenarioException(
+          List.of(new ScenarioProblem("(document)", "not valid YAML" + where + ": " + e.getOriginalMessage())));
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new InvalidScenarioException(
+          List.of(new ScenarioProblem("(document)", "a scenario is a YAML mapping with name, targets and workload")));
+    }
+    List<ScenarioProblem> problems = new ArrayList<>();
+    Scenario scenario = ScenarioBinder.bind(tree, problems);
+    if (scenario != null) {
+      ScenarioValidator.validate(scenario, baseDir, problems);
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidScenarioException(problems);
+    }
+    return scenario;
+  }
+
+  /** The scenario as YAML text (durations as {@code 2s}), e.g. to ship it to workers. */
+  public static String toYaml(Scenario scenario) {
+    try {
+      return YAML.writeValueAsString(scenario);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.barrage.protocol.scenario;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Semantic checks of a bound scenario; adds every problem found, with its YAML path. */
+public final class ScenarioValidator {
+  private ScenarioValidator() {}
+
+  public static void validate(Scenario s, Path baseDir, List<ScenarioProblem> out) {
+    if (s.name() == null || s.name().isBlank()) {
+      out.add(new ScenarioProblem("name", "required"));
+    }
+    if (s.targets() == null || s.targets().isEmpty()) {
+      out.add(new ScenarioProblem("targets", "at least one target is required"));
+    } else {
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < s.targets().size(); i++) {
+        Target t = s.targets().get(i);
+        String p = "targets[" + i + "]";
+        if (t == null) {
+          out.add(new ScenarioProblem(p, "empty target"));
+          continue;
+        }
+        if (t.name() == null || t.name().isBlank()) {
+          out.add(new ScenarioProblem(p + ".name", "required"));
+        } else if (!t.name().matches("[A-Za-z0-9._-]+")) {
+          out.add(new ScenarioProblem(p + ".name", "use letters, digits, '.', '_' or '-' only (it names files)"));
+        } else if (!names.add(t.name())) {
+          out.add(new ScenarioProblem(p + ".name", "duplicate target name '" + t.name() + "'"));
+        }
+        if (t.api() == null) {
+          out.add(new ScenarioProblem(p + ".api", "required: one of " + ApiKind.names()));
+        }
+        if (t.url() == null || t.url().isBlank()) {
+          out.add(new ScenarioProblem(p + ".url", "required"));
+        } else {
+          try {
+            URI u = URI.create(t.url());
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+              out.add(new ScenarioProblem(p + ".url", "must start with http:// or https://"));
+            } else if (u.getHost() == null) {
+              out.add(new ScenarioProblem(p + ".url", "has no host"));
+            }
+          } catch (IllegalArgumentException e) {
+            out.add(new ScenarioProblem(p + ".url", "not a URL: " + e.getMessage()));
+          }
+        }
+        Deployment d = t.deployment();
+        if (d != null) {
+          if (d.usdPerHour() != null && d.usdPerHour() < 0) {
+            out.add(new ScenarioProblem(p + ".deployment.usdPerHour", "must be >= 0"));
+          }
+          if (d.gpus() != null && d.gpus() < 0) {
+            out.add(new ScenarioProblem(p + ".deployment.gpus", "must be >= 0"));
+          }
+        }
+        if (t.auth() != null && t.auth().env() == null && t.auth().file() == null) {
+          out.add(new ScenarioProblem(p + ".auth", "name the secret's source: env or file"));
+        }
+      }
+    }
+    Workload w = s.workload();
+    if (w == null) {
+      out.add(new ScenarioProblem("workload", "required"));
+    } else {
+      validateWorkload(w, baseDir, out);
+    }
+    if (s.comparison() != null && s.targets() != null) {
+      if (s.comparison().baseline() != null && s.target(s.comparison().baseline()).isEmpty()) {
+        out.add(new ScenarioProblem("comparison.baseline", "no target named '" + s.comparison().baseline() + "'"));
+      }
+      if (s.comparison().candidate() != null && s.target(s.comparison().candidate()).isEmpty()) {
+        out.add(new ScenarioProblem("comparison.candidate", "no target named '" + s.comparison().candidate() + "'"));
+      }
+    }
+    if (s.repeat() != null && (s.repeat() < 1 || s.repeat() > 100)) {
+      out.add(new ScenarioProblem("repeat", "must be between 1 and 100"));
+    }
+  }
+
+  private static void validateWorkload(Workload w, Path baseDir, List<ScenarioProblem> out) {
+    PromptSpec pr = w.prompt();
+    if (pr == null) {
+      out.add(new ScenarioProblem("workload.prompt", "required: text, dataset or synthetic"));
+    } else {
+      int kinds = (pr.text() != null ? 1 : 0) + (pr.dataset() != null ? 1 : 0) + (pr.synthetic() != null ? 1 : 0);
+      if (kinds != 1) {
+        out.add(new ScenarioProblem("workload.prompt", "give exactly one of text, dataset or synthetic"));
+      }
+      if (pr.text() != null && pr.text().isEmpty()) {
+        out.add(new ScenarioProblem("workload.prompt.text", "must not be empty"));
+      }
+      if (pr.dataset() != null) {
+        Path ds = baseDir == null ? Path.of(pr.dataset()) : baseDir.resolve(pr.dataset());
+        if (!Files.isRegularFile(ds)) {
+          out.add(new ScenarioProblem("workload.prompt.dataset", "no such file: " + ds));
+        }
+      }
+      if (pr.synthetic() != null) {
+        PromptSpec.TokenDistribution d = pr.synthetic().inputTokens();
+        if (d == null || d.mean() == null || d.mean() < 1) {
+          out.add(new ScenarioProblem("workload.prompt.synthetic.inputTokens.mean", "required, >= 1"));
+        }
+        if (d != null && d.stddev() != null && d.stddev() < 0) {
+          out.add(new ScenarioProblem("workload.prompt.synthetic.inputTokens.stddev", "must be >= 0"));
+        }
+      }
+    }
+    if (w.maxNewTokens() == null || w.maxNewTokens().isEmpty()) {
+      out.add(new ScenarioProblem("workload.maxNewTokens", "required: a list such as [128, 256]"));
+    } else {
+      for (int i = 0; i < w.maxNewTokens().size(); i++) {
+        Integer v = w.maxNewTokens().get(i);
+        if (v == null || v < 1 || v > 1_000_000) {
+          out.add(new ScenarioProblem("workload.maxNewTokens[" + i + "]", "must be between 1 and 1000000"));
+        }
+      }
+    }
+    LoadSpec l = w.load();
+    if (l == null) {
+      out.add(new ScenarioProblem("workload.load", "required: concurrency or rate"));
+    } else {
+      boolean c = l.concurrency() != null, r = l.rate() != null;
+      if (c == r) {
+        out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency or rate"));
+      }
+      if (c) {
+        if (l.concurrency().isEmpty()) out.add(new ScenarioProblem("workload.load.concurrency", "must not be empty"));
+        for (int i = 0; i < l.concurrency().size(); i++) {
+          Integer v = l.concurrency().get(i);
+          if (v == null || v < 1 || v > 1_000_000) {
+            out.add(new ScenarioProblem("workload.load.concurrency[" + i + "]", "must be between 1 and 1000000"));
+          }
+        }
+        if (l.arrivals() != null) {
+          out.add(new ScenarioProblem("workload.load.arrivals", "only applies to rate"));
+        }
+      }
+      if (r) {
+        if (l.rate().isEmpty()) out.add(new ScenarioProblem("workload.load.rate", "must not be empty"));
+        for (int i = 0; i < l.rate().size(); i++) {
+          Double v = l.rate().get(i);
+          if (v == null || !(v > 0) || v > 1_000_000) {
+            out.add(new ScenarioProblem("workload.load.rate[" + i + "]", "must be > 0 and <= 1000000 requests/s"));
+          }
+        }
+      }
+    }
+    StepSpec st = w.step();
+    if (st == null) {
+      out.add(new ScenarioProblem("workload.step", "required: requests or duration"));
+    } else {
+      if ((st.requests() == null) == (st.duration() == null)) {
+        out.add(new ScenarioProblem("workload.step", "give exactly one of requests or duration"));
+      }
+      if (st.requests() != null && st.requests() < 1) {
+        out.add(new ScenarioProblem("workload.step.requests", "must be >= 1"));
+      }
+      if (st.duration() != null && st.duration().isNegative() || st.duration() != null && st.duration().isZero()) {
+        out.add(new ScenarioProblem("workload.step.duration", "must be > 0"));
+      }
+      if (st.warmup() != null && st.warmup().isNegative()) {
+        out.add(new ScenarioProblem("workload.step.warmup", "must be >= 0"));
+      }
+      if (st.duration() != null && st.warmup() != null && st.warmup().compareTo(st.duration()) >= 0) {
+        out.add(new ScenarioProblem("workload.step.warmup", "must be shorter than duration"));
+      }
+    }
+    Timeouts to = w.timeouts();
+    if (to != null) {
+      if (to.firstToken() != null && (to.firstToken().isZero() || to.firstToken().isNegative())) out.add(new ScenarioProblem("workload.timeouts.firstToken", "must be > 0"));
+      if (to.idle() != null && (to.idle().isZero() || to.idle().isNegative())) out.add(new ScenarioProblem("workload.timeouts.idle", "must be > 0"));
+      if (to.total() != null && (to.total().isZero() || to.total().isNegative())) out.add(new ScenarioProblem("workload.timeouts.total", "must be > 0"));
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.barrage.protocol.scenario;
+
+/**
+ * One serving stack under test.
+ *
+ * @param url for {@code fastapi} the full endpoint; for the other kinds the server's base URL
+ * @param stream for the openai kinds, whether to stream (default true)
+ */
+public record Target(
+    String name,
+    ApiKind api,
+    String url,
+    String model,
+    Deployment deployment,
+    Auth auth,
+    FastapiOptions fastapi,
+    Boolean stream) {
+
+  public Deployment deploymentOrUnknown() {
+    return deployment == null ? Deployment.unknown() : deployment;
+  }
+
+  public boolean streaming() {
+    if (api == ApiKind.OPENAI_CHAT || api == ApiKind.OPENAI_COMPLETIONS) {
+      return stream == null || stream;
+    }
+    return api.streamsByDefault();
+  }
+}
