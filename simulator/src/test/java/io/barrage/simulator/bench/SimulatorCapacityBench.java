@@ -26,27 +26,29 @@ import org.HdrHistogram.Histogram;
  * The client runs in the same JVM (JDK HttpClient, async, no thread per stream), so both share the
  * two cores.
  *
- * <pre>scripts/bench simulator io.barrage.simulator.bench.SimulatorCapacityBench [streams...] [--rate R] [--hold S]</pre>
+ * <pre>scripts/bench simulator io.barrage.simulator.bench.SimulatorCapacityBench [streams...] [--rate R] [--hold S] [--quiet-ramp S]</pre>
  */
 public final class SimulatorCapacityBench {
   public static void main(String[] args) throws Exception {
     List<Integer> levels = new ArrayList<>();
     double rate = 100_000;
     int holdSeconds = 15;
+    int quietRampSeconds = 30;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rate" -> rate = Double.parseDouble(args[++i]);
         case "--hold" -> holdSeconds = Integer.parseInt(args[++i]);
+        case "--quiet-ramp" -> quietRampSeconds = Integer.parseInt(args[++i]);
         default -> levels.add(Integer.parseInt(args[i]));
       }
     }
     if (levels.isEmpty()) levels = List.of(1000, 5000);
     System.out.printf(Locale.ROOT, "%8s %8s %8s %12s %12s %10s %10s %10s %8s%n", "streams", "open", "inFlight",
         "srv tok/s", "cli tok/s", "lag p50us", "lag p99us", "lag maxus", "errors");
-    for (int n : levels) run(n, rate, holdSeconds);
+    for (int n : levels) run(n, rate, holdSeconds, quietRampSeconds);
   }
 
-  private static void run(int streams, double rate, int holdSeconds) throws Exception {
+  private static void run(int streams, double rate, int holdSeconds, int quietRampSeconds) throws Exception {
     // step time at batch N = N / rate seconds: base 200 µs + per-sequence slope
     double stepMicros = streams / rate * 1e6;
     double perSeq = Math.max(0, (stepMicros - 200) / streams);
@@ -64,7 +66,11 @@ public final class SimulatorCapacityBench {
       List<CompletableFuture<?>> open = new ArrayList<>();
       for (int i = 0; i < streams; i++) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(s.baseUrl() + "/generate_stream"))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            .header("Content-Type", "application/json")
+            // each stream goes quiet after its first token, so that opening thousands of connections
+            // is not slowed by the token traffic of those already open; all resume within the window below
+            .header("X-Barrage-Fault", "stall-after=1,stall-ms=" + quietRampSeconds * 1000L)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         open.add(client.sendAsync(req, info -> {
               return HttpResponse.BodySubscribers.ofByteArrayConsumer(new EventCounter(events));
             })
@@ -81,7 +87,10 @@ public final class SimulatorCapacityBench {
       }
       System.out.printf(Locale.ROOT, "# ramp to %d streams took %.1f s (in flight %d, max %d, received %d)%n", streams,
           (System.nanoTime() - rampStart) / 1e9, s.stats().inFlight(), s.stats().maxInFlight(), s.stats().requestsReceived());
-      LockSupport.parkNanos(2_000_000_000L); // let the batch settle before measuring
+      // wait until the last stream has resumed, then let the batch settle before measuring
+      long resumeAll = System.nanoTime() + quietRampSeconds * 1_000_000_000L;
+      while (System.nanoTime() < resumeAll) LockSupport.parkNanos(100_000_000);
+      LockSupport.parkNanos(3_000_000_000L);
       s.stats().resetSchedulingLag();
       long tok0 = s.stats().tokensEmitted();
       long ev0 = events.get();
