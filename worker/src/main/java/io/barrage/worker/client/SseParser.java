@@ -63,6 +63,8 @@ public final class SseParser {
         if (lineLen == line.length) {
           if (lineLen >= maxLineBytes) throw new LineTooLongException(maxLineBytes);
           line = Arrays.copyOf(line, Math.min(maxLineBytes, lineLen * 2));
+        } else if (lineLen >= maxLineBytes) {
+          throw new LineTooLongException(maxLineBytes);
         }
         line[lineLen++] = b;
       }
