@@ -96,22 +96,19 @@ class KryoWireSerializerTest {
   void anUnregisteredClassIsRefused() {
     record Smuggled(String payload) {}
     ActorRef<CoordinatorProtocol.Event> ref = testKit.createTestProbe(CoordinatorProtocol.Event.class).getRef();
-    // an unregistered type nested inside a registered message is refused when it is written
-    var bad = new CoordinatorProtocol.Interval("r", null, null);
-    var withUnregistered =
-        new WorkerProtocol.ClockPing(1, ref);
-    assertThat(codec.decode(codec.encode(withUnregistered))).isEqualTo(withUnregistered);
+    var ping = new WorkerProtocol.ClockPing(1, ref);
+    assertThat(codec.decode(codec.encode(ping))).isEqualTo(ping);
+    // a class outside the table is refused at the top level ...
     var kryo = WireRegistry.newKryo(() -> ActorRefResolver.get(testKit.system()));
     assertThatThrownBy(() -> kryo.writeClassAndObject(new com.esotericsoftware.kryo.io.Output(64, -1), new Smuggled("x")))
         .hasMessageContaining("Class is not registered");
-    // a registered record whose map holds an unregistered value type is refused as well
+    // ... and nested inside a registered message
     var counters = new IntervalCounters(0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, -1, -1);
     @SuppressWarnings({"unchecked", "rawtypes"})
     Map<Metric, byte[]> smuggling = (Map) Map.of(Metric.TTFT, new Smuggled("x"));
     var report = new IntervalReport("w", "c", 0, 0, 0, smuggling, counters, false);
     assertThatThrownBy(() -> codec.encode(new CoordinatorProtocol.Interval("r", report, null)))
         .hasMessageContaining("not registered");
-    assertThat(bad.runId()).isEqualTo("r");
   }
 
   @Test
