@@ -140,7 +140,7 @@ class WorkerAgentTest {
     var msgs = coordinator.fishForMessage(Duration.ofSeconds(5), e ->
         e instanceof CoordinatorProtocol.Interval i && i.report().last()
             ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndCollect());
     assertThat(msgs).anyMatch(m -> m instanceof CoordinatorProtocol.WorkerLeaving);
     flushed.expectNoMessage(Duration.ofMillis(200)); // not acknowledged yet
     long lastSeq = ((CoordinatorProtocol.Interval) msgs.get(msgs.size() - 1)).report().sequence();
