@@ -105,6 +105,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private int workersPlanned;
   private String abortReason;
   private String message = "waiting for workers";
+  private final Address selfAddress;
 
   public static Behavior<Command> create(RunOrder order, RunSettings settings, RunObserver observer, CompletableFuture<RunRecord> result) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new RunCoordinator(ctx, t, order, settings, observer, result)));
@@ -131,6 +132,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         ctx.messageAdapter(Receptionist.Listing.class, l -> new WorkersListed(l.getServiceInstances(WorkerProtocol.SERVICE_KEY)));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.SERVICE_KEY, listing));
     Cluster cluster = Cluster.get(ctx.getSystem());
+    this.selfAddress = cluster.selfMember().address();
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new Unreachable(e.member().address())), ClusterEvent.UnreachableMember.class));
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new Removed(e.member().address())), ClusterEvent.MemberRemoved.class));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
@@ -480,12 +482,13 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         System.currentTimeMillis()));
   }
 
-  static String workerId(ActorRef<?> ref) {
+  private String workerId(ActorRef<?> ref) {
     Address a = ref.path().address();
+    if (a.host().isEmpty()) a = selfAddress; // a worker agent on this very node
     String node = a.host().isDefined() && a.port().isDefined() ? a.host().get() + ":" + a.port().get() : "local";
-    // the registered ref is the agent's message adapter; the agent's name tells agents of one node apart
-    String agent = ref.path().parent().name();
-    return "worker".equals(agent) ? node : node + "/" + agent;
+    // the registered ref is normally the agent's message adapter; agents of one node differ by name
+    String name = ref.path().name().contains("adapter") ? ref.path().parent().name() : ref.path().name();
+    return "worker".equals(name) ? node : node + "/" + name;
   }
 
   static long epochMicros() {
