@@ -23,16 +23,16 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * (every 50 ms) of one request per stream each, with TTFT samples it also records into {@code all}.
  * Logs every order it receives into {@code orders}. {@code forever} keeps it reporting until stopped.
  */
-final class FakeWorker {
+public final class FakeWorker {
   private FakeWorker() {}
 
   /** Local timer message; never crosses the wire. */
   record Tick() {}
 
   /** Local: the worker dies (its receptionist entry goes with it). */
-  record Die() {}
+  public record Die() {}
 
-  static Behavior<Object> create(
+  public static Behavior<Object> create(
       int intervals, boolean forever, Histogram all, Queue<WorkerProtocol.Command> orders, long[] tokens) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.SERVICE_KEY, ctx.getSelf().<WorkerProtocol.Command>narrow()));
@@ -87,7 +87,7 @@ final class FakeWorker {
     return orders.stream().filter(o -> o instanceof WorkerProtocol.StartStep).map(o -> (WorkerProtocol.StartStep) o).toList();
   }
 
-  static Queue<WorkerProtocol.Command> newOrderLog() {
+  public static Queue<WorkerProtocol.Command> newOrderLog() {
     return new ConcurrentLinkedQueue<>();
   }
 }

@@ -134,7 +134,7 @@ class RunCoordinatorTest {
     // once it reported, the third worker dies: its receptionist entry goes away
     awaitUntil(() -> node.runs().status("r1").map(st -> st.requestsDone() > 20).orElse(false));
     doomed.tell(new FakeWorker.Die());
-    awaitUntil(() -> l0.stream().anyMatch(o -> o instanceof WorkerProtocol.ResizeStep));
+    awaitUntil(() -> l0.stream().anyMatch(o -> o instanceof WorkerProtocol.ResizeStep) && l1.stream().anyMatch(o -> o instanceof WorkerProtocol.ResizeStep));
     // the survivors now carry all 9 streams between them
     var r0 = (WorkerProtocol.ResizeStep) l0.stream().filter(o -> o instanceof WorkerProtocol.ResizeStep).findFirst().orElseThrow();
     var r1 = (WorkerProtocol.ResizeStep) l1.stream().filter(o -> o instanceof WorkerProtocol.ResizeStep).findFirst().orElseThrow();
