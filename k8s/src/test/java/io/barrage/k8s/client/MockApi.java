@@ -21,12 +21,12 @@ import java.util.function.BooleanSupplier;
  * stored and served back. Seeded with the fabric8 client ({@link #seed}); the code under test talks
  * to it with client-java ({@link #apiClient}).
  */
-final class MockApi implements AutoCloseable {
+public final class MockApi implements AutoCloseable {
 
   final KubernetesMockServer server;
-  final NamespacedKubernetesClient seed;
+  public final NamespacedKubernetesClient seed;
 
-  MockApi() {
+  public MockApi() {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), 0);
@@ -36,16 +36,16 @@ final class MockApi implements AutoCloseable {
     seed = server.createClient();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getPort();
   }
 
-  ApiClient apiClient() {
+  public ApiClient apiClient() {
     return new ClientBuilder().setBasePath(url()).setVerifyingSsl(false).build();
   }
 
   /** A kubeconfig file whose current context points at this server. */
-  Path kubeconfig(Path dir, String namespace) throws IOException {
+  public Path kubeconfig(Path dir, String namespace) throws IOException {
     String text = """
         apiVersion: v1
         kind: Config
@@ -66,7 +66,7 @@ final class MockApi implements AutoCloseable {
   }
 
   /** Waits (bounded) until the condition holds; fails the test otherwise. */
-  static void await(Duration max, String what, BooleanSupplier condition) throws InterruptedException {
+  public static void await(Duration max, String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
