@@ -1,0 +1,111 @@
+package io.barrage.simulator.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+
+/** Non-streaming bodies of TGI's native and OpenAI-compatible routes (protocols.md §2.2, §4). */
+final class OpenAiShapes {
+  private OpenAiShapes() {}
+
+  /** TGI's finish reason on the OpenAI routes: eos_token → stop, the others unchanged. */
+  static String finishReason(String tgi) {
+    return "eos_token".equals(tgi) ? "stop" : tgi;
+  }
+
+  static byte[] chat(Generated r, String model, long created, String fingerprint) {
+    return Json.bytes(g -> {
+      g.writeStartObject();
+      g.writeStringField("object", "chat.completion");
+      g.writeStringField("id", "");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeStringField("system_fingerprint", fingerprint);
+      g.writeArrayFieldStart("choices");
+      g.writeStartObject();
+      g.writeNumberField("index", 0);
+      g.writeObjectFieldStart("message");
+      g.writeStringField("role", "assistant");
+      g.writeStringField("content", r.text());
+      g.writeEndObject();
+      g.writeNullField("logprobs");
+      g.writeStringField("finish_reason", finishReason(r.finishReason()));
+      g.writeEndObject();
+      g.writeEndArray();
+      usage(g, r);
+      g.writeEndObject();
+    });
+  }
+
+  static byte[] completion(Generated r, String model, long created, String fingerprint) {
+    return Json.bytes(g -> {
+      g.writeStartObject();
+      g.writeStringField("object", "text_completion");
+      g.writeStringField("id", "");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeStringField("system_fingerprint", fingerprint);
+      g.writeArrayFieldStart("choices");
+      g.writeStartObject();
+      g.writeNumberField("index", 0);
+      g.writeStringField("text", r.text());
+      g.writeNullField("logprobs");
+      g.writeStringField("finish_reason", finishReason(r.finishReason()));
+      g.writeEndObject();
+      g.writeEndArray();
+      usage(g, r);
+      g.writeEndObject();
+    });
+  }
+
+  /** TGI {@code /generate}: {@code generated_text} and, when asked, {@code details} with every token. */
+  static byte[] tgiGenerate(Generated r, GenerationParams p) {
+    return Json.bytes(g -> {
+      g.writeStartObject();
+      g.writeStringField("generated_text", r.text());
+      if (p.details()) {
+        g.writeObjectFieldStart("details");
+        g.writeStringField("finish_reason", r.finishReason());
+        g.writeNumberField("generated_tokens", r.tokens().size());
+        StreamFormat.writeSeed(g, p);
+        g.writeArrayFieldStart("prefill");
+        g.writeEndArray();
+        g.writeArrayFieldStart("tokens");
+        for (var t : r.tokens()) {
+          g.writeStartObject();
+          g.writeNumberField("id", t.id());
+          g.writeStringField("text", t.text());
+          g.writeNumberField("logprob", (float) t.logprob());
+          g.writeBooleanField("special", t.special());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    });
+  }
+
+  /** The FastAPI baseline: TGI's response shape, {@code details} reduced to what such an app reports. */
+  static byte[] fastapiGenerate(Generated r, GenerationParams p) {
+    return Json.bytes(g -> {
+      g.writeStartObject();
+      g.writeStringField("generated_text", r.text());
+      if (p.details()) {
+        g.writeObjectFieldStart("details");
+        g.writeStringField("finish_reason", r.finishReason());
+        g.writeNumberField("generated_tokens", r.tokens().size());
+        StreamFormat.writeSeed(g, p);
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    });
+  }
+
+  private static void usage(JsonGenerator g, Generated r) throws IOException {
+    g.writeObjectFieldStart("usage");
+    g.writeNumberField("prompt_tokens", r.promptTokens());
+    g.writeNumberField("completion_tokens", r.tokens().size());
+    g.writeNumberField("total_tokens", r.promptTokens() + r.tokens().size());
+    g.writeEndObject();
+  }
+}

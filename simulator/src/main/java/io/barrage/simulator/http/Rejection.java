@@ -1,0 +1,37 @@
+package io.barrage.simulator.http;
+
+/**
+ * A request refused before generation.
+ *
+ * @param status the HTTP status a non-streaming route answers with
+ * @param message the error message (TGI's text)
+ * @param errorType TGI's {@code error_type}; null for the framework's plain-text rejections
+ */
+record Rejection(int status, String message, String errorType) {
+  static Rejection validation(String message) {
+    return new Rejection(422, "Input validation error: " + message, "validation");
+  }
+
+  static Rejection overloaded() {
+    return new Rejection(429, "Model is overloaded", "overloaded");
+  }
+
+  /** axum's plain-text rejections (bad JSON, wrong shape, wrong content type). */
+  static Rejection plain(int status, String message) {
+    return new Rejection(status, message, null);
+  }
+
+  boolean isPlain() {
+    return errorType == null;
+  }
+
+  /** Thrown while parsing; carries the rejection. */
+  static final class Failure extends RuntimeException {
+    final Rejection rejection;
+
+    Failure(Rejection rejection) {
+      super(rejection.message(), null, false, false);
+      this.rejection = rejection;
+    }
+  }
+}
