@@ -62,6 +62,11 @@ public final class WrkComparisonBench {
           new LoadShare(conns, 0, 0, 1, -1), 0, null);
       CellAggregate a = LocalStep.run(engine, r, Duration.ofSeconds(1), Duration.ofSeconds(seconds + 60), x -> {});
       double barrageRps = a.ok() / (double) seconds;
+      System.out.printf("barrage: e2eEnd p50 %d µs p99 %d µs, sendLag p50 %d µs p99 %d µs%n",
+          a.histogram(io.barrage.protocol.metrics.Metric.E2E_END).getValueAtPercentile(50),
+          a.histogram(io.barrage.protocol.metrics.Metric.E2E_END).getValueAtPercentile(99),
+          a.histogram(io.barrage.protocol.metrics.Metric.SEND_LAG).getValueAtPercentile(50),
+          a.histogram(io.barrage.protocol.metrics.Metric.SEND_LAG).getValueAtPercentile(99));
 
       Path lua = Files.createTempFile("wrk", ".lua");
       Files.writeString(lua, "wrk.method = \"POST\"\nwrk.body = '{\"inputs\":\"hi\",\"parameters\":{\"max_new_tokens\":1}}'\n"
