@@ -48,7 +48,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     INSTANCE
   }
 
-  private record StepEnded(String key) implements Command {}
+  private record StepEnded(String key, String failure) implements Command {}
 
   /** Settings of the agent; {@code resendAfter} is how long a report may stay unacknowledged before it is resent. */
   public record Settings(Duration reportInterval, Duration resendAfter) {
@@ -60,6 +60,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private static final class ActiveStep {
     final String runId;
     final String cellId;
+    final String workerId;
     final ActorRef<CoordinatorProtocol.Event> coordinator;
     final StepRun run;
     final long startAtEpochMs;
@@ -68,8 +69,9 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     boolean ended;
     boolean lastSent;
 
-    ActiveStep(String runId, String cellId, ActorRef<CoordinatorProtocol.Event> coordinator, StepRun run, long startAtEpochMs) {
+    ActiveStep(String runId, String cellId, String workerId, ActorRef<CoordinatorProtocol.Event> coordinator, StepRun run, long startAtEpochMs) {
       this.runId = runId;
+      this.workerId = workerId;
       this.cellId = cellId;
       this.coordinator = coordinator;
       this.run = run;
@@ -163,9 +165,9 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       StepRun run =
           launcher.start(
               new StepLauncher.StepOrder(s.workerId(), s.cell(), target, scenario.workload(), s.share(), s.startAtEpochMs(), baseDir));
-      ActiveStep st = new ActiveStep(s.runId(), s.cell().id(), s.coordinator(), run, s.startAtEpochMs());
+      ActiveStep st = new ActiveStep(s.runId(), s.cell().id(), s.workerId(), s.coordinator(), run, s.startAtEpochMs());
       steps.put(key, st);
-      getContext().pipeToSelf(run.done(), (ok, err) -> new StepEnded(key));
+      getContext().pipeToSelf(run.done(), (ok, err) -> new StepEnded(key, err == null ? null : failureText(err)));
       getContext().getLog().info("cell {}: started as {} with {}", s.cell().id(), s.workerId(), s.share());
     } catch (Exception e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -195,6 +197,10 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     ActiveStep st = steps.get(e.key());
     if (st != null) {
       st.ended = true;
+      if (e.failure() != null) {
+        getContext().getLog().warn("cell {}: the step failed: {}", st.cellId, e.failure());
+        st.coordinator.tell(new CoordinatorProtocol.StepFailed(st.runId, st.workerId, st.cellId, e.failure(), self));
+      }
       if (!st.lastSent) drain(st); // the report after done() is the last one: send it now
       cleanUp();
     }
@@ -216,7 +222,15 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   }
 
   private void drain(ActiveStep st) {
-    IntervalReport r = st.run.drainInterval();
+    IntervalReport r;
+    try {
+      r = st.run.drainInterval();
+    } catch (RuntimeException e) {
+      // nothing more can be read from this step; do not let it take the agent down
+      getContext().getLog().error("cell {}: cannot read the interval: {}", st.cellId, e.toString());
+      st.lastSent = true;
+      return;
+    }
     st.unacked.put(r.sequence(), r);
     if (r.last()) st.lastSent = true;
     send(st, r);
@@ -237,6 +251,11 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       flushWaiters.forEach(w -> w.tell(Done.getInstance()));
       flushWaiters.clear();
     }
+  }
+
+  private static String failureText(Throwable t) {
+    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    return c.getMessage() == null ? c.toString() : c.getMessage();
   }
 
   private static String key(String runId, String cellId) {

@@ -54,7 +54,7 @@ public final class WorkerNode implements AutoCloseable {
       system.terminate();
       throw e;
     }
-    ActorRef<WorkerAgent.Command> agent = Adapter.spawn(Adapter.toClassic(system), agentBehavior(launcher), "worker");
+    ActorRef<WorkerAgent.Command> agent = system.systemActorOf(agentBehavior(launcher), "worker", org.apache.pekko.actor.typed.Props.empty());
     installFlushOnShutdown(system, agent, s.flushTimeout());
     log.info("worker node {} joining {}", Cluster.get(system).selfMember().address(), s.join());
     return new WorkerNode(system, launcher);
