@@ -188,6 +188,7 @@ class HelmChartTest {
     V1Container worker = workerPod(chart).getContainers().get(0);
     assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
     assertThat(worker.getReadinessProbe().getHttpGet().getPort().getStrValue()).isEqualTo("health");
+    assertThat(worker.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(worker.getPorts()).anySatisfy(p -> {
       assertThat(p.getName()).isEqualTo("health");
       assertThat(p.getContainerPort()).isEqualTo(8558);
