@@ -48,9 +48,12 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
   static final String PRESET = "presets/fastapi-vs-tgi.yaml";
   /** The simulator profile each preset target runs on. */
-  static final Map<String, String> PROFILES = Map.of(
-      "fastapi-a100", "fastapi-a100-llama2-13b",
-      "tgi-2xa4000", "tgi-2xa4000-llama2-13b-tp2");
+  static final Map<String, String> PROFILES = new LinkedHashMap<>();
+
+  static {
+    PROFILES.put("fastapi-a100", "fastapi-a100-llama2-13b");
+    PROFILES.put("tgi-2xa4000", "tgi-2xa4000-llama2-13b-tp2");
+  }
 
   @Option(names = "--quick", description = "one token length and three load levels: about a minute")
   boolean quick;
@@ -94,7 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
       w.flush();
       int code = BarrageMain.execute("run", scenario.toString(), "--out", dir.toString(), "--local-workers", "2");
       if (code != ExitCodes.OK && code != ExitCodes.GATES_FAILED) {
-        throw new ExitException(code, "barrage demo: the run did not complete (exit " + code + "); the scenario it ran is " + scenario);
+        throw new ExitException(code, "barrage demo: the run did not complete (exit " + code + "). The scenario is " + scenario
+            + "; with simulators of its profiles on its ports, 'barrage run " + scenario + " --out " + dir + " --local-workers 2' runs it again");
       }
       ResultSet rs = ResultSet.read(dir);
       w.println();
