@@ -1,13 +1,98 @@
 package io.barrage.cli;
 
+import io.barrage.coordinator.http.ApiToken;
+import io.barrage.coordinator.node.CoordinatorNode;
+import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.coordinator.run.RunOrder;
+import io.barrage.coordinator.run.Runs;
+import io.barrage.protocol.results.RunRecord;
+import io.barrage.protocol.scenario.InvalidScenarioException;
+import io.barrage.protocol.scenario.Scenario;
+import io.barrage.protocol.scenario.ScenarioLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder registered so the command tree is fixed; replaced by the owning issue's work. */
-@Command(name = "coordinator", description = "(in progress)")
+/**
+ * {@code barrage coordinator}: the coordinator role for separate hosts / Kubernetes. With
+ * {@code --scenario} it runs that scenario once {@code --min-workers} have joined and exits with the
+ * run's code; without, it serves the API and waits for runs posted to it.
+ */
+@Command(name = "coordinator", mixinStandardHelpOptions = true, description = "Start the coordinator (cluster role, HTTP API, live page).")
 public final class CoordinatorCommand implements Callable<Integer> {
+
+  @Option(names = "--scenario", paramLabel = "FILE", description = "run this scenario once --min-workers have joined, then exit")
+  Path scenarioFile;
+
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "N", description = "API and live page port (default ${DEFAULT-VALUE}; -1: off)")
+  int httpPort;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "the address workers reach this node at (default ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--bind-host", paramLabel = "HOST", description = "the interface to listen on (default: --host)")
+  String bindHost;
+
+  @Option(names = "--port", defaultValue = "25520", paramLabel = "N", description = "cluster port (default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--min-workers", defaultValue = "1", paramLabel = "N", description = "workers to wait for before the first cell (default ${DEFAULT-VALUE})")
+  int minWorkers;
+
+  @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "where results go (default ${DEFAULT-VALUE}; API runs in DIR/<run id>)")
+  Path out;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "API bearer token file (else $BARRAGE_API_TOKEN; else one is generated into DIR/api-token)")
+  Path tokenFile;
+
   @Override
-  public Integer call() {
-    throw new ExitException(ExitCodes.INTERNAL, "barrage coordinator: not built yet");
+  public Integer call() throws Exception {
+    if (minWorkers < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: --min-workers must be >= 1");
+    Scenario scenario = null;
+    String text = null;
+    if (scenarioFile != null) {
+      try {
+        text = Files.readString(scenarioFile);
+        scenario = ScenarioLoader.parse(text, scenarioFile.toAbsolutePath().getParent());
+      } catch (IOException e) {
+        throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: cannot read " + scenarioFile + ": " + e.getMessage());
+      } catch (InvalidScenarioException e) {
+        throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: " + scenarioFile + " is not a valid scenario; " + e.getMessage());
+      }
+    }
+    Files.createDirectories(out);
+    String token = null;
+    if (httpPort >= 0) {
+      ApiToken.Resolved t = ApiToken.resolve(System.getenv(ApiToken.ENV), tokenFile != null ? tokenFile : out.resolve("api-token"));
+      System.out.println(t.source());
+      token = t.token();
+    }
+    String bind = bindHost == null ? host : bindHost;
+    CoordinatorNode node = CoordinatorNode.start(
+        new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of("")), ResultWriter::write);
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "barrage-coordinator-stop"));
+    System.out.println("coordinator up: workers join with --join " + host + ":" + node.clusterPort()
+        + (httpPort >= 0 ? "; API and live page on port " + node.httpPort() : ""));
+    if (scenario == null) {
+      node.system().getWhenTerminated().toCompletableFuture().join();
+      return ExitCodes.OK;
+    }
+    String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path runDir = out.resolve(runId);
+    node.runs().addObserver(new ProgressPrinter(System.out, 2000));
+    var submitted = (Runs.Submitted.Accepted) node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers));
+    RunRecord record = submitted.finished().join();
+    System.out.println(RunCommand.outcomeLine(record.outcome()));
+    System.out.println("results: " + runDir.toAbsolutePath());
+    List<String> failed = RunGates.failures(record);
+    failed.forEach(f -> System.out.println("gate failed: " + f));
+    node.close();
+    return failed.isEmpty() ? ExitCodes.OK : ExitCodes.GATES_FAILED;
   }
 }

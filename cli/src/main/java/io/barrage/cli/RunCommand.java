@@ -1,13 +1,119 @@
 package io.barrage.cli;
 
+import io.barrage.coordinator.http.ApiToken;
+import io.barrage.coordinator.run.RunOrder;
+import io.barrage.coordinator.run.RunStatus;
+import io.barrage.coordinator.run.Runs;
+import io.barrage.protocol.results.RunOutcome;
+import io.barrage.protocol.results.RunRecord;
+import io.barrage.protocol.scenario.InvalidScenarioException;
+import io.barrage.protocol.scenario.Scenario;
+import io.barrage.protocol.scenario.ScenarioLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder registered so the command tree is fixed; replaced by the owning issue's work. */
-@Command(name = "run", description = "(in progress)")
+/**
+ * {@code barrage run SCENARIO.yaml}: the coordinator in this JVM plus {@code --local-workers} worker
+ * JVMs on loopback, the whole scenario, the result directory, and every process stopped at the end.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a scenario on a local cluster (coordinator + worker JVMs on loopback).")
 public final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "the scenario file")
+  Path scenarioFile;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "result directory (default: results/<scenario>-<time>)")
+  Path out;
+
+  @Option(names = "--local-workers", paramLabel = "N", defaultValue = "2", description = "worker JVMs to start (0: one process with both roles; default ${DEFAULT-VALUE})")
+  int localWorkers;
+
+  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a scenario value, e.g. workload.step.requests=20 (repeatable)")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--http-port", paramLabel = "N", defaultValue = "-1", description = "serve the API and live page on this port while running (default: off)")
+  int httpPort;
+
   @Override
-  public Integer call() {
-    throw new ExitException(ExitCodes.INTERNAL, "barrage run: not built yet");
+  public Integer call() throws Exception {
+    PrintStream o = System.out;
+    if (localWorkers < 0) throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: --local-workers must be >= 0");
+    String text;
+    try {
+      text = Files.readString(scenarioFile);
+    } catch (NoSuchFileException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: no such file: " + scenarioFile);
+    } catch (IOException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: cannot read " + scenarioFile + ": " + e.getMessage());
+    }
+    Path baseDir = scenarioFile.toAbsolutePath().getParent();
+    Scenario scenario;
+    try {
+      text = ScenarioOverrides.apply(text, sets);
+      scenario = ScenarioLoader.parse(text, baseDir);
+    } catch (InvalidScenarioException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: " + scenarioFile + " is not a valid scenario; " + e.getMessage());
+    }
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path outDir = out != null ? out : Path.of("results", scenario.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + stamp);
+    Files.createDirectories(outDir);
+    String token = null;
+    if (httpPort >= 0) {
+      ApiToken.Resolved t = ApiToken.resolve(System.getenv(ApiToken.ENV), outDir.resolve("api-token"));
+      o.println(t.source());
+      token = t.token();
+    }
+    String runId = stamp;
+    o.printf("barrage run %s: %s, %d worker%s%n", scenario.name(), scenarioFile, localWorkers, localWorkers == 1 ? "" : "s");
+    try (LocalCluster cluster = LocalCluster.start(localWorkers, outDir.resolve("logs"), httpPort, token)) {
+      if (httpPort >= 0) o.println("live page: http://127.0.0.1:" + cluster.coordinator().httpPort() + "/");
+      Runs runs = cluster.coordinator().runs();
+      runs.addObserver(new ProgressPrinter(o, 2000));
+      var submitted = (Runs.Submitted.Accepted) runs.submit(new RunOrder(runId, scenario, text, baseDir, outDir, Math.max(1, localWorkers)));
+      RunRecord record = await(submitted, cluster, runs, runId);
+      o.println();
+      o.println(outcomeLine(record.outcome()));
+      o.println("results: " + outDir.toAbsolutePath());
+      List<String> failed = RunGates.failures(record);
+      if (!failed.isEmpty()) {
+        failed.forEach(f -> o.println("gate failed: " + f));
+        return ExitCodes.GATES_FAILED;
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  static RunRecord await(Runs.Submitted.Accepted submitted, LocalCluster cluster, Runs runs, String runId) throws InterruptedException {
+    while (true) {
+      try {
+        return submitted.finished().get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        boolean waiting = runs.status(runId).map(s -> s.phase() == RunStatus.Phase.WAITING_FOR_WORKERS).orElse(true);
+        String dead = cluster.deadWorker();
+        if (waiting && dead != null) throw new ExitException(ExitCodes.INTERNAL, "barrage run: a worker did not start: " + dead);
+      } catch (ExecutionException e) {
+        throw new ExitException(ExitCodes.INTERNAL, "barrage run: the run failed: " + e.getCause().getMessage());
+      }
+    }
+  }
+
+  static String outcomeLine(RunOutcome outcome) {
+    if (outcome instanceof RunOutcome.Aborted a) return "run aborted: " + a.reason();
+    if (outcome instanceof RunOutcome.Degraded d) return "run completed, degraded: " + d.reason();
+    return "run completed";
   }
 }

@@ -1,13 +1,60 @@
 package io.barrage.cli;
 
+import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.worker.cluster.EngineStepLauncher;
+import io.barrage.worker.cluster.ReadinessServer;
+import io.barrage.worker.cluster.WorkerNode;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder registered so the command tree is fixed; replaced by the owning issue's work. */
-@Command(name = "worker", description = "(in progress)")
+/** {@code barrage worker --join HOST:PORT}: the worker role, until the process is stopped (SIGTERM flushes first). */
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "Join a coordinator as a worker (cluster role).")
 public final class WorkerCommand implements Callable<Integer> {
+
+  @Option(names = "--join", required = true, paramLabel = "HOST:PORT", description = "the coordinator's cluster address")
+  String join;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "the address other nodes reach this one at (default ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--bind-host", paramLabel = "HOST", description = "the interface to listen on (default: --host)")
+  String bindHost;
+
+  @Option(names = "--port", defaultValue = "0", paramLabel = "N", description = "cluster port (default ${DEFAULT-VALUE}: any free port)")
+  int port;
+
+  @Option(names = "--health-port", paramLabel = "N", description = "serve GET /ready (200 once Up in the cluster) and /healthz on this port")
+  Integer healthPort;
+
+  @Option(names = "--exit-with-parent", paramLabel = "PID", hidden = true, description = "exit when this process ends (local clusters)")
+  Long parentPid;
+
   @Override
-  public Integer call() {
-    throw new ExitException(ExitCodes.INTERNAL, "barrage worker: not built yet");
+  public Integer call() throws Exception {
+    try {
+      ClusterConfig.seedUri(join);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage worker: --join " + e.getMessage());
+    }
+    String bind = bindHost == null ? host : bindHost;
+    WorkerNode node = WorkerNode.start(new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15)), EngineStepLauncher::new);
+    ReadinessServer health = null;
+    try {
+      if (healthPort != null) health = ReadinessServer.start(bind, healthPort, node::isUp);
+    } catch (IOException e) {
+      node.close();
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage worker: cannot serve --health-port " + healthPort + ": " + e.getMessage());
+    }
+    if (parentPid != null) {
+      ProcessHandle.of(parentPid).ifPresentOrElse(
+          p -> p.onExit().thenRun(() -> System.exit(0)),
+          () -> System.exit(0));
+    }
+    node.whenTerminated().toCompletableFuture().join();
+    if (health != null) health.close();
+    return ExitCodes.OK;
   }
 }

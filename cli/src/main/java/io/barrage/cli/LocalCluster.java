@@ -1,0 +1,116 @@
+package io.barrage.cli;
+
+import io.barrage.coordinator.node.CoordinatorNode;
+import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.worker.cluster.EngineStepLauncher;
+import io.barrage.worker.cluster.WorkerAgent;
+import io.barrage.worker.cluster.WorkerNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+
+/**
+ * A whole cluster on this machine: the coordinator in this JVM and N worker JVMs on loopback started
+ * with the same classpath ({@code BarrageMain worker --join ...}). Every worker JVM is stopped when
+ * the cluster is closed, on failure, and on Ctrl-C (shutdown hook); each also exits by itself if this
+ * process disappears ({@code --exit-with-parent}). With N = 0 the coordinator node also carries the
+ * worker role (one process).
+ */
+final class LocalCluster implements AutoCloseable {
+  private final CoordinatorNode coordinator;
+  private final List<Process> workers = new ArrayList<>();
+  private final List<Path> workerLogs = new ArrayList<>();
+  private final Thread hook;
+  private EngineStepLauncher inProcessLauncher;
+  private boolean closed;
+
+  private LocalCluster(CoordinatorNode coordinator) {
+    this.coordinator = coordinator;
+    this.hook = new Thread(this::close, "barrage-local-cluster-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  static LocalCluster start(int workerCount, Path logDir, int httpPort, String apiToken) throws IOException {
+    CoordinatorNode node = CoordinatorNode.start(
+        new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, httpPort, "127.0.0.1", workerCount == 0, apiToken, logDir, Path.of("")),
+        ResultWriter::write);
+    LocalCluster c = new LocalCluster(node);
+    try {
+      if (workerCount == 0) {
+        c.inProcessLauncher = new EngineStepLauncher(Adapter.toClassic(node.system()));
+        ActorRef<WorkerAgent.Command> agent =
+            node.system().systemActorOf(WorkerAgent.create(c.inProcessLauncher, WorkerAgent.Settings.defaults()), "worker", Props.empty());
+        WorkerNode.installFlushOnShutdown(node.system(), agent, Duration.ofSeconds(15));
+      } else {
+        Files.createDirectories(logDir);
+        for (int i = 0; i < workerCount; i++) c.startWorker(i, logDir);
+      }
+      return c;
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private void startWorker(int i, Path logDir) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    String opts = System.getenv("BARRAGE_WORKER_JAVA_OPTS");
+    if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
+    cmd.addAll(List.of(
+        BarrageMain.class.getName(), "worker",
+        "--join", coordinator.clusterHost() + ":" + coordinator.clusterPort(),
+        "--host", "127.0.0.1", "--port", "0",
+        "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+    Path log = logDir.resolve("worker-" + (i + 1) + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    workers.add(p);
+    workerLogs.add(log);
+  }
+
+  CoordinatorNode coordinator() {
+    return coordinator;
+  }
+
+  List<Process> workerProcesses() {
+    return List.copyOf(workers);
+  }
+
+  /** A worker JVM that has already exited, with its log, or null. */
+  String deadWorker() {
+    for (int i = 0; i < workers.size(); i++) {
+      if (!workers.get(i).isAlive()) return "worker " + (i + 1) + " exited with code " + workers.get(i).exitValue() + " (log: " + workerLogs.get(i) + ")";
+    }
+    return null;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    // SIGTERM first: each worker flushes what it recorded and leaves
+    for (Process p : workers) p.destroy();
+    for (Process p : workers) {
+      try {
+        if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    coordinator.close();
+    if (inProcessLauncher != null) inProcessLauncher.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: this is the hook
+    }
+  }
+}

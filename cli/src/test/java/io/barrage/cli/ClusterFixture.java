@@ -1,0 +1,85 @@
+package io.barrage.cli;
+
+import io.barrage.coordinator.node.CoordinatorNode;
+import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.coordinator.run.RunOrder;
+import io.barrage.coordinator.run.Runs;
+import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.simulator.SimulatorConfig;
+import io.barrage.simulator.SimulatorServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A coordinator and the simulator in the test JVM, worker JVMs forked on the same classpath. Every
+ * worker process is killed on close.
+ */
+final class ClusterFixture implements AutoCloseable {
+  final SimulatorServer sim;
+  final CoordinatorNode coordinator;
+  final List<Process> workers = new ArrayList<>();
+  final Path out;
+
+  ClusterFixture(Path out, int workerCount) throws Exception {
+    this.out = out;
+    this.sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"));
+    this.coordinator = CoordinatorNode.start(
+        new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, -1, "127.0.0.1", false, "unused", out, out), ResultWriter::write);
+    for (int i = 0; i < workerCount; i++) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+          BarrageMain.class.getName(), "worker", "--join", "127.0.0.1:" + coordinator.clusterPort(), "--port", "0",
+          "--exit-with-parent", Long.toString(ProcessHandle.current().pid()))
+          .redirectErrorStream(true)
+          .redirectOutput(out.resolve("worker-" + i + ".log").toFile())
+          .start();
+      workers.add(p);
+    }
+  }
+
+  String scenario(String load, String step, String policy) {
+    return """
+        name: cluster-it
+        targets:
+          - {name: sim, api: tgi-stream, url: "%s"}
+        workload:
+          prompt: {text: "What is deep learning?"}
+          maxNewTokens: [16]
+          load: %s
+          step: %s
+          timeouts: {firstToken: 10s, idle: 5s, total: 20s}
+        onWorkerLoss: %s
+        """.formatted(sim.baseUrl(), load, step, policy);
+  }
+
+  Runs.Submitted.Accepted submit(String yaml, int minWorkers) throws Exception {
+    var order = new RunOrder("it", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("run"), minWorkers);
+    return (Runs.Submitted.Accepted) coordinator.runs().submit(order);
+  }
+
+  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s");
+      TimeUnit.MILLISECONDS.sleep(20); // poll interval of a bounded await
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : workers) p.destroyForcibly();
+    for (Process p : workers) {
+      try {
+        p.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    coordinator.close();
+    sim.close();
+  }
+}

@@ -1,0 +1,129 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barrage.protocol.metrics.Histograms;
+import io.barrage.protocol.metrics.Metric;
+import io.barrage.protocol.results.CellRecord;
+import io.barrage.protocol.results.RunOutcome;
+import io.barrage.protocol.results.RunRecord;
+import io.barrage.protocol.results.WorkerEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Coordinator + 3 worker JVMs against the simulator (TGI-style, tgi-fast profile) on loopback. */
+class ClusterIT {
+
+  @TempDir Path out;
+
+  /** Samples the simulator's in-flight count in the background; returns the highest value seen. */
+  private static Thread sampler(ClusterFixture c, AtomicInteger max, AtomicInteger atTarget, int target, boolean[] stop) {
+    Thread t = new Thread(() -> {
+      while (!stop[0]) {
+        int n = c.sim.stats().inFlight();
+        max.accumulateAndGet(n, Math::max);
+        if (n == target) atTarget.incrementAndGet();
+        Thread.onSpinWait();
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  @Test
+  void threeWorkerJvmsDriveExactlyThePlannedConcurrencyAndEveryTokenIsCounted() throws Exception {
+    try (ClusterFixture c = new ClusterFixture(out, 3)) {
+      AtomicInteger max = new AtomicInteger(), atTarget = new AtomicInteger();
+      boolean[] stop = {false};
+      sampler(c, max, atTarget, 10, stop);
+      var run = c.submit(c.scenario("{concurrency: [10]}", "{requests: 150}", "rebalance"), 3);
+      RunRecord r = run.finished().get(150, TimeUnit.SECONDS);
+      stop[0] = true;
+
+      assertThat(r.outcome()).isInstanceOf(RunOutcome.Completed.class);
+      CellRecord cell = r.cells().get(0);
+      assertThat(cell.workersUsed()).isEqualTo(3);
+      assertThat(cell.aggregate().workers()).hasSize(3);
+      // 10 streams over 3 workers (4 + 3 + 3): the server sees exactly 10, never more
+      assertThat(c.sim.stats().maxInFlight()).isEqualTo(10);
+      assertThat(max.get()).isEqualTo(10);
+      assertThat(atTarget.get()).isPositive();
+      // every request of the step, and every token the simulator emitted, is counted once
+      assertThat(cell.aggregate().ok()).isEqualTo(150);
+      assertThat(cell.aggregate().errorCount()).isZero();
+      assertThat(c.sim.stats().requestsSucceeded()).isEqualTo(150);
+      assertThat(cell.aggregate().outputTokens()).isEqualTo(c.sim.stats().tokensEmitted());
+      // the merged histograms hold every sample: one e2e per request, and they equal the sum of all
+      // interval histograms written to the interval logs
+      Histogram e2e = cell.aggregate().histogram(Metric.E2E);
+      assertThat(e2e.getTotalCount()).isEqualTo(150);
+      Path hlog = c.out.resolve("run/histograms/" + cell.spec().fileId() + "_e2e.hlog");
+      Histogram fromLogs = Histograms.create();
+      HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
+      while (reader.nextIntervalHistogram() instanceof Histogram h) fromLogs.add(h);
+      assertThat(fromLogs).isEqualTo(e2e);
+      assertThat(Files.exists(c.out.resolve("run/summary.json"))).isTrue();
+    }
+  }
+
+  @Test
+  void aKilledWorkerIsReplacedWithinSecondsAndTheResultSaysWhatWasLost() throws Exception {
+    try (ClusterFixture c = new ClusterFixture(out, 3)) {
+      var run = c.submit(c.scenario("{concurrency: [9]}", "{duration: 20s}", "rebalance"), 3);
+      ClusterFixture.await("load reached 9", Duration.ofSeconds(60), () -> c.sim.stats().inFlight() == 9
+          && c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
+      Process victim = c.workers.get(1);
+      victim.destroyForcibly(); // SIGKILL: no flush, no goodbye
+      long killedAt = System.currentTimeMillis();
+      victim.waitFor(10, TimeUnit.SECONDS);
+      // first the load drops (its 3 streams are gone), then the survivors take them over
+      ClusterFixture.await("in-flight dropped", Duration.ofSeconds(5), () -> c.sim.stats().inFlight() < 9);
+      ClusterFixture.await("in-flight back to 9", Duration.ofSeconds(10), () -> c.sim.stats().inFlight() == 9);
+      long recoveredMs = System.currentTimeMillis() - killedAt;
+      RunRecord r = run.finished().get(120, TimeUnit.SECONDS);
+
+      assertThat(recoveredMs).isLessThan(10_000);
+      assertThat(r.outcome()).isInstanceOf(RunOutcome.Degraded.class);
+      WorkerEvent lost = r.workerEvents().stream().filter(e -> e.kind() == WorkerEvent.Kind.LOST).findFirst().orElseThrow();
+      assertThat(lost.atEpochMs()).isBetween(killedAt, killedAt + 10_000);
+      assertThat(lost.capacityShare()).isEqualTo(3.0 / 9);
+      assertThat(lost.requestsLost()).isBetween(0L, 3L);
+      assertThat(r.workerEvents()).anyMatch(e -> e.kind() == WorkerEvent.Kind.REBALANCED);
+      CellRecord cell = r.cells().get(0);
+      assertThat(cell.incomplete()).isEqualTo(lost.requestsLost());
+      // nothing else is missing: both survivors delivered their final interval, no request failed
+      assertThat(cell.aggregate().finishedWorkers()).hasSize(2).doesNotContain(lost.workerId());
+      assertThat(cell.aggregate().errorCount()).isZero();
+      assertThat(((RunOutcome.Degraded) r.outcome()).reason()).contains(lost.workerId());
+    }
+  }
+
+  @Test
+  void aWorkerStoppedWithSigtermFlushesEverythingItRecorded() throws Exception {
+    try (ClusterFixture c = new ClusterFixture(out, 3)) {
+      var run = c.submit(c.scenario("{concurrency: [6]}", "{requests: 240}", "rebalance"), 3);
+      ClusterFixture.await("load running", Duration.ofSeconds(60), () -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
+      c.workers.get(2).destroy(); // SIGTERM: coordinated shutdown flushes first
+      RunRecord r = run.finished().get(120, TimeUnit.SECONDS);
+      assertThat(c.workers.get(2).waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(r.outcome()).isInstanceOf(RunOutcome.Completed.class);
+      assertThat(r.workerEvents()).anyMatch(e -> e.kind() == WorkerEvent.Kind.LEFT && e.requestsLost() == 0);
+      assertThat(r.workerEvents()).noneMatch(e -> e.kind() == WorkerEvent.Kind.LOST);
+      CellRecord cell = r.cells().get(0);
+      // every request the simulator served is in the result, and the step's quota was met in total
+      assertThat(cell.aggregate().ok()).isEqualTo(c.sim.stats().requestsSucceeded());
+      assertThat(cell.aggregate().ok() + cell.aggregate().errorCount()).isEqualTo(240);
+      assertThat(cell.aggregate().outputTokens()).isEqualTo(c.sim.stats().tokensEmitted());
+      assertThat(cell.aggregate().finishedWorkers()).hasSize(3);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.barrage.coordinator.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.barrage.coordinator.run.RunOrder;
+import io.barrage.coordinator.run.RunStatus;
+import io.barrage.coordinator.run.Runs;
+import io.barrage.protocol.scenario.InvalidScenarioException;
+import io.barrage.protocol.scenario.Scenario;
+import io.barrage.protocol.scenario.ScenarioLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.javadsl.Source;
+
+import static org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling.toEventStream;
+
+/**
+ * The coordinator's HTTP interface. Open: {@code GET /healthz}, {@code GET /ready}, {@code GET /}
+ * (live page; it asks for the token and then calls the API). Behind {@code Authorization: Bearer}:
+ * {@code POST /api/runs} (scenario YAML or JSON; 400 lists every problem), {@code GET /api/runs},
+ * {@code GET /api/runs/{id}}, {@code GET /api/runs/{id}/events} (SSE, one status a second until the
+ * run finished), {@code DELETE /api/runs/{id}}.
+ */
+public final class ApiRoutes extends AllDirectives {
+
+  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  private final Runs runs;
+  private final String token;
+  private final BooleanSupplier ready;
+  private final Path runsDir;
+  private final Path scenarioBaseDir;
+  private final Supplier<String> ids;
+  private final String livePage;
+
+  public ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir) {
+    this(runs, token, ready, runsDir, scenarioBaseDir, () -> UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, Supplier<String> ids) {
+    this.runs = runs;
+    this.token = token;
+    this.ready = ready;
+    this.runsDir = runsDir;
+    this.scenarioBaseDir = scenarioBaseDir;
+    this.ids = ids;
+    this.livePage = resource("live.html");
+  }
+
+  public Route routes() {
+    return concat(
+        path("healthz", () -> get(() -> complete("ok\n"))),
+        path("ready", () -> get(() -> ready.getAsBoolean()
+            ? complete("ready\n")
+            : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: the cluster is not formed yet\n"))),
+        pathSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, livePage)))),
+        pathPrefix("api", () -> authorized(this::api)));
+  }
+
+  private Route authorized(Supplier<Route> inner) {
+    return optionalHeaderValueByName("Authorization", h -> {
+      if (ApiToken.matches(token, h.orElse(null))) return inner.get();
+      return respondWithHeader(WWWAuthenticate.create(HttpChallenge.createOAuth2("barrage")),
+          () -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "missing or wrong bearer token")));
+    });
+  }
+
+  private Route api() {
+    return pathPrefix("runs", () -> concat(
+        pathEnd(() -> concat(
+            post(() -> entity(Unmarshaller.entityToString(), this::submit)),
+            get(() -> json(StatusCodes.OK, runs.list())))),
+        pathPrefix(PathMatchers.segment(), id -> concat(
+            pathEnd(() -> concat(
+                get(() -> withStatus(id, s -> json(StatusCodes.OK, s))),
+                delete(() -> stop(id)))),
+            path("events", () -> get(() -> events(id)))))));
+  }
+
+  private Route submit(String body) {
+    Scenario scenario;
+    try {
+      scenario = ScenarioLoader.parse(body, scenarioBaseDir);
+    } catch (InvalidScenarioException e) {
+      List<Map<String, String>> problems = e.problems().stream()
+          .map(p -> Map.of("path", p.path(), "message", p.message())).toList();
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid scenario", "problems", problems));
+    }
+    String id = ids.get();
+    RunOrder order = new RunOrder(id, scenario, body, scenarioBaseDir, runsDir.resolve(id), 1);
+    Runs.Submitted s = runs.submit(order);
+    if (s instanceof Runs.Submitted.Busy b) {
+      return json(StatusCodes.CONFLICT, Map.of("error", "a run is in progress", "activeRun", b.activeRunId()));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", id);
+    out.put("status", "/api/runs/" + id);
+    out.put("events", "/api/runs/" + id + "/events");
+    return json(StatusCodes.ACCEPTED, out);
+  }
+
+  private Route stop(String id) {
+    if (runs.status(id).isEmpty()) return json(StatusCodes.NOT_FOUND, Map.of("error", "no run " + id));
+    if (!runs.stop(id, "stopped through the API")) return json(StatusCodes.CONFLICT, Map.of("error", "run " + id + " already ended"));
+    return json(StatusCodes.ACCEPTED, Map.of("id", id, "stopping", true));
+  }
+
+  private Route events(String id) {
+    return withStatus(id, first -> {
+      Source<ServerSentEvent, org.apache.pekko.NotUsed> source =
+          Source.tick(Duration.ZERO, Duration.ofSeconds(1), "tick")
+              .map(t -> runs.status(id).orElse(first))
+              .takeWhile(s -> !s.phase().terminal(), true)
+              .map(s -> ServerSentEvent.create(JSON.writeValueAsString(s), "status"))
+              .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
+              .mapMaterializedValue(c -> org.apache.pekko.NotUsed.getInstance());
+      return completeOK(source, toEventStream());
+    });
+  }
+
+  private Route withStatus(String id, java.util.function.Function<RunStatus, Route> inner) {
+    Optional<RunStatus> s = runs.status(id);
+    return s.isPresent() ? inner.apply(s.get()) : json(StatusCodes.NOT_FOUND, Map.of("error", "no run " + id));
+  }
+
+  private Route json(StatusCode status, Object body) {
+    try {
+      return complete(HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsString(body))));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = ApiRoutes.class.getResourceAsStream(name)) {
+      if (in == null) throw new IllegalStateException("missing resource " + name);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

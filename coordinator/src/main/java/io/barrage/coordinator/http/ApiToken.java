@@ -1,0 +1,57 @@
+package io.barrage.coordinator.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The API's bearer token: from {@code BARRAGE_API_TOKEN}, else from a token file, else generated and
+ * written to that file (owner-only permissions). The token is never logged; only where it lives is.
+ */
+public final class ApiToken {
+  public static final String ENV = "BARRAGE_API_TOKEN";
+
+  /** The token and a sentence saying where it came from (printable; holds no secret). */
+  public record Resolved(String token, String source) {}
+
+  private ApiToken() {}
+
+  /**
+   * @param env the value of {@value #ENV} (null if unset)
+   * @param file {@code --token-file}, or the default location to write a generated token
+   */
+  public static Resolved resolve(String env, Path file) throws IOException {
+    if (env != null && !env.isBlank()) return new Resolved(env.strip(), "API token from $" + ENV);
+    if (Files.isRegularFile(file)) {
+      String t = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (t.isEmpty()) throw new IOException("token file " + file + " is empty");
+      return new Resolved(t, "API token read from " + file);
+    }
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    String t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    Files.writeString(file, t + "\n", StandardCharsets.UTF_8);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep the default permissions
+    }
+    return new Resolved(t, "API token generated and written to " + file);
+  }
+
+  /** Constant-time check of an {@code Authorization} header value. */
+  public static boolean matches(String expected, String authorizationHeader) {
+    if (authorizationHeader == null) return false;
+    String h = authorizationHeader.strip();
+    if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
+    byte[] given = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given);
+  }
+}

@@ -1,0 +1,113 @@
+package io.barrage.coordinator.node;
+
+import io.barrage.coordinator.http.ApiRoutes;
+import io.barrage.coordinator.run.ResultsSink;
+import io.barrage.coordinator.run.RunSettings;
+import io.barrage.coordinator.run.Runs;
+import io.barrage.protocol.wire.ClusterConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A coordinator node: the {@code barrage} ActorSystem with role {@code coordinator} (optionally also
+ * {@code worker}, for single-process runs), joined to itself as the seed, the {@link Runs} service and,
+ * when an HTTP port is given, the API and live page.
+ */
+public final class CoordinatorNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
+
+  /**
+   * @param httpPort −1: no HTTP; 0: any free port
+   * @param alsoWorker give this node the worker role too (single-process mode)
+   * @param apiToken bearer token of the API (never logged)
+   * @param runsDir where runs posted to the API write their results ({@code runsDir/<runId>})
+   */
+  public record Settings(
+      String canonicalHost, String bindHost, int port, int httpPort, String httpBindHost, boolean alsoWorker, String apiToken, Path runsDir, Path scenarioBaseDir) {}
+
+  private final ActorSystem<Void> system;
+  private final Runs runs;
+  private final ServerBinding http;
+
+  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http) {
+    this.system = system;
+    this.runs = runs;
+    this.http = http;
+  }
+
+  public static CoordinatorNode start(Settings s, ResultsSink sink) {
+    List<String> roles = new ArrayList<>(List.of(ClusterConfig.ROLE_COORDINATOR));
+    if (s.alsoWorker()) roles.add(ClusterConfig.ROLE_WORKER);
+    var config = ClusterConfig.node(roles, s.canonicalHost(), s.bindHost(), s.port(), List.of());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, config);
+    try {
+      Cluster cluster = Cluster.get(system);
+      Address self = cluster.selfMember().address();
+      cluster.manager().tell(Join.create(self)); // the coordinator is the seed
+      Runs runs = new Runs(system, RunSettings.fromConfig(system.settings().config()), sink);
+      ServerBinding binding = null;
+      if (s.httpPort() >= 0) {
+        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(), s.scenarioBaseDir());
+        binding =
+            Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());
+      }
+      log.info("coordinator node {} up; workers join with --join {}:{}", self, self.host().get(), self.port().get());
+      return new CoordinatorNode(system, runs, binding);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("coordinator could not start: " + e.getMessage(), e);
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Runs runs() {
+    return runs;
+  }
+
+  /** The port workers join at ({@code --join HOST:PORT}). */
+  public int clusterPort() {
+    return (Integer) Cluster.get(system).selfMember().address().port().get();
+  }
+
+  public String clusterHost() {
+    return Cluster.get(system).selfMember().address().host().get();
+  }
+
+  /** The HTTP port, or −1 without HTTP. */
+  public int httpPort() {
+    return http == null ? -1 : http.localAddress().getPort();
+  }
+
+  public boolean isUp() {
+    return Cluster.get(system).selfMember().status() == MemberStatus.up();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) http.terminate(Duration.ofSeconds(2));
+    runs.close();
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("coordinator did not terminate cleanly: {}", e.toString());
+    }
+  }
+}

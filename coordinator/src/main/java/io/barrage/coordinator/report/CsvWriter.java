@@ -1,0 +1,84 @@
+package io.barrage.coordinator.report;
+
+import io.barrage.coordinator.report.model.CellSummary;
+import io.barrage.coordinator.report.model.Numbers;
+import io.barrage.coordinator.report.model.Summary;
+import io.barrage.coordinator.report.model.TargetSummary;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code results.csv}: one row per cell. The first columns are the SageMaker benchmark's (model,
+ * quantization, instance, concurrent requests, median ms/token, tokens/s, USD/hour, minutes and USD
+ * per 1M tokens); then TTFT/TPOT/e2e p50 and p99, request counts and error rate. RFC 4180 quoting.
+ */
+public final class CsvWriter {
+  public static final List<String> HEADER = List.of(
+      "target", "model", "quantization", "instance", "concurrent_requests", "latency_ms_per_token_median",
+      "throughput_tokens_per_second", "usd_per_hour", "minutes_per_1m_tokens", "usd_per_1m_tokens",
+      "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms", "e2e_p50_ms", "e2e_p99_ms",
+      "requests_ok", "errors", "incomplete", "error_rate", "requests_per_second", "window_seconds",
+      "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell");
+
+  private CsvWriter() {}
+
+  public static String render(Summary s) {
+    StringBuilder sb = new StringBuilder();
+    row(sb, HEADER);
+    for (TargetSummary t : s.targets()) {
+      for (CellSummary c : t.cells()) {
+        var d = t.deployment();
+        List<String> r = new ArrayList<>();
+        r.add(t.name());
+        r.add(t.model());
+        r.add(d == null ? null : d.quantization());
+        r.add(d == null ? null : d.instance());
+        r.add(c.load().concurrency() == null ? null : c.load().concurrency().toString());
+        r.add(num(c.latencyValue("ntpot", "p50")));
+        r.add(num(c.tokensPerSecond()));
+        r.add(num(d == null ? null : d.usdPerHour()));
+        r.add(num(c.cost().minutesPer1MTokens()));
+        r.add(num(c.cost().usdPer1MTokens()));
+        r.add(num(c.latencyValue("ttft", "p50")));
+        r.add(num(c.latencyValue("ttft", "p99")));
+        r.add(num(c.latencyValue("tpot", "p50")));
+        r.add(num(c.latencyValue("tpot", "p99")));
+        r.add(num(c.latencyValue("e2e", "p50")));
+        r.add(num(c.latencyValue("e2e", "p99")));
+        r.add(Long.toString(c.requests().ok()));
+        r.add(Long.toString(c.requests().errorTotal()));
+        r.add(Long.toString(c.requests().incomplete()));
+        r.add(num(c.requests().errorRate()));
+        r.add(num(c.throughput().requestsPerSecond()));
+        r.add(num(c.windowSeconds()));
+        r.add(Integer.toString(c.maxNewTokens()));
+        r.add(c.load().rate() == null ? null : num(c.load().rate()));
+        r.add(Integer.toString(c.repeat()));
+        r.add(t.api());
+        r.add(d == null || d.gpus() == null ? null : d.gpus().toString());
+        r.add(Boolean.toString(c.generator().saturated()));
+        r.add(c.id());
+        row(sb, r);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String num(Double v) {
+    return v == null || !Double.isFinite(v) ? null : Numbers.trim(v);
+  }
+
+  private static void row(StringBuilder sb, List<String> cells) {
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) sb.append(',');
+      sb.append(quote(cells.get(i)));
+    }
+    sb.append("\r\n");
+  }
+
+  static String quote(String v) {
+    if (v == null) return "";
+    if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) return v;
+    return '"' + v.replace("\"", "\"\"") + '"';
+  }
+}

@@ -1,0 +1,89 @@
+package io.barrage.coordinator.report.model;
+
+import java.util.Map;
+
+/**
+ * One measured cell (target × maxNewTokens × load level × repeat).
+ *
+ * @param latency one entry per metric key ({@code ttft}, {@code e2e}, {@code tpot}, {@code ntpot}, ...)
+ * @param slo the SLO checks of this cell, null when the scenario has no {@code slo}
+ */
+public record CellSummary(
+    String id,
+    String target,
+    LoadInfo load,
+    int maxNewTokens,
+    int repeat,
+    String startedAt,
+    String endedAt,
+    Requests requests,
+    long outputTokens,
+    Tokens tokens,
+    double windowSeconds,
+    Throughput throughput,
+    Map<String, LatencySummary> latency,
+    Cost cost,
+    Generator generator,
+    Slo slo) {
+
+  /**
+   * Request outcomes over the measurement window.
+   *
+   * @param errors failed requests by class key ({@code http}, {@code connect}, {@code reset}, ...)
+   * @param httpStatuses failed requests by HTTP status
+   * @param incomplete measured requests whose outcome never arrived (lost with a worker or cut off)
+   * @param errorRate errors / (ok + errors), null when nothing completed
+   * @param warmupExcluded requests that started during the warmup and are not counted anywhere else
+   */
+  public record Requests(long ok, long errorTotal, Map<String, Long> errors, Map<String, Long> httpStatuses, long incomplete, Double errorRate, long warmupExcluded) {}
+
+  /** The client's own token count beside the server's, and how many requests disagreed. */
+  public record Tokens(long server, long client, long mismatchedRequests) {}
+
+  /** Per second of the measurement window; null when the window is empty. */
+  public record Throughput(Double outputTokensPerSecond, Double requestsPerSecond) {}
+
+  /** Milliseconds. All null (count 0) when the metric has no samples. */
+  public record LatencySummary(long count, Double mean, Double min, Double max, Double p50, Double p90, Double p95, Double p99, Double p999) {
+    public Double percentile(String name) {
+      return switch (name) {
+        case "p50" -> p50;
+        case "p90" -> p90;
+        case "p95" -> p95;
+        case "p99" -> p99;
+        case "p999" -> p999;
+        case "mean" -> mean;
+        default -> throw new IllegalArgumentException("unknown percentile " + name);
+      };
+    }
+  }
+
+  /** Cost from measured throughput; null fields when the price or the throughput is unknown. */
+  public record Cost(Double usdPerHour, Double minutesPer1MTokens, Double usdPer1MTokens) {}
+
+  /**
+   * The load generator's own health in this cell.
+   *
+   * @param saturated send-lag p99 above the budget: the generator could not keep the schedule and the
+   *     latencies it measured are suspect
+   * @param workers how many workers carried the cell
+   * @param samplesOverRange latency samples clamped to the histogram maximum (1 h)
+   */
+  public record Generator(Double sendLagP99Ms, double sendLagBudgetMs, boolean saturated, int workers, long samplesOverRange) {}
+
+  /** SLO checks: each field null when the scenario does not set that objective. */
+  public record Slo(Boolean ttftP99Met, Boolean tpotP99Met, Boolean e2eP99Met, Boolean errorRateMet, boolean met) {}
+
+  public LatencySummary latency(String metric) {
+    return latency == null ? null : latency.get(metric);
+  }
+
+  public Double latencyValue(String metric, String percentile) {
+    LatencySummary l = latency(metric);
+    return l == null ? null : l.percentile(percentile);
+  }
+
+  public Double tokensPerSecond() {
+    return throughput == null ? null : throughput.outputTokensPerSecond();
+  }
+}

@@ -1,0 +1,34 @@
+package io.barrage.coordinator.report.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/** A load level: exactly one of {@code concurrency} (closed loop) or {@code rate} (requests/s, open loop). */
+public record LoadInfo(Integer concurrency, Double rate, String arrivals) {
+
+  public static LoadInfo concurrency(int n) {
+    return new LoadInfo(n, null, null);
+  }
+
+  public static LoadInfo rate(double perSecond, String arrivals) {
+    return new LoadInfo(null, perSecond, arrivals);
+  }
+
+  /** The level as a number: streams or requests per second. */
+  @JsonIgnore
+  public double level() {
+    return concurrency != null ? concurrency : rate;
+  }
+
+  /** Human text: "300 concurrent requests" or "2.5 requests/s". */
+  @JsonIgnore
+  public String describe() {
+    if (concurrency != null) return concurrency + (concurrency == 1 ? " concurrent request" : " concurrent requests");
+    return Numbers.trim(rate) + " requests/s";
+  }
+
+  /** Short axis label: "c300" / "r2.5". */
+  @JsonIgnore
+  public String shortLabel() {
+    return concurrency != null ? "c" + concurrency : "r" + Numbers.trim(rate);
+  }
+}

@@ -1,0 +1,27 @@
+package io.barrage.coordinator.report.model;
+
+import java.util.List;
+
+/**
+ * How the run went.
+ *
+ * @param outcome {@code completed}, {@code degraded} or {@code aborted}
+ * @param outcomeReason why it was degraded or aborted (null when completed)
+ */
+public record RunInfo(
+    String id,
+    String scenario,
+    String startedAt,
+    String endedAt,
+    double durationSeconds,
+    String outcome,
+    String outcomeReason,
+    Workers workers) {
+
+  /** Workers planned, and every worker lost during the run (with when and how much capacity). */
+  public record Workers(int planned, List<WorkerLoss> lost, List<WorkerEventInfo> events) {}
+
+  public record WorkerLoss(String workerId, String at, long atEpochMs, String cell, double capacityShare, long requestsLost, String detail) {}
+
+  public record WorkerEventInfo(String workerId, String kind, String at, long atEpochMs, String cell, double capacityShare, long requestsLost, String detail) {}
+}

@@ -1,0 +1,26 @@
+package io.barrage.coordinator.report.model;
+
+import java.util.List;
+
+/**
+ * The root of {@code summary.json} (schemaVersion 1), the machine-readable result of a run and the
+ * only input needed to re-render {@code results.csv} and {@code report.html} (with timeline.json and
+ * distributions.json for the charts over time and the percentile curves).
+ *
+ * @param comparison the head-to-head of the baseline with its (first) candidate, null with one target
+ * @param otherComparisons the baseline against every further candidate (empty with two targets)
+ */
+public record Summary(
+    int schemaVersion,
+    RunInfo run,
+    List<TargetSummary> targets,
+    Comparison comparison,
+    List<Comparison> otherComparisons,
+    Recommendations recommendations) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  public TargetSummary target(String name) {
+    return targets.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,15 @@
+package io.barrage.coordinator.report.model;
+
+import java.util.List;
+
+/**
+ * {@code timeline.json}: what every worker reported in every interval of every cell, for the charts
+ * of tokens/s and in-flight requests over the run. Worker events are in {@link RunInfo}.
+ */
+public record Timeline(int schemaVersion, long runStartEpochMs, List<CellTimeline> cells) {
+
+  public record CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points) {}
+
+  /** One interval of one worker: deltas, except {@code inFlight} (a gauge at the interval's end). */
+  public record Point(String worker, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight) {}
+}

@@ -1,0 +1,86 @@
+package io.barrage.coordinator.run;
+
+import io.barrage.protocol.plan.CellSpec;
+import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.results.CellAggregate;
+import io.barrage.protocol.wire.WorkerProtocol;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** The state of one cell while it runs: who carries which share, the merge, what was lost. */
+final class CellRun {
+
+  /** One worker's part of the cell. */
+  static final class Assignment {
+    final String workerId;
+    final ActorRef<WorkerProtocol.Command> worker;
+    LoadShare share;
+    boolean finished; // its last report arrived
+    boolean lost; // lost (crash, partition) or left; its share went to others or is missing
+    boolean leaving; // announced a graceful leave; rebalance once its last report arrived
+    long completed; // measured requests it reported (ok + errors)
+    long started;
+    int lastInFlight;
+
+    Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, LoadShare share) {
+      this.workerId = workerId;
+      this.worker = worker;
+      this.share = share;
+    }
+
+    boolean active() {
+      return !finished && !lost && !leaving;
+    }
+
+    String state() {
+      if (finished) return lost || leaving ? "left" : "finished";
+      if (lost) return "lost";
+      if (leaving) return "leaving";
+      return "running";
+    }
+  }
+
+  final CellSpec spec;
+  final CellAggregate aggregate;
+  final long requests; // -1 for a duration step
+  final long startAtEpochMs;
+  final Map<ActorRef<WorkerProtocol.Command>, Assignment> assignments = new LinkedHashMap<>();
+  final int workersUsed;
+  long endedAtEpochMs = -1;
+  long requestsLost;
+  long tokensSinceTick;
+  boolean stopping;
+  long stopDeadlineNanos;
+
+  CellRun(CellSpec spec, long requests, long startAtEpochMs, List<Assignment> assigned) {
+    this.spec = spec;
+    this.aggregate = new CellAggregate(spec.id());
+    this.requests = requests;
+    this.startAtEpochMs = startAtEpochMs;
+    for (Assignment a : assigned) assignments.put(a.worker, a);
+    this.workersUsed = assigned.size();
+  }
+
+  List<Assignment> active() {
+    List<Assignment> out = new ArrayList<>();
+    for (Assignment a : assignments.values()) if (a.active()) out.add(a);
+    return out;
+  }
+
+  /** Done when every worker either sent its last report or is lost (and not about to flush). */
+  boolean complete() {
+    for (Assignment a : assignments.values()) {
+      if (!a.finished && !(a.lost && !a.leaving)) return false;
+    }
+    return true;
+  }
+
+  int inFlight() {
+    int n = 0;
+    for (Assignment a : assignments.values()) if (!a.finished && !a.lost) n += a.lastInFlight;
+    return n;
+  }
+}

@@ -1,0 +1,30 @@
+package io.barrage.coordinator.run;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Settings of a run's coordination, from {@code barrage.coordinator.run} in {@code reference.conf}.
+ *
+ * @param tick progress publication and clock-probe period
+ * @param startDelay how far ahead of "now" a cell's common start instant is placed
+ * @param stopTimeout how long a stopping cell waits for the workers' last reports
+ * @param workerWaitTimeout how long a later cell waits for at least one worker before the run aborts
+ * @param sendLagBudgetMs send-lag p99 above which the generator counts as saturated
+ */
+public record RunSettings(Duration tick, Duration startDelay, Duration stopTimeout, Duration workerWaitTimeout, double sendLagBudgetMs) {
+
+  public static RunSettings fromConfig(Config c) {
+    Config r = c.getConfig("barrage.coordinator.run");
+    return new RunSettings(
+        r.getDuration("tick"),
+        r.getDuration("start-delay"),
+        r.getDuration("stop-timeout"),
+        r.getDuration("worker-wait-timeout"),
+        r.getDuration("send-lag-budget").toNanos() / 1e6);
+  }
+
+  public static RunSettings defaults() {
+    return new RunSettings(Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofSeconds(20), Duration.ofSeconds(60), 50);
+  }
+}

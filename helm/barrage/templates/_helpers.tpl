@@ -1,0 +1,118 @@
+{{/* Chart name, truncated to the 63 characters a label value allows. */}}
+{{- define "barrage.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: the release name, or release-chart when the release name does not contain it. */}}
+{{- define "barrage.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "barrage.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "barrage.labels" -}}
+helm.sh/chart: {{ include "barrage.chart" . }}
+app.kubernetes.io/name: {{ include "barrage.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: barrage
+{{- end }}
+
+{{/* Selector labels of one component: call with (dict "ctx" $ "component" "worker"). */}}
+{{- define "barrage.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "barrage.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "barrage.coordinatorName" -}}
+{{- printf "%s-coordinator" (include "barrage.fullname" .) }}
+{{- end }}
+
+{{- define "barrage.workersName" -}}
+{{- printf "%s-worker" (include "barrage.fullname" .) }}
+{{- end }}
+
+{{- define "barrage.resultsConfigMap" -}}
+{{- printf "%s-results" (include "barrage.fullname" .) }}
+{{- end }}
+
+{{/* The coordinator's stable seed address: its headless Service's DNS name. */}}
+{{- define "barrage.coordinatorHost" -}}
+{{- printf "%s.%s.svc.%s" (include "barrage.coordinatorName" .) .Release.Namespace .Values.clusterDomain }}
+{{- end }}
+
+{{- define "barrage.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "barrage.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "barrage.tokenSecretName" -}}
+{{- default (printf "%s-api-token" (include "barrage.fullname" .)) .Values.auth.existingSecret }}
+{{- end }}
+
+{{- define "barrage.scenarioConfigMap" -}}
+{{- default (printf "%s-scenario" (include "barrage.fullname" .)) .Values.scenario.existingConfigMap }}
+{{- end }}
+
+{{- define "barrage.hasScenario" -}}
+{{- if or .Values.scenario.existingConfigMap .Values.scenario.inline }}true{{ end }}
+{{- end }}
+
+{{- define "barrage.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* The container command: java with container-aware heap flags, then the jar. Role goes in args. */}}
+{{- define "barrage.command" -}}
+- java
+{{- if .Values.jvm.heap }}
+- -Xmx{{ .Values.jvm.heap }}
+{{- else }}
+- -XX:MaxRAMPercentage={{ .Values.jvm.maxRamPercentage }}
+{{- end }}
+- -XX:+ExitOnOutOfMemoryError
+{{- range .Values.jvm.extraOpts }}
+- {{ . | quote }}
+{{- end }}
+- -jar
+- /app/barrage.jar
+{{- end }}
+
+{{/* Required node affinity that keeps a pod off GPU nodes (when placement.avoidGpuNodes). */}}
+{{- define "barrage.offGpuNodeAffinity" -}}
+{{- if .Values.placement.avoidGpuNodes }}
+nodeAffinity:
+  requiredDuringSchedulingIgnoredDuringExecution:
+    nodeSelectorTerms:
+      - matchExpressions:
+          - key: {{ .Values.placement.gpuNodeLabel }}
+            operator: NotIn
+            values: ["true"]
+{{- end }}
+{{- end }}
+
+{{/* Pod-level settings shared by every barrage pod. */}}
+{{- define "barrage.podCommon" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- end }}

@@ -1,0 +1,63 @@
+package io.barrage.k8s.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * What the chart allows the coordinator to do through the Kubernetes API: the file the chart
+ * renders into the {@code <release>-kubernetes} ConfigMap and points {@code BARRAGE_K8S_SETTINGS} at.
+ *
+ * @param namespace the release's namespace (the API calls' default)
+ * @param resultsConfigMap ConfigMap the small result files are exported to; blank = no export
+ * @param discoverTargets read the pods behind a target's Service
+ * @param readNodeLabels read those pods' nodes' labels (needs the chart's ClusterRole)
+ * @param prices instance type → USD/hour
+ */
+public record KubernetesSettings(
+    String namespace,
+    Workers workers,
+    String resultsConfigMap,
+    boolean discoverTargets,
+    boolean readNodeLabels,
+    Map<String, Double> prices) {
+
+  /** The workers' workload; {@code max} bounds any scale-up. */
+  public record Workers(WorkloadKind kind, String name, boolean scale, int max) {}
+
+  /** Kinds of workload the worker scaler can patch. */
+  public enum WorkloadKind { StatefulSet, Deployment }
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  public KubernetesSettings {
+    prices = prices == null ? Map.of() : Map.copyOf(prices);
+  }
+
+  public PriceTable priceTable() {
+    return new PriceTable(prices);
+  }
+
+  public boolean exportsResults() {
+    return resultsConfigMap != null && !resultsConfigMap.isBlank();
+  }
+
+  public static KubernetesSettings parse(String yaml) {
+    try {
+      KubernetesSettings s = YAML.readValue(yaml, KubernetesSettings.class);
+      if (s == null || s.namespace() == null || s.namespace().isBlank()) {
+        throw new IllegalArgumentException("kubernetes settings: 'namespace' is required");
+      }
+      return s;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("kubernetes settings are not valid: " + originalMessage(e), e);
+    }
+  }
+
+  private static String originalMessage(IOException e) {
+    return e.getMessage();
+  }
+}

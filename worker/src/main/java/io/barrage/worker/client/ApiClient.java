@@ -1,0 +1,101 @@
+package io.barrage.worker.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.scenario.Target;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+
+/**
+ * One wire protocol of the design's {@code api} kinds: where to POST, what body to send, and how to
+ * read what comes back, either event by event (streaming) or as one body. Implementations are
+ * stateless and shared by every request of a step; per-request state lives in {@link RequestTrace}.
+ */
+public abstract class ApiClient {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI uri;
+  private final String model;
+
+  protected ApiClient(URI uri, String model) {
+    this.uri = uri;
+    this.model = model;
+  }
+
+  /** The client for a target's {@code api} kind. */
+  public static ApiClient of(Target t) {
+    return switch (t.api()) {
+      case TGI_STREAM -> new TgiClient(endpoint(t.url(), "/generate_stream"), t.model(), true);
+      case TGI -> new TgiClient(endpoint(t.url(), "/generate"), t.model(), false);
+      case OPENAI_CHAT -> new OpenAiClient(endpoint(t.url(), "/v1/chat/completions"), t.model(), true, t.streaming());
+      case OPENAI_COMPLETIONS -> new OpenAiClient(endpoint(t.url(), "/v1/completions"), t.model(), false, t.streaming());
+      case FASTAPI -> new FastapiClient(URI.create(t.url()), t.model(), t.fastapi());
+    };
+  }
+
+  /** Base URL + route; a base URL that already ends in {@code /v1} is not given a second one. */
+  static URI endpoint(String base, String route) {
+    String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    if (b.endsWith("/v1") && route.startsWith("/v1/")) route = route.substring(3);
+    return URI.create(b + route);
+  }
+
+  public URI uri() {
+    return uri;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public abstract boolean streaming();
+
+  /** The JSON request body. {@code seed} is the per-request sampling seed (the same for every target). */
+  public abstract byte[] body(String prompt, int maxNewTokens, long seed);
+
+  /** Headers of a 2xx response (e.g. TGI's timing headers). */
+  public void onHeaders(HttpResponse response, RequestTrace trace) {}
+
+  /**
+   * One event of a streamed response.
+   *
+   * @throws IOException when the event is not understood (the request is then {@link ErrorClass#MALFORMED})
+   */
+  public void onEvent(StreamEvent e, long nanos, RequestTrace trace) throws IOException {
+    throw new IllegalStateException("not a streaming client");
+  }
+
+  /** The whole body of a non-streamed response, complete at {@code nanos}. */
+  public void onBody(byte[] body, int length, long nanos, RequestTrace trace) throws IOException {
+    throw new IllegalStateException("not a whole-body client");
+  }
+
+  /** Reads a JSON body; anything else is malformed. */
+  static JsonNode readJson(byte[] body, int length) throws IOException {
+    JsonNode n = JSON.readTree(body, 0, length);
+    if (n == null || n.isMissingNode()) throw new IOException("empty body");
+    return n;
+  }
+
+  /** A whole response carries all its tokens at once: first = last = end of the body. */
+  static void wholeResponse(RequestTrace trace, long nanos, int serverTokens, int clientTokens) {
+    trace.serverTokens = serverTokens;
+    if (clientTokens > 0 || serverTokens > 0) {
+      trace.tokenEvent(nanos, Math.max(1, serverTokens >= 0 ? serverTokens : clientTokens));
+      trace.clientTokens = clientTokens >= 0 ? clientTokens : trace.clientTokens;
+    }
+  }
+
+  static Optional<Long> headerMillisAsMicros(HttpResponse r, String name) {
+    return r.getHeader(name).flatMap(h -> {
+      try {
+        return Optional.of(Math.round(Double.parseDouble(h.value().trim()) * 1000.0));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    });
+  }
+}

@@ -1,0 +1,83 @@
+package io.barrage.worker.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barrage.protocol.metrics.ErrorClass;
+import java.io.IOException;
+import java.net.URI;
+
+/**
+ * The OpenAI routes ({@code /v1/chat/completions}, {@code /v1/completions}) as TGI, vLLM and OpenAI
+ * serve them. Streaming asks for {@code stream_options.include_usage} so the server's token count
+ * arrives in the usage-only chunk. A chunk carries a token only when its content / text is a
+ * non-empty string: role-only first chunks, finish-only chunks, usage-only chunks, keep-alive
+ * comments and {@code [DONE]} never do. The stream is complete at {@code [DONE]}.
+ */
+final class OpenAiClient extends ApiClient {
+  private final boolean chat;
+  private final boolean stream;
+
+  OpenAiClient(URI uri, String model, boolean chat, boolean stream) {
+    super(uri, model);
+    this.chat = chat;
+    this.stream = stream;
+  }
+
+  @Override
+  public boolean streaming() {
+    return stream;
+  }
+
+  @Override
+  public byte[] body(String prompt, int maxNewTokens, long seed) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", model() == null ? "tgi" : model());
+    if (chat) {
+      ObjectNode m = root.putArray("messages").addObject();
+      m.put("role", "user");
+      m.put("content", prompt);
+    } else {
+      root.put("prompt", prompt);
+    }
+    root.put("max_tokens", maxNewTokens);
+    root.put("seed", seed & Long.MAX_VALUE);
+    root.put("stream", stream);
+    if (stream) root.putObject("stream_options").put("include_usage", true);
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void onEvent(StreamEvent e, long nanos, RequestTrace trace) throws IOException {
+    if (e.done) {
+      trace.streamComplete = true;
+      return;
+    }
+    if (e.error) {
+      trace.fail(ErrorClass.STREAM_ERROR, e.errorMessage);
+      return;
+    }
+    if (e.content) trace.tokenEvent(nanos, RequestTrace.UNKNOWN);
+    if (e.serverTokens >= 0) trace.serverTokens = e.serverTokens;
+  }
+
+  @Override
+  public void onBody(byte[] body, int length, long nanos, RequestTrace trace) throws IOException {
+    JsonNode n = readJson(body, length);
+    if (n.has("error") && !n.get("error").isNull()) {
+      trace.fail(ErrorClass.STREAM_ERROR, n.get("error").path("message").asText(n.get("error").asText()));
+      return;
+    }
+    JsonNode choice = n.path("choices").path(0);
+    if (choice.isMissingNode()) throw new IOException("no choices in response");
+    JsonNode usage = n.path("usage").path("completion_tokens");
+    int server = usage.isInt() ? usage.asInt() : -1;
+    String text = chat ? choice.path("message").path("content").asText("") : choice.path("text").asText("");
+    int client = server >= 0 ? server : FastapiClient.words(text);
+    wholeResponse(trace, nanos, server, client);
+    trace.streamComplete = true;
+  }
+}

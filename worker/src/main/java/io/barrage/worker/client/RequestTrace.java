@@ -1,0 +1,135 @@
+package io.barrage.worker.client;
+
+import io.barrage.protocol.metrics.ErrorClass;
+import java.util.Arrays;
+
+/**
+ * Everything measured about one request, in {@code System.nanoTime()} units: the intended send
+ * time, the send, every token-carrying event, the end, the server's and the client's token counts,
+ * and how it failed if it did. Filled by the stream stage of one response (serially), read once by
+ * the recorder after {@link #isFinished()}; the per-event cost is one array store.
+ */
+public final class RequestTrace {
+  /** Token count of an event that the client cannot know (an OpenAI chunk may carry several). */
+  public static final int UNKNOWN = 0;
+
+  public final String id;
+  public final long tSched;
+  public final boolean measured;
+  public long tSend;
+  public long tFirst = -1;
+  public long tLast = -1;
+  public long tEnd = -1;
+  /** Arrival time of each token-carrying event. */
+  long[] eventTimes = new long[16];
+  /** Tokens carried by each event (1 for TGI's native stream), or {@link #UNKNOWN}. */
+  int[] eventTokens = new int[16];
+  int events;
+  /** The client's own count: token events (TGI) or content chunks (OpenAI). */
+  public int clientTokens;
+  /** The server's count ({@code details.generated_tokens}, {@code usage}), −1 when it gave none. */
+  public int serverTokens = -1;
+  /** Server-reported per-token time and queue time in microseconds (TGI headers), −1 when absent. */
+  public long serverTpotUs = -1;
+  public long queueUs = -1;
+  public ErrorClass error;
+  public int httpStatus;
+  public String errorDetail;
+  /** The stream reached its proper end (TGI final event, OpenAI {@code [DONE]}). */
+  public boolean streamComplete;
+  private volatile boolean finished;
+  /** Arrival of the latest token event, or the send time before the first (for the idle timeout). */
+  public volatile long lastTokenNanos;
+
+  public RequestTrace(String id, long tSched, boolean measured) {
+    this.id = id;
+    this.tSched = tSched;
+    this.measured = measured;
+  }
+
+  /** A token-carrying event arrived at {@code nanos} with {@code tokens} tokens (or {@link #UNKNOWN}). */
+  public void tokenEvent(long nanos, int tokens) {
+    if (events == eventTimes.length) {
+      eventTimes = Arrays.copyOf(eventTimes, events * 2);
+      eventTokens = Arrays.copyOf(eventTokens, events * 2);
+    }
+    eventTimes[events] = nanos;
+    eventTokens[events] = tokens;
+    events++;
+    if (tFirst < 0) tFirst = nanos;
+    tLast = nanos;
+    lastTokenNanos = nanos;
+    clientTokens += Math.max(tokens, 1);
+  }
+
+  public int events() {
+    return events;
+  }
+
+  public long eventTime(int i) {
+    return eventTimes[i];
+  }
+
+  /**
+   * The tokens each event carried, completed where unknown: when the server's total is larger than
+   * the number of events (OpenAI chunks carrying several tokens), the surplus is spread over the
+   * events after the first as evenly as integers allow; otherwise an unknown event counts one.
+   */
+  public int[] tokensPerEvent() {
+    int[] out = new int[events];
+    int known = 0, unknown = 0;
+    for (int i = 0; i < events; i++) {
+      if (eventTokens[i] == UNKNOWN) unknown++;
+      else known += eventTokens[i];
+    }
+    int total = serverTokens > 0 ? serverTokens : known + unknown;
+    int toSpread = Math.max(total - known, unknown);
+    // first event: one token when unknown; the rest is shared by the later unknown events
+    int laterUnknown = unknown - (events > 0 && eventTokens[0] == UNKNOWN ? 1 : 0);
+    int firstUnknown = unknown - laterUnknown;
+    int spread = toSpread - firstUnknown;
+    int base = laterUnknown == 0 ? 0 : spread / laterUnknown;
+    int extra = laterUnknown == 0 ? 0 : spread % laterUnknown;
+    for (int i = 0; i < events; i++) {
+      if (eventTokens[i] != UNKNOWN) out[i] = eventTokens[i];
+      else if (i == 0) out[i] = 1;
+      else out[i] = base + (extra-- > 0 ? 1 : 0);
+    }
+    return out;
+  }
+
+  /** The output token count N of the metric definitions: the server's where given, else the client's. */
+  public int outputTokens() {
+    return serverTokens >= 0 ? serverTokens : clientTokens;
+  }
+
+  public void fail(ErrorClass cls, String detail) {
+    if (error == null) {
+      error = cls;
+      errorDetail = detail;
+    }
+  }
+
+  public boolean ok() {
+    return error == null;
+  }
+
+  /** Fails and completes the trace at once unless it is already complete (timeouts race the stream). */
+  public synchronized boolean failAndFinish(ErrorClass cls, String detail, long nanos) {
+    if (finished) return false;
+    fail(cls, detail);
+    return finish(nanos);
+  }
+
+  /** Marks the trace complete; returns false if it already was (a timeout and the stream raced). */
+  public synchronized boolean finish(long nanos) {
+    if (finished) return false;
+    if (tEnd < 0) tEnd = nanos;
+    finished = true;
+    return true;
+  }
+
+  public boolean isFinished() {
+    return finished;
+  }
+}

@@ -1,0 +1,269 @@
+package io.barrage.worker.cluster;
+
+import io.barrage.protocol.metrics.IntervalReport;
+import io.barrage.protocol.scenario.Scenario;
+import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.scenario.Target;
+import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.WorkerProtocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * The worker role of a node. Registers with the receptionist under {@link WorkerProtocol#SERVICE_KEY}
+ * and runs the steps the coordinator orders ({@link WorkerProtocol}): answers clock probes, starts a
+ * step on the {@link StepLauncher}, drains one interval report a second and sends it to the
+ * coordinator, keeps every report until it is acknowledged and resends unacknowledged ones.
+ *
+ * <p>On {@link Flush} (coordinated shutdown, e.g. SIGTERM) it tells each step's coordinator that it is
+ * leaving, stops its steps, sends the final interval and answers only once every report is
+ * acknowledged (or the shutdown phase times out). A step the launcher refuses is reported as
+ * {@link CoordinatorProtocol.StepFailed}, never as a crash of the agent.
+ */
+public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
+
+  public sealed interface Command {}
+
+  /** Stop every step, flush every recorded interval, reply once all are acknowledged. */
+  public record Flush(ActorRef<Done> replyTo) implements Command {}
+
+  private record Wire(WorkerProtocol.Command message) implements Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private record StepEnded(String key, String failure) implements Command {}
+
+  /** Settings of the agent; {@code resendAfter} is how long a report may stay unacknowledged before it is resent. */
+  public record Settings(Duration reportInterval, Duration resendAfter) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+  }
+
+  private static final class ActiveStep {
+    final String runId;
+    final String cellId;
+    final String workerId;
+    final ActorRef<CoordinatorProtocol.Event> coordinator;
+    final StepRun run;
+    final long startAtEpochMs;
+    final TreeMap<Long, IntervalReport> unacked = new TreeMap<>();
+    final Map<Long, Long> sentAtNanos = new HashMap<>();
+    boolean ended;
+    boolean lastSent;
+
+    ActiveStep(String runId, String cellId, String workerId, ActorRef<CoordinatorProtocol.Event> coordinator, StepRun run, long startAtEpochMs) {
+      this.runId = runId;
+      this.workerId = workerId;
+      this.cellId = cellId;
+      this.coordinator = coordinator;
+      this.run = run;
+      this.startAtEpochMs = startAtEpochMs;
+    }
+
+    boolean finished() {
+      return lastSent && unacked.isEmpty();
+    }
+  }
+
+  private final StepLauncher launcher;
+  private final Settings settings;
+  private final ActorRef<WorkerProtocol.Command> self;
+  private final Map<String, ActiveStep> steps = new HashMap<>();
+  private final Map<String, Scenario> scenarios = new HashMap<>();
+  private final java.util.Set<String> finishedSteps = new java.util.HashSet<>();
+  private final List<ActorRef<Done>> flushWaiters = new ArrayList<>();
+  private boolean flushing;
+
+  public static Behavior<Command> create(StepLauncher launcher, Settings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerAgent(ctx, timers, launcher, settings)));
+  }
+
+  private WorkerAgent(ActorContext<Command> ctx, TimerScheduler<Command> timers, StepLauncher launcher, Settings settings) {
+    super(ctx);
+    this.launcher = launcher;
+    this.settings = settings;
+    this.self = ctx.messageAdapter(WorkerProtocol.Command.class, Wire::new);
+    ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.SERVICE_KEY, self));
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.reportInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Wire.class, this::onWire)
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(StepEnded.class, this::onStepEnded)
+        .onMessage(Flush.class, this::onFlush)
+        .build();
+  }
+
+  private Behavior<Command> onWire(Wire w) {
+    WorkerProtocol.Command m = w.message();
+    if (m instanceof WorkerProtocol.ClockPing p) {
+      p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), epochMicros(), self));
+    } else if (m instanceof WorkerProtocol.StartStep s) {
+      onStart(s);
+    } else if (m instanceof WorkerProtocol.ResizeStep r) {
+      ActiveStep st = steps.get(key(r.runId(), r.cellId()));
+      if (st != null && !st.ended) {
+        getContext().getLog().info("cell {}: resized to {}", r.cellId(), r.share());
+        st.run.resize(r.share());
+      }
+    } else if (m instanceof WorkerProtocol.StopStep s) {
+      ActiveStep st = steps.get(key(s.runId(), s.cellId()));
+      if (st != null && !st.ended) {
+        getContext().getLog().info("cell {}: stop requested", s.cellId());
+        st.run.stop();
+      }
+    } else if (m instanceof WorkerProtocol.ReportAck a) {
+      ActiveStep st = steps.get(key(a.runId(), a.cellId()));
+      if (st != null) {
+        st.unacked.remove(a.sequence());
+        st.sentAtNanos.remove(a.sequence());
+        cleanUp();
+      }
+    }
+    return this;
+  }
+
+  private void onStart(WorkerProtocol.StartStep s) {
+    String key = key(s.runId(), s.cell().id());
+    if (steps.containsKey(key) || finishedSteps.contains(key)) return; // a repeated order
+    if (flushing) {
+      s.coordinator().tell(new CoordinatorProtocol.StepFailed(s.runId(), s.workerId(), s.cell().id(), "worker is shutting down", self));
+      return;
+    }
+    try {
+      Scenario scenario = scenarios.get(s.runId());
+      if (scenario == null) {
+        scenario = ScenarioLoader.yamlMapper().readValue(s.scenarioYaml(), Scenario.class);
+        scenarios.clear(); // one run at a time: keep only the current one
+        finishedSteps.clear();
+        scenarios.put(s.runId(), scenario);
+      }
+      Target target =
+          scenario.target(s.cell().target()).orElseThrow(() -> new IllegalArgumentException("no target named " + s.cell().target()));
+      Path baseDir = s.baseDir().isEmpty() ? Path.of("") : Path.of(s.baseDir());
+      StepRun run =
+          launcher.start(
+              new StepLauncher.StepOrder(s.workerId(), s.cell(), target, scenario.workload(), s.share(), s.startAtEpochMs(), baseDir));
+      ActiveStep st = new ActiveStep(s.runId(), s.cell().id(), s.workerId(), s.coordinator(), run, s.startAtEpochMs());
+      steps.put(key, st);
+      getContext().pipeToSelf(run.done(), (ok, err) -> new StepEnded(key, err == null ? null : failureText(err)));
+      getContext().getLog().info("cell {}: started as {} with {}", s.cell().id(), s.workerId(), s.share());
+    } catch (Exception e) {
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      getContext().getLog().warn("cell {}: cannot start: {}", s.cell().id(), reason);
+      s.coordinator().tell(new CoordinatorProtocol.StepFailed(s.runId(), s.workerId(), s.cell().id(), reason, self));
+    }
+  }
+
+  private Behavior<Command> onTick() {
+    long nowMs = System.currentTimeMillis();
+    long now = System.nanoTime();
+    for (ActiveStep st : steps.values()) {
+      if (!st.lastSent && (nowMs >= st.startAtEpochMs || st.ended)) drain(st);
+      long resendNanos = settings.resendAfter().toNanos();
+      for (Map.Entry<Long, IntervalReport> e : st.unacked.entrySet()) {
+        Long sent = st.sentAtNanos.get(e.getKey());
+        if (sent != null && now - sent >= resendNanos) {
+          send(st, e.getValue());
+        }
+      }
+    }
+    cleanUp();
+    return this;
+  }
+
+  private Behavior<Command> onStepEnded(StepEnded e) {
+    ActiveStep st = steps.get(e.key());
+    if (st != null) {
+      st.ended = true;
+      if (e.failure() != null) {
+        getContext().getLog().warn("cell {}: the step failed: {}", st.cellId, e.failure());
+        st.coordinator.tell(new CoordinatorProtocol.StepFailed(st.runId, st.workerId, st.cellId, e.failure(), self));
+      }
+      if (!st.lastSent) drain(st); // the report after done() is the last one: send it now
+      cleanUp();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFlush(Flush f) {
+    flushing = true;
+    flushWaiters.add(f.replyTo());
+    for (ActiveStep st : steps.values()) {
+      if (!st.ended) {
+        getContext().getLog().info("cell {}: leaving, flushing what was recorded", st.cellId);
+        st.coordinator.tell(new CoordinatorProtocol.WorkerLeaving(self));
+        st.run.stop();
+      }
+    }
+    cleanUp();
+    return this;
+  }
+
+  private void drain(ActiveStep st) {
+    IntervalReport r;
+    try {
+      r = st.run.drainInterval();
+    } catch (RuntimeException e) {
+      // nothing more can be read from this step; do not let it take the agent down
+      getContext().getLog().error("cell {}: cannot read the interval: {}", st.cellId, e.toString());
+      st.lastSent = true;
+      return;
+    }
+    st.unacked.put(r.sequence(), r);
+    if (r.last()) st.lastSent = true;
+    send(st, r);
+  }
+
+  private void send(ActiveStep st, IntervalReport r) {
+    st.sentAtNanos.put(r.sequence(), System.nanoTime());
+    st.coordinator.tell(new CoordinatorProtocol.Interval(st.runId, r, self));
+  }
+
+  private void cleanUp() {
+    steps.entrySet().removeIf(e -> {
+      if (!e.getValue().finished()) return false;
+      finishedSteps.add(e.getKey());
+      return true;
+    });
+    if (flushing && steps.isEmpty() && !flushWaiters.isEmpty()) {
+      flushWaiters.forEach(w -> w.tell(Done.getInstance()));
+      flushWaiters.clear();
+    }
+  }
+
+  private static String failureText(Throwable t) {
+    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+
+  private static String key(String runId, String cellId) {
+    return runId + "|" + cellId;
+  }
+
+  static long epochMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+}

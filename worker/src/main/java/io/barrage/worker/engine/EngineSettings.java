@@ -1,0 +1,39 @@
+package io.barrage.worker.engine;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Settings of the load engine, read once from {@code barrage.worker.engine} (see reference.conf).
+ *
+ * @param maxSseLineBytes longest SSE line accepted; longer is a malformed response
+ * @param maxBodyBytes largest whole (non-streamed) response body accepted
+ * @param connectingTimeout TCP connect timeout (a {@code connect} error past it)
+ * @param openLoopMaxConnections connections per target host in open-loop steps
+ * @param connectionHeadroom pool connections beyond the stream count of a closed-loop step (a
+ *     request that timed out before its headers came keeps its connection until the server answers)
+ * @param sendLagBudget a step whose send-lag p99 is over this is marked saturated
+ */
+public record EngineSettings(
+    int maxSseLineBytes,
+    int maxBodyBytes,
+    Duration connectingTimeout,
+    int openLoopMaxConnections,
+    int connectionHeadroom,
+    Duration sendLagBudget) {
+
+  public static EngineSettings defaults() {
+    return new EngineSettings(1 << 20, 16 << 20, Duration.ofSeconds(10), 4096, 16, Duration.ofMillis(1));
+  }
+
+  public static EngineSettings fromConfig(Config root) {
+    Config c = root.getConfig("barrage.worker.engine");
+    return new EngineSettings(
+        (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-sse-line")),
+        (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-body")),
+        c.getDuration("connecting-timeout"),
+        c.getInt("open-loop-max-connections"),
+        c.getInt("connection-headroom"),
+        c.getDuration("send-lag-budget"));
+  }
+}

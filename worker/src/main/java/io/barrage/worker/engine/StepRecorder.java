@@ -1,0 +1,157 @@
+package io.barrage.worker.engine;
+
+import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.metrics.Histograms;
+import io.barrage.protocol.metrics.IntervalCounters;
+import io.barrage.protocol.metrics.IntervalReport;
+import io.barrage.protocol.metrics.Metric;
+import io.barrage.worker.client.RequestTrace;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Turns finished {@link RequestTrace}s into the metrics of the design (one HdrHistogram {@link
+ * Recorder} per metric, microseconds) and counters, and cuts them into interval reports. Writers
+ * (the stream stages that finish requests) never block each other; {@link #drain} is called by one
+ * thread at a time. Plain Java: usable and testable without an ActorSystem.
+ *
+ * <p>Failed requests are counted by class and never reach a latency histogram. Requests that
+ * started during the warmup are counted as {@code warmupRequests} and nothing else.
+ */
+public final class StepRecorder {
+  private final String workerId;
+  private final String cellId;
+  private final EnumMap<Metric, Recorder> recorders = new EnumMap<>(Metric.class);
+  private final EnumMap<Metric, Histogram> recycled = new EnumMap<>(Metric.class);
+  private final LongAdder started = new LongAdder();
+  private final LongAdder ok = new LongAdder();
+  private final ConcurrentHashMap<ErrorClass, LongAdder> errors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+  private final LongAdder outputTokens = new LongAdder();
+  private final LongAdder clientTokens = new LongAdder();
+  private final LongAdder mismatches = new LongAdder();
+  private final LongAdder clamped = new LongAdder();
+  private final LongAdder warmup = new LongAdder();
+  private final LongAccumulator firstStart = new LongAccumulator(Math::min, Long.MAX_VALUE);
+  private final LongAccumulator lastEnd = new LongAccumulator(Math::max, Long.MIN_VALUE);
+  private final AtomicLong sequence = new AtomicLong();
+  private final long epochNanosAtAnchor;
+  private final long nanoAnchor;
+  private volatile long intervalStartMs;
+
+  public StepRecorder(String workerId, String cellId) {
+    this.workerId = workerId;
+    this.cellId = cellId;
+    for (Metric m : Metric.values()) recorders.put(m, new Recorder(Histograms.LOWEST_US, Histograms.HIGHEST_US, Histograms.DIGITS));
+    this.nanoAnchor = System.nanoTime();
+    this.epochNanosAtAnchor = System.currentTimeMillis() * 1_000_000L;
+    this.intervalStartMs = System.currentTimeMillis();
+  }
+
+  /** Wall-clock epoch nanoseconds of a {@code System.nanoTime()} instant. */
+  public long epochNanos(long nanoTime) {
+    return epochNanosAtAnchor + (nanoTime - nanoAnchor);
+  }
+
+  /** A request was sent (measured or not); its send lag is recorded when it is measured. */
+  public void sent(RequestTrace t) {
+    started.increment();
+    if (t.measured) record(Metric.SEND_LAG, t.tSend - t.tSched);
+  }
+
+  /** A request ended (successfully or not). */
+  public void finished(RequestTrace t) {
+    if (!t.measured) {
+      warmup.increment();
+      return;
+    }
+    firstStart.accumulate(epochNanos(t.tSend));
+    lastEnd.accumulate(epochNanos(t.tEnd));
+    if (!t.ok()) {
+      errors.computeIfAbsent(t.error, k -> new LongAdder()).increment();
+      if (t.error == ErrorClass.HTTP_STATUS) statuses.computeIfAbsent(t.httpStatus, k -> new LongAdder()).increment();
+      return;
+    }
+    ok.increment();
+    int n = t.outputTokens();
+    outputTokens.add(n);
+    clientTokens.add(t.clientTokens);
+    if (t.serverTokens >= 0 && t.serverTokens != t.clientTokens) mismatches.increment();
+    record(Metric.E2E_END, t.tEnd - t.tSend);
+    if (t.serverTpotUs >= 0) recordMicros(Metric.SERVER_TPOT, t.serverTpotUs, 1);
+    if (t.queueUs >= 0) recordMicros(Metric.QUEUE, t.queueUs, 1);
+    if (t.tFirst < 0) return; // no token at all: only the end-to-end time exists
+    record(Metric.TTFT, t.tFirst - t.tSend);
+    record(Metric.TTFT_SCHED, t.tFirst - t.tSched);
+    long e2e = t.tLast - t.tSend;
+    record(Metric.E2E, e2e);
+    if (n > 0) record(Metric.NTPOT, e2e / n);
+    if (n > 1) record(Metric.TPOT, (t.tLast - t.tFirst) / (n - 1));
+    int events = t.events();
+    if (events > 1) {
+      int[] k = t.tokensPerEvent();
+      Recorder itl = recorders.get(Metric.ITL);
+      for (int i = 1; i < events; i++) {
+        if (k[i] <= 0) continue;
+        long gap = t.eventTime(i) - t.eventTime(i - 1);
+        long us = clampCount(gap / k[i] / 1000);
+        itl.recordValueWithCount(us, k[i]);
+      }
+    }
+  }
+
+  private void record(Metric m, long nanos) {
+    recorders.get(m).recordValue(clampCount(nanos / 1000));
+  }
+
+  private void recordMicros(Metric m, long micros, long count) {
+    recorders.get(m).recordValueWithCount(clampCount(micros), count);
+  }
+
+  private long clampCount(long micros) {
+    if (Histograms.isOverRange(micros)) clamped.increment();
+    return Histograms.clamp(micros);
+  }
+
+  /**
+   * Closes the current interval and returns it; the sequence increases by one per call.
+   *
+   * @param inFlight the in-flight gauge at the end of the interval
+   * @param last whether this is the final report of the step
+   */
+  public synchronized IntervalReport drain(int inFlight, boolean last) {
+    Map<Metric, byte[]> hist = new EnumMap<>(Metric.class);
+    for (Map.Entry<Metric, Recorder> e : recorders.entrySet()) {
+      Histogram h = e.getValue().getIntervalHistogram(recycled.get(e.getKey()));
+      recycled.put(e.getKey(), h);
+      if (h.getTotalCount() > 0) hist.put(e.getKey(), Histograms.encode(h));
+    }
+    Map<ErrorClass, Long> errs = new EnumMap<>(ErrorClass.class);
+    errors.forEach((k, v) -> {
+      long n = v.sumThenReset();
+      if (n > 0) errs.put(k, n);
+    });
+    Map<Integer, Long> st = new HashMap<>();
+    statuses.forEach((k, v) -> {
+      long n = v.sumThenReset();
+      if (n > 0) st.put(k, n);
+    });
+    long first = firstStart.getThenReset();
+    long lastEndNs = lastEnd.getThenReset();
+    IntervalCounters c = new IntervalCounters(
+        started.sumThenReset(), ok.sumThenReset(), errs, st, outputTokens.sumThenReset(), clientTokens.sumThenReset(),
+        mismatches.sumThenReset(), clamped.sumThenReset(), inFlight, warmup.sumThenReset(),
+        first == Long.MAX_VALUE ? -1 : first, lastEndNs == Long.MIN_VALUE ? -1 : lastEndNs);
+    long now = System.currentTimeMillis();
+    long start = intervalStartMs;
+    intervalStartMs = now;
+    return new IntervalReport(workerId, cellId, sequence.getAndIncrement(), start, now, hist, c, last);
+  }
+}

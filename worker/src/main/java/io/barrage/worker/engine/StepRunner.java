@@ -1,0 +1,277 @@
+package io.barrage.worker.engine;
+
+import io.barrage.protocol.metrics.IntervalReport;
+import io.barrage.protocol.plan.Load;
+import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.scenario.StepSpec;
+import io.barrage.protocol.scenario.Timeouts;
+import io.barrage.worker.client.ApiClient;
+import io.barrage.worker.client.AuthHeader;
+import io.barrage.worker.client.ClientPools;
+import io.barrage.worker.client.HttpDriver;
+import io.barrage.worker.client.RequestTrace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one worker's share of one cell. Closed loop: {@code share.streams()} virtual users numbered
+ * from {@code share.firstStream()}, each sending its next request when its previous one ends (the
+ * intended send time of the next is the end of the previous). Open loop: one pacer thread walks the
+ * cell's global arrival schedule and sends the arrivals of this worker's slice at their intended
+ * times, so that a slow server or a slow generator shows as {@code ttftSched} / {@code sendLag}
+ * instead of vanishing (coordinated omission). Warmup is decided by intended start time.
+ */
+final class StepRunner implements RunningStep {
+  static final String REQUEST_ID_HEADER = "X-Barrage-Request-Id";
+  private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
+
+  private final StepRequest req;
+  private final ActorSystem system;
+  private final HttpDriver driver;
+  private final EngineSettings settings;
+  private final Executor executor;
+  private final Consumer<RequestTrace> listener;
+  private final Runnable onDone;
+  private final StepRecorder recorder;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong claimed = new AtomicLong();
+  private final AtomicLong ids = new AtomicLong();
+  private final ConcurrentHashMap<Integer, VirtualUser> users = new ConcurrentHashMap<>();
+  private final AtomicInteger activeUsers = new AtomicInteger();
+  private final String idPrefix;
+  private final long seed;
+  private final boolean closedLoop;
+  private volatile LoadShare share;
+  private volatile ConnectionPoolSettings pool;
+  private volatile boolean stopping;
+  private volatile boolean pacerDone;
+  private ApiClient api;
+  private Uri uri;
+  private Optional<AuthHeader> auth;
+  private PromptSource prompts;
+  private Timeouts timeouts;
+  private long startNanos, warmupEndNanos, endNanos;
+
+  StepRunner(StepRequest req, ActorSystem system, HttpDriver driver, EngineSettings settings,
+      Consumer<RequestTrace> listener, Runnable onDone) {
+    this.req = req;
+    this.system = system;
+    this.driver = driver;
+    this.settings = settings;
+    this.executor = system.dispatcher();
+    this.listener = listener;
+    this.onDone = onDone;
+    this.share = req.share();
+    this.recorder = new StepRecorder(req.workerId(), req.cell().id());
+    this.seed = req.workload().seedOrDefault();
+    this.closedLoop = req.cell().load() instanceof Load.Concurrency;
+    this.idPrefix = req.cell().index() + "-" + req.workerId().replaceAll("[^A-Za-z0-9._-]", "_") + "-";
+  }
+
+  /** Prepares everything that can fail (secret, dataset, template), then starts the pacer thread. */
+  StepRunner start() {
+    try {
+      api = ApiClient.of(req.target());
+      uri = Uri.create(api.uri().toString());
+      auth = AuthHeader.resolve(req.target().auth(), req.baseDir());
+      prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+      timeouts = req.workload().timeoutsOrDefaults();
+    } catch (RuntimeException e) {
+      log.warn("step {} cannot start: {}", req.cell().id(), e.getMessage());
+      pacerDone = true;
+      done.completeExceptionally(e);
+      onDone.run();
+      return this;
+    }
+    pool = poolFor(share);
+    long delayNs = Math.max(0, (req.startAtEpochMs() - System.currentTimeMillis()) * 1_000_000L);
+    startNanos = System.nanoTime() + delayNs;
+    StepSpec step = req.workload().step();
+    warmupEndNanos = startNanos + step.warmupOrZero().toNanos();
+    endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
+    Thread t = new Thread(closedLoop ? this::launchUsers : this::pace, "barrage-step-" + req.cell().index());
+    t.setDaemon(true);
+    t.setPriority(Thread.MAX_PRIORITY);
+    t.start();
+    return this;
+  }
+
+  private ConnectionPoolSettings poolFor(LoadShare s) {
+    int connections = closedLoop ? s.streams() + settings.connectionHeadroom() : settings.openLoopMaxConnections();
+    return ClientPools.settings(system, connections, req.workload().timeoutsOrDefaults(), settings.connectingTimeout());
+  }
+
+  // ---- closed loop ----
+
+  private final class VirtualUser {
+    final int stream;
+    long n;
+    volatile boolean retired;
+
+    VirtualUser(int stream) {
+      this.stream = stream;
+    }
+
+    void next(long tSched) {
+      LoadShare s = share;
+      if (retired || stopping || stream < s.firstStream() || stream >= s.firstStream() + s.streams()
+          || System.nanoTime() >= endNanos) {
+        retire();
+        return;
+      }
+      boolean measured = tSched >= warmupEndNanos;
+      if (measured && s.requestQuota() >= 0 && claimed.getAndIncrement() >= s.requestQuota()) {
+        retire();
+        return;
+      }
+      long key = Seeds.closedLoop(seed, stream, n++);
+      send(key, tSched, measured, t -> executor.execute(() -> next(t.tEnd)));
+    }
+
+    void retire() {
+      if (users.remove(stream, this)) {
+        retired = true;
+        activeUsers.decrementAndGet();
+        checkDone();
+      }
+    }
+  }
+
+  private void launchUsers() {
+    parkUntil(startNanos);
+    LoadShare s = share;
+    startUsers(s.firstStream(), s.firstStream() + s.streams());
+    pacerDone = true;
+    checkDone();
+  }
+
+  private void startUsers(int from, int to) {
+    List<VirtualUser> started = new ArrayList<>();
+    for (int g = from; g < to && !stopping; g++) {
+      VirtualUser u = new VirtualUser(g);
+      if (users.putIfAbsent(g, u) == null) {
+        activeUsers.incrementAndGet();
+        started.add(u);
+      }
+    }
+    long tSched = System.nanoTime(); // every user is due now; the launch loop's own time shows as send lag
+    for (VirtualUser u : started) u.next(tSched);
+  }
+
+  // ---- open loop ----
+
+  private void pace() {
+    Load.Rate rate = (Load.Rate) req.cell().load();
+    ArrivalSchedule schedule = new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed);
+    while (!stopping) {
+      long i = schedule.next();
+      LoadShare s = share;
+      if (s.sliceCount() <= 0 || i % s.sliceCount() != s.sliceIndex()) continue;
+      long tSched = startNanos + schedule.offsetNanos();
+      if (tSched >= endNanos) break;
+      boolean measured = tSched >= warmupEndNanos;
+      if (measured && s.requestQuota() >= 0 && claimed.getAndIncrement() >= s.requestQuota()) break;
+      parkUntil(tSched);
+      if (stopping) break;
+      send(Seeds.openLoop(seed, i), tSched, measured, t -> {});
+    }
+    pacerDone = true;
+    checkDone();
+  }
+
+  private void parkUntil(long deadline) {
+    long now;
+    while ((now = System.nanoTime()) < deadline && !stopping) LockSupport.parkNanos(Math.min(deadline - now, 50_000_000L));
+  }
+
+  // ---- both ----
+
+  private void send(long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
+    PromptSource.Prompt p = prompts.prompt(key);
+    int mnt = p.maxNewTokens() != null ? p.maxNewTokens() : req.cell().maxNewTokens();
+    String id = idPrefix + ids.incrementAndGet();
+    HttpRequest http = HttpRequest.create()
+        .withMethod(HttpMethods.POST)
+        .withUri(uri)
+        .withEntity(ContentTypes.APPLICATION_JSON, api.body(p.text(), mnt, Seeds.of(seed, key, 7)))
+        .addHeader(RawHeader.create(REQUEST_ID_HEADER, id));
+    if (auth.isPresent()) http = http.addHeader(auth.get().header());
+    RequestTrace trace = new RequestTrace(id, tSched, measured);
+    inFlight.incrementAndGet();
+    try {
+      driver.execute(api, http, trace, timeouts, pool, t -> {
+        recorder.finished(t);
+        listener.accept(t);
+        inFlight.decrementAndGet();
+        then.accept(t);
+        checkDone();
+      });
+    } finally {
+      recorder.sent(trace);
+    }
+  }
+
+  private void checkDone() {
+    if (pacerDone && activeUsers.get() == 0 && inFlight.get() == 0 && !done.isDone()) {
+      if (done.complete(null)) onDone.run();
+    }
+  }
+
+  @Override
+  public IntervalReport drainInterval() {
+    boolean last = done.isDone();
+    return recorder.drain(inFlight.get(), last);
+  }
+
+  @Override
+  public CompletionStage<Void> done() {
+    return done;
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+    for (VirtualUser u : users.values()) u.retire();
+    checkDone();
+  }
+
+  @Override
+  public void resize(LoadShare newShare) {
+    LoadShare old = share;
+    share = newShare;
+    if (!closedLoop) return;
+    if (newShare.streams() > old.streams()) pool = poolFor(newShare);
+    for (VirtualUser u : users.values()) {
+      if (u.stream < newShare.firstStream() || u.stream >= newShare.firstStream() + newShare.streams()) u.retired = true;
+    }
+    if (pacerDone && !stopping) executor.execute(() -> startUsers(newShare.firstStream(), newShare.firstStream() + newShare.streams()));
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  StepRecorder recorder() {
+    return recorder;
+  }
+}

@@ -1,0 +1,124 @@
+package io.barrage.worker.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.metrics.Histograms;
+import io.barrage.protocol.metrics.IntervalReport;
+import io.barrage.protocol.metrics.Metric;
+import io.barrage.worker.client.RequestTrace;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class StepRecorderTest {
+  static final long MS = 1_000_000L;
+  final StepRecorder rec = new StepRecorder("w1", "t/m4/c1");
+
+  /** sched 0, send 1 ms, tokens at 11, 21, 31, 41 ms, end 42 ms; server count 4. */
+  RequestTrace fourTokens(boolean measured) {
+    RequestTrace t = new RequestTrace("r", 0, measured);
+    t.tSend = 1 * MS;
+    for (int i = 0; i < 4; i++) t.tokenEvent((11 + 10 * i) * MS, 1);
+    t.serverTokens = 4;
+    t.finish(42 * MS);
+    return t;
+  }
+
+  Histogram h(IntervalReport r, Metric m) {
+    return Histograms.decode(r.histograms().get(m));
+  }
+
+  @Test
+  void everyMetricFollowsTheDesignDefinitions() {
+    RequestTrace t = fourTokens(true);
+    rec.sent(t);
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(h(r, Metric.TTFT).getMaxValue()).isBetween(9_990L, 10_010L);
+    assertThat(h(r, Metric.TTFT_SCHED).getMaxValue()).isBetween(10_990L, 11_010L);
+    assertThat(h(r, Metric.E2E).getMaxValue()).isBetween(39_960L, 40_040L);
+    assertThat(h(r, Metric.E2E_END).getMaxValue()).isBetween(40_960L, 41_040L);
+    assertThat(h(r, Metric.TPOT).getMaxValue()).isBetween(9_990L, 10_010L);
+    assertThat(h(r, Metric.NTPOT).getMaxValue()).isBetween(9_990L, 10_010L);
+    assertThat(h(r, Metric.ITL).getTotalCount()).isEqualTo(3);
+    assertThat(h(r, Metric.SEND_LAG).getMaxValue()).isBetween(999L, 1_001L);
+    assertThat(r.histograms()).doesNotContainKeys(Metric.SERVER_TPOT, Metric.QUEUE);
+    assertThat(r.counters().ok()).isEqualTo(1);
+    assertThat(r.counters().outputTokens()).isEqualTo(4);
+    assertThat(r.counters().clientTokens()).isEqualTo(4);
+    assertThat(r.counters().tokenMismatches()).isZero();
+    assertThat(r.counters().started()).isEqualTo(1);
+    assertThat(r.counters().lastMeasuredEndNanosEpoch() - r.counters().firstMeasuredStartNanosEpoch()).isEqualTo(41 * MS);
+  }
+
+  @Test
+  void itlHasOneSamplePerTokenWhenAChunkCarriesSeveral() {
+    RequestTrace t = new RequestTrace("r", 0, true);
+    t.tSend = 0;
+    t.tokenEvent(10 * MS, RequestTrace.UNKNOWN);
+    t.tokenEvent(40 * MS, RequestTrace.UNKNOWN); // carries 3 tokens: gap 30 ms → 3 samples of 10 ms
+    t.serverTokens = 4;
+    t.finish(41 * MS);
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    Histogram itl = h(r, Metric.ITL);
+    assertThat(itl.getTotalCount()).isEqualTo(3);
+    assertThat(itl.getMaxValue()).isBetween(9_990L, 10_010L);
+    assertThat(r.counters().tokenMismatches()).isEqualTo(1);
+    assertThat(r.counters().clientTokens()).isEqualTo(2);
+    assertThat(r.counters().outputTokens()).isEqualTo(4);
+  }
+
+  @Test
+  void failedRequestsAreCountedByClassAndNeverEnterLatencyHistograms() {
+    RequestTrace t = fourTokens(true);
+    t.error = ErrorClass.HTTP_STATUS;
+    t.httpStatus = 503;
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(r.counters().errors()).containsEntry(ErrorClass.HTTP_STATUS, 1L);
+    assertThat(r.counters().httpStatuses()).containsEntry(503, 1L);
+    assertThat(r.counters().ok()).isZero();
+    assertThat(r.histograms()).isEmpty();
+  }
+
+  @Test
+  void warmupRequestsAreExcluded() {
+    RequestTrace t = fourTokens(false);
+    rec.sent(t);
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(r.counters().warmupRequests()).isEqualTo(1);
+    assertThat(r.counters().ok()).isZero();
+    assertThat(r.counters().started()).isEqualTo(1);
+    assertThat(r.histograms()).isEmpty();
+    assertThat(r.counters().firstMeasuredStartNanosEpoch()).isEqualTo(-1);
+  }
+
+  @Test
+  void intervalsAreDeltasWithIncreasingSequence() {
+    RequestTrace t = fourTokens(true);
+    rec.finished(t);
+    IntervalReport a = rec.drain(3, false);
+    IntervalReport b = rec.drain(0, true);
+    assertThat(a.sequence()).isZero();
+    assertThat(b.sequence()).isEqualTo(1);
+    assertThat(a.counters().ok()).isEqualTo(1);
+    assertThat(a.counters().inFlight()).isEqualTo(3);
+    assertThat(b.counters().ok()).isZero();
+    assertThat(b.histograms()).isEmpty();
+    assertThat(b.last()).isTrue();
+  }
+
+  @Test
+  void valuesOverTheRangeAreClampedAndCounted() {
+    RequestTrace t = new RequestTrace("r", 0, true);
+    t.tSend = 0;
+    t.tokenEvent(2L * 3_600_000_000_000L, 1); // two hours
+    t.finish(2L * 3_600_000_000_000L);
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(r.counters().clamped()).isPositive();
+    assertThat(h(r, Metric.TTFT).getMaxValue()).isGreaterThanOrEqualTo(Histograms.HIGHEST_US);
+  }
+}
