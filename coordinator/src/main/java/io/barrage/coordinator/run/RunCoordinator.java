@@ -280,15 +280,17 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       return this;
     }
     boolean merged;
+    Map<Metric, Histogram> decoded = null;
     try {
-      merged = cell.aggregate.add(r);
+      if (!cell.aggregate.isDuplicate(r)) decoded = io.barrage.protocol.results.CellAggregate.decode(r);
+      merged = decoded != null ? cell.aggregate.add(r, decoded) : cell.aggregate.add(r);
     } catch (IllegalArgumentException ex) {
       getContext().getLog().error("cell {}: refused a report of {}: {}", r.cellId(), r.workerId(), ex.getMessage());
       return this;
     }
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (merged) {
-      logs.write(cell.spec, r, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
+      logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
       cell.tokensSinceTick += r.counters().outputTokens();
       if (a != null) {
         a.completed += r.counters().ok() + r.counters().errorCount();
