@@ -1,13 +1,126 @@
 package io.barrage.cli;
 
+import io.barrage.simulator.Profile;
+import io.barrage.simulator.Profiles;
+import io.barrage.simulator.SimulatorConfig;
+import io.barrage.simulator.SimulatorServer;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder registered so the command tree is fixed; replaced by the owning issue's work. */
-@Command(name = "simulate", description = "(in progress)")
+/** {@code barrage simulate}: runs one reference LLM server until interrupted. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Run a simulated LLM server (TGI-style or FastAPI-style) on this machine.")
 public final class SimulateCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--profile", paramLabel = "NAME", description = "Profile to simulate (see --list).")
+  String profile;
+
+  @Option(names = "--list", description = "List every profile with a one-line description.")
+  boolean list;
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--truth-log", paramLabel = "FILE", description = "Append each request's true token emission times (JSON Lines).")
+  Path truthLog;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed for token texts and fault draws. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--time-scale", paramLabel = "X", description = "Run X times faster than real time (all simulated durations / X).")
+  Double timeScale;
+
+  @Option(names = "--keep-alive", paramLabel = "DURATION", description = "SSE keep-alive period, e.g. 15s or 500ms (TGI: 15s).")
+  String keepAlive;
+
+  @Option(names = "--fault-error-rate", paramLabel = "P", defaultValue = "0", description = "Share of requests failing at once with a generation error.")
+  double errorRate;
+
+  @Option(names = "--fault-midstream-error-rate", paramLabel = "P", defaultValue = "0", description = "Share of requests failing with an error event mid-stream.")
+  double midStreamErrorRate;
+
+  @Option(names = "--fault-stall-rate", paramLabel = "P", defaultValue = "0", description = "Share of requests that stall (no bytes) mid-stream.")
+  double stallRate;
+
+  @Option(names = "--fault-stall", paramLabel = "DURATION", defaultValue = "5s", description = "How long a stall lasts. Default: ${DEFAULT-VALUE}.")
+  String stall;
+
+  @Option(names = "--fault-disconnect-rate", paramLabel = "P", defaultValue = "0", description = "Share of requests whose connection is dropped mid-stream.")
+  double disconnectRate;
+
+  @Option(names = "--fault-after-tokens", paramLabel = "N", defaultValue = "5", description = "Token after which mid-stream faults strike. Default: ${DEFAULT-VALUE}.")
+  int faultAfter;
+
+  @Option(names = "--fault-slow-headers", paramLabel = "DURATION", defaultValue = "0ms", description = "Delay before every response's headers.")
+  String slowHeaders;
+
   @Override
-  public Integer call() {
-    throw new ExitException(ExitCodes.INTERNAL, "barrage simulate: not built yet");
+  public Integer call() throws Exception {
+    if (list) {
+      for (Profile p : Profiles.all()) {
+        spec.commandLine().getOut().printf("%-40s %s%n", p.name(), p.description());
+      }
+      return ExitCodes.OK;
+    }
+    if (profile == null) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --profile NAME is required; valid profiles: "
+          + String.join(", ", Profiles.names()));
+    }
+    Profile p;
+    try {
+      p = Profiles.get(profile);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + e.getMessage());
+    }
+    if (port < 0 || port > 65535) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --port must be 0..65535, got " + port);
+    if (timeScale != null) {
+      if (!(timeScale > 0)) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --time-scale must be > 0, got " + timeScale);
+      p = p.withTimeScale(timeScale);
+    }
+    if (keepAlive != null) p = p.withKeepAlive(duration("--keep-alive", keepAlive));
+    for (double rate : new double[] {errorRate, midStreamErrorRate, stallRate, disconnectRate}) {
+      if (rate < 0 || rate > 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: fault rates must be between 0 and 1, got " + rate);
+    }
+    if (faultAfter < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --fault-after-tokens must be >= 1");
+    Profile.Faults faults = new Profile.Faults(errorRate, midStreamErrorRate, stallRate, duration("--fault-stall", stall),
+        disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders));
+    if (faults.any()) p = p.withFaults(faults);
+    SimulatorServer server;
+    try {
+      server = SimulatorServer.start(new SimulatorConfig(host, port, p, truthLog, seed));
+    } catch (RuntimeException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + e.getMessage());
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stop.countDown();
+    }, "simulate-shutdown"));
+    spec.commandLine().getOut().printf("barrage simulate: profile %s (%s) listening on %s%n", p.name(), p.description(),
+        server.baseUrl());
+    spec.commandLine().getOut().flush();
+    stop.await();
+    return ExitCodes.OK;
+  }
+
+  private static Duration duration(String option, String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+      if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + option + " expects a duration like 15s or 500ms, got '" + text + "'");
   }
 }

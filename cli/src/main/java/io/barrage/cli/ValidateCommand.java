@@ -1,13 +1,43 @@
 package io.barrage.cli;
 
+import io.barrage.protocol.plan.CellPlanner;
+import io.barrage.protocol.scenario.InvalidScenarioException;
+import io.barrage.protocol.scenario.Scenario;
+import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.scenario.ScenarioProblem;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder registered so the command tree is fixed; replaced by the owning issue's work. */
-@Command(name = "validate", description = "(in progress)")
+/**
+ * {@code barrage validate SCENARIO.yaml}: reads a scenario and reports every problem at once, each
+ * with its YAML path; exit 2 when there is any. A valid scenario prints what it would run.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = "Check a scenario file: every problem at once, with its YAML path; exit 2 if invalid.")
 public final class ValidateCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "the scenario file")
+  Path scenario;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
-    throw new ExitException(ExitCodes.INTERNAL, "barrage validate: not built yet");
+    Scenario s;
+    try {
+      s = ScenarioLoader.load(scenario);
+    } catch (InvalidScenarioException e) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(scenario).append(": ").append(e.problems().size()).append(" problem(s)\n");
+      for (ScenarioProblem p : e.problems()) sb.append("  ").append(p.path()).append(": ").append(p.message()).append('\n');
+      throw new ExitException(ExitCodes.BAD_INPUT, sb.toString().stripTrailing());
+    }
+    int cells = CellPlanner.plan(s).size();
+    spec.commandLine().getOut().printf("%s: valid scenario '%s': %d target(s), %d cell(s)%n",
+        scenario, s.name(), s.targets().size(), cells);
+    return ExitCodes.OK;
   }
 }

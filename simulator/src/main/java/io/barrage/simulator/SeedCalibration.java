@@ -16,6 +16,9 @@ import java.util.List;
  *   X = c·n / (e2e + tail)                      → tail = c·n/X − n·T   (clamped at 0)
  * </pre>
  *
+ * For the skewed row, a short request (m tokens) sees only its own prefill: V = m·T − m·d − prefill(P),
+ * with d = 0.3·T, and the tail follows from the token-weighted throughput of the 3:2 mix.
+ *
  * With two rows of one configuration (c = 1 and c = 20) the decode model is solved exactly
  * (base and per-sequence slope); with one row the slope is fixed at 2% of the base per sequence.
  * A row whose throughput is far above c/T (the 13B p4d row: X·T/c = 2.25) cannot come from equal
@@ -86,7 +89,8 @@ public final class SeedCalibration {
     double n = NEW_TOKENS;
     double f = (double) EARLY_COUNT / EARLY_EVERY;
     double d = 0.3 * t;
-    double validation = m * t - d * (m + 0.5) - c * pre;
+    // a short request spans only m steps: it sees its own prefill, hardly anyone else's
+    double validation = m * t - d * m - pre;
     double e2eShort = m * t;
     double e2eLong = validation + d * (n + 0.5) + c * pre;
     double tokens = f * m + (1 - f) * n;

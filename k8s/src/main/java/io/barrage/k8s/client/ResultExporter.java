@@ -71,16 +71,19 @@ public final class ResultExporter {
     V1ConfigMap existing = readOrNull(configMap);
     if (existing == null) {
       V1ConfigMap cm = new V1ConfigMap()
+          .apiVersion("v1")
+          .kind("ConfigMap")
           .metadata(new V1ObjectMeta().name(configMap).namespace(namespace).annotations(annotations)
               .putLabelsItem("app.kubernetes.io/part-of", "barrage"))
           .data(new LinkedHashMap<>(bundle.files()));
       core.createNamespacedConfigMap(namespace, cm).execute();
     } else {
-      List<String> stale = existing.getData() == null ? List.of() : List.copyOf(existing.getData().keySet());
-      V1Patch patch = new V1Patch(Patches.configMapData(bundle.files(), stale, annotations));
+      List<String> keys = existing.getData() == null ? List.of() : List.copyOf(existing.getData().keySet());
+      V1Patch patch = new V1Patch(Patches.configMapData(bundle.files(), keys, existing.getData() != null, annotations,
+          existing.getMetadata() != null && existing.getMetadata().getAnnotations() != null));
       PatchUtils.patch(V1ConfigMap.class,
           () -> core.patchNamespacedConfigMap(configMap, namespace, patch).fieldManager("barrage").buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+          V1Patch.PATCH_FORMAT_JSON_PATCH, client);
     }
     if (!bundle.skipped().isEmpty()) {
       log.warn("run {}: {} too large for ConfigMap {}; fetch it from the result directory", runId, bundle.skipped(), configMap);

@@ -2,6 +2,7 @@ package io.barrage.k8s.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import java.util.Map;
@@ -28,26 +29,50 @@ public final class Patches {
   }
 
   /**
-   * Sets a ConfigMap's data to exactly {@code data}: keys present before but not now are removed
-   * ({@code null} in a merge patch); annotations are added or replaced.
+   * A JSON Patch (RFC 6902) that sets a ConfigMap's data to exactly {@code data} and adds or
+   * replaces {@code annotations}. A JSON Patch rather than a merge patch because removing a key must
+   * be explicit: some servers (fabric8's mock among them) keep a merge patch's {@code null} values.
+   *
+   * @param existingKeys the data keys the ConfigMap has now (those not in {@code data} are removed)
+   * @param hasData whether the ConfigMap has a {@code data} object at all
+   * @param hasAnnotations whether it has a {@code metadata.annotations} object
    */
-  public static String configMapData(Map<String, String> data, Collection<String> staleKeys, Map<String, String> annotations) {
-    ObjectNode root = JSON.createObjectNode();
+  public static String configMapData(
+      Map<String, String> data, Collection<String> existingKeys, boolean hasData, Map<String, String> annotations, boolean hasAnnotations) {
+    ArrayNode ops = JSON.createArrayNode();
     if (!annotations.isEmpty()) {
-      ObjectNode ann = root.putObject("metadata").putObject("annotations");
-      annotations.forEach(ann::put);
-    }
-    ObjectNode d = root.putObject("data");
-    for (String stale : staleKeys) {
-      if (!data.containsKey(stale)) {
-        d.putNull(stale);
+      if (hasAnnotations) {
+        annotations.forEach((k, v) -> op(ops, "add", "/metadata/annotations/" + pointer(k)).put("value", v));
+      } else {
+        ObjectNode value = op(ops, "add", "/metadata/annotations").putObject("value");
+        annotations.forEach(value::put);
       }
     }
-    data.forEach(d::put);
-    return write(root);
+    if (!hasData) {
+      op(ops, "add", "/data").putObject("value");
+    }
+    for (String k : existingKeys) {
+      if (!data.containsKey(k)) {
+        op(ops, "remove", "/data/" + pointer(k));
+      }
+    }
+    data.forEach((k, v) -> op(ops, "add", "/data/" + pointer(k)).put("value", v));
+    return write(ops);
   }
 
-  private static String write(ObjectNode node) {
+  private static ObjectNode op(ArrayNode ops, String op, String path) {
+    ObjectNode o = ops.addObject();
+    o.put("op", op);
+    o.put("path", path);
+    return o;
+  }
+
+  /** Escapes a key as one JSON Pointer (RFC 6901) reference token. */
+  static String pointer(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
+  private static String write(com.fasterxml.jackson.databind.JsonNode node) {
     try {
       return JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {

@@ -78,8 +78,8 @@ class HelmChartTest {
   void lintPassesOnEveryShippedValueSet(String name, List<String> files) throws IOException {
     Path copy = RenderedChart.copyChart();
     if (!files.isEmpty()) {
-      // lint reads the chart's own values.yaml: merge by appending the override file's keys is not
-      // valid YAML, so the override replaces values.yaml only where it names a top-level key
+      // helm-java's lint takes no values file: lint a copy whose values.yaml is the defaults
+      // deep-merged with the value set, as `helm lint -f` would see them
       Files.writeString(copy.resolve("values.yaml"), mergedValues(files.get(0)));
     }
     LintResult result = RenderedChart.lint(copy);
@@ -188,6 +188,7 @@ class HelmChartTest {
     V1Container worker = workerPod(chart).getContainers().get(0);
     assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
     assertThat(worker.getReadinessProbe().getHttpGet().getPort().getStrValue()).isEqualTo("health");
+    assertThat(worker.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(worker.getPorts()).anySatisfy(p -> {
       assertThat(p.getName()).isEqualTo("health");
       assertThat(p.getContainerPort()).isEqualTo(8558);
@@ -461,16 +462,16 @@ class HelmChartTest {
 
   static Stream<Arguments> badValues() {
     return Stream.of(
-        Arguments.of("workers.replicas", 0, "replicas"),
-        Arguments.of("workers.replicas", "lots", "replicas"),
-        Arguments.of("coordinator.service.type", "Ingress", "type"),
-        Arguments.of("jvm.maxRamPercentage", 120, "maxRamPercentage"),
-        Arguments.of("workers.podAntiAffinity", "maybe", "podAntiAffinity"),
-        Arguments.of("workers.replica", 3, "replica"),
-        Arguments.of("remoting.port", 70000, "port"),
-        Arguments.of("kubernetes.prices.g5\\.xlarge", "cheap", "g5.xlarge"),
-        Arguments.of("results.dir", "relative/dir", "dir"),
-        Arguments.of("workers.resources.limits.memory", "lots", "memory"));
+        Arguments.of("workers.replicas", 0, "'/workers/replicas'"),
+        Arguments.of("workers.replicas", "lots", "'/workers/replicas'"),
+        Arguments.of("coordinator.service.type", "Ingress", "'/coordinator/service/type'"),
+        Arguments.of("jvm.maxRamPercentage", 120, "'/jvm/maxRamPercentage'"),
+        Arguments.of("workers.podAntiAffinity", "maybe", "'/workers/podAntiAffinity'"),
+        Arguments.of("workers.replica", 3, "'replica' not allowed"),
+        Arguments.of("remoting.port", 70000, "'/remoting/port'"),
+        Arguments.of("kubernetes.prices.g5\\.xlarge", "cheap", "'/kubernetes/prices/g5.xlarge'"),
+        Arguments.of("results.dir", "relative/dir", "'/results/dir'"),
+        Arguments.of("workers.resources.limits.memory", "lots", "'/workers/resources/limits/memory'"));
   }
 
   @ParameterizedTest(name = "{0}={1}")

@@ -23,26 +23,26 @@ import java.util.stream.Stream;
  * copy of the chart in which each {@code helm.sh/hook} annotation key is renamed to
  * {@value #HOOK_MARKER}, so hooks render as ordinary objects that still say which hook they were.
  */
-final class RenderedChart {
+public final class RenderedChart {
 
-  static final Path CHART = locateChart();
-  static final String RELEASE = "perf";
-  static final String NAMESPACE = "load";
-  static final String KUBE_VERSION = "1.30.0";
-  static final String HOOK_MARKER = "barrage.test/helm-hook";
+  public static final Path CHART = locateChart();
+  public static final String RELEASE = "perf";
+  public static final String NAMESPACE = "load";
+  public static final String KUBE_VERSION = "1.30.0";
+  public static final String HOOK_MARKER = "barrage.test/helm-hook";
 
-  final List<KubernetesObject> objects;
+  public final List<KubernetesObject> objects;
 
   private RenderedChart(List<KubernetesObject> objects) {
     this.objects = objects;
   }
 
   /** Renders the chart with values files (from test resources) and --set pairs. */
-  static RenderedChart render(List<String> valuesFiles, Map<String, Object> sets) {
+  public static RenderedChart render(List<String> valuesFiles, Map<String, Object> sets) {
     return parse(template(CHART, valuesFiles, sets));
   }
 
-  static RenderedChart render(Map<String, Object> sets) {
+  public static RenderedChart render(Map<String, Object> sets) {
     return render(List.of(), sets);
   }
 
@@ -127,7 +127,7 @@ final class RenderedChart {
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  <T extends KubernetesObject> T one(Class<T> type, String name) {
+  public <T extends KubernetesObject> T one(Class<T> type, String name) {
     return all(type).stream()
         .filter(o -> Objects.equals(o.getMetadata().getName(), name))
         .findFirst()

@@ -62,6 +62,7 @@ public final class ScenarioLoader {
         });
     m.registerModule(durations);
     m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    m.configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, true);
     m.configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
     return m;
   }
@@ -99,7 +100,12 @@ public final class ScenarioLoader {
     List<ScenarioProblem> problems = new ArrayList<>();
     Scenario scenario = ScenarioBinder.bind(tree, problems);
     if (scenario != null) {
-      ScenarioValidator.validate(scenario, baseDir, problems);
+      // a value the binder rejected is null to the validator: do not report it twice as "required"
+      java.util.Set<String> bound = new java.util.HashSet<>();
+      for (ScenarioProblem p : problems) bound.add(p.path());
+      List<ScenarioProblem> semantic = new ArrayList<>();
+      ScenarioValidator.validate(scenario, baseDir, semantic);
+      for (ScenarioProblem p : semantic) if (!bound.contains(p.path())) problems.add(p);
     }
     if (!problems.isEmpty()) {
       throw new InvalidScenarioException(problems);

@@ -39,6 +39,7 @@ final class MetricsText {
     gauge(b, "barrage_sim_open_connections", stats.openConnections());
     counter(b, "barrage_sim_tokens_emitted", stats.tokensEmitted());
     counter(b, "barrage_sim_rejected_429", stats.rejected429());
+    counter(b, "barrage_sim_scheduling_rebases", engine.rebases());
     Histogram lag = engine.schedulingLag();
     b.append("# HELP barrage_sim_scheduling_lag_seconds How late the engine's steps fired after their deadline.\n");
     b.append("# TYPE barrage_sim_scheduling_lag_seconds summary\n");

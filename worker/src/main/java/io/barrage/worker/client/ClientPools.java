@@ -3,6 +3,7 @@ package io.barrage.worker.client;
 import io.barrage.protocol.scenario.Timeouts;
 import java.time.Duration;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 
@@ -11,7 +12,7 @@ import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
  * per host, 5 retries, a 60 s client idle timeout) would silently queue, retry or cut streams, so
  * every one is set here: one connection per concurrent request, no pipelining, no retries (a retried
  * POST would be measured twice), and transport idle timeouts longer than the scenario's own timeouts
- * so that barrage's timeouts, not Pekko's, decide and classify.
+ * so that barrage's timeouts, not Pekko's, decide and classify; TCP_NODELAY on.
  */
 public final class ClientPools {
   private ClientPools() {}
@@ -24,7 +25,9 @@ public final class ClientPools {
     Duration longest = max(max(t.firstToken(), t.idle()), t.total()).plusSeconds(30);
     ClientConnectionSettings conn = ClientConnectionSettings.create(system)
         .withIdleTimeout(longest)
-        .withConnectingTimeout(connectingTimeout);
+        .withConnectingTimeout(connectingTimeout)
+        // Nagle + the server's delayed ACK would hold a request's body back by up to 40 ms
+        .withSocketOptions(java.util.List.of(TcpSO.tcpNoDelay(true)));
     int n = Math.max(1, connections);
     return ConnectionPoolSettings.create(system)
         .withMaxConnections(n)

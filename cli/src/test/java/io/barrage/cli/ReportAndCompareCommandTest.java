@@ -1,0 +1,80 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportAndCompareCommandTest {
+
+  record Outcome(int code, String out, String err) {}
+
+  /** Runs the command line with System.out/err captured (picocli's writers are created from them). */
+  static Outcome run(String... args) {
+    int code;
+    PrintStream oldOut = System.out, oldErr = System.err;
+    ByteArrayOutputStream bo = new ByteArrayOutputStream(), be = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
+    try {
+      code = BarrageMain.execute(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    return new Outcome(code, bo.toString(StandardCharsets.UTF_8), be.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void reportReRendersTheHtmlAndCsvFromTheSavedData(@TempDir Path tmp) throws Exception {
+    Path dir = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
+    String csv = Files.readString(dir.resolve("results.csv"));
+    Files.delete(dir.resolve("report.html"));
+    Files.delete(dir.resolve("results.csv"));
+    Outcome o = run("report", dir.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(dir.resolve("report.html")).isNotEmptyFile();
+    assertThat(Files.readString(dir.resolve("results.csv"))).isEqualTo(csv);
+    assertThat(o.out()).contains("stack").contains("report.html");
+  }
+
+  @Test
+  void reportOfADirectoryWithoutResultsIsBadInputWithAClearMessage(@TempDir Path tmp) {
+    Outcome o = run("report", tmp.toString());
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err()).contains("holds no summary.json").doesNotContain("Exception");
+  }
+
+  @Test
+  void reportOfACorruptSummaryIsBadInput(@TempDir Path tmp) throws Exception {
+    Files.writeString(tmp.resolve("summary.json"), "{\"schemaVersion\": 1, \"run\": [");
+    Outcome o = run("report", tmp.toString());
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err()).contains("not a valid barrage result file");
+  }
+
+  @Test
+  void compareTwoSavedRunsOfTheSameStack(@TempDir Path tmp) throws Exception {
+    Path a = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
+    Path b = ResultDirs.write(tmp.resolve("b"), "run-b", 2.5);
+    Path out = tmp.resolve("cmp");
+    Outcome o = run("compare", a.toString(), b.toString(), "--out", out.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("B:stack: 2.5× the tokens/s and 2.5× lower median latency than A:stack at 10 concurrent requests (128 new tokens)");
+    assertThat(out.resolve("comparison.html")).isNotEmptyFile();
+    assertThat(Files.readString(out.resolve("comparison.json"))).contains("\"throughputRatio\" : 2.5");
+  }
+
+  @Test
+  void compareWithAMissingDirectoryIsBadInput(@TempDir Path tmp) throws Exception {
+    Path a = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
+    Outcome o = run("compare", a.toString(), tmp.resolve("nope").toString());
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err()).contains("DIR_B").contains("is not a directory");
+  }
+}

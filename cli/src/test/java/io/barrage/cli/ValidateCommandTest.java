@@ -1,0 +1,61 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  Result validate(String yaml) throws Exception {
+    Path f = dir.resolve("s.yaml");
+    Files.writeString(f, yaml);
+    PrintStream oldOut = System.out, oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = BarrageMain.execute("validate", f.toString());
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void aValidScenarioExitsZeroAndSaysWhatItWouldRun() throws Exception {
+    Result r = validate("""
+        name: ok
+        targets: [{name: a, api: tgi-stream, url: "http://127.0.0.1:1"}]
+        workload: {prompt: {text: hi}, maxNewTokens: [8, 16], load: {concurrency: [1, 2, 3]}, step: {requests: 5}}
+        """);
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("6 cell(s)");
+  }
+
+  @Test
+  void everyProblemIsListedWithItsPathAndTheExitCodeIsTwo() throws Exception {
+    Result r = validate("""
+        name: bad
+        targets: [{name: a, api: grpc, url: "http://127.0.0.1:1"}]
+        workload: {prompt: {text: hi}, maxNewTokens: [eight], load: {concurrency: [1]}, step: {duration: 2x}}
+        """);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("4 problem(s)").contains("targets[0].api").contains("workload.maxNewTokens[0]")
+        .contains("workload.step.duration").doesNotContain("Exception");
+  }
+
+  @Test
+  void aMissingFileIsBadInput() throws Exception {
+    assertThat(BarrageMain.execute("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
+  }
+}

@@ -1,0 +1,57 @@
+package io.barrage.coordinator.report;
+
+import io.barrage.coordinator.report.model.CellSummary;
+import io.barrage.coordinator.report.model.Comparison;
+import io.barrage.coordinator.report.model.Numbers;
+import io.barrage.coordinator.report.model.Recommendations;
+import io.barrage.coordinator.report.model.Summary;
+import io.barrage.coordinator.report.model.TargetSummary;
+import java.util.Locale;
+
+/** The plain-text summary printed by {@code run}, {@code demo}, {@code report} and {@code compare}. */
+public final class SummaryText {
+  private SummaryText() {}
+
+  public static String render(Summary s) {
+    StringBuilder b = new StringBuilder();
+    String fmt = "%-28s %6s %8s %6s %10s %10s %10s %10s %10s %8s%n";
+    b.append(String.format(Locale.ROOT, fmt, "target", "tokens", "load", "ok", "tok/s", "TTFT p50", "e2e p50", "e2e p99", "ms/tok", "$/1M"));
+    for (TargetSummary t : s.targets()) {
+      for (CellSummary c : t.cells()) {
+        b.append(String.format(Locale.ROOT, fmt, clip(t.name(), 28), c.maxNewTokens(), c.load().shortLabel() + (c.repeat() > 1 ? "#" + c.repeat() : ""),
+            c.requests().ok(), Numbers.fmt(c.tokensPerSecond(), 1), Numbers.fmt(c.latencyValue("ttft", "p50"), 0),
+            Numbers.fmt(c.latencyValue("e2e", "p50"), 0), Numbers.fmt(c.latencyValue("e2e", "p99"), 0),
+            Numbers.fmt(c.latencyValue("ntpot", "p50"), 1), Numbers.fmt(c.cost().usdPer1MTokens(), 2)));
+      }
+    }
+    for (Comparison c : HtmlReport.comparisons(s)) {
+      if (c.headline() != null) b.append('\n').append(c.headline()).append('\n');
+    }
+    Recommendations r = s.recommendations();
+    if (r != null) {
+      b.append('\n');
+      line(b, "most cost-effective", r.mostCostEffective());
+      line(b, "best latency", r.bestLatency());
+      line(b, "best throughput", r.bestThroughput());
+    }
+    long saturated = s.targets().stream().flatMap(t -> t.cells().stream()).filter(c -> c.generator().saturated()).count();
+    if (saturated > 0) b.append("\nWARNING: the load generator was saturated in ").append(saturated).append(" cell(s); see report.html\n");
+    if (!s.run().workers().lost().isEmpty()) b.append("WARNING: ").append(s.run().workers().lost().size()).append(" worker(s) lost during the run\n");
+    return b.toString();
+  }
+
+  private static void line(StringBuilder b, String name, Recommendations.Recommendation r) {
+    b.append(String.format(Locale.ROOT, "%-20s ", name + ":"));
+    if (r == null || r.target() == null) {
+      b.append("– ").append(r == null ? "" : r.note()).append('\n');
+      return;
+    }
+    b.append(r.target()).append(" (").append(r.cell()).append("): ").append(Numbers.fmt(r.value(), 2)).append(' ').append(r.unit());
+    if (r.note() != null) b.append(" — ").append(r.note());
+    b.append('\n');
+  }
+
+  private static String clip(String s, int n) {
+    return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+  }
+}

@@ -1,0 +1,95 @@
+package io.barrage.protocol.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScenarioLoaderTest {
+  static final String GOOD = """
+      name: fastapi-vs-tgi
+      targets:
+        - name: fastapi-a100
+          api: fastapi
+          url: http://127.0.0.1:8081/generate
+          deployment: {instance: a100-40gb, gpus: 1, usdPerHour: 4.10}
+        - name: tgi
+          api: tgi-stream
+          url: http://127.0.0.1:8082
+      workload:
+        prompt: {text: "hello"}
+        maxNewTokens: [128, 256]
+        load: {concurrency: [1, 5, 10]}
+        step: {duration: 60s, warmup: 10s}
+        timeouts: {firstToken: 120s, idle: 60s, total: 600s}
+      comparison: {baseline: fastapi-a100}
+      """;
+
+  @Test
+  void aGoodScenarioBinds() throws Exception {
+    Scenario s = ScenarioLoader.parse(GOOD, null);
+    assertThat(s.targets()).hasSize(2);
+    assertThat(s.targets().get(1).api()).isEqualTo(ApiKind.TGI_STREAM);
+    assertThat(s.workload().step().warmup()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.workload().maxNewTokens()).containsExactly(128, 256);
+  }
+
+  @Test
+  void aSingleValueStandsForAOneElementList() throws Exception {
+    Scenario s = ScenarioLoader.parse(GOOD.replace("maxNewTokens: [128, 256]", "maxNewTokens: 128"), null);
+    assertThat(s.workload().maxNewTokens()).containsExactly(128);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceWithItsYamlPath() {
+    String bad = """
+        name: broken
+        colour: blue
+        targets:
+          - name: a
+            api: grpc
+            url: http://127.0.0.1:1
+            deployment: {gpus: two, usdPerHour: -1}
+          - name: b
+            api: tgi
+            url: ftp://x
+            stream: maybe
+        workload:
+          prompt: {text: "hi", txt: "typo"}
+          maxNewTokens: [128, lots, 0]
+          load: {concurrency: [1, many], arrivals: sometimes}
+          step: {duration: 2x, requests: 10}
+          timeouts: {firstToken: soon}
+        """;
+    InvalidScenarioException e = catchThrowableOfType(InvalidScenarioException.class, () -> ScenarioLoader.parse(bad, null));
+    List<String> paths = e.problems().stream().map(ScenarioProblem::path).toList();
+    assertThat(paths).contains(
+        "colour",
+        "targets[0].api",
+        "targets[0].deployment.gpus",
+        "targets[0].deployment.usdPerHour",
+        "targets[1].url",
+        "targets[1].stream",
+        "workload.prompt.txt",
+        "workload.maxNewTokens[1]",
+        "workload.maxNewTokens[2]",
+        "workload.load.concurrency[1]",
+        "workload.load.arrivals",
+        "workload.step.duration",
+        "workload.timeouts.firstToken");
+    assertThat(e.problems()).filteredOn(p -> p.path().equals("targets[0].api"))
+        .singleElement().satisfies(p -> assertThat(p.message()).contains("grpc").contains("tgi-stream"));
+    assertThat(e.problems()).filteredOn(p -> p.path().equals("colour"))
+        .singleElement().satisfies(p -> assertThat(p.message()).contains("unknown key").contains("targets"));
+    assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aWrongShapeIsNamed() {
+    InvalidScenarioException e = catchThrowableOfType(InvalidScenarioException.class,
+        () -> ScenarioLoader.parse("name: x\ntargets: 3\nworkload: [1]\n", null));
+    assertThat(e.problems()).extracting(ScenarioProblem::path).contains("targets", "workload");
+  }
+}

@@ -1,0 +1,180 @@
+package io.barrage.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ground truth, keep-alive comments and injected faults, seen by a real client. */
+class TruthAndFaultsTest {
+  static final ObjectMapper M = new ObjectMapper();
+  static final String STREAM_BODY = "{\"inputs\":\"hello\",\"parameters\":{\"max_new_tokens\":12}}";
+
+  /** Reads the stream event by event, noting the arrival time of each token event. */
+  record Read(List<String> events, List<Long> tokenArrivals) {}
+
+  static Read read(HttpResponse<InputStream> r) throws IOException {
+    List<String> events = new ArrayList<>();
+    List<Long> arrivals = new ArrayList<>();
+    ByteArrayOutputStream cur = new ByteArrayOutputStream();
+    try (InputStream in = r.body()) {
+      int b;
+      int prev = -1;
+      while ((b = in.read()) != -1) {
+        cur.write(b);
+        if (b == '\n' && prev == '\n') {
+          String ev = cur.toString(StandardCharsets.UTF_8);
+          events.add(ev);
+          if (ev.startsWith("data:{\"index\"")) arrivals.add(System.nanoTime());
+          cur.reset();
+        }
+        prev = b;
+      }
+    }
+    return new Read(events, arrivals);
+  }
+
+  @Test
+  void truthLogRecordsEveryTokenAndMatchesWhatTheClientSaw(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("truth.jsonl");
+    Profile p = Profiles.get(Profiles.TGI_FAST).withTiming(new Profile.Timing(5_000, 0, 0, 1_000, 0, 0, 0));
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withTruthLog(file))) {
+      long sent = System.nanoTime();
+      Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "t-1"));
+      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("t-1").isPresent());
+      TruthRecord t = s.truth().get("t-1").orElseThrow();
+      assertThat(t.tokens()).isEqualTo(12);
+      assertThat(t.tokenNanos()).hasSize(12);
+      assertThat(t.outcome()).isEqualTo("ok");
+      assertThat(t.arrivalNanos()).isGreaterThanOrEqualTo(sent);
+      assertThat(t.headersNanos()).isBetween(t.arrivalNanos(), t.tokenNanos()[0]);
+      // token i can never be emitted before prefill + i decode steps of 5 ms (only late, when the CPU is busy)
+      for (int i = 0; i < 12; i++) {
+        assertThat(t.tokenNanos()[i] - t.arrivalNanos()).as("token %d", i).isGreaterThanOrEqualTo(1_000_000L + i * 5_000_000L);
+        if (i > 0) assertThat(t.tokenNanos()[i]).isGreaterThan(t.tokenNanos()[i - 1]);
+      }
+      // the client received each token after the server wrote it (same monotonic clock, one JVM)
+      for (int i = 0; i < 12; i++) assertThat(read.tokenArrivals().get(i)).isGreaterThanOrEqualTo(t.tokenNanos()[i]);
+      assertThat(t.endNanos()).isGreaterThanOrEqualTo(t.tokenNanos()[11]);
+      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == 1);
+      JsonNode line = M.readTree(lines(file).get(0));
+      assertThat(line.get("id").asText()).isEqualTo("t-1");
+      assertThat(line.get("tokenNanos")).hasSize(12);
+      assertThat(line.get("tokenNanos").get(0).asLong()).isEqualTo(t.tokenNanos()[0]);
+    }
+  }
+
+  static List<String> lines(Path f) {
+    try {
+      return Files.readAllLines(f);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  @Test
+  void keepAliveCommentsFillSilenceWithoutCountingAsTokens() throws Exception {
+    Profile p = Profiles.get(Profiles.TGI_FAST).withKeepAlive(Duration.ofMillis(50));
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
+      Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, "X-Barrage-Fault", "stall-after=3,stall-ms=400"));
+      long comments = read.events().stream().filter(e -> e.equals(":\n\n")).count();
+      assertThat(comments).isGreaterThanOrEqualTo(3);
+      assertThat(read.tokenArrivals()).hasSize(12);
+      assertThat(read.tokenArrivals().get(3) - read.tokenArrivals().get(2)).isGreaterThan(350_000_000L);
+      // comments sit only inside the silence, between token 3 and token 4
+      int firstComment = read.events().indexOf(":\n\n");
+      assertThat(firstComment).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void midStreamErrorEventEndsTheTgiStream() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
+      Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, "X-Barrage-Fault", "error-after=4"));
+      assertThat(read.events()).hasSize(5);
+      assertThat(read.events().get(4)).startsWith("data:{\"error\":\"Request failed during generation: ")
+          .endsWith("\",\"error_type\":\"generation\"}\n\n");
+      HttpResponse<String> chat = Http.post(s.baseUrl() + "/v1/chat/completions",
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":9,\"stream\":true}", "X-Barrage-Fault", "error-after=2");
+      assertThat(chat.body()).contains("data:{\"error\":{\"message\":\"Request failed during generation: ")
+          .endsWith("\"http_status_code\":422}}\n\ndata:[DONE]\n\n");
+      assertThat(s.stats().failures("generation")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void immediateErrorIs424OnGenerate() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
+      HttpResponse<String> r = Http.post(s.baseUrl() + "/generate", STREAM_BODY, "X-Barrage-Fault", "error");
+      assertThat(r.statusCode()).isEqualTo(424);
+      assertThat(M.readTree(r.body()).get("error_type").asText()).isEqualTo("generation");
+    }
+  }
+
+  @Test
+  void disconnectDropsTheConnectionMidStream() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
+      HttpResponse<InputStream> r = Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY,
+          "X-Barrage-Fault", "disconnect-after=3", TruthLog.REQUEST_ID_HEADER, "d-1");
+      assertThatThrownBy(() -> read(r)).isInstanceOf(IOException.class);
+      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("d-1").isPresent());
+      assertThat(s.truth().get("d-1").orElseThrow().outcome()).isEqualTo("disconnect");
+      assertThat(s.truth().get("d-1").orElseThrow().tokenNanos().length).isLessThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void slowHeadersDelayTheResponse() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = Http.post(s.baseUrl() + "/generate", STREAM_BODY, "X-Barrage-Fault", "slow-headers-ms=300");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(300_000_000L);
+    }
+  }
+
+  @Test
+  void profileFaultRatesAreDrawnFromTheSeed() throws Exception {
+    Profile p = Profiles.get(Profiles.TGI_FAST)
+        .withFaults(new Profile.Faults(0.5, 0, 0, Duration.ZERO, 0, 1, Duration.ZERO));
+    List<Integer> first = statuses(p, 7);
+    List<Integer> again = statuses(p, 7);
+    assertThat(first).isEqualTo(again).contains(200, 424);
+  }
+
+  private static List<Integer> statuses(Profile p, long seed) {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withSeed(seed))) {
+      List<Integer> out = new ArrayList<>();
+      for (int i = 0; i < 20; i++) out.add(Http.post(s.baseUrl() + "/generate", STREAM_BODY).statusCode());
+      return out;
+    }
+  }
+
+  @Test
+  void clientDisconnectReleasesThePermitAndFreesTheBatch() throws Exception {
+    Profile p = Profiles.get(Profiles.TGI_FAST).withTiming(new Profile.Timing(20_000, 0, 0, 100, 0, 0, 0));
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
+      HttpResponse<InputStream> r = Http.postStream(s.baseUrl() + "/generate_stream",
+          "{\"inputs\":\"x\",\"parameters\":{\"max_new_tokens\":1000}}");
+      InputStream in = r.body();
+      assertThat(in.read()).isEqualTo('d');
+      assertThat(s.stats().inFlight()).isEqualTo(1);
+      in.close();
+      Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
+      assertThat(s.stats().failures("dropped")).isEqualTo(1);
+    }
+  }
+}
