@@ -39,4 +39,27 @@ class RunCommandIT {
       assertThat(left).as("worker JVMs still running").isEmpty();
     }
   }
+
+  @Test
+  void zeroLocalWorkersRunsBothRolesInThisProcess() throws Exception {
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
+      Path f = dir.resolve("s0.yaml");
+      Files.writeString(f, """
+          name: run-it-0
+          targets:
+            - {name: sim, api: tgi-stream, url: "%s"}
+          workload:
+            prompt: {text: hello}
+            maxNewTokens: [8]
+            load: {concurrency: [3]}
+            step: {requests: 20}
+          """.formatted(sim.baseUrl()));
+      Path out = dir.resolve("out0");
+      assertThat(BarrageMain.execute("run", f.toString(), "--out", out.toString(), "--local-workers", "0")).isEqualTo(0);
+      assertThat(out.resolve("summary.json")).exists();
+      assertThat(sim.stats().requestsSucceeded()).isEqualTo(20);
+      assertThat(sim.stats().maxInFlight()).isLessThanOrEqualTo(3);
+      assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    }
+  }
 }
