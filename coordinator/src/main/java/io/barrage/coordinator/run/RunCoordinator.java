@@ -188,7 +188,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   }
 
   private void loseAssignment(WorkerInfo w, boolean graceful, String why) {
-    if (current == null) return;
+    if (current == null || w == null) return;
     CellRun.Assignment a = current.assignments.get(w.ref);
     if (a == null || a.finished || (a.lost && !a.leaving)) return;
     boolean wasLeaving = a.leaving;
@@ -299,15 +299,9 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       }
     }
     if (a != null && r.last() && !a.finished) {
+      // a leaving worker's last interval is in: now its unfinished share is known exactly
+      if (a.leaving && cell == current) loseAssignment(workers.get(a.worker), true, "left gracefully after flushing its last interval");
       a.finished = true;
-      if (a.leaving && cell == current) {
-        a.leaving = false;
-        a.finished = false;
-        WorkerInfo w = workers.get(a.worker);
-        a.leaving = true;
-        loseAssignment(w, true, "left gracefully after flushing its last interval");
-        a.finished = true;
-      }
     }
     return afterChange();
   }
