@@ -5,6 +5,8 @@ import io.barrage.coordinator.report.ResultWriter;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.simulator.Profile;
+import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Path;
@@ -26,7 +28,12 @@ final class ClusterFixture implements AutoCloseable {
 
   ClusterFixture(Path out, int workerCount) throws Exception {
     this.out = out;
-    this.sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"));
+    // tgi-fast with 5 ms decode steps: a 32-token request lasts ~0.2 s, so the closed loop's
+    // turnaround gaps are small against the request time and the concurrency is visible at the server
+    Profile fast = Profiles.get(Profiles.TGI_FAST);
+    Profile.Timing t = fast.timing();
+    this.sim = SimulatorServer.start(SimulatorConfig.loopback(fast.withTiming(new Profile.Timing(5_000, t.decodePerSeqMicros(),
+        t.decodePerKvTokenNanos(), t.prefillBaseMicros(), t.prefillPerTokenMicros(), t.validationMicros(), t.tailMicros()))));
     this.coordinator = CoordinatorNode.start(
         new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, -1, "127.0.0.1", false, "unused", out, out), ResultWriter::write);
     for (int i = 0; i < workerCount; i++) {
@@ -48,7 +55,7 @@ final class ClusterFixture implements AutoCloseable {
           - {name: sim, api: tgi-stream, url: "%s"}
         workload:
           prompt: {text: "What is deep learning?"}
-          maxNewTokens: [16]
+          maxNewTokens: [32]
           load: %s
           step: %s
           timeouts: {firstToken: 10s, idle: 5s, total: 20s}

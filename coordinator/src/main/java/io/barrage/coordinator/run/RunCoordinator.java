@@ -188,7 +188,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   }
 
   private void loseAssignment(WorkerInfo w, boolean graceful, String why) {
-    if (current == null) return;
+    if (current == null || w == null) return;
     CellRun.Assignment a = current.assignments.get(w.ref);
     if (a == null || a.finished || (a.lost && !a.leaving)) return;
     boolean wasLeaving = a.leaving;
@@ -280,15 +280,17 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       return this;
     }
     boolean merged;
+    Map<Metric, Histogram> decoded = null;
     try {
-      merged = cell.aggregate.add(r);
+      if (!cell.aggregate.isDuplicate(r)) decoded = io.barrage.protocol.results.CellAggregate.decode(r);
+      merged = decoded != null ? cell.aggregate.add(r, decoded) : cell.aggregate.add(r);
     } catch (IllegalArgumentException ex) {
       getContext().getLog().error("cell {}: refused a report of {}: {}", r.cellId(), r.workerId(), ex.getMessage());
       return this;
     }
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (merged) {
-      logs.write(cell.spec, r, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
+      logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
       cell.tokensSinceTick += r.counters().outputTokens();
       if (a != null) {
         a.completed += r.counters().ok() + r.counters().errorCount();
@@ -297,15 +299,9 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       }
     }
     if (a != null && r.last() && !a.finished) {
+      // a leaving worker's last interval is in: now its unfinished share is known exactly
+      if (a.leaving && cell == current) loseAssignment(workers.get(a.worker), true, "left gracefully after flushing its last interval");
       a.finished = true;
-      if (a.leaving && cell == current) {
-        a.leaving = false;
-        a.finished = false;
-        WorkerInfo w = workers.get(a.worker);
-        a.leaving = true;
-        loseAssignment(w, true, "left gracefully after flushing its last interval");
-        a.finished = true;
-      }
     }
     return afterChange();
   }

@@ -49,6 +49,33 @@ public final class CellAggregate {
    *     this report is merged then (all histograms are decoded before anything is added)
    */
   public boolean add(IntervalReport r) {
+    if (isDuplicate(r)) {
+      duplicates++;
+      return false;
+    }
+    return add(r, decode(r));
+  }
+
+  /** True when this report (worker, sequence) was merged already. */
+  public boolean isDuplicate(IntervalReport r) {
+    return seen.contains(r.workerId() + "#" + r.sequence());
+  }
+
+  /** Decodes every histogram of a report (a corrupt one is an {@link IllegalArgumentException}). */
+  public static Map<Metric, Histogram> decode(IntervalReport r) {
+    Map<Metric, Histogram> decoded = new EnumMap<>(Metric.class);
+    for (Map.Entry<Metric, byte[]> e : r.histograms().entrySet()) {
+      decoded.put(e.getKey(), Histograms.decode(e.getValue()));
+    }
+    return decoded;
+  }
+
+  /**
+   * Merges a report whose histograms the caller already decoded with {@link #decode} (so that the
+   * coordinator decodes each histogram once for the merge and the interval logs). Returns false for a
+   * duplicate.
+   */
+  public boolean add(IntervalReport r, Map<Metric, Histogram> decoded) {
     if (!cellId.equals(r.cellId())) {
       throw new IllegalArgumentException("report for cell " + r.cellId() + " given to cell " + cellId);
     }
@@ -56,10 +83,6 @@ public final class CellAggregate {
     if (seen.contains(key)) {
       duplicates++;
       return false;
-    }
-    Map<Metric, Histogram> decoded = new EnumMap<>(Metric.class);
-    for (Map.Entry<Metric, byte[]> e : r.histograms().entrySet()) {
-      decoded.put(e.getKey(), Histograms.decode(e.getValue()));
     }
     seen.add(key);
     decoded.forEach((m, h) -> histograms.get(m).add(h));

@@ -1,0 +1,80 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.barrage.protocol.scenario.InvalidScenarioException;
+import io.barrage.protocol.scenario.ScenarioLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+  @TempDir Path dir;
+
+  static final String YAML =
+      """
+      name: t
+      targets:
+        - {name: a, api: tgi-stream, url: "http://127.0.0.1:9"}
+      workload:
+        prompt: {text: hello}
+        maxNewTokens: [16]
+        load: {concurrency: [2]}
+        step: {requests: 10}
+      """;
+
+  private static int runCapturingErr(StringBuilder err, String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      return BarrageMain.execute(args);
+    } finally {
+      System.setErr(old);
+      err.append(buf.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aBadScenarioExitsWithTwoAndNamesEveryProblem() throws Exception {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, YAML.replace("tgi-stream", "grpc").replace("requests: 10", "requests: 0"));
+    StringBuilder err = new StringBuilder();
+    int code = runCapturingErr(err, "run", f.toString(), "--out", dir.resolve("out").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("targets[0].api").doesNotContain("Exception");
+  }
+
+  @Test
+  void aMissingFileExitsWithTwo() {
+    StringBuilder err = new StringBuilder();
+    assertThat(runCapturingErr(err, "run", dir.resolve("nope.yaml").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no such file");
+  }
+
+  @Test
+  void setOverridesValuesBeforeValidation() throws Exception {
+    String y = ScenarioOverrides.apply(YAML, List.of("workload.step.requests=25", "targets[0].url=http://127.0.0.1:8081", "workload.load.concurrency=[1, 4]"));
+    var s = ScenarioLoader.parse(y, null);
+    assertThat(s.workload().step().requests()).isEqualTo(25);
+    assertThat(s.targets().get(0).url()).isEqualTo("http://127.0.0.1:8081");
+    assertThat(s.workload().load().concurrency()).containsExactly(1, 4);
+    assertThatThrownBy(() -> ScenarioOverrides.apply(YAML, List.of("targets[3].url=x", "novalue")))
+        .isInstanceOf(InvalidScenarioException.class)
+        .hasMessageContaining("targets[3].url")
+        .hasMessageContaining("novalue");
+  }
+
+  @Test
+  void aWorkerNeedsAValidJoinAddress() {
+    StringBuilder err = new StringBuilder();
+    assertThat(runCapturingErr(err, "worker", "--join", "no-port")).isEqualTo(2);
+    assertThat(err.toString()).contains("HOST:PORT");
+  }
+}
