@@ -58,6 +58,11 @@ public final class SimulatorStats {
     return engine.schedulingLag();
   }
 
+  /** Forgets the scheduling lag recorded so far. */
+  public void resetSchedulingLag() {
+    engine.resetSchedulingLag();
+  }
+
   // ---- updates from the HTTP layer
 
   /** Takes a concurrency permit; false when {@code max_concurrent_requests} are already in flight. */

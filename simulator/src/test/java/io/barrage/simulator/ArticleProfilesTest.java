@@ -19,6 +19,7 @@ class ArticleProfilesTest {
   void tgiOnTwoA4000sOutrunsTheNaiveServerOnOneA100UnderConcurrency() throws Exception {
     double naive = tokensPerSecond(Profiles.FASTAPI_A100, 30);
     double tgi = tokensPerSecond(Profiles.TGI_2XA4000, 30);
+    System.out.printf(java.util.Locale.ROOT, "article | c=30 | naive %.1f tok/s | tgi %.1f tok/s | ratio %.1f%n", naive, tgi, tgi / naive);
     assertThat(tgi / naive).isGreaterThan(4);
   }
 

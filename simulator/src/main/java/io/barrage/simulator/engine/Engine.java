@@ -106,6 +106,12 @@ public final class Engine implements AutoCloseable {
     return lagTotal.copy();
   }
 
+  /** Forgets the scheduling lag recorded so far (a benchmark measures one phase at a time). */
+  public synchronized void resetSchedulingLag() {
+    lagRecorder.getIntervalHistogram();
+    lagTotal.reset();
+  }
+
   @Override
   public void close() {
     running = false;

@@ -29,8 +29,6 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -227,9 +225,11 @@ public final class SimulatorRoutes {
 
   private CompletionStage<HttpResponse> stream(Kind kind, GenerationParams params, GenRequest gen, long arrival,
       TruthLog.Recording rec) {
-    Pair<BoundedSourceQueue<StreamItem>, Source<StreamItem, NotUsed>> pair =
-        Source.<StreamItem>queue(gen.outputTokens() + 8).preMaterialize(mat);
-    BoundedSourceQueue<StreamItem> queue = pair.first();
+    QueueHolder queue = new QueueHolder();
+    Source<StreamItem, NotUsed> items = Source.<StreamItem>queue(gen.outputTokens() + 8).mapMaterializedValue(q -> {
+      queue.attach(q);
+      return NotUsed.getInstance();
+    });
     Flight flight = new Flight(rec, arrival);
     TokenSink sink = new TokenSink() {
       @Override public void onAdmitted(long nanos) { flight.admitted = nanos; }
@@ -248,7 +248,7 @@ public final class SimulatorRoutes {
       @Override public void onError(String message, String errorType, long nanos) {
         if (DISCONNECT.equals(errorType)) {
           flight.outcome = "disconnect";
-          queue.fail(new SimulatedDisconnect());
+          queue.offer(StreamItem.DISCONNECT);
         } else {
           flight.outcome = "error:" + errorType;
           queue.offer(new StreamItem.Failed(message, errorType));
@@ -257,11 +257,18 @@ public final class SimulatorRoutes {
     };
     StreamFormat format = format(kind, params);
     flight.handle = engine.submit(gen, arrival, sink);
-    Source<ByteString, NotUsed> bytes = pair.second()
-        .takeWhile(i -> !(i instanceof StreamItem.Finished || i instanceof StreamItem.Failed), true)
+    Source<ByteString, NotUsed> bytes = items
+        .takeWhile(i -> !(i instanceof StreamItem.Finished || i instanceof StreamItem.Failed
+            || i instanceof StreamItem.Disconnect), true)
         .keepAlive(profile.keepAlive(), () -> StreamItem.KEEP_ALIVE)
         .map(item -> render(item, format, rec))
         .filter(b -> !b.isEmpty())
+        // an injected disconnect fails the stream once what came before it has been written, so that
+        // Pekko HTTP aborts the connection mid-body (no terminating chunk)
+        .concat(Source.lazySource(() -> "disconnect".equals(flight.outcome)
+            ? Source.single(ByteString.emptyByteString()).initialDelay(Duration.ofMillis(20))
+                .<ByteString>map(x -> { throw new SimulatedDisconnect(); })
+            : Source.<ByteString>empty()))
         .watchTermination((nu, done) -> {
           done.whenComplete((d, e) -> {
             String o = flight.outcome;
@@ -283,6 +290,7 @@ public final class SimulatorRoutes {
   }
 
   private static ByteString render(StreamItem item, StreamFormat format, TruthLog.Recording rec) {
+    if (item instanceof StreamItem.Disconnect) return ByteString.emptyByteString();
     if (item instanceof StreamItem.TokenItem t) {
       ByteString b = ByteString.fromArrayUnsafe(format.token(t.token()));
       if (rec != null) rec.token(System.nanoTime());

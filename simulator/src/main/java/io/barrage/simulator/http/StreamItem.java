@@ -10,9 +10,13 @@ sealed interface StreamItem {
 
   record Failed(String message, String errorType) implements StreamItem {}
 
+  /** The server drops the connection here (after the items before it were written). */
+  record Disconnect() implements StreamItem {}
+
   /** Injected by the stream during silence (the {@code :} comment). */
   record KeepAlive() implements StreamItem {}
 
   StreamItem FINISHED = new Finished();
   StreamItem KEEP_ALIVE = new KeepAlive();
+  StreamItem DISCONNECT = new Disconnect();
 }
