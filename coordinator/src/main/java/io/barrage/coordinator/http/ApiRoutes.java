@@ -41,7 +41,8 @@ import static org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalli
 /**
  * The coordinator's HTTP interface. Open: {@code GET /healthz}, {@code GET /ready}, {@code GET /}
  * (live page; it asks for the token and then calls the API). Behind {@code Authorization: Bearer}:
- * {@code POST /api/runs} (scenario YAML or JSON; 400 lists every problem), {@code GET /api/runs},
+ * {@code POST /api/runs[?workers=N]} (scenario YAML or JSON; 400 lists every problem; the run waits for N
+ * workers, by default the coordinator's {@code --min-workers}), {@code GET /api/runs},
  * {@code GET /api/runs/{id}}, {@code GET /api/runs/{id}/events} (SSE, one status a second until the
  * run finished), {@code DELETE /api/runs/{id}}.
  */
@@ -55,19 +56,30 @@ public final class ApiRoutes extends AllDirectives {
   private final Path runsDir;
   private final Path scenarioBaseDir;
   private final Supplier<String> ids;
+  private final int minWorkers;
   private final String livePage;
 
   public ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir) {
-    this(runs, token, ready, runsDir, scenarioBaseDir, () -> UUID.randomUUID().toString().substring(0, 8));
+    this(runs, token, ready, runsDir, scenarioBaseDir, 1);
+  }
+
+  /** @param minWorkers workers a posted run waits for unless the request says {@code ?workers=N} */
+  public ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, int minWorkers) {
+    this(runs, token, ready, runsDir, scenarioBaseDir, () -> UUID.randomUUID().toString().substring(0, 8), minWorkers);
   }
 
   ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, Supplier<String> ids) {
+    this(runs, token, ready, runsDir, scenarioBaseDir, ids, 1);
+  }
+
+  ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, Supplier<String> ids, int minWorkers) {
     this.runs = runs;
     this.token = token;
     this.ready = ready;
     this.runsDir = runsDir;
     this.scenarioBaseDir = scenarioBaseDir;
     this.ids = ids;
+    this.minWorkers = Math.max(1, minWorkers);
     this.livePage = resource("live.html");
   }
 
@@ -92,7 +104,7 @@ public final class ApiRoutes extends AllDirectives {
   private Route api() {
     return pathPrefix("runs", () -> concat(
         pathEnd(() -> concat(
-            post(() -> entity(Unmarshaller.entityToString(), this::submit)),
+            post(() -> parameterOptional("workers", workers -> entity(Unmarshaller.entityToString(), body -> submit(body, workers)))),
             get(() -> json(StatusCodes.OK, runs.list())))),
         pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> concat(
@@ -101,7 +113,19 @@ public final class ApiRoutes extends AllDirectives {
             path("events", () -> get(() -> events(id)))))));
   }
 
-  private Route submit(String body) {
+  private Route submit(String body, Optional<String> workersParam) {
+    int workers = minWorkers;
+    if (workersParam.isPresent()) {
+      try {
+        workers = Integer.parseInt(workersParam.get().strip());
+      } catch (NumberFormatException e) {
+        workers = 0;
+      }
+      if (workers < 1 || workers > 10_000) {
+        return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid query parameter",
+            "problems", List.of(Map.of("path", "workers", "message", "must be a whole number from 1 to 10000, got '" + workersParam.get() + "'"))));
+      }
+    }
     Scenario scenario;
     try {
       scenario = ScenarioLoader.parse(body, scenarioBaseDir);
@@ -111,7 +135,7 @@ public final class ApiRoutes extends AllDirectives {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid scenario", "problems", problems));
     }
     String id = ids.get();
-    RunOrder order = new RunOrder(id, scenario, body, scenarioBaseDir, runsDir.resolve(id), 1);
+    RunOrder order = new RunOrder(id, scenario, body, scenarioBaseDir, runsDir.resolve(id), workers);
     Runs.Submitted s = runs.submit(order);
     if (s instanceof Runs.Submitted.Busy b) {
       return json(StatusCodes.CONFLICT, Map.of("error", "a run is in progress", "activeRun", b.activeRunId()));

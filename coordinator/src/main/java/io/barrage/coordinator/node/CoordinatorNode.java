@@ -2,6 +2,7 @@ package io.barrage.coordinator.node;
 
 import io.barrage.coordinator.http.ApiRoutes;
 import io.barrage.coordinator.run.ResultsSink;
+import io.barrage.coordinator.run.RunHooks;
 import io.barrage.coordinator.run.RunSettings;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.wire.ClusterConfig;
@@ -49,6 +50,15 @@ public final class CoordinatorNode implements AutoCloseable {
   }
 
   public static CoordinatorNode start(Settings s, ResultsSink sink) {
+    return start(s, sink, RunHooks.NONE, 1);
+  }
+
+  /**
+   * @param hooks what the platform adds around each run (Kubernetes: discovery, scaling, export)
+   * @param apiMinWorkers workers a run posted to the API waits for (and has scaled up to), unless the
+   *     request names its own ({@code POST /api/runs?workers=N})
+   */
+  public static CoordinatorNode start(Settings s, ResultsSink sink, RunHooks hooks, int apiMinWorkers) {
     List<String> roles = new ArrayList<>(List.of(ClusterConfig.ROLE_COORDINATOR));
     if (s.alsoWorker()) roles.add(ClusterConfig.ROLE_WORKER);
     var config = ClusterConfig.node(roles, s.canonicalHost(), s.bindHost(), s.port(), List.of());
@@ -57,10 +67,10 @@ public final class CoordinatorNode implements AutoCloseable {
       Cluster cluster = Cluster.get(system);
       Address self = cluster.selfMember().address();
       cluster.manager().tell(Join.create(self)); // the coordinator is the seed
-      Runs runs = new Runs(system, RunSettings.fromConfig(system.settings().config()), sink);
+      Runs runs = new Runs(system, RunSettings.fromConfig(system.settings().config()), sink, hooks);
       ServerBinding binding = null;
       if (s.httpPort() >= 0) {
-        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(), s.scenarioBaseDir());
+        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(), s.scenarioBaseDir(), apiMinWorkers);
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());

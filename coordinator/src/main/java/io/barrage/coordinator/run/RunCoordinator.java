@@ -475,7 +475,8 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         List.copyOf(events),
         order.outDir().toString(),
         startedAtEpochMs,
-        System.currentTimeMillis()));
+        System.currentTimeMillis(),
+        null));
   }
 
   private String workerId(ActorRef<?> ref) {

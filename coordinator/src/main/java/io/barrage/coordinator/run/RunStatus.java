@@ -10,6 +10,8 @@ import java.util.List;
  * @param cellIndex 1-based index of the current (or last) cell, 0 before the first
  * @param requestsPlanned the current cell's request count, −1 for a duration step
  * @param tokensPerSecond output tokens per second over the last tick
+ * @param gateFailures once {@code FINISHED}: the scenario's {@code failOn} gates that failed, as
+ *     sentences (empty: passed); null before
  */
 public record RunStatus(
     String runId,
@@ -32,7 +34,8 @@ public record RunStatus(
     List<WorkerEvent> events,
     String outDir,
     long startedAtEpochMs,
-    long updatedAtEpochMs) {
+    long updatedAtEpochMs,
+    List<String> gateFailures) {
 
   /** Where a run is. */
   public enum Phase {
@@ -52,6 +55,24 @@ public record RunStatus(
 
   public RunStatus withPhase(Phase p, String outcome, String message) {
     return new RunStatus(runId, scenario, p, outcome, message, cellIndex, cellCount, cell, requestsPlanned, requestsDone, errors,
-        outputTokens, tokensPerSecond, inFlight, ttftP50Ms, ttftP99Ms, workers, events, outDir, startedAtEpochMs, System.currentTimeMillis());
+        outputTokens, tokensPerSecond, inFlight, ttftP50Ms, ttftP99Ms, workers, events, outDir, startedAtEpochMs, System.currentTimeMillis(),
+        gateFailures);
+  }
+
+  /**
+   * The last status of a run: {@code FINISHED}, its outcome and the gates it failed (null: the run
+   * could not be judged, e.g. its results could not be written).
+   */
+  public RunStatus finished(String outcome, String message, List<String> gateFailures) {
+    return new RunStatus(runId, scenario, Phase.FINISHED, outcome, message, cellIndex, cellCount, cell, requestsPlanned, requestsDone,
+        errors, outputTokens, tokensPerSecond, inFlight, ttftP50Ms, ttftP99Ms, workers, events, outDir, startedAtEpochMs,
+        System.currentTimeMillis(), gateFailures == null ? null : List.copyOf(gateFailures));
+  }
+
+  /** The status of a run accepted but not started yet (the platform hooks are preparing it). */
+  public static RunStatus preparing(String runId, String scenario, String message, String outDir) {
+    long now = System.currentTimeMillis();
+    return new RunStatus(runId, scenario, Phase.WAITING_FOR_WORKERS, null, message, 0, 0, null, -1, 0, 0, 0, 0, 0, 0, 0,
+        List.of(), List.of(), outDir, now, now, null);
   }
 }

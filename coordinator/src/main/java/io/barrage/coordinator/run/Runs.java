@@ -1,9 +1,13 @@
 package io.barrage.coordinator.run;
 
+import io.barrage.coordinator.report.Gates;
 import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
+import io.barrage.protocol.scenario.Scenario;
+import io.barrage.protocol.wire.ClusterConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +19,20 @@ import java.util.concurrent.Executors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The runs of one coordinator: starts a {@link RunCoordinator} per accepted run (one at a time),
  * keeps every run's latest {@link RunStatus} for the API and the live page, and writes the results
- * once a run ends. Thread-safe; shared by the HTTP routes and the command line.
+ * once a run ends. Around each run it calls the platform's {@link RunHooks} on its own threads:
+ * {@code beforePlan} before the run's coordinator starts, {@code ensureWorkers} while it waits for
+ * its workers, {@code afterResults} once the results are written and before the status turns
+ * {@code FINISHED}; a failing hook is a WARN, never a failed run. Thread-safe; shared by the HTTP
+ * routes and the command line.
  */
 public final class Runs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Runs.class);
@@ -44,12 +55,25 @@ public final class Runs implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final ExecutorService platform = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "barrage-run-hooks");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, String> pendingStops = new HashMap<>();
+  private final RunHooks hooks;
   private String active;
 
   public Runs(ActorSystem<?> system, RunSettings settings, ResultsSink sink) {
+    this(system, settings, sink, RunHooks.NONE);
+  }
+
+  /** @param hooks what the platform adds around each run ({@link RunHooks#NONE}: nothing) */
+  public Runs(ActorSystem<?> system, RunSettings settings, ResultsSink sink, RunHooks hooks) {
     this.system = system;
     this.settings = settings;
     this.sink = sink;
+    this.hooks = hooks;
   }
 
   /** Also tell {@code o} about every status update (e.g. terminal progress lines). */
@@ -66,24 +90,37 @@ public final class Runs implements AutoCloseable {
       statuses.put(s.runId(), s);
       for (RunObserver o : observers) o.update(s);
     };
-    ActorRef<RunCoordinator.Command> ref =
-        system.systemActorOf(RunCoordinator.create(order, settings, fanOut, measured), "run-" + order.runId(), Props.empty());
-    actors.put(order.runId(), ref);
+    if (hooks == RunHooks.NONE) {
+      start(order, fanOut, measured);
+    } else {
+      // the platform hooks may block (API calls): run them off the caller's thread (an HTTP route)
+      fanOut.update(RunStatus.preparing(order.runId(), order.scenario().name(), "preparing the run", order.outDir().toString()));
+      CompletableFuture.supplyAsync(() -> prepared(order), platform)
+          .thenAccept(o -> start(o, fanOut, measured))
+          .exceptionally(e -> {
+            measured.completeExceptionally(e);
+            return null;
+          });
+    }
     measured.whenCompleteAsync(
         (record, err) -> {
           String outcome = record == null ? "aborted" : record.outcome().key();
           String msg;
+          List<String> gates = List.of();
           try {
             if (err != null) throw err;
             sink.write(record, order.outDir());
             msg = describe(record.outcome()) + "; results in " + order.outDir();
+            gates = Gates.failures(record);
+            afterResults(order);
           } catch (Throwable e) {
             log.error("run {}: cannot write results to {}: {}", order.runId(), order.outDir(), e.toString());
             msg = "results could not be written: " + e.getMessage();
+            gates = null;
             err = e;
           }
           RunStatus last = statuses.get(order.runId());
-          if (last != null) fanOut.update(last.withPhase(RunStatus.Phase.FINISHED, outcome, msg));
+          if (last != null) fanOut.update(last.finished(outcome, msg, gates));
           synchronized (Runs.this) {
             if (order.runId().equals(active)) active = null;
           }
@@ -94,6 +131,52 @@ public final class Runs implements AutoCloseable {
     return new Submitted.Accepted(order.runId(), finished);
   }
 
+  /** The order with the scenario as {@link RunHooks#beforePlan} returned it (unchanged if it failed). */
+  private RunOrder prepared(RunOrder order) {
+    try {
+      Scenario s = hooks.beforePlan(order.scenario());
+      if (s == null || s == order.scenario()) return order;
+      return new RunOrder(order.runId(), s, order.scenarioYaml(), order.baseDir(), order.outDir(), order.minWorkers());
+    } catch (RuntimeException e) {
+      log.warn("run {}: preparing the scenario failed, going on with it as written: {}", order.runId(), e.toString());
+      return order;
+    }
+  }
+
+  private synchronized void start(RunOrder order, RunObserver fanOut, CompletableFuture<RunRecord> measured) {
+    ActorRef<RunCoordinator.Command> ref =
+        system.systemActorOf(RunCoordinator.create(order, settings, fanOut, measured), "run-" + order.runId(), Props.empty());
+    actors.put(order.runId(), ref);
+    String stop = pendingStops.remove(order.runId());
+    if (stop != null) ref.tell(new RunCoordinator.Stop(stop));
+    if (hooks != RunHooks.NONE) {
+      platform.execute(() -> {
+        try {
+          hooks.ensureWorkers(order.minWorkers(), this::workersUp);
+        } catch (RuntimeException e) {
+          log.warn("run {}: making sure {} worker(s) run failed: {}", order.runId(), order.minWorkers(), e.toString());
+        }
+      });
+    }
+  }
+
+  private void afterResults(RunOrder order) {
+    try {
+      hooks.afterResults(order.outDir(), order.runId());
+    } catch (RuntimeException e) {
+      log.warn("run {}: after-results hook failed: {}", order.runId(), e.toString());
+    }
+  }
+
+  /** Worker nodes Up in the cluster now (what a scale-up waits for). */
+  private int workersUp() {
+    int n = 0;
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      if (m.status() == MemberStatus.up() && m.hasRole(ClusterConfig.ROLE_WORKER)) n++;
+    }
+    return n;
+  }
+
   private static String describe(RunOutcome o) {
     if (o instanceof RunOutcome.Aborted a) return "aborted: " + a.reason();
     if (o instanceof RunOutcome.Degraded d) return "degraded: " + d.reason();
@@ -102,8 +185,12 @@ public final class Runs implements AutoCloseable {
 
   /** Asks a run to stop; false when there is no such run or it already ended. */
   public synchronized boolean stop(String runId, String reason) {
+    if (!runId.equals(active)) return false;
     ActorRef<RunCoordinator.Command> ref = actors.get(runId);
-    if (ref == null || !runId.equals(active)) return false;
+    if (ref == null) { // still preparing: stop it as soon as it starts
+      pendingStops.put(runId, reason);
+      return true;
+    }
     ref.tell(new RunCoordinator.Stop(reason));
     return true;
   }
@@ -125,5 +212,6 @@ public final class Runs implements AutoCloseable {
   @Override
   public void close() {
     writer.shutdown();
+    platform.shutdownNow(); // interrupts a scale-up still waiting for its workers
   }
 }
