@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       RunCommand.class,
       CoordinatorCommand.class,
+      SubmitCommand.class,
       WorkerCommand.class,
       ReportCommand.class,
       CompareCommand.class,

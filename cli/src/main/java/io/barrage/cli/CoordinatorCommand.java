@@ -3,6 +3,7 @@ package io.barrage.cli;
 import io.barrage.coordinator.http.ApiToken;
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.coordinator.run.RunHooks;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.results.RunRecord;
@@ -22,7 +23,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code barrage coordinator}: the coordinator role for separate hosts / Kubernetes. With
  * {@code --scenario} it runs that scenario once {@code --min-workers} have joined and exits with the
- * run's code; without, it serves the API and waits for runs posted to it.
+ * run's code; without, it serves the API and waits for runs posted to it. Every run waits for
+ * {@code --min-workers} (an API run: {@code ?workers=N} if given). Under the Helm chart
+ * ({@link KubernetesRunHooks}) a run's targets are completed from the cluster before planning, the
+ * workers are scaled up when fewer than it needs are Up, and the results are exported to the results
+ * ConfigMap once written.
  */
 @Command(name = "coordinator", mixinStandardHelpOptions = true, description = "Start the coordinator (cluster role, HTTP API, live page).")
 public final class CoordinatorCommand implements Callable<Integer> {
@@ -74,8 +79,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
       token = t.token();
     }
     String bind = bindHost == null ? host : bindHost;
+    // under the chart (BARRAGE_K8S_SETTINGS + an API server): discovery, scaling, export; else nothing
+    RunHooks hooks = KubernetesRunHooks.fromEnvironment();
     CoordinatorNode node = CoordinatorNode.start(
-        new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of("")), ResultWriter::write);
+        new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of("")), ResultWriter::write, hooks, minWorkers);
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "barrage-coordinator-stop"));
     System.out.println("coordinator up: workers join with --join " + host + ":" + node.clusterPort()
         + (httpPort >= 0 ? "; API and live page on port " + node.httpPort() : ""));
