@@ -67,7 +67,7 @@ final class KubernetesRunHooks implements RunHooks {
         log.info("workers scaled from {} to {}; {} joined", o.get().before(), o.get().target(), o.get().present());
       }
     } catch (ApiException e) {
-      log.warn("cannot scale the workers to {}: Kubernetes API answered {}{}", needed, e.getCode(), e.getCode() == 403 ? " (forbidden by RBAC)" : "");
+      log.warn("cannot scale the workers to {}: {}", needed, describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -82,9 +82,15 @@ final class KubernetesRunHooks implements RunHooks {
       x.ifPresent(e -> log.info("run {}: results exported to ConfigMap {} ({}{})", runId, e.configMap(), String.join(", ", e.files()),
           e.skipped().isEmpty() ? "" : "; too large for a ConfigMap: " + String.join(", ", e.skipped())));
     } catch (ApiException e) {
-      log.warn("run {}: cannot export the results: Kubernetes API answered {}{}", runId, e.getCode(), e.getCode() == 403 ? " (forbidden by RBAC)" : "");
+      log.warn("run {}: cannot export the results: {}", runId, describe(e));
     } catch (IOException | RuntimeException e) {
       log.warn("run {}: cannot export the results: {}", runId, e.toString());
     }
+  }
+
+  /** An API failure in a sentence: the HTTP status (403 named as RBAC) or the transport problem. */
+  static String describe(ApiException e) {
+    if (e.getCode() == 0) return "Kubernetes API unreachable (" + e.getMessage() + ")";
+    return "Kubernetes API answered " + e.getCode() + (e.getCode() == 403 ? " (forbidden by RBAC)" : e.getCode() == 404 ? " (not found)" : "");
   }
 }
