@@ -425,15 +425,31 @@ class HelmChartTest {
   }
 
   @Test
-  void helmTestRunsAShortScenarioAgainstTheSimulatorsAndFailsOnAnyError() throws Exception {
+  void helmTestSubmitsAShortScenarioToTheDeployedCoordinatorAndFailsUnlessItCompletedWithoutErrors() throws Exception {
     RenderedChart chart = render(List.of("simulator.yaml"));
     V1Pod pod = chart.one(V1Pod.class, "perf-barrage-test");
     assertThat(pod.getMetadata().getAnnotations()).containsEntry(RenderedChart.HOOK_MARKER, "test");
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
-    V1Container run = pod.getSpec().getContainers().get(0);
-    assertThat(run.getArgs()).startsWith("run", "/etc/barrage/test/scenario.yaml");
-    assertThat(pod.getSpec().getInitContainers()).singleElement()
-        .satisfies(c -> assertThat(String.join(" ", c.getCommand())).contains("http://" + COORDINATOR_DNS + ":8080/ready"));
+    assertThat(pod.getSpec().getInitContainers()).as("barrage submit --wait-ready does the waiting").isNullOrEmpty();
+    V1Container submit = pod.getSpec().getContainers().get(0);
+    assertThat(submit.getArgs()).startsWith("submit", "/etc/barrage/test/scenario.yaml")
+        .containsSequence("--api", "http://perf-barrage-api.load.svc.cluster.local:8080")
+        .containsSequence("--wait-ready", "120s")
+        .containsSequence("--timeout", "5m")
+        .contains("--wait", "--require-completed");
+    // the token from the release's Secret, as the coordinator gets it; never a literal
+    assertThat(submit.getEnv()).singleElement().satisfies(e -> {
+      assertThat(e.getName()).isEqualTo("BARRAGE_API_TOKEN");
+      assertThat(e.getValue()).isNull();
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("perf-barrage-api-token");
+      assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+    });
+    assertThat(String.join(" ", submit.getArgs())).doesNotContain("token-file");
+    // a thin API client: small, set resources
+    assertThat(submit.getResources().getLimits()).containsKeys("cpu", "memory");
+    assertThat(submit.getResources().getLimits().get("memory").toSuffixedString()).isEqualTo("256Mi");
+    // the API Service it calls exists and serves that port
+    assertThat(chart.one(V1Service.class, "perf-barrage-api").getSpec().getPorts()).anyMatch(p -> p.getPort() == 8080);
 
     V1ConfigMap cm = chart.one(V1ConfigMap.class, "perf-barrage-test");
     Scenario scenario = ScenarioLoader.parse(cm.getData().get("scenario.yaml"), null);
@@ -455,7 +471,8 @@ class HelmChartTest {
         .contains("http://localhost:8080/")
         .contains("get secret perf-barrage-api-token")
         .contains("get configmap perf-barrage-results -o jsonpath='{.data.summary\\.json}'")
-        .contains("cp $POD:/data/results");
+        .contains("cp $POD:/data/results")
+        .contains("./barrage submit my-scenario.yaml --api http://localhost:8080 --wait");
   }
 
   // ---- schema -------------------------------------------------------------------------------------
@@ -468,6 +485,7 @@ class HelmChartTest {
         Arguments.of("jvm.maxRamPercentage", 120, "'/jvm/maxRamPercentage'"),
         Arguments.of("workers.podAntiAffinity", "maybe", "'/workers/podAntiAffinity'"),
         Arguments.of("workers.replica", 3, "'replica' not allowed"),
+        Arguments.of("tests.timeout", "forever", "'/tests/timeout'"),
         Arguments.of("remoting.port", 70000, "'/remoting/port'"),
         Arguments.of("kubernetes.prices.g5\\.xlarge", "cheap", "'/kubernetes/prices/g5.xlarge'"),
         Arguments.of("results.dir", "relative/dir", "'/results/dir'"),
