@@ -53,6 +53,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "where results go (default ${DEFAULT-VALUE}; API runs in DIR/<run id>)")
   Path out;
 
+  @Option(names = "--keep-running", description = "with --scenario: after the run, keep serving the API and live page instead of exiting (what a Kubernetes Deployment needs)")
+  boolean keepRunning;
+
   @Option(names = "--token-file", paramLabel = "FILE", description = "API bearer token file (else $BARRAGE_API_TOKEN; else one is generated into DIR/api-token)")
   Path tokenFile;
 
@@ -99,6 +102,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
     System.out.println("results: " + runDir.toAbsolutePath());
     List<String> failed = RunGates.failures(record);
     failed.forEach(f -> System.out.println("gate failed: " + f));
+    if (keepRunning) {
+      // a Deployment restarts an exited container, which would run the scenario again and again
+      System.out.println("run finished; serving the API and live page until stopped (--keep-running)");
+      node.system().getWhenTerminated().toCompletableFuture().join();
+      return failed.isEmpty() ? ExitCodes.OK : ExitCodes.GATES_FAILED;
+    }
     node.close();
     return failed.isEmpty() ? ExitCodes.OK : ExitCodes.GATES_FAILED;
   }

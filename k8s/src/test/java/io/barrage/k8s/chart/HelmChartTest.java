@@ -303,7 +303,8 @@ class HelmChartTest {
     assertThat(scenario.targets()).hasSize(2);
 
     V1PodSpec pod = coordinatorPod(chart);
-    assertThat(pod.getContainers().get(0).getArgs()).containsSequence("--scenario", "/etc/barrage/scenario/scenario.yaml");
+    // run once, then keep serving: an exited container would be restarted and run the scenario again
+    assertThat(pod.getContainers().get(0).getArgs()).containsSequence("--scenario", "/etc/barrage/scenario/scenario.yaml", "--keep-running");
     assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap() != null && "perf-barrage-scenario".equals(v.getConfigMap().getName())).isTrue());
     assertThat(chart.one(V1Deployment.class, COORDINATOR).getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("checksum/config");
   }
@@ -319,7 +320,7 @@ class HelmChartTest {
 
   @Test
   void withoutAScenarioTheCoordinatorWaitsForTheApi() {
-    assertThat(coordinatorPod(render(List.of())).getContainers().get(0).getArgs()).doesNotContain("--scenario");
+    assertThat(coordinatorPod(render(List.of())).getContainers().get(0).getArgs()).doesNotContain("--scenario", "--keep-running");
   }
 
   // ---- cluster formation and selectors --------------------------------------------------------
