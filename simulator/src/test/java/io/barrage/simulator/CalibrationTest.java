@@ -71,8 +71,8 @@ class CalibrationTest {
   }
 
   /**
-   * Closed loop for {@code seconds} of real time: each stream sends a request as soon as its previous
-   * one ended. Throughput counts the token events that arrived inside the window (so that long
+   * Closed loop for a quarter of {@code seconds} of warm-up, then {@code seconds} of real time: each
+   * stream sends a request as soon as its previous one ended. Throughput counts the token events that arrived inside the window (so that long
    * requests still running at the end do not distort it); the median covers requests sent inside it.
    */
   static Result drive(String url, int streams, double seconds) throws Exception {
@@ -82,7 +82,9 @@ class CalibrationTest {
     long[] tokens = new long[streams];
     ExecutorService pool = Executors.newFixedThreadPool(streams);
     long t0 = System.nanoTime();
-    long t1 = t0 + (long) (seconds * 1e9);
+    // the first quarter is a warm-up (all streams start at once): its tokens do not count
+    long tw = t0 + (long) (seconds * 0.25e9);
+    long t1 = tw + (long) (seconds * 1e9);
     List<Future<?>> loops = new ArrayList<>();
     for (int i = 0; i < streams; i++) {
       int stream = i;
@@ -97,7 +99,7 @@ class CalibrationTest {
             while ((line = in.readLine()) != null) {
               if (!line.startsWith("data:")) continue;
               last = System.nanoTime();
-              if (last <= t1) tokens[stream]++;
+              if (last >= tw && last <= t1) tokens[stream]++;
               JsonNode ev = M.readTree(line.substring(5));
               if (ev.hasNonNull("details")) n = ev.get("details").get("generated_tokens").asInt();
             }
