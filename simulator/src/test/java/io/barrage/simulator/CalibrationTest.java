@@ -56,8 +56,8 @@ class CalibrationTest {
     Profile p = Profiles.get(name).withTimeScale(SCALE);
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
       int c = row.concurrency();
-      // long enough for at least 4 requests per stream (and 12 in all) at the seed's pace
-      int rounds = Math.max(4, (int) Math.ceil(12.0 / c));
+      // long enough for at least 6 requests per stream (and 12 in all) at the seed's pace
+      int rounds = Math.max(6, (int) Math.ceil(12.0 / c));
       double seconds = rounds * SeedCalibration.NEW_TOKENS * row.msPerToken() / 1000 / SCALE;
       Http.post(s.baseUrl() + "/generate", "{\"inputs\":\"warm\",\"parameters\":{\"max_new_tokens\":2}}");
       Result r = drive(s.baseUrl() + "/generate_stream", c, seconds);
