@@ -3,6 +3,7 @@ package io.barrage.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barrage.coordinator.http.ApiToken;
 import io.barrage.coordinator.run.RunStatus;
+import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.DurationText;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -158,7 +160,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
   private int follow(CoordinatorApi client, String runId, Duration limit) throws InterruptedException {
     long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-    ProgressPrinter progress = new ProgressPrinter(out, 2000);
+    PolledProgress progress = new PolledProgress(out);
     int unreachable = 0;
     while (true) {
       RunStatus s = null;
@@ -185,7 +187,7 @@ public final class SubmitCommand implements Callable<Integer> {
   private int verdict(RunStatus s) {
     out.println();
     String outcome = s.outcome() == null ? "aborted" : s.outcome();
-    out.println("run " + s.runId() + " " + outcome + ": " + s.message());
+    out.println("run " + s.runId() + ": " + s.message() + (s.outDir() == null ? "" : " (on the coordinator)"));
     if (s.gateFailures() == null) {
       out.println("the coordinator could not judge the run (its results were not written)");
       return ExitCodes.INTERNAL;
@@ -197,6 +199,45 @@ public final class SubmitCommand implements Callable<Integer> {
       return ExitCodes.GATES_FAILED;
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Progress from polled statuses: a line per cell every couple of seconds and one when a cell is
+   * over. Polling sees a cell's last numbers only by chance, so the closing line gives none (the
+   * exact figures are in the run's summary.json).
+   */
+  static final class PolledProgress {
+    private final PrintStream out;
+    private RunStatus previous;
+    private long lastPrintNanos;
+    private int eventsShown;
+
+    PolledProgress(PrintStream out) {
+      this.out = out;
+    }
+
+    void update(RunStatus s) {
+      boolean finished = s.phase() == RunStatus.Phase.FINISHED;
+      if (previous != null && previous.cell() != null && (!previous.cell().equals(s.cell()) || finished)) {
+        out.printf("[%d/%d] %s over%n", previous.cellIndex(), previous.cellCount(), previous.cell());
+        lastPrintNanos = 0; // show the next cell at once
+      }
+      for (; s.events() != null && eventsShown < s.events().size(); eventsShown++) {
+        var e = s.events().get(eventsShown);
+        if (e.kind() == WorkerEvent.Kind.JOINED) continue;
+        out.printf(Locale.ROOT, "  ! worker %s %s%s: %s (%.0f%% of the load, %d requests lost)%n", e.workerId(),
+            e.kind().name().toLowerCase(Locale.ROOT), e.cellId() == null ? "" : " in " + e.cellId(), e.detail(),
+            100 * e.capacityShare(), e.requestsLost());
+      }
+      long now = System.nanoTime();
+      if (s.phase() == RunStatus.Phase.RUNNING && s.cell() != null && now - lastPrintNanos >= 2_000_000_000L) {
+        out.println(ProgressPrinter.line(s, false));
+        lastPrintNanos = now;
+      } else if (s.cell() == null && !finished && (previous == null || !java.util.Objects.equals(s.message(), previous.message()))) {
+        out.println("  " + s.message());
+      }
+      previous = finished ? null : s;
+    }
   }
 
   private static Duration duration(String option, String text) {

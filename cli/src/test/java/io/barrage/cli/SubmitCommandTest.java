@@ -119,7 +119,7 @@ class SubmitCommandTest {
 
     assertThat(code).as(out.toString()).isZero();
     String id = runId(out);
-    assertThat(out).contains("run " + id + " completed");
+    assertThat(out).contains("run " + id + ": completed");
     JsonNode summary = JSON.readTree(dir.resolve("runs").resolve(id).resolve("summary.json").toFile());
     assertThat(summary.at("/targets/0/cells/0/requests/ok").asLong()).isEqualTo(10);
     // the Kubernetes hook exported the summary before the status said FINISHED
