@@ -111,8 +111,8 @@ public final class Runs implements AutoCloseable {
             if (err != null) throw err;
             sink.write(record, order.outDir());
             msg = describe(record.outcome()) + "; results in " + order.outDir();
-            gates = Gates.failures(record);
             afterResults(order);
+            gates = gates(record);
           } catch (Throwable e) {
             log.error("run {}: cannot write results to {}: {}", order.runId(), order.outDir(), e.toString());
             msg = "results could not be written: " + e.getMessage();
@@ -157,6 +157,16 @@ public final class Runs implements AutoCloseable {
           log.warn("run {}: making sure {} worker(s) run failed: {}", order.runId(), order.minWorkers(), e.toString());
         }
       });
+    }
+  }
+
+  /** The failed {@code failOn} gates, or null when they cannot be judged. */
+  private static List<String> gates(RunRecord record) {
+    try {
+      return Gates.failures(record);
+    } catch (RuntimeException e) {
+      log.warn("run {}: cannot judge its gates: {}", record.runId(), e.toString());
+      return null;
     }
   }
 
