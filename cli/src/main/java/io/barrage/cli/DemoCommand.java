@@ -55,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     PROFILES.put("tgi-2xa4000", "tgi-2xa4000-llama2-13b-tp2");
   }
 
-  @Option(names = "--quick", description = "one token length and three load levels: about a minute")
+  @Option(names = "--quick", description = "three load levels up to 100 concurrent requests: about a minute")
   boolean quick;
 
   @Option(names = "--out", paramLabel = "DIR", description = "result directory (default: results/demo-<time>)")
@@ -66,12 +66,17 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** How the preset is scaled down for the demo. */
-  record Scale(List<Integer> maxNewTokens, List<Integer> concurrency, String duration, String warmup) {
+  /**
+   * How the preset is scaled down for the demo. Each cell fires exactly one request per virtual user
+   * ({@code requestsPerUser: 1}), the article's experiment: N requests at once, how long until each
+   * is answered and how many tokens per second the server delivers. The naive server answers them
+   * one after another, so its cells take (N × one request); that, not the TGI cells, sets the time.
+   */
+  record Scale(List<Integer> maxNewTokens, List<Integer> concurrency, int requestsPerUser) {
     static Scale of(boolean quick) {
       return quick
-          ? new Scale(List.of(128), List.of(1, 50, 300), "4s", "1s")
-          : new Scale(List.of(128, 256), List.of(1, 10, 50, 100, 200, 300), "4s", "1s");
+          ? new Scale(List.of(128), List.of(1, 10, 100), 1)
+          : new Scale(List.of(128), List.of(1, 10, 50, 100, 300), 1);
     }
   }
 
@@ -143,12 +148,12 @@ public final class DemoCommand implements Callable<Integer> {
     ArrayNode conc = load.putArray("concurrency");
     scale.concurrency().forEach(conc::add);
     ObjectNode step = workload.putObject("step");
-    step.put("duration", scale.duration());
-    step.put("warmup", scale.warmup());
+    step.put("requestsPerUser", scale.requestsPerUser());
     ObjectNode timeouts = workload.putObject("timeouts");
-    timeouts.put("firstToken", "60s");
-    timeouts.put("idle", "30s");
-    timeouts.put("total", "120s");
+    // the last of 300 requests to a naive server waits for the 299 before it
+    timeouts.put("firstToken", "150s");
+    timeouts.put("idle", "60s");
+    timeouts.put("total", "300s");
     String text = yaml.writeValueAsString(root);
     try {
       ScenarioLoader.parse(text, null);

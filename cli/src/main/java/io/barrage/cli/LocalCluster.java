@@ -44,7 +44,7 @@ final class LocalCluster implements AutoCloseable {
     LocalCluster c = new LocalCluster(node);
     try {
       if (workerCount == 0) {
-        c.inProcessLauncher = new EngineStepLauncher(Adapter.toClassic(node.system()));
+        c.inProcessLauncher = EngineWarmup.warm(new EngineStepLauncher(Adapter.toClassic(node.system())));
         ActorRef<WorkerAgent.Command> agent =
             node.system().systemActorOf(WorkerAgent.create(c.inProcessLauncher, WorkerAgent.Settings.defaults()), "worker", Props.empty());
         WorkerNode.installFlushOnShutdown(node.system(), agent, Duration.ofSeconds(15));

@@ -40,7 +40,7 @@ public final class WorkerCommand implements Callable<Integer> {
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage worker: --join " + e.getMessage());
     }
     String bind = bindHost == null ? host : bindHost;
-    WorkerNode node = WorkerNode.start(new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15)), EngineStepLauncher::new);
+    WorkerNode node = WorkerNode.start(new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15)), sys -> EngineWarmup.warm(new EngineStepLauncher(sys)));
     ReadinessServer health = null;
     try {
       if (healthPort != null) health = ReadinessServer.start(bind, healthPort, node::isUp);

@@ -39,40 +39,52 @@ class ClusterIT {
   @Test
   void threeWorkerJvmsDriveExactlyThePlannedConcurrencyAndEveryTokenIsCounted() throws Exception {
     try (ClusterFixture c = new ClusterFixture(out, 3)) {
+      // a duration step: every stream is busy for the whole window (a request-count step ends with a
+      // tail where workers that met their quota have stopped)
+      var run = c.submit(c.scenario("{concurrency: [10]}", "{duration: 8s}", "rebalance"), 3);
+      // sample the server's in-flight count for 3 s of the steady state (start and end of a cell are
+      // ragged on a loaded machine: JVMs warm up, workers end their window at slightly different times)
+      ClusterFixture.await("all 10 streams running", Duration.ofSeconds(60), () -> c.sim.stats().inFlight() == 10);
       long[] seen = new long[64];
       boolean[] stop = {false};
       Thread sampling = sampler(c, seen, stop);
-      var run = c.submit(c.scenario("{concurrency: [10]}", "{requests: 150}", "rebalance"), 3);
-      RunRecord r = run.finished().get(150, TimeUnit.SECONDS);
+      TimeUnit.SECONDS.sleep(3); // the sampling window itself, not a wait for an event
       stop[0] = true;
       sampling.join(5_000);
+      RunRecord r = run.finished().get(150, TimeUnit.SECONDS);
 
       assertThat(r.outcome()).isInstanceOf(RunOutcome.Completed.class);
       CellRecord cell = r.cells().get(0);
       assertThat(cell.workersUsed()).isEqualTo(3);
       assertThat(cell.aggregate().workers()).hasSize(3);
-      // 10 streams over 3 workers (4 + 3 + 3): while the cell runs, the server holds 10 requests.
-      // Closed loop: a stream sends its next request the moment it has read the previous response,
-      // which can be a few microseconds before the server has released it, so a sample may rarely
-      // see 11; more than that would be a stream too many.
-      long busy = 0, atTarget = seen[10], over = 0;
-      for (int n = 1; n < seen.length; n++) busy += seen[n];
+      // 10 streams over 3 workers (4 + 3 + 3): while the cell runs, the server holds 10 requests,
+      // minus the streams caught between two requests (closed-loop turnaround). A stream sends its
+      // next request the moment it has read the previous response, which can be a few microseconds
+      // before the server has released it, so a sample may rarely see 11; more would be a stream too many.
+      long busy = 0, over = 0;
+      double sum = 0;
+      for (int n = 1; n < seen.length; n++) {
+        busy += seen[n];
+        sum += (double) n * seen[n];
+      }
       for (int n = 11; n < seen.length; n++) over += seen[n];
-      int mode = 1;
-      for (int n = 1; n < seen.length; n++) if (seen[n] > seen[mode]) mode = n;
-      assertThat(mode).as("most frequent in-flight count while busy").isEqualTo(10);
+      String histogram = java.util.Arrays.toString(java.util.Arrays.copyOf(seen, 13));
+      assertThat(over).as("samples above 10 (release race) in " + histogram).isLessThan(Math.max(1, busy / 200));
       assertThat(c.sim.stats().maxInFlight()).isBetween(10, 11);
-      assertThat(over).as("samples above 10 (release race)").isLessThan(Math.max(1, busy / 200));
-      assertThat(atTarget).isPositive();
+      assertThat(seen[10]).as("samples at exactly 10 in " + histogram).isGreaterThan(busy / 10);
+      int mode = 0;
+      for (int n = 1; n < seen.length; n++) if (seen[n] > seen[mode]) mode = n;
+      assertThat(mode).as("most frequent in-flight count, " + histogram + ", mean " + sum / Math.max(1, busy)).isEqualTo(10);
       // every request of the step, and every token the simulator emitted, is counted once
-      assertThat(cell.aggregate().ok()).isEqualTo(150);
+      long served = c.sim.stats().requestsSucceeded();
+      assertThat(served).isGreaterThan(100);
+      assertThat(cell.aggregate().ok()).isEqualTo(served);
       assertThat(cell.aggregate().errorCount()).isZero();
-      assertThat(c.sim.stats().requestsSucceeded()).isEqualTo(150);
       assertThat(cell.aggregate().outputTokens()).isEqualTo(c.sim.stats().tokensEmitted());
       // the merged histograms hold every sample: one e2e per request, and they equal the sum of all
       // interval histograms written to the interval logs
       Histogram e2e = cell.aggregate().histogram(Metric.E2E);
-      assertThat(e2e.getTotalCount()).isEqualTo(150);
+      assertThat(e2e.getTotalCount()).isEqualTo(served);
       Path hlog = c.out.resolve("run/histograms/" + cell.spec().fileId() + "_e2e.hlog");
       Histogram fromLogs = Histograms.create();
       HistogramLogReader reader = new HistogramLogReader(hlog.toFile());

@@ -25,15 +25,18 @@ class DemoCommandTest {
     Scenario sc = ScenarioLoader.parse(yaml, null);
     assertThat(sc.target("fastapi-a100").orElseThrow().url()).isEqualTo("http://127.0.0.1:40001/generate");
     assertThat(sc.target("tgi-2xa4000").orElseThrow().url()).isEqualTo("http://127.0.0.1:40002");
-    assertThat(sc.workload().load().concurrency()).containsExactly(1, 50, 300);
+    assertThat(sc.workload().load().concurrency()).containsExactly(1, 10, 100);
     assertThat(sc.workload().maxNewTokens()).containsExactly(128);
-    assertThat(sc.workload().step().duration()).hasSeconds(4);
+    // one request per virtual user: 100 concurrent requests are exactly 100 requests fired together
+    assertThat(sc.workload().step().requestsPerUser()).isEqualTo(1);
+    assertThat(sc.workload().step().duration()).isNull();
+    assertThat(sc.workload().timeouts().firstToken()).hasSeconds(150);
     // what the demo keeps from the preset
     assertThat(sc.comparison().baseline()).isEqualTo("fastapi-a100");
     assertThat(sc.target("tgi-2xa4000").orElseThrow().deployment().usdPerHour()).isEqualTo(1.52);
     Scenario full = ScenarioLoader.parse(DemoCommand.scenarioYaml(DemoCommand.readPreset(),
         Map.of("fastapi-a100", "http://127.0.0.1:1", "tgi-2xa4000", "http://127.0.0.1:2"), DemoCommand.Scale.of(false)), null);
-    assertThat(full.workload().maxNewTokens()).containsExactly(128, 256);
+    assertThat(full.workload().maxNewTokens()).containsExactly(128);
     assertThat(full.workload().load().concurrency()).endsWith(300);
   }
 

@@ -13,7 +13,8 @@ import java.util.List;
  *   e2e ≈ V + d(c)/2 + n·d(c) + c·prefill(P)     (V validation, d/2 mean wait for the next step,
  *                                                   c prefills of the batch land in one request's span)
  *   T = e2e / n                                 → d(c) = (n·T − V − c·prefill(P)) / (n + ½)
- *   X = c·n / (e2e + tail)                      → tail = c·n/X − n·T   (clamped at 0)
+ *   X = c·n / (e2e + tail)                      → tail = c·n/X − n·T   (clamped at 0; with two rows,
+ *                                                  the one tail that balances their relative errors)
  * </pre>
  *
  * For the skewed row, a short request (m tokens) sees only its own prefill: V = m·T − m·d − prefill(P),
@@ -78,8 +79,31 @@ public final class SeedCalibration {
       perSeq = 0.02 * base;
     }
     Profile.Timing timing = new Profile.Timing(base, perSeq, 0, PREFILL_BASE_MICROS, prefillMicrosPerToken,
-        VALIDATION_MICROS, tailSum / rows.size());
+        VALIDATION_MICROS, balancedTail(rows, tailSum / rows.size()));
     return new Calibrated(timing, Profile.OutputModel.FULL_LENGTH);
+  }
+
+  /**
+   * One tail for several rows: the value in [0, 2 × mean] that minimizes the largest relative
+   * throughput error over the rows, X(t) = c·n / (n·T + t).
+   */
+  static double balancedTail(List<SeedRow> rows, double mean) {
+    if (rows.size() == 1) return mean;
+    double best = mean;
+    double bestErr = Double.MAX_VALUE;
+    for (int i = 0; i <= 400; i++) {
+      double t = 2 * mean * i / 400.0;
+      double err = 0;
+      for (SeedRow r : rows) {
+        double x = r.concurrency() * NEW_TOKENS / ((NEW_TOKENS * r.msPerToken() * 1000 + t) / 1e6);
+        err = Math.max(err, Math.abs(x / r.tokensPerSecond() - 1));
+      }
+      if (err < bestErr) {
+        bestErr = err;
+        best = t;
+      }
+    }
+    return best;
   }
 
   private static Calibrated skewed(SeedRow r, double prefillMicrosPerToken, double pre) {

@@ -39,6 +39,7 @@ public final class SimulatorStats {
   public long rejected429() { return rejected429.sum(); }
   public int queueSize() { return engine.queueSize(); }
   public int batchSize() { return engine.batchSize(); }
+  public int maxBatchSize() { return engine.maxBatchSize(); }
 
   /** Failures by TGI's {@code err} label (overloaded, validation, generation, incomplete, dropped). */
   public long failures(String err) {

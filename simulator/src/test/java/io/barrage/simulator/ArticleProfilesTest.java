@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The FastAPI-vs-TGI article's two servers behave as the article found, in kind: at 30 concurrent
  * requests of 128 tokens, continuous batching on 2×A4000 gives several-fold the tokens/s of the
- * naive server on one A100, whose latency grows with its queue. Run 50× faster than real time.
+ * naive server on one A100, whose latency grows with its queue. Run 20× faster than real time.
  */
 class ArticleProfilesTest {
-  static final double SCALE = 50;
+  static final double SCALE = 20;
   static final String BODY = "{\"inputs\":\"Explain what a GPU does in one paragraph.\",\"parameters\":{\"max_new_tokens\":128}}";
 
   @Test

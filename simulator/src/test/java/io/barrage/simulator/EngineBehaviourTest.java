@@ -56,7 +56,11 @@ class EngineBehaviourTest {
       Level l48 = level(s, body, 48);
       assertThat(l4.tokensPerSecond / l1.tokensPerSecond).isGreaterThan(2.0);
       assertThat(l16.tokensPerSecond / l4.tokensPerSecond).isGreaterThan(2.0);
-      assertThat(l48.tokensPerSecond / l16.tokensPerSecond).isLessThan(1.3);
+      // past 16 the KV budget binds: the batch never grows beyond 16, so tokens/s cannot pass what a
+      // full batch of 16 makes (16 tokens per 5.8 ms step), and the extra load waits in the queue
+      assertThat(s.stats().maxBatchSize()).isEqualTo(16);
+      double fullBatchCap = 16 / 0.0058;
+      assertThat(l48.tokensPerSecond).isLessThan(1.05 * fullBatchCap);
       assertThat(l48.medianTtftMs).isGreaterThan(5 * l16.medianTtftMs);
       assertThat(s.stats().maxInFlight()).isGreaterThanOrEqualTo(48);
     }

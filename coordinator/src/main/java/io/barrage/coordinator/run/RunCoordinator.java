@@ -349,7 +349,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     }
     CellSpec spec = cells.get(nextCell++);
     StepSpec step = order.scenario().workload().step();
-    long requests = step.requests() == null ? -1 : step.requests();
+    long requests = step.requestsFor(spec.load());
     List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size());
     long startAt = System.currentTimeMillis() + settings.startDelay().toMillis();
     List<CellRun.Assignment> assigned = new ArrayList<>();

@@ -85,10 +85,10 @@ class RunCoordinatorTest {
     assertThat(r.outcome()).isInstanceOf(RunOutcome.Completed.class);
     assertThat(r.cells()).hasSize(2);
     assertThat(written).containsExactly(r);
-    // 10 streams over 3 workers: 4 + 3 + 3; 7 over 3: 3 + 2 + 2; request quotas 10 each
+    // 10 streams over 3 workers: 4 + 3 + 3; 7 over 3: 3 + 2 + 2; request quotas follow the streams: 12 + 9 + 9
     List<LoadShare> first = logs.stream().map(l -> FakeWorker.starts(l).get(0).share()).toList();
     assertThat(first).extracting(LoadShare::streams).containsExactlyInAnyOrder(4, 3, 3);
-    assertThat(first).extracting(LoadShare::requestQuota).containsOnly(10L);
+    assertThat(first).extracting(LoadShare::requestQuota).containsExactlyInAnyOrder(12L, 9L, 9L);
     List<LoadShare> second = logs.stream().map(l -> FakeWorker.starts(l).get(1).share()).toList();
     assertThat(second).extracting(LoadShare::streams).containsExactlyInAnyOrder(3, 2, 2);
     // every worker got the same start instant (same clock here, so the same value within the offset noise)

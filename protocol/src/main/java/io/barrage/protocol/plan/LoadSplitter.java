@@ -25,18 +25,51 @@ public final class LoadSplitter {
    */
   public static List<LoadShare> shares(Load load, long requests, int workers) {
     List<LoadShare> out = new ArrayList<>(workers);
-    long[] quota = requests < 0 ? null : split(requests, workers);
     if (load instanceof Load.Concurrency c) {
       long[] streams = split(c.streams(), workers);
+      // the request quota follows the streams, so that every virtual user has about the same number
+      // of requests and the concurrency holds until the very end of a request-count step
+      long[] quota = requests < 0 ? null : proportional(requests, streams);
       int first = 0;
       for (int i = 0; i < workers; i++) {
         out.add(new LoadShare((int) streams[i], first, i, workers, quota == null ? -1 : quota[i]));
         first += (int) streams[i];
       }
     } else {
+      long[] quota = requests < 0 ? null : split(requests, workers);
       for (int i = 0; i < workers; i++) {
         out.add(new LoadShare(0, 0, i, workers, quota == null ? -1 : quota[i]));
       }
+    }
+    return out;
+  }
+
+  /**
+   * Splits {@code total} in proportion to {@code weights} by largest remainder (ties to the lower
+   * index); the parts add up to {@code total} exactly. All-zero weights fall back to an even split.
+   */
+  public static long[] proportional(long total, long[] weights) {
+    long sum = 0;
+    for (long w : weights) sum += w;
+    if (sum == 0) return split(total, weights.length);
+    long[] out = new long[weights.length];
+    long[] rem = new long[weights.length];
+    long given = 0;
+    for (int i = 0; i < weights.length; i++) {
+      // exact integer arithmetic: total * w / sum with its remainder
+      java.math.BigInteger prod = java.math.BigInteger.valueOf(total).multiply(java.math.BigInteger.valueOf(weights[i]));
+      java.math.BigInteger[] qr = prod.divideAndRemainder(java.math.BigInteger.valueOf(sum));
+      out[i] = qr[0].longValueExact();
+      rem[i] = qr[1].longValueExact();
+      given += out[i];
+    }
+    for (long left = total - given; left > 0; left--) {
+      int best = -1;
+      for (int i = 0; i < weights.length; i++) {
+        if (best < 0 || rem[i] > rem[best]) best = i;
+      }
+      out[best]++;
+      rem[best] = -1;
     }
     return out;
   }

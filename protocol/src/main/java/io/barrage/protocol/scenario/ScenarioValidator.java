@@ -155,8 +155,15 @@ public final class ScenarioValidator {
     if (st == null) {
       out.add(new ScenarioProblem("workload.step", "required: requests or duration"));
     } else {
-      if ((st.requests() == null) == (st.duration() == null)) {
-        out.add(new ScenarioProblem("workload.step", "give exactly one of requests or duration"));
+      int ends = (st.requests() != null ? 1 : 0) + (st.duration() != null ? 1 : 0) + (st.requestsPerUser() != null ? 1 : 0);
+      if (ends != 1) {
+        out.add(new ScenarioProblem("workload.step", "give exactly one of requests, requestsPerUser or duration"));
+      }
+      if (st.requestsPerUser() != null && st.requestsPerUser() < 1) {
+        out.add(new ScenarioProblem("workload.step.requestsPerUser", "must be >= 1"));
+      }
+      if (st.requestsPerUser() != null && w.load() != null && w.load().rate() != null) {
+        out.add(new ScenarioProblem("workload.step.requestsPerUser", "only applies to concurrency (closed loop); use requests or duration with rate"));
       }
       if (st.requests() != null && st.requests() < 1) {
         out.add(new ScenarioProblem("workload.step.requests", "must be >= 1"));

@@ -28,6 +28,21 @@ class ScenarioLoaderTest {
       """;
 
   @Test
+  void requestsPerUserMakesEveryLevelFireThatManyRequestsPerVirtualUser() throws Exception {
+    Scenario s = ScenarioLoader.parse(GOOD.replace("step: {duration: 60s, warmup: 10s}", "step: {requestsPerUser: 2}"), null);
+    assertThat(s.workload().step().requestsFor(new io.barrage.protocol.plan.Load.Concurrency(300))).isEqualTo(600);
+    assertThat(s.workload().step().requestsFor(new io.barrage.protocol.plan.Load.Concurrency(1))).isEqualTo(2);
+  }
+
+  @Test
+  void requestsPerUserIsRefusedForARate() {
+    String yaml = GOOD.replace("step: {duration: 60s, warmup: 10s}", "step: {requestsPerUser: 2}")
+        .replace("load: {concurrency: [1, 5, 10]}", "load: {rate: [1, 2]}");
+    InvalidScenarioException e = catchThrowableOfType(() -> ScenarioLoader.parse(yaml, null), InvalidScenarioException.class);
+    assertThat(e.problems()).extracting(ScenarioProblem::path).contains("workload.step.requestsPerUser");
+  }
+
+  @Test
   void aGoodScenarioBinds() throws Exception {
     Scenario s = ScenarioLoader.parse(GOOD, null);
     assertThat(s.targets()).hasSize(2);

@@ -57,6 +57,7 @@ public final class Engine implements AutoCloseable {
   // ---- gauges and counters, read by /metrics and SimulatorStats
   private volatile int queueSize;
   private volatile int batchSize;
+  private volatile int maxBatchSeen;
   private volatile long batchReservedTokens;
   private final AtomicLong tokensEmitted = new AtomicLong();
   private final AtomicLong prefillSteps = new AtomicLong();
@@ -92,6 +93,8 @@ public final class Engine implements AutoCloseable {
 
   public int queueSize() { return queueSize; }
   public int batchSize() { return batchSize; }
+  /** The largest running batch so far. */
+  public int maxBatchSize() { return maxBatchSeen; }
   public long batchReservedTokens() { return batchReservedTokens; }
   public long tokensEmitted() { return tokensEmitted.get(); }
   public long prefillSteps() { return prefillSteps.get(); }
@@ -207,6 +210,7 @@ public final class Engine implements AutoCloseable {
     if (!batch.isEmpty()) decodeSteps.incrementAndGet();
     batch.addAll(admitted);
     batchSize = batch.size();
+    if (batchSize > maxBatchSeen) maxBatchSeen = batchSize;
     batchReservedTokens = kvReserved;
     return start + Math.max(1, profile.scaledNanos(micros));
   }
