@@ -7,7 +7,6 @@ import io.barrage.protocol.scenario.Target;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * One wire protocol of the design's {@code api} kinds: where to POST, what body to send, and how to
@@ -57,7 +56,7 @@ public abstract class ApiClient {
   public abstract byte[] body(String prompt, int maxNewTokens, long seed);
 
   /** Headers of a 2xx response (e.g. TGI's timing headers). */
-  public void onHeaders(HttpResponse response, RequestTrace trace) {}
+  public void onHeaders(ResponseHeaders response, RequestTrace trace) {}
 
   /**
    * One event of a streamed response.
@@ -89,10 +88,10 @@ public abstract class ApiClient {
     }
   }
 
-  static Optional<Long> headerMillisAsMicros(HttpResponse r, String name) {
-    return r.getHeader(name).flatMap(h -> {
+  static Optional<Long> headerMillisAsMicros(ResponseHeaders r, String name) {
+    return r.header(name).flatMap(h -> {
       try {
-        return Optional.of(Math.round(Double.parseDouble(h.value().trim()) * 1000.0));
+        return Optional.of(Math.round(Double.parseDouble(h.trim()) * 1000.0));
       } catch (NumberFormatException e) {
         return Optional.empty();
       }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * Resolves a target's credential from an environment variable or a file into a request header. The
@@ -14,10 +12,12 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * was looked for.
  */
 public final class AuthHeader {
-  private final HttpHeader header;
+  private final String name;
+  private final String value;
 
-  private AuthHeader(HttpHeader header) {
-    this.header = header;
+  private AuthHeader(String name, String value) {
+    this.name = name;
+    this.value = value;
   }
 
   /** No auth configured: empty. A configured source that is missing or empty is an error. */
@@ -43,15 +43,26 @@ public final class AuthHeader {
     String name = auth.header() == null ? "Authorization" : auth.header();
     String scheme = auth.scheme() == null ? (name.equalsIgnoreCase("Authorization") ? "Bearer" : "") : auth.scheme();
     String value = scheme.isEmpty() ? secret : scheme + " " + secret;
-    return Optional.of(new AuthHeader(RawHeader.create(name, value)));
+    // a line break in the secret would inject headers into the request
+    if (secret.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new IllegalArgumentException("auth: the secret from " + (auth.env() != null ? "environment variable " + auth.env()
+          : "file " + auth.file()) + " contains a control character (line break?)");
+    }
+    if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new IllegalArgumentException("auth: header name is not a valid token: " + name);
+    return Optional.of(new AuthHeader(name, value));
   }
 
-  public HttpHeader header() {
-    return header;
+  public String name() {
+    return name;
+  }
+
+  /** The header value, secret included: for the transports only, never for logs. */
+  String value() {
+    return value;
   }
 
   @Override
   public String toString() {
-    return "AuthHeader[" + header.name() + ": ***]";
+    return "AuthHeader[" + name + ": ***]";
   }
 }

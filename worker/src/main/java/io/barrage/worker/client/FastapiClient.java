@@ -27,6 +27,11 @@ final class FastapiClient extends ApiClient {
   private final JsonNode template;
   private final JsonPointer textPath;
   private final JsonPointer tokensPath;
+  private final boolean usesSeed;
+  /** The last body built: a fixed prompt and length give the same bytes every time (no seed in the template). */
+  private volatile Rendered last;
+
+  private record Rendered(String prompt, int maxNewTokens, byte[] bytes) {}
 
   FastapiClient(URI uri, String model, FastapiOptions options) {
     super(uri, model);
@@ -36,6 +41,7 @@ final class FastapiClient extends ApiClient {
     } catch (IOException e) {
       throw new IllegalArgumentException("fastapi.requestTemplate is not JSON: " + e.getMessage(), e);
     }
+    this.usesSeed = tpl.contains("{{seed}}");
     this.textPath = JsonPointer.compile(options == null || options.textPath() == null ? "/generated_text" : options.textPath());
     this.tokensPath = JsonPointer.compile(
         options == null || options.tokensPath() == null ? "/details/generated_tokens" : options.tokensPath());
@@ -48,8 +54,12 @@ final class FastapiClient extends ApiClient {
 
   @Override
   public byte[] body(String prompt, int maxNewTokens, long seed) {
+    Rendered r = last;
+    if (!usesSeed && r != null && r.maxNewTokens == maxNewTokens && r.prompt.equals(prompt)) return r.bytes;
     try {
-      return JSON.writeValueAsBytes(fill(template, prompt, maxNewTokens, seed & Long.MAX_VALUE));
+      byte[] b = JSON.writeValueAsBytes(fill(template, prompt, maxNewTokens, seed & Long.MAX_VALUE));
+      if (!usesSeed) last = new Rendered(prompt, maxNewTokens, b);
+      return b;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -23,7 +23,8 @@ import org.apache.pekko.util.ByteString;
 import scala.concurrent.ExecutionContext;
 
 /**
- * Runs one request over Pekko HTTP's host connection pool and measures it into a {@link
+ * Runs one request over Pekko HTTP's host connection pool (the transport of {@code https://}
+ * targets; plain HTTP goes through {@link NioHttpClient}) and measures it into a {@link
  * RequestTrace}: the response body is consumed by a stream stage that takes {@code System.nanoTime()}
  * for every chunk and feeds the SSE parser (streaming) or collects the body (whole responses). The
  * three timeouts (first token, idle between tokens, total) are one re-arming timer per request; an
@@ -67,11 +68,12 @@ public final class HttpDriver {
    * Sends {@code request} now. {@code trace.tSend} is taken here, right before the pool is asked.
    */
   public void execute(ApiClient api, HttpRequest request, RequestTrace trace, Timeouts timeouts,
-      ConnectionPoolSettings pool, Consumer<RequestTrace> onDone) {
+      ConnectionPoolSettings pool, Consumer<RequestTrace> onSent, Consumer<RequestTrace> onDone) {
     Exchange x = new Exchange(api, trace, timeouts, onDone);
     long now = System.nanoTime();
     trace.tSend = now;
     trace.lastTokenNanos = now;
+    onSent.accept(trace);
     x.arm(timeouts.firstToken().compareTo(timeouts.total()) < 0 ? timeouts.firstToken() : timeouts.total());
     http.singleRequest(request, https, pool, system.log()).whenComplete(x::onResponse);
   }
@@ -139,7 +141,7 @@ public final class HttpDriver {
         end(null, null);
         return;
       }
-      api.onHeaders(resp, trace);
+      api.onHeaders(name -> resp.getHeader(name).map(h -> h.value()), trace);
       if (api.streaming()) sse = new SseParser(this, maxLineBytes);
       else body = new byte[1024];
       var m = resp.entity().withoutSizeLimit().getDataBytes()

@@ -44,6 +44,14 @@ public final class SseParser {
     this.maxLineBytes = maxLineBytes;
   }
 
+  /** Forgets any partial line or event: the parser can read another response. */
+  public void reset() {
+    lineLen = 0;
+    dataLen = 0;
+    hasData = false;
+    lastWasCr = false;
+  }
+
   /** Feeds one chunk of the body. */
   public void feed(byte[] buf, int off, int len, long nanos) {
     int end = off + len;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barrage.protocol.metrics.ErrorClass;
 import java.io.IOException;
 import java.net.URI;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * TGI's native API: {@code /generate_stream} (one SSE event per token, the last one with a non-null
@@ -42,7 +41,7 @@ final class TgiClient extends ApiClient {
   }
 
   @Override
-  public void onHeaders(HttpResponse response, RequestTrace trace) {
+  public void onHeaders(ResponseHeaders response, RequestTrace trace) {
     if (stream) return;
     headerMillisAsMicros(response, "x-time-per-token").ifPresent(v -> trace.serverTpotUs = v);
     headerMillisAsMicros(response, "x-queue-time").ifPresent(v -> trace.queueUs = v);

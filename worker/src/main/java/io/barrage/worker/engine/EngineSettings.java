@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param connectionHeadroom pool connections beyond the stream count of a closed-loop step (a
  *     request that timed out before its headers came keeps its connection until the server answers)
  * @param sendLagBudget a step whose send-lag p99 is over this is marked saturated
+ * @param ioThreads event-loop threads of the HTTP client (plain-HTTP targets); 0 = one per core
+ * @param timeoutTick how often in-flight requests are checked against their timeouts
  */
 public record EngineSettings(
     int maxSseLineBytes,
@@ -20,7 +22,16 @@ public record EngineSettings(
     Duration connectingTimeout,
     int openLoopMaxConnections,
     int connectionHeadroom,
-    Duration sendLagBudget) {
+    Duration sendLagBudget,
+    int ioThreads,
+    Duration timeoutTick) {
+
+  /** The settings before the NIO client existed: default I/O threads and timeout tick. */
+  public EngineSettings(int maxSseLineBytes, int maxBodyBytes, Duration connectingTimeout, int openLoopMaxConnections,
+      int connectionHeadroom, Duration sendLagBudget) {
+    this(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, connectionHeadroom, sendLagBudget, 0,
+        Duration.ofMillis(10));
+  }
 
   public static EngineSettings defaults() {
     return new EngineSettings(1 << 20, 16 << 20, Duration.ofSeconds(10), 4096, 16, Duration.ofMillis(1));
@@ -34,6 +45,8 @@ public record EngineSettings(
         c.getDuration("connecting-timeout"),
         c.getInt("open-loop-max-connections"),
         c.getInt("connection-headroom"),
-        c.getDuration("send-lag-budget"));
+        c.getDuration("send-lag-budget"),
+        c.hasPath("io-threads") ? c.getInt("io-threads") : 0,
+        c.hasPath("timeout-tick") ? c.getDuration("timeout-tick") : Duration.ofMillis(10));
   }
 }

@@ -1,7 +1,10 @@
 package io.barrage.worker.engine;
 
 import io.barrage.worker.client.HttpDriver;
+import io.barrage.worker.client.NioHttpClient;
+import io.barrage.worker.client.PekkoTransport;
 import io.barrage.worker.client.RequestTrace;
+import io.barrage.worker.client.Transport;
 import java.lang.management.ManagementFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,14 +13,16 @@ import org.apache.pekko.actor.ActorSystem;
 
 /**
  * One worker's load engine: runs steps (one worker's share of one cell) against a target and
- * measures them. All steps share one HTTP client stack, Pekko HTTP on the given ActorSystem; the
- * connection pool of each step is sized from its load. Usable without a cluster: see {@link
- * LocalStep} for running one step against a URL and getting the merged result.
+ * measures them. All steps share one HTTP client stack: barrage's NIO client ({@link
+ * NioHttpClient}, one event loop per core) for {@code http://} targets, Pekko HTTP on the given
+ * ActorSystem for {@code https://} ones (its pool sized from each step's load). Usable without a
+ * cluster: see {@link LocalStep} for running one step against a URL and getting the merged result.
  */
 public final class LoadEngine implements AutoCloseable {
   private final ActorSystem system;
   private final EngineSettings settings;
   private final HttpDriver driver;
+  private final NioHttpClient nio;
   private final Set<StepRunner> running = ConcurrentHashMap.newKeySet();
   private volatile Consumer<RequestTrace> requestListener = t -> {};
 
@@ -26,12 +31,23 @@ public final class LoadEngine implements AutoCloseable {
     this.system = system;
     this.settings = settings;
     this.driver = new HttpDriver(system, settings.maxSseLineBytes(), settings.maxBodyBytes());
+    this.nio = new NioHttpClient(settings.ioThreads(), settings.timeoutTick(), settings.connectingTimeout(),
+        settings.maxSseLineBytes(), settings.maxBodyBytes());
+    system.registerOnTermination(nio::close);
+  }
+
+  private Transport transport(io.barrage.worker.client.ApiClient api, java.util.Optional<io.barrage.worker.client.AuthHeader> auth,
+      io.barrage.protocol.scenario.Timeouts timeouts, int connections) {
+    if ("https".equalsIgnoreCase(api.uri().getScheme())) {
+      return new PekkoTransport(system, driver, api, auth, timeouts, connections, settings.connectingTimeout());
+    }
+    return nio.transport(api, auth, timeouts);
   }
 
   /** Starts a step; it begins sending at {@code request.startAtEpochMs()}. */
   public RunningStep start(StepRequest request) {
     StepRunner[] self = new StepRunner[1];
-    StepRunner r = new StepRunner(request, system, driver, settings, requestListener, () -> running.remove(self[0]));
+    StepRunner r = new StepRunner(request, this::transport, settings, requestListener, () -> running.remove(self[0]));
     self[0] = r;
     running.add(r);
     return r.start();

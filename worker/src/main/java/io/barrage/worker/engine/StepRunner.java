@@ -7,27 +7,19 @@ import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Timeouts;
 import io.barrage.worker.client.ApiClient;
 import io.barrage.worker.client.AuthHeader;
-import io.barrage.worker.client.ClientPools;
-import io.barrage.worker.client.HttpDriver;
 import io.barrage.worker.client.RequestTrace;
+import io.barrage.worker.client.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.Uri;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +32,11 @@ import org.slf4j.LoggerFactory;
  * instead of vanishing (coordinated omission). Warmup is decided by intended start time.
  */
 final class StepRunner implements RunningStep {
-  static final String REQUEST_ID_HEADER = "X-Barrage-Request-Id";
   private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
 
   private final StepRequest req;
-  private final ActorSystem system;
-  private final HttpDriver driver;
+  private final TransportFactory transports;
   private final EngineSettings settings;
-  private final Executor executor;
   private final Consumer<RequestTrace> listener;
   private final Runnable onDone;
   private final StepRecorder recorder;
@@ -61,23 +50,26 @@ final class StepRunner implements RunningStep {
   private final long seed;
   private final boolean closedLoop;
   private volatile LoadShare share;
-  private volatile ConnectionPoolSettings pool;
+  private final ConcurrentLinkedQueue<Transport.Lane> idleLanes = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger openLanes = new AtomicInteger();
+  private volatile Transport transport;
   private volatile boolean stopping;
   private volatile boolean pacerDone;
   private ApiClient api;
-  private Uri uri;
-  private Optional<AuthHeader> auth;
   private PromptSource prompts;
   private Timeouts timeouts;
   private long startNanos, warmupEndNanos, endNanos;
 
-  StepRunner(StepRequest req, ActorSystem system, HttpDriver driver, EngineSettings settings,
+  /** Makes a step's transport from its client, credential, timeouts and most concurrent requests. */
+  interface TransportFactory {
+    Transport create(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts, int connections);
+  }
+
+  StepRunner(StepRequest req, TransportFactory transports, EngineSettings settings,
       Consumer<RequestTrace> listener, Runnable onDone) {
     this.req = req;
-    this.system = system;
-    this.driver = driver;
+    this.transports = transports;
     this.settings = settings;
-    this.executor = system.dispatcher();
     this.listener = listener;
     this.onDone = onDone;
     this.share = req.share();
@@ -91,10 +83,10 @@ final class StepRunner implements RunningStep {
   StepRunner start() {
     try {
       api = ApiClient.of(req.target());
-      uri = Uri.create(api.uri().toString());
-      auth = AuthHeader.resolve(req.target().auth(), req.baseDir());
+      Optional<AuthHeader> auth = AuthHeader.resolve(req.target().auth(), req.baseDir());
       prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
       timeouts = req.workload().timeoutsOrDefaults();
+      transport = transports.create(api, auth, timeouts, connections(share));
     } catch (RuntimeException e) {
       log.warn("step {} cannot start: {}", req.cell().id(), e.getMessage());
       pacerDone = true;
@@ -102,7 +94,6 @@ final class StepRunner implements RunningStep {
       onDone.run();
       return this;
     }
-    pool = poolFor(share);
     long delayNs = Math.max(0, (req.startAtEpochMs() - System.currentTimeMillis()) * 1_000_000L);
     startNanos = System.nanoTime() + delayNs;
     StepSpec step = req.workload().step();
@@ -115,20 +106,23 @@ final class StepRunner implements RunningStep {
     return this;
   }
 
-  private ConnectionPoolSettings poolFor(LoadShare s) {
-    int connections = closedLoop ? s.streams() + settings.connectionHeadroom() : settings.openLoopMaxConnections();
-    return ClientPools.settings(system, connections, req.workload().timeoutsOrDefaults(), settings.connectingTimeout());
+  private int connections(LoadShare s) {
+    return closedLoop ? s.streams() + settings.connectionHeadroom() : settings.openLoopMaxConnections();
   }
 
   // ---- closed loop ----
 
   private final class VirtualUser {
     final int stream;
+    /** This user's connection for the whole step: N users, N connections. */
+    final Transport.Lane lane;
+    final Consumer<RequestTrace> then = t -> next(t.tEnd);
     long n;
     volatile boolean retired;
 
     VirtualUser(int stream) {
       this.stream = stream;
+      this.lane = transport.lane();
     }
 
     void next(long tSched) {
@@ -144,12 +138,14 @@ final class StepRunner implements RunningStep {
         return;
       }
       long key = Seeds.closedLoop(seed, stream, n++);
-      send(key, tSched, measured, t -> executor.execute(() -> next(t.tEnd)));
+      // runs on the event loop that read the previous response: no hop between two requests
+      send(lane, key, tSched, measured, then);
     }
 
     void retire() {
       if (users.remove(stream, this)) {
         retired = true;
+        lane.close();
         activeUsers.decrementAndGet();
         checkDone();
       }
@@ -192,7 +188,15 @@ final class StepRunner implements RunningStep {
       if (measured && s.requestQuota() >= 0 && claimed.getAndIncrement() >= s.requestQuota()) break;
       parkUntil(tSched);
       if (stopping) break;
-      send(Seeds.openLoop(seed, i), tSched, measured, t -> {});
+      Transport.Lane lane = idleLanes.poll();
+      if (lane == null && openLanes.incrementAndGet() <= settings.openLoopMaxConnections()) lane = transport.lane();
+      else if (lane == null) openLanes.decrementAndGet();
+      if (lane == null) {
+        refuse(tSched, measured, "more than " + settings.openLoopMaxConnections() + " requests in flight (open-loop-max-connections)");
+        continue;
+      }
+      Transport.Lane l = lane;
+      send(l, Seeds.openLoop(seed, i), tSched, measured, t -> release(l));
     }
     pacerDone = true;
     checkDone();
@@ -205,34 +209,49 @@ final class StepRunner implements RunningStep {
 
   // ---- both ----
 
-  private void send(long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
+  private void send(Transport.Lane lane, long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
     PromptSource.Prompt p = prompts.prompt(key);
     int mnt = p.maxNewTokens() != null ? p.maxNewTokens() : req.cell().maxNewTokens();
     String id = idPrefix + ids.incrementAndGet();
-    HttpRequest http = HttpRequest.create()
-        .withMethod(HttpMethods.POST)
-        .withUri(uri)
-        .withEntity(ContentTypes.APPLICATION_JSON, api.body(p.text(), mnt, Seeds.of(seed, key, 7)))
-        .addHeader(RawHeader.create(REQUEST_ID_HEADER, id));
-    if (auth.isPresent()) http = http.addHeader(auth.get().header());
+    byte[] body = api.body(p.text(), mnt, Seeds.of(seed, key, 7));
     RequestTrace trace = new RequestTrace(id, tSched, measured);
     inFlight.incrementAndGet();
-    try {
-      driver.execute(api, http, trace, timeouts, pool, t -> {
-        recorder.finished(t);
-        listener.accept(t);
-        inFlight.decrementAndGet();
-        then.accept(t);
-        checkDone();
-      });
-    } finally {
-      recorder.sent(trace);
+    lane.send(id, body, trace, recorder::sent, t -> {
+      recorder.finished(t);
+      listener.accept(t);
+      inFlight.decrementAndGet();
+      then.accept(t);
+      checkDone();
+    });
+  }
+
+  /** An arrival the generator could not send (no free connection): a {@code client} error, never silently dropped. */
+  private void refuse(long tSched, boolean measured, String why) {
+    RequestTrace t = new RequestTrace(idPrefix + ids.incrementAndGet(), tSched, measured);
+    long now = System.nanoTime();
+    t.tSend = now;
+    t.failAndFinish(io.barrage.protocol.metrics.ErrorClass.CLIENT, why, now);
+    recorder.sent(t);
+    recorder.finished(t);
+    listener.accept(t);
+  }
+
+  private void release(Transport.Lane lane) {
+    if (done.isDone() || stopping) {
+      lane.close();
+      openLanes.decrementAndGet();
+    } else {
+      idleLanes.add(lane);
     }
   }
 
   private void checkDone() {
     if (pacerDone && activeUsers.get() == 0 && inFlight.get() == 0 && !done.isDone()) {
-      if (done.complete(null)) onDone.run();
+      if (done.complete(null)) {
+        Transport.Lane l;
+        while ((l = idleLanes.poll()) != null) l.close();
+        onDone.run();
+      }
     }
   }
 
@@ -259,11 +278,13 @@ final class StepRunner implements RunningStep {
     LoadShare old = share;
     share = newShare;
     if (!closedLoop) return;
-    if (newShare.streams() > old.streams()) pool = poolFor(newShare);
+    if (newShare.streams() > old.streams()) transport.capacity(connections(newShare));
     for (VirtualUser u : users.values()) {
       if (u.stream < newShare.firstStream() || u.stream >= newShare.firstStream() + newShare.streams()) u.retired = true;
     }
-    if (pacerDone && !stopping) executor.execute(() -> startUsers(newShare.firstStream(), newShare.firstStream() + newShare.streams()));
+    if (pacerDone && !stopping) {
+      CompletableFuture.runAsync(() -> startUsers(newShare.firstStream(), newShare.firstStream() + newShare.streams()));
+    }
   }
 
   @Override

@@ -24,32 +24,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * Requests/s of the engine on a tiny non-streaming endpoint, side by side with {@code wrk} on the
- * same endpoint and the same number of connections. The endpoint runs in a separate ActorSystem of
- * this JVM; pin with {@code BENCH_TASKSET="taskset -c 0"} to give the generator one core.
+ * same endpoint and the same number of connections. The endpoint is a {@link TokenServer} in its
+ * own JVM pinned to core {@code BENCH_SERVER_CPU} (default 1), so that the target costs the
+ * generator nothing; pin the generator with {@code BENCH_TASKSET="taskset -c 0"} (wrk inherits it).
  *
  * <p>Usage: {@code scripts/bench worker io.barrage.worker.bench.WrkComparisonBench [connections] [seconds]}
  */
 public final class WrkComparisonBench {
-  static final String BODY = "{\"generated_text\":\"ok\",\"details\":{\"generated_tokens\":1}}";
-
   public static void main(String[] args) throws Exception {
     int conns = args.length > 0 ? Integer.parseInt(args[0]) : 32;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    ActorSystem serverSystem = ActorSystem.create("tiny-server");
-    ServerBinding b = Http.get(serverSystem).newServerAt("127.0.0.1", 0)
-        .bindSync(r -> {
-          r.discardEntityBytes(serverSystem);
-          return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, BODY);
-        })
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    String url = "http://127.0.0.1:" + b.localAddress().getPort() + "/generate";
+    String cpu = System.getenv().getOrDefault("BENCH_SERVER_CPU", "1");
+    TokenServer.Child server = TokenServer.start(cpu, "tiny");
+    String url = server.url() + "/generate";
     ActorSystem system = ActorSystem.create("generator");
     try {
       LoadEngine engine = new LoadEngine(system, EngineSettings.defaults());
@@ -62,8 +52,8 @@ public final class WrkComparisonBench {
           new LoadShare(conns, 0, 0, 1, -1), 0, null);
       CellAggregate a = LocalStep.run(engine, r, Duration.ofSeconds(1), Duration.ofSeconds(seconds + 60), x -> {});
       double barrageRps = a.ok() / (double) seconds;
-      System.out.printf("barrage: e2eEnd p50 %d µs p99 %d µs, sendLag p50 %d µs p99 %d µs%n",
-          a.histogram(io.barrage.protocol.metrics.Metric.E2E_END).getValueAtPercentile(50),
+      System.out.printf("server on cpu %s; barrage: e2eEnd p50 %d µs p99 %d µs, sendLag p50 %d µs p99 %d µs%n",
+          cpu, a.histogram(io.barrage.protocol.metrics.Metric.E2E_END).getValueAtPercentile(50),
           a.histogram(io.barrage.protocol.metrics.Metric.E2E_END).getValueAtPercentile(99),
           a.histogram(io.barrage.protocol.metrics.Metric.SEND_LAG).getValueAtPercentile(50),
           a.histogram(io.barrage.protocol.metrics.Metric.SEND_LAG).getValueAtPercentile(99));
@@ -81,7 +71,7 @@ public final class WrkComparisonBench {
           conns, seconds, barrageRps, a.ok(), a.errors(), wrkRps, barrageRps / wrkRps);
     } finally {
       system.terminate();
-      serverSystem.terminate();
+      server.close();
     }
   }
 }

@@ -14,6 +14,7 @@ import io.barrage.protocol.scenario.Arrivals;
 import io.barrage.protocol.scenario.PromptSpec;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Target;
+import io.barrage.protocol.scenario.Timeouts;
 import io.barrage.protocol.scenario.Workload;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,8 +68,11 @@ class LoadEngineIT {
       return sse(Source.completionStage(gate).concat(src(tgiStream(3), Duration.ZERO)));
     });
     int before = server.maxOpen.get();
-    CellAggregate a = run(engine, closed(target("gate", ApiKind.TGI_STREAM, server.baseUrl() + "/gate"),
-        requests(n), n));
+    // generous first-token timeout: the gate opens only once the scripted (Pekko) server has accepted
+    // all 1000 connections, which takes it seconds on a loaded 2-core machine
+    Timeouts generous = new Timeouts(Duration.ofSeconds(90), Duration.ofSeconds(90), Duration.ofSeconds(120));
+    CellAggregate a = LocalStep.run(engine, closed(target("gate", ApiKind.TGI_STREAM, server.baseUrl() + "/gate"),
+        requests(n, generous), n), Duration.ofMillis(200), Duration.ofSeconds(150), x -> {});
     assertThat(a.ok()).isEqualTo(n);
     assertThat(server.maxOpen.get()).isGreaterThanOrEqualTo(Math.max(before, n));
     assertThat(a.timeline().stream().mapToInt(CellAggregate.TimelinePoint::inFlight).max().orElse(0)).isLessThanOrEqualTo(n);

@@ -39,13 +39,18 @@ final class ScriptedServer implements AutoCloseable {
   final Queue<String> authHeaders = new ConcurrentLinkedQueue<>();
   final AtomicInteger open = new AtomicInteger();
   final AtomicInteger maxOpen = new AtomicInteger();
+  final AtomicInteger accepted = new AtomicInteger();
   private final ServerBinding binding;
   private final Materializer mat;
 
   ScriptedServer(ActorSystem system) throws Exception {
     mat = Materializer.matFromSystem(system);
-    CompletionStage<ServerBinding> b = Http.get(system).newServerAt("127.0.0.1", 0).connectionSource()
+    // a real server's accept backlog (uvicorn 2048, the simulator 4096), not Pekko's 100: a thousand
+    // connects at once would otherwise wait for SYN retransmits
+    CompletionStage<ServerBinding> b = Http.get(system).newServerAt("127.0.0.1", 0)
+        .withSettings(org.apache.pekko.http.javadsl.settings.ServerSettings.create(system).withBacklog(4096)).connectionSource()
         .to(Sink.foreach(conn -> {
+          accepted.incrementAndGet();
           maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
           conn.handleWith(Flow.of(HttpRequest.class).map(this::handle).watchTermination((m, f) -> {
             f.whenComplete((d, e) -> open.decrementAndGet());

@@ -97,7 +97,10 @@ class SimulatorIT {
   @Test
   void aThousandConcurrentStreamsAreAThousandOpenConnections() throws Exception {
     Profile p = Profiles.get(Profiles.TGI_FAST).withLimits(new Profile.Limits(5000, 4095, 4096, 10_000_000, 100_000, 10_000))
-        .withTimeScale(0.01); // slow steps: requests last about a second and emit few events, so all 1000 overlap on 2 cores
+        // slow steps: requests last seconds and emit few events, so all 1000 overlap on 2 cores. Slower
+        // than a second: the simulator accepts connections on the dispatcher thread that also serves
+        // the streams, and a client that re-sends at once on keep-alive would starve its accepts
+        .withTimeScale(0.002);
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
       // generous timeouts: on a loaded 2-core machine 1000 first streams can take seconds to start
       Timeouts generous = new Timeouts(Duration.ofSeconds(90), Duration.ofSeconds(90), Duration.ofSeconds(120));

@@ -1,0 +1,156 @@
+package io.barrage.worker.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread: owns a set of {@link NioConnection}s and does everything for them — connect,
+ * write, read, parse, timestamp, time out, and run the step's next request — without handing
+ * anything to another thread. This is what makes a loopback request cost microseconds instead of
+ * the several scheduler hops of an actor/stream pipeline. Other threads submit work with {@link
+ * #execute(Runnable)}; the loop itself runs it inline.
+ *
+ * <p>Timeouts are checked by a scan of the connections with a request in flight every {@code
+ * tickNanos}; a connection that fails is closed, never the loop: an exception from one connection
+ * ends that connection's request and the loop carries on.
+ */
+final class EventLoop implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+  final Selector selector;
+  /** Shared read buffer: a read is parsed completely before the next one, so one per loop suffices. */
+  final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final ArrayList<NioConnection> active = new ArrayList<>();
+  private final long tickNanos;
+  private volatile boolean closed;
+
+  EventLoop(String name, long tickNanos) {
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.tickNanos = tickNanos;
+    this.thread = new Thread(this, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Runs {@code task} on this loop: now if called from it, else as soon as the loop wakes. */
+  void execute(Runnable task) {
+    if (inLoop()) {
+      task.run();
+      return;
+    }
+    submit(task);
+  }
+
+  /** Runs {@code task} on this loop after the current event, never inline (breaks recursion). */
+  void submit(Runnable task) {
+    tasks.add(task);
+    if (!inLoop() && wakeupPending.compareAndSet(false, true)) selector.wakeup();
+  }
+
+  /** A connection has a request in flight: include it in the timeout scan. Loop thread only. */
+  void track(NioConnection c) {
+    if (c.activeIndex >= 0) return;
+    c.activeIndex = active.size();
+    active.add(c);
+  }
+
+  /** Loop thread only. */
+  void untrack(NioConnection c) {
+    int i = c.activeIndex;
+    if (i < 0) return;
+    NioConnection last = active.remove(active.size() - 1);
+    if (last != c) {
+      active.set(i, last);
+      last.activeIndex = i;
+    }
+    c.activeIndex = -1;
+  }
+
+  int activeCount() {
+    return active.size();
+  }
+
+  @Override
+  public void run() {
+    long nextTick = System.nanoTime() + tickNanos;
+    while (!closed) {
+      try {
+        long waitMs = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000L);
+        if (tasks.isEmpty()) selector.select(this::onKey, waitMs);
+        else selector.selectNow(this::onKey);
+        wakeupPending.set(false);
+        Runnable r;
+        while ((r = tasks.poll()) != null) runSafely(r);
+        long now = System.nanoTime();
+        if (now >= nextTick) {
+          scanTimeouts(now);
+          nextTick = now + tickNanos;
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("event loop {}: {}", thread.getName(), e.toString());
+      }
+    }
+    for (SelectionKey k : selector.keys()) {
+      if (k.attachment() instanceof NioConnection c) c.shutdown();
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+
+  private void onKey(SelectionKey key) {
+    NioConnection c = (NioConnection) key.attachment();
+    try {
+      c.onReady(key);
+    } catch (RuntimeException e) {
+      c.onUnexpected(e);
+    }
+  }
+
+  private void runSafely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("event loop task failed: {}", e.toString());
+    }
+  }
+
+  private void scanTimeouts(long now) {
+    // backwards: an expiring connection removes itself by swapping in the last element
+    for (int i = active.size() - 1; i >= 0; i--) {
+      if (i >= active.size()) continue;
+      NioConnection c = active.get(i);
+      try {
+        c.checkTimeouts(now);
+      } catch (RuntimeException e) {
+        c.onUnexpected(e);
+      }
+    }
+  }
+
+  void close() {
+    closed = true;
+    selector.wakeup();
+  }
+}

@@ -1,0 +1,68 @@
+package io.barrage.worker.client;
+
+import io.barrage.protocol.scenario.Timeouts;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small non-blocking HTTP/1.1 client on Java NIO, built for measuring: one selector thread per
+ * core ({@link EventLoop}), keep-alive connections, Content-Length / chunked / close-delimited
+ * bodies, SSE parsed directly on the read buffer and {@code System.nanoTime()} taken right after
+ * {@code read()}. No pipelining, no retries, no redirects, no TLS (https targets use Pekko HTTP).
+ * The loops start with the first transport and stop with {@link #close()}.
+ */
+public final class NioHttpClient implements AutoCloseable {
+  final Duration connectTimeout;
+  final int maxLineBytes;
+  final int maxBodyBytes;
+  private final int threads;
+  private final long tickNanos;
+  private final AtomicInteger next = new AtomicInteger();
+  private volatile EventLoop[] loops;
+
+  /**
+   * @param threads event loops; 0 = one per available core
+   * @param tick how often in-flight requests are checked for timeouts
+   */
+  public NioHttpClient(int threads, Duration tick, Duration connectTimeout, int maxLineBytes, int maxBodyBytes) {
+    this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    this.tickNanos = Math.max(1_000_000L, tick.toNanos());
+    this.connectTimeout = connectTimeout;
+    this.maxLineBytes = maxLineBytes;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** A step's transport to {@code api}'s plain-HTTP endpoint. */
+  public Transport transport(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts) {
+    if (!"http".equalsIgnoreCase(api.uri().getScheme())) throw new IllegalArgumentException("not an http:// url: " + api.uri());
+    return new NioTransport(this, api, auth, timeouts);
+  }
+
+  EventLoop nextLoop() {
+    EventLoop[] l = loops;
+    if (l == null) {
+      synchronized (this) {
+        if (loops == null) {
+          EventLoop[] created = new EventLoop[threads];
+          for (int i = 0; i < threads; i++) created[i] = new EventLoop("barrage-io-" + i, tickNanos);
+          loops = created;
+        }
+        l = loops;
+      }
+    }
+    return l[Math.floorMod(next.getAndIncrement(), l.length)];
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  /** Stops the loops; requests still in flight end as {@code reset}. */
+  @Override
+  public synchronized void close() {
+    EventLoop[] l = loops;
+    if (l == null) return;
+    for (EventLoop e : l) e.close();
+  }
+}

@@ -1,0 +1,29 @@
+package io.barrage.worker.client;
+
+import java.util.function.Consumer;
+
+/**
+ * How one step's requests reach its target: lanes that each carry one request at a time. Plain
+ * {@code http://} targets use {@link NioHttpClient} (a lane is one keep-alive connection owned by an
+ * event loop); {@code https://} targets go through Pekko HTTP's host pool ({@link PekkoTransport}).
+ */
+public interface Transport {
+  /** A new lane. Closed loop: one per virtual user, so N streams are N connections. */
+  Lane lane();
+
+  /** The most requests this step may have in flight at once changed (rebalance). */
+  default void capacity(int connections) {}
+
+  /** One request at a time, in order. */
+  interface Lane {
+    /**
+     * Sends a request now. {@code onSent} runs once {@code trace.tSend} is set, before anything
+     * else happens to the request; {@code onDone} runs exactly once when it ended, successfully or
+     * not (possibly on the loop thread that read its last bytes: keep it short and non-blocking).
+     */
+    void send(String requestId, byte[] body, RequestTrace trace, Consumer<RequestTrace> onSent, Consumer<RequestTrace> onDone);
+
+    /** Closes the lane once its current request (if any) has ended. */
+    void close();
+  }
+}
