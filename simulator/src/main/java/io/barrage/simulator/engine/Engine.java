@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
-  /** A step that fired later than this moves the timeline (see {@link #loop()}). */
+  /** A step that fired later than this moves the timeline (see {@link #turn()}). */
   private static final long REBASE_NANOS = 250_000_000;
 
   private final Profile profile;
