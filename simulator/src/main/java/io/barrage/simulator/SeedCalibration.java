@@ -1,5 +1,7 @@
 package io.barrage.simulator;
 
+import io.barrage.simulator.engine.OfflineRun;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -44,6 +46,38 @@ public final class SeedCalibration {
    * @param tokensPerSecond throughput
    */
   public record SeedRow(int concurrency, double msPerToken, double tokensPerSecond) {}
+
+  /**
+   * What a profile does at a seed row's concurrency in virtual time.
+   *
+   * @param msPerToken median e2e / tokens of the requests sent in the measurement window
+   * @param tokensPerSecond tokens emitted in the window per second
+   * @param requests requests sent in the window
+   */
+  public record Replayed(double msPerToken, double tokensPerSecond, int requests) {}
+
+  /** Requests per client that the warm-up lasts (the streams start together and settle). */
+  static final int WARMUP_REQUESTS = 3;
+  /** Requests per client that the measurement window lasts. */
+  static final int WINDOW_REQUESTS = 30;
+
+  /**
+   * Drives {@code profile} with the calibration workload at {@code row}'s concurrency in virtual
+   * time ({@link OfflineRun}): {@code c} closed-loop streams of {@value #PROMPT_TOKENS} prompt
+   * tokens and {@value #NEW_TOKENS} new tokens, started over one seed latency so that they do not
+   * march in lock-step, a warm-up of {@value #WARMUP_REQUESTS} requests per stream, then a window
+   * of {@value #WINDOW_REQUESTS}. Deterministic: the same profile gives the same figures.
+   */
+  public static Replayed replay(Profile profile, SeedRow row) {
+    double requestMs = NEW_TOKENS * row.msPerToken() + profile.timing().tailMicros() / 1000;
+    long warmup = Math.round(WARMUP_REQUESTS * requestMs * 1e6);
+    long end = warmup + Math.round(WINDOW_REQUESTS * requestMs * 1e6);
+    OfflineRun.Workload w = OfflineRun.Workload.closedLoop(row.concurrency(), PROMPT_TOKENS, NEW_TOKENS)
+        .forDuration(Duration.ofNanos(end))
+        .startSpread(Duration.ofNanos(Math.round(row.msPerToken() * 1e6)));
+    OfflineRun.Summary s = OfflineRun.run(profile, w).summarize(warmup, end);
+    return new Replayed(s.medianMsPerToken(), s.tokensPerSecond(), s.requests());
+  }
 
   /** The result: timing plus the output model that goes with it. */
   public record Calibrated(Profile.Timing timing, Profile.OutputModel output) {}

@@ -87,13 +87,17 @@ class TruthAndFaultsTest {
 
   @Test
   void keepAliveCommentsFillSilenceWithoutCountingAsTokens() throws Exception {
-    Profile p = Profiles.get(Profiles.TGI_FAST).withKeepAlive(Duration.ofMillis(50));
+    // a keep-alive period far above any pause a busy machine puts between two tokens, and a stall
+    // of six periods, so that comments can only come from the stall and at least three of them do
+    Profile p = Profiles.get(Profiles.TGI_FAST).withKeepAlive(Duration.ofMillis(150));
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
-      Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, "X-Barrage-Fault", "stall-after=3,stall-ms=400"));
+      // warm the stream path first: a cold first stream could itself pause for a period
+      assertThat(read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY)).tokenArrivals()).hasSize(12);
+      Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, "X-Barrage-Fault", "stall-after=3,stall-ms=900"));
       long comments = read.events().stream().filter(e -> e.equals(":\n\n")).count();
       assertThat(comments).isGreaterThanOrEqualTo(3);
       assertThat(read.tokenArrivals()).hasSize(12);
-      assertThat(read.tokenArrivals().get(3) - read.tokenArrivals().get(2)).isGreaterThan(350_000_000L);
+      assertThat(read.tokenArrivals().get(3) - read.tokenArrivals().get(2)).isGreaterThan(850_000_000L);
       // comments sit only inside the silence, between token 3 and token 4
       int firstComment = read.events().indexOf(":\n\n");
       assertThat(firstComment).isEqualTo(3);

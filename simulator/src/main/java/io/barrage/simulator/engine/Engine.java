@@ -16,10 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulated GPU(s) of one server: a single scheduling thread that forms batches and runs
- * forward steps against one monotonic clock ({@link System#nanoTime()}), as TGI v3's batching loop
- * does (protocols.md §7). The naive engine is the same loop with a batch size of one: one request
- * at a time, FIFO.
+ * The simulated GPU(s) of one server: a single scheduling loop that forms batches and runs forward
+ * steps against one {@link SimClock}, as TGI v3's batching loop does (protocols.md §7). The naive
+ * engine is the same loop with a batch size of one: one request at a time, FIFO.
+ *
+ * <p>Two ways to run it, same loop: {@link #Engine(Profile, String)} starts a scheduling thread on
+ * the {@link RealClock} (a live server: the thread parks until each deadline);
+ * {@link #virtual(Profile, VirtualClock)} makes an engine without a thread whose loop the caller
+ * runs with {@link #runUntilIdle()}, time jumping from deadline to deadline (a discrete-event
+ * simulation: exact, repeatable, as fast as the CPU allows; see {@link OfflineRun}).
  *
  * <p>Each step: admit queued requests from the front while the KV budget, the prefill budget and
  * the batch size allow (strict head-of-line blocking); the step lasts prefill(new prompts) +
@@ -32,15 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
-  /** Park until this close to a deadline, then spin: parkNanos overshoots by ~50-100 µs on Linux. */
-  private static final long SPIN_WINDOW_NANOS = 80_000;
-  /** A step that fired later than this moves the timeline (see {@link #loop()}). */
+  /** A step that fired later than this moves the timeline (see {@link #turn()}). */
   private static final long REBASE_NANOS = 250_000_000;
 
   private final Profile profile;
   private final Profile.Timing timing;
   private final Profile.Limits limits;
   private final int maxBatchSize;
+  private final SimClock clock;
   private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -51,6 +55,8 @@ public final class Engine implements AutoCloseable {
   private final List<Entry> batch = new ArrayList<>();
   private final List<Entry> admitted = new ArrayList<>();
   private final PriorityQueue<Timed> timers = new PriorityQueue<>();
+  private long timerSeq;
+  private boolean failed;
   private long kvReserved;
   private long lastDeadline = Long.MIN_VALUE;
 
@@ -67,15 +73,39 @@ public final class Engine implements AutoCloseable {
   private final Recorder lagRecorder = new Recorder(1, 60_000_000_000L, 3);
   private final Histogram lagTotal = new Histogram(1, 60_000_000_000L, 3);
 
+  /** A live engine: starts its scheduling thread on the {@link RealClock}. */
   public Engine(Profile profile, String threadName) {
+    this(profile, RealClock.INSTANCE, threadName);
+  }
+
+  private Engine(Profile profile, SimClock clock, String threadName) {
     this.profile = profile;
     this.timing = profile.timing();
     this.limits = profile.limits();
     this.maxBatchSize = profile.engine() == Profile.EngineKind.NAIVE ? 1 : Math.max(1, limits.maxBatchSize());
-    this.thread = new Thread(this::loop, threadName);
-    thread.setDaemon(true);
-    thread.setPriority(Thread.MAX_PRIORITY);
-    thread.start();
+    this.clock = clock;
+    if (threadName == null) {
+      this.thread = null;
+    } else {
+      this.thread = new Thread(this::loop, threadName);
+      thread.setDaemon(true);
+      thread.setPriority(Thread.MAX_PRIORITY);
+      thread.start();
+    }
+  }
+
+  /**
+   * An engine on virtual time, without a thread: submit requests, then call {@link #runUntilIdle()}
+   * on the same thread. Sinks are called on that thread at the virtual instants of their events and
+   * may submit further requests or {@link #at schedule} actions (a closed-loop client).
+   */
+  public static Engine virtual(Profile profile, VirtualClock clock) {
+    return new Engine(profile, clock, null);
+  }
+
+  /** The clock this engine runs against. */
+  public SimClock clock() {
+    return clock;
   }
 
   /** Handle on a submitted request: cancel it when its client goes away. */
@@ -87,8 +117,30 @@ public final class Engine implements AutoCloseable {
   public Handle submit(GenRequest request, long arrivalNanos, TokenSink sink) {
     Entry e = new Entry(request, sink, arrivalNanos + profile.scaledNanos(timing.validationMicros()));
     incoming.add(e);
-    if (idle) LockSupport.unpark(thread);
+    if (idle && thread != null) LockSupport.unpark(thread);
     return e;
+  }
+
+  /**
+   * Virtual engines only: runs {@code action} on the loop's thread at virtual instant
+   * {@code dueNanos} (a client's think time, a staggered start). Actions due at the same instant
+   * run in the order they were scheduled.
+   */
+  public void at(long dueNanos, Runnable action) {
+    if (!clock.isVirtual()) throw new IllegalStateException("at(...) is for virtual engines; a live engine's timers belong to its thread");
+    timers.add(new Timed(dueNanos, timerSeq++, action));
+  }
+
+  /**
+   * Virtual engines only: runs the scheduling loop on the calling thread until nothing is queued,
+   * running or scheduled, and returns the virtual instant it stopped at.
+   */
+  public long runUntilIdle() {
+    if (!clock.isVirtual()) throw new IllegalStateException("runUntilIdle() is for virtual engines");
+    while (running && turn()) {
+      // each turn plans and emits one step, or jumps to the next timer
+    }
+    return clock.now();
   }
 
   public int queueSize() { return queueSize; }
@@ -118,6 +170,10 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (thread == null) {
+      failEverything();
+      return;
+    }
     LockSupport.unpark(thread);
     try {
       thread.join(5_000);
@@ -131,43 +187,53 @@ public final class Engine implements AutoCloseable {
   private void loop() {
     try {
       while (running) {
-        drainIncoming();
-        long now = System.nanoTime();
-        fireTimers(now);
-        if (batch.isEmpty() && waiting.isEmpty()) {
-          waitIdle();
-          continue;
-        }
-        long start;
-        if (batch.isEmpty()) {
-          Entry head = firstLive();
-          if (head == null) continue;
-          start = Math.max(lastDeadline, head.readyAt);
-          if (start > now) {
-            // the head is still being validated: sleep until it is ready (or something else happens)
-            sleepUntil(Math.min(start, nextTimer()), true);
-            continue;
-          }
-        } else {
-          start = lastDeadline;
-        }
-        long deadline = planStep(start);
-        sleepUntil(deadline, false);
-        long woke = System.nanoTime();
-        long lag = woke - deadline;
-        lagRecorder.recordValue(Math.max(1, lag));
-        // Lag from CPU contention is absorbed: the next step still starts at this deadline, so the
-        // simulated GPU keeps its rate and tokens are only ever late, never early. A long stall (a
-        // GC pause, a suspended process) moves the timeline instead of firing a long burst.
-        lastDeadline = lag > REBASE_NANOS ? woke : deadline;
-        if (lag > REBASE_NANOS) rebases.incrementAndGet();
-        emitStep(deadline);
+        turn();
       }
     } catch (Throwable t) {
       log.error("simulator engine {} stopped: {}", profile.name(), t.toString(), t);
     } finally {
       failEverything();
     }
+  }
+
+  /**
+   * One pass of the scheduling loop: plans a step, waits for its deadline and emits its tokens
+   * (or waits for the head of the queue, a timer or an arrival). Returns false when the engine is
+   * idle and nothing can arrive (virtual time only).
+   */
+  private boolean turn() {
+    drainIncoming();
+    long now = clock.now();
+    fireTimers(now);
+    if (batch.isEmpty() && waiting.isEmpty()) {
+      return waitIdle();
+    }
+    long start;
+    if (batch.isEmpty()) {
+      Entry head = firstLive();
+      if (head == null) return true;
+      start = Math.max(lastDeadline, head.readyAt);
+      if (start > now) {
+        // the head is still being validated: sleep until it is ready (or something else happens)
+        sleepUntil(Math.min(start, nextTimer()), true);
+        return true;
+      }
+    } else {
+      start = lastDeadline;
+    }
+    long deadline = planStep(start);
+    sleepUntil(deadline, false);
+    long woke = clock.now();
+    long lag = woke - deadline;
+    lagRecorder.recordValue(Math.max(1, lag));
+    // Lag from CPU contention is absorbed: the next step still starts at this deadline, so the
+    // simulated GPU keeps its rate and tokens are only ever late, never early. A long stall (a
+    // GC pause, a suspended process) moves the timeline instead of firing a long burst. On a
+    // virtual clock the lag is always zero.
+    lastDeadline = lag > REBASE_NANOS ? woke : deadline;
+    if (lag > REBASE_NANOS) rebases.incrementAndGet();
+    emitStep(deadline);
+    return true;
   }
 
   private void drainIncoming() {
@@ -229,32 +295,32 @@ public final class Engine implements AutoCloseable {
       if (f.failAtOnce()) {
         release(e);
         it.remove();
-        e.sink.onError("Request failed during generation: simulated shard failure", "generation", System.nanoTime());
+        e.sink.onError("Request failed during generation: simulated shard failure", "generation", clock.now());
         continue;
       }
       if (e.stallUntil > deadline) continue;
       int index = ++e.generated;
       boolean last = index >= e.request.outputTokens();
       Token token = Vocabulary.next(e.rnd, index, last, e.request.endsWithEos());
-      e.sink.onToken(token, System.nanoTime());
+      e.sink.onToken(token, clock.now());
       tokensEmitted.incrementAndGet();
       if (!last && index == f.errorAfter()) {
         release(e);
         it.remove();
-        e.sink.onError("Request failed during generation: simulated error after token " + index, "generation", System.nanoTime());
+        e.sink.onError("Request failed during generation: simulated error after token " + index, "generation", clock.now());
       } else if (!last && index == f.disconnectAfter()) {
         release(e);
         it.remove();
-        e.sink.onError("simulated disconnect", TokenSink.DISCONNECT, System.nanoTime());
+        e.sink.onError("simulated disconnect", TokenSink.DISCONNECT, clock.now());
       } else if (last) {
         release(e);
         it.remove();
         long tail = profile.scaledNanos(timing.tailMicros());
         if (tail <= 0) {
-          e.sink.onFinished(System.nanoTime());
+          e.sink.onFinished(clock.now());
         } else {
           TokenSink sink = e.sink;
-          timers.add(new Timed(deadline + tail, () -> sink.onFinished(System.nanoTime())));
+          timers.add(new Timed(deadline + tail, timerSeq++, () -> sink.onFinished(clock.now())));
         }
       } else if (index == f.stallAfter()) {
         e.stallUntil = deadline + f.stallNanos();
@@ -279,44 +345,39 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private void waitIdle() {
+  /** Nothing queued or running: waits for the next timer or an arrival; false when none can come. */
+  private boolean waitIdle() {
     idle = true;
     try {
-      if (incoming.isEmpty() && running) {
-        long next = nextTimer();
-        if (next == Long.MAX_VALUE) {
-          LockSupport.parkNanos(50_000_000L);
-        } else {
-          sleepUntil(next, true);
-        }
+      if (!incoming.isEmpty() || !running) return true;
+      long next = nextTimer();
+      if (next != Long.MAX_VALUE) {
+        sleepUntil(next, true);
+        return true;
       }
+      return clock.waitForArrival();
     } finally {
       idle = false;
     }
   }
 
   /**
-   * Sleeps until {@code deadline}: parks until just before it, then spins. Timers that fall due
-   * before the deadline fire on the way. When {@code wakeOnArrival}, a new submission ends the wait.
+   * Lets time pass until {@code deadline}, firing timers that fall due on the way. When
+   * {@code wakeOnArrival}, a new submission ends the wait.
    */
   private void sleepUntil(long deadline, boolean wakeOnArrival) {
     if (wakeOnArrival) idle = true;
     try {
       while (running) {
-        long now = System.nanoTime();
+        long now = clock.now();
         fireTimers(now);
         if (wakeOnArrival && !incoming.isEmpty()) return;
         long target = Math.min(deadline, nextTimer());
-        long left = target - now;
-        if (left <= 0) {
+        if (target <= now) {
           if (target >= deadline) return;
           continue;
         }
-        if (left > SPIN_WINDOW_NANOS) {
-          LockSupport.parkNanos(left - SPIN_WINDOW_NANOS);
-        } else {
-          Thread.onSpinWait();
-        }
+        clock.waitUntil(target);
       }
     } finally {
       if (wakeOnArrival) idle = false;
@@ -324,7 +385,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void failEverything() {
-    long now = System.nanoTime();
+    if (failed) return;
+    failed = true;
+    long now = clock.now();
     for (Entry e : batch) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
     for (Entry e : waiting) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
     Entry e;
@@ -357,10 +420,12 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private record Timed(long due, Runnable action) implements Comparable<Timed> {
+  /** A timed action; {@code seq} keeps actions due at the same instant in scheduling order. */
+  private record Timed(long due, long seq, Runnable action) implements Comparable<Timed> {
     @Override
     public int compareTo(Timed o) {
-      return Long.compare(due, o.due);
+      int c = Long.compare(due, o.due);
+      return c != 0 ? c : Long.compare(seq, o.seq);
     }
   }
 }

@@ -15,7 +15,7 @@ final class RequestParsing {
   static final int MAX_STOP_SEQUENCES = 4;
   static final int MAX_BEST_OF = 2;
   static final int MAX_TOP_N_TOKENS = 5;
-  static final int SEGMENT = 1024;
+  static final int SEGMENT = io.barrage.simulator.engine.GenRequest.SEGMENT;
 
   private final Profile.Limits limits;
 

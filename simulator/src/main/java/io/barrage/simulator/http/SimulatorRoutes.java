@@ -166,15 +166,8 @@ public final class SimulatorRoutes {
       return streaming ? done(streamedError(kind, r, rec)) : done(reject(kind, r, rec));
     }
     long n = ordinal.getAndIncrement();
-    Profile.OutputModel out = profile.output();
-    int contextLeft = profile.limits().maxTotalTokens() - params.inputTokens();
-    int tokens = Math.max(1, out.tokensFor(n, params.maxNewTokens(), contextLeft));
-    boolean eos = params.maxNewTokens() == null || tokens < params.maxNewTokens();
-    int segment = params.maxNewTokens() == null ? Math.min(contextLeft, RequestParsing.SEGMENT)
-        : Math.min(params.maxNewTokens(), RequestParsing.SEGMENT);
-    long requestSeed = params.seed() != null ? params.seed() : seed * 0x9E3779B97F4A7C15L + n;
-    GenRequest gen = new GenRequest(params.inputTokens(), tokens, params.inputTokens() + (long) Math.max(segment, 1),
-        eos, requestSeed, decision.faults());
+    long requestSeed = params.seed() != null ? params.seed() : GenRequest.seedFor(seed, n);
+    GenRequest gen = GenRequest.of(profile, n, params.inputTokens(), params.maxNewTokens(), requestSeed, decision.faults());
     CompletionStage<HttpResponse> response = streaming
         ? stream(kind, params, gen, arrival, rec)
         : whole(kind, params, gen, arrival, rec);
