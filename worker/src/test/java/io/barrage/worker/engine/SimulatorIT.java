@@ -142,8 +142,14 @@ class SimulatorIT {
         .containsOnlyKeys(ErrorClass.STREAM_ERROR).containsEntry(ErrorClass.STREAM_ERROR, 4L);
     assertThat(faulty(faults(0, 0, 1, 0, Duration.ZERO), ApiKind.TGI_STREAM, shortIdle, 4).errors())
         .containsOnlyKeys(ErrorClass.IDLE_TIMEOUT).containsEntry(ErrorClass.IDLE_TIMEOUT, 4L);
-    assertThat(faulty(faults(0, 0, 0, 1, Duration.ZERO), ApiKind.OPENAI_CHAT, QUICK, 4).errors())
-        .containsOnlyKeys(ErrorClass.RESET).containsEntry(ErrorClass.RESET, 4L);
+    // The simulator aborts the connection mid-body. Now and then Pekko HTTP's server ends the chunked
+    // body cleanly instead of resetting it; the client then rightly sees a stream without its final
+    // event (truncated). Either way all four requests are connection-level failures, none is ok.
+    CellAggregate dropped = faulty(faults(0, 0, 0, 1, Duration.ZERO), ApiKind.OPENAI_CHAT, QUICK, 4);
+    assertThat(dropped.ok()).isZero();
+    assertThat(dropped.errors()).containsKey(ErrorClass.RESET);
+    assertThat(dropped.errors().keySet()).isSubsetOf(ErrorClass.RESET, ErrorClass.TRUNCATED);
+    assertThat(dropped.errorCount()).isEqualTo(4);
     CellAggregate http = faulty(faults(1, 0, 0, 0, Duration.ZERO), ApiKind.TGI, QUICK, 4);
     assertThat(http.errors()).containsOnlyKeys(ErrorClass.HTTP_STATUS);
     assertThat(http.httpStatuses()).containsOnlyKeys(424);
