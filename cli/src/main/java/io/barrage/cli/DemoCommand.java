@@ -108,6 +108,10 @@ public final class DemoCommand implements Callable<Integer> {
       ResultSet rs = ResultSet.read(dir);
       w.println();
       w.print(SummaryText.render(rs.summary()));
+      if (timeScale != 1) {
+        w.printf(java.util.Locale.ROOT, "(the simulated servers ran %.0fx faster than the hardware they model: for that hardware, divide tok/s%n"
+            + " by %.0f and multiply latencies, ms/token and $/1M by %.0f; ratios between the two stacks are unchanged)%n", timeScale, timeScale, timeScale);
+      }
       w.println();
       for (String line : findings(rs.summary())) w.println(line);
       w.println();
