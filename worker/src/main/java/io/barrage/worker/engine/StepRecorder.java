@@ -93,7 +93,8 @@ public final class StepRecorder {
     long e2e = t.tLast - t.tSend;
     record(Metric.E2E, e2e);
     if (n > 0) record(Metric.NTPOT, e2e / n);
-    if (n > 1) record(Metric.TPOT, (t.tLast - t.tFirst) / (n - 1));
+    // TPOT needs per-token timing: a whole-text response (one event carrying every token) has none
+    if (n > 1 && t.events() > 1) record(Metric.TPOT, (t.tLast - t.tFirst) / (n - 1));
     int events = t.events();
     if (events > 1) {
       int[] k = t.tokensPerEvent();

@@ -52,6 +52,21 @@ class StepRecorderTest {
   }
 
   @Test
+  void aWholeTextResponseHasNoTimePerOutputToken() {
+    RequestTrace t = new RequestTrace("r", 0, true);
+    t.tSend = 0;
+    t.tokenEvent(500 * MS, RequestTrace.UNKNOWN); // FastAPI-style: the whole text, 128 tokens, at once
+    t.serverTokens = 128;
+    t.finish(501 * MS);
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(r.histograms()).doesNotContainKey(Metric.TPOT);
+    assertThat(h(r, Metric.TTFT).getMaxValue()).isBetween(499_000L, 501_000L);
+    // ms/token (ntpot) is still defined: e2e / tokens = 500 ms / 128
+    assertThat(h(r, Metric.NTPOT).getMaxValue()).isBetween(3_900L, 3_910L);
+  }
+
+  @Test
   void itlHasOneSamplePerTokenWhenAChunkCarriesSeveral() {
     RequestTrace t = new RequestTrace("r", 0, true);
     t.tSend = 0;
