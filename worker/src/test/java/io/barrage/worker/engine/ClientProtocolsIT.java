@@ -15,31 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every api kind against a loopback server that speaks the exact bytes of shared/protocols.md. */
-class ClientProtocolsIT {
-  static ActorSystem system;
-  static ScriptedServer server;
-  static LoadEngine engine;
-
-  @BeforeAll
-  static void up() throws Exception {
-    system = ActorSystem.create("clients");
-    server = new ScriptedServer(system);
-    engine = new LoadEngine(system, EngineSettings.defaults());
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    server.close();
-    system.terminate();
-  }
+class ClientProtocolsIT extends ScriptedEngineFixture {
 
   @Test
   void tgiStreamTimesEveryTokenEventAndTakesTheServerCount() throws Exception {

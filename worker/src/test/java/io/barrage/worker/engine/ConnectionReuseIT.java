@@ -11,31 +11,12 @@ import io.barrage.protocol.scenario.Timeouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The NIO client's connection handling: keep-alive per virtual user, reconnects, limits. */
-class ConnectionReuseIT {
-  static ActorSystem system;
-  static ScriptedServer server;
-  static LoadEngine engine;
-
-  @BeforeAll
-  static void up() throws Exception {
-    system = ActorSystem.create("reuse");
-    server = new ScriptedServer(system);
-    engine = new LoadEngine(system, EngineSettings.defaults());
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    server.close();
-    system.terminate();
-  }
+class ConnectionReuseIT extends ScriptedEngineFixture {
 
   @Test
   void eachVirtualUserKeepsOneConnectionForAllItsRequests() throws Exception {

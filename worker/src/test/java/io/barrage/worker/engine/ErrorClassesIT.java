@@ -11,32 +11,13 @@ import io.barrage.protocol.scenario.Timeouts;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every error class, each kept out of the latency histograms, none of them a crash of the engine. */
-class ErrorClassesIT {
-  static ActorSystem system;
-  static ScriptedServer server;
-  static LoadEngine engine;
+class ErrorClassesIT extends ScriptedEngineFixture {
   static final Timeouts SHORT = new Timeouts(Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofSeconds(20));
-
-  @BeforeAll
-  static void up() throws Exception {
-    system = ActorSystem.create("errors");
-    server = new ScriptedServer(system);
-    engine = new LoadEngine(system, EngineSettings.defaults());
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    server.close();
-    system.terminate();
-  }
 
   CellAggregate runRoute(String path, ApiKind api, Timeouts t, int requests) throws Exception {
     return run(engine, closed(target("t", api, server.baseUrl() + (api == ApiKind.FASTAPI ? path : "")), requests(requests, t), 1));

@@ -23,31 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Load schedules: closed and open loop, quotas, warmup, stop, resize, connections. */
-class LoadEngineIT {
-  static ActorSystem system;
-  static ScriptedServer server;
-  static LoadEngine engine;
-
-  @BeforeAll
-  static void up() throws Exception {
-    system = ActorSystem.create("engine");
-    server = new ScriptedServer(system);
-    engine = new LoadEngine(system, EngineSettings.defaults());
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    server.close();
-    system.terminate();
-  }
+class LoadEngineIT extends ScriptedEngineFixture {
 
   static void await(BooleanSupplier cond, Duration max) throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
