@@ -107,6 +107,8 @@ public final class AccuracyBench {
         double engineCpu;
         double simCpuShare;
         String schedLag;
+        double engineWait;
+        double simWait;
         CellAggregate agg;
         try (SimulatorChild sim = SimulatorChild.start(simCpu, scale, truthFile)) {
           System.out.println();
@@ -118,7 +120,8 @@ public final class AccuracyBench {
           Load load = new Load.Concurrency(n);
           StepRequest r = new StepRequest("bench", new CellSpec(cellIndex++, "sim/m" + mnt + "/" + load.id(), "sim", mnt, load, 1),
               t, w, new LoadShare(n, 0, 0, 1, -1), 0, null);
-          long[] atWarmupEnd = new long[3];
+          long[] atWarmupEnd = new long[5];
+          long self = ProcessHandle.current().pid();
           var mark = timer.schedule(() -> {
             try {
               sim.resetSchedulingLag();
@@ -128,6 +131,8 @@ public final class AccuracyBench {
             atWarmupEnd[0] = System.nanoTime();
             atWarmupEnd[1] = os.getProcessCpuTime();
             atWarmupEnd[2] = sim.cpuNanos();
+            atWarmupEnd[3] = runQueueWaitNanos(self);
+            atWarmupEnd[4] = runQueueWaitNanos(sim.pid());
           }, WARMUP_SECONDS, TimeUnit.SECONDS);
           agg = LocalStep.run(engine, r, Duration.ofSeconds(1), Duration.ofSeconds(seconds + WARMUP_SECONDS + 180), x -> {});
           mark.get();
@@ -135,11 +140,13 @@ public final class AccuracyBench {
           engineCpu = (os.getProcessCpuTime() - atWarmupEnd[1]) / wall;
           long simNow = sim.cpuNanos();
           simCpuShare = simNow < 0 || atWarmupEnd[2] < 0 ? Double.NaN : (simNow - atWarmupEnd[2]) / wall;
+          engineWait = (runQueueWaitNanos(self) - atWarmupEnd[3]) / wall;
+          simWait = (runQueueWaitNanos(sim.pid()) - atWarmupEnd[4]) / wall;
           schedLag = schedulingLag(http, sim.url());
         }
         Map<String, Truth> truth = readTruth(truthFile);
         Files.deleteIfExists(truthFile);
-        report(n, agg, traces, truth, engineCpu, simCpuShare, schedLag);
+        report(n, agg, traces, truth, engineCpu, simCpuShare, schedLag, engineWait, simWait);
       }
     } finally {
       system.terminate();
@@ -171,6 +178,29 @@ public final class AccuracyBench {
             + " child − midpoint %+.1f µs there (|offset| ≤ %.1f µs)",
         inside, CLOCK_SAMPLES, inside == CLOCK_SAMPLES ? "" : String.format(" (worst %.1f µs outside: NOT one clock)", worstOutside / 1e3),
         bestRtt / 1e3, bestOffset / 1e3, bestRtt / 2e3);
+  }
+
+  /**
+   * Time the threads of process {@code pid} have spent runnable but not running (waiting on a run
+   * queue, {@code /proc/PID/task/TID/schedstat} field 2), summed, in ns; threads that ended are not
+   * counted. A direct view of how much the other tenants of a shared core delayed us. -1 off Linux.
+   */
+  static long runQueueWaitNanos(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long sum = 0;
+    try (var dirs = Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) dirs::iterator) {
+        try {
+          String[] f = Files.readString(t.resolve("schedstat")).trim().split("\\s+");
+          sum += Long.parseLong(f[1]);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return sum;
   }
 
   private static Map<String, Truth> readTruth(Path file) throws IOException {
@@ -231,7 +261,7 @@ public final class AccuracyBench {
   }
 
   private static void report(int n, CellAggregate agg, Map<String, RequestTrace> traces, Map<String, Truth> truth, double engineCpu,
-      double simCpu, String schedLag) {
+      double simCpu, String schedLag, double engineWait, double simWait) {
     Dist ttftErr = new Dist(), gapErr = new Dist(), request = new Dist(), first = new Dist(), token = new Dist();
     int matched = 0, missing = 0, mismatched = 0;
     for (RequestTrace tr : traces.values()) {
@@ -264,6 +294,8 @@ public final class AccuracyBench {
     System.out.printf("  every-token delivery µs      %s%s%n", token.pct(), token.negatives("read before write"));
     System.out.printf("  engine send lag µs p50/p99/max %d / %d / %d; simulator scheduling lag µs p50/p99/max %s%n",
         lag.getValueAtPercentile(50), lag.getValueAtPercentile(99), lag.getMaxValue(), schedLag);
-    System.out.printf("  CPU over the measured window (share of one core): engine %.0f %%, simulator %.0f %%%n", engineCpu * 100, simCpu * 100);
+    System.out.printf("  CPU over the measured window (share of one core): engine %.0f %%, simulator %.0f %%;"
+        + " runnable but waiting for a CPU (all threads, share of the window): engine %.0f %%, simulator %.0f %%%n",
+        engineCpu * 100, simCpu * 100, engineWait * 100, simWait * 100);
   }
 }

@@ -128,6 +128,10 @@ public final class SimulatorChild implements AutoCloseable {
     return line;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   private String command(String c, String replyPrefix) throws IOException {
     in.write(c);
     in.write('\n');
