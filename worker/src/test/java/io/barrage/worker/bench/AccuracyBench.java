@@ -109,6 +109,7 @@ public final class AccuracyBench {
         String schedLag;
         double engineWait;
         double simWait;
+        String gc;
         CellAggregate agg;
         try (SimulatorChild sim = SimulatorChild.start(simCpu, scale, truthFile)) {
           System.out.println();
@@ -122,6 +123,7 @@ public final class AccuracyBench {
               t, w, new LoadShare(n, 0, 0, 1, -1), 0, null);
           long[] atWarmupEnd = new long[5];
           long self = ProcessHandle.current().pid();
+          String[] gcAtWarmupEnd = new String[2];
           var mark = timer.schedule(() -> {
             try {
               sim.resetSchedulingLag();
@@ -133,6 +135,12 @@ public final class AccuracyBench {
             atWarmupEnd[2] = sim.cpuNanos();
             atWarmupEnd[3] = runQueueWaitNanos(self);
             atWarmupEnd[4] = runQueueWaitNanos(sim.pid());
+            gcAtWarmupEnd[0] = gcCounters();
+            try {
+              gcAtWarmupEnd[1] = sim.gcCounters();
+            } catch (IOException e) {
+              gcAtWarmupEnd[1] = "";
+            }
           }, WARMUP_SECONDS, TimeUnit.SECONDS);
           agg = LocalStep.run(engine, r, Duration.ofSeconds(1), Duration.ofSeconds(seconds + WARMUP_SECONDS + 180), x -> {});
           mark.get();
@@ -143,10 +151,11 @@ public final class AccuracyBench {
           engineWait = (runQueueWaitNanos(self) - atWarmupEnd[3]) / wall;
           simWait = (runQueueWaitNanos(sim.pid()) - atWarmupEnd[4]) / wall;
           schedLag = schedulingLag(http, sim.url());
+          gc = "engine " + gcDelta(gcAtWarmupEnd[0], gcCounters()) + "; simulator " + gcDelta(gcAtWarmupEnd[1], sim.gcCounters());
         }
         Map<String, Truth> truth = readTruth(truthFile);
         Files.deleteIfExists(truthFile);
-        report(n, agg, traces, truth, engineCpu, simCpuShare, schedLag, engineWait, simWait);
+        report(n, agg, traces, truth, engineCpu, simCpuShare, schedLag, engineWait, simWait, gc);
       }
     } finally {
       system.terminate();
@@ -201,6 +210,40 @@ public final class AccuracyBench {
       return -1;
     }
     return sum;
+  }
+
+  /** Every garbage collector of this JVM as {@code name=count/milliseconds}, {@code ;}-separated. */
+  static String gcCounters() {
+    StringBuilder b = new StringBuilder();
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (b.length() > 0) b.append(';');
+      b.append(gc.getName().replace(' ', '_')).append('=').append(gc.getCollectionCount()).append('/').append(gc.getCollectionTime());
+    }
+    return b.toString();
+  }
+
+  /** What the collectors did between two {@link #gcCounters()} readings: "name n× total ms", or "none". */
+  static String gcDelta(String before, String after) {
+    Map<String, long[]> b = new HashMap<>();
+    for (String e : before.split(";")) {
+      if (e.isBlank()) continue;
+      String[] kv = e.split("=");
+      String[] v = kv[1].split("/");
+      b.put(kv[0], new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])});
+    }
+    StringBuilder out = new StringBuilder();
+    for (String e : after.split(";")) {
+      if (e.isBlank()) continue;
+      String[] kv = e.split("=");
+      String[] v = kv[1].split("/");
+      long[] was = b.getOrDefault(kv[0], new long[2]);
+      long n = Long.parseLong(v[0]) - was[0];
+      long ms = Long.parseLong(v[1]) - was[1];
+      if (n == 0) continue;
+      if (out.length() > 0) out.append(", ");
+      out.append(kv[0].replace('_', ' ')).append(' ').append(n).append("× ").append(ms).append(" ms");
+    }
+    return out.length() == 0 ? "none" : out.toString();
   }
 
   private static Map<String, Truth> readTruth(Path file) throws IOException {
@@ -261,7 +304,7 @@ public final class AccuracyBench {
   }
 
   private static void report(int n, CellAggregate agg, Map<String, RequestTrace> traces, Map<String, Truth> truth, double engineCpu,
-      double simCpu, String schedLag, double engineWait, double simWait) {
+      double simCpu, String schedLag, double engineWait, double simWait, String gc) {
     Dist ttftErr = new Dist(), gapErr = new Dist(), request = new Dist(), first = new Dist(), token = new Dist();
     int matched = 0, missing = 0, mismatched = 0;
     for (RequestTrace tr : traces.values()) {
@@ -297,5 +340,6 @@ public final class AccuracyBench {
     System.out.printf("  CPU over the measured window (share of one core): engine %.0f %%, simulator %.0f %%;"
         + " runnable but waiting for a CPU (all threads, share of the window): engine %.0f %%, simulator %.0f %%%n",
         engineCpu * 100, simCpu * 100, engineWait * 100, simWait * 100);
+    System.out.printf("  GC in the measured window: %s%n", gc);
   }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Child side ({@link #main}): {@code SimulatorChild TIME_SCALE TRUTH_FILE}. Prints {@code URL
  * <baseUrl>} once listening, then answers one command per stdin line: {@code now} prints {@code NOW
  * <System.nanoTime()>} (the parent's clock check), {@code reset} forgets the scheduling lag recorded
- * so far (the end of the warmup). On stdin EOF (the parent closed it or died) or SIGTERM it closes the
+ * so far (the end of the warmup), {@code gc} prints {@code GC <collector=count/ms;...>}. On stdin EOF (the parent closed it or died) or SIGTERM it closes the
  * server, which flushes and closes the truth log, prints {@code CLOSED} and exits.
  *
  * <p>Parent side: {@link #start} and the returned handle.
@@ -80,6 +80,7 @@ public final class SimulatorChild implements AutoCloseable {
           sim.stats().resetSchedulingLag();
           stdout.println("RESET");
         }
+        case "gc" -> stdout.println("GC " + AccuracyBench.gcCounters());
         default -> stdout.println("ERR unknown command " + line);
       }
       stdout.flush();
@@ -94,6 +95,8 @@ public final class SimulatorChild implements AutoCloseable {
     if (cpu != null && !cpu.isBlank()) cmd.addAll(List.of("taskset", "-c", cpu));
     cmd.add(System.getProperty("java.home") + "/bin/java");
     cmd.add("-Xmx1g");
+    String opts = System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", "");
+    if (!opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(SimulatorChild.class.getName());
@@ -147,6 +150,11 @@ public final class SimulatorChild implements AutoCloseable {
     String reply = command("now", "NOW ");
     long after = System.nanoTime();
     return new long[] {before, Long.parseLong(reply.substring(4).trim()), after};
+  }
+
+  /** The child's garbage collectors' cumulative counts and times, as {@link AccuracyBench#gcCounters()} formats them. */
+  String gcCounters() throws IOException {
+    return command("gc", "GC ").substring(3).trim();
   }
 
   void resetSchedulingLag() throws IOException {
