@@ -64,6 +64,10 @@ import org.apache.pekko.actor.ActorSystem;
  * window (from its {@code /metrics}), and both processes' CPU over the measured window as a share of
  * one core. A fresh simulator JVM serves each level.
  *
+ * <p>Environment: {@code BENCH_SERVER_CPU} (the simulator's core, default 1; empty: unpinned), {@code
+ * BENCH_SERVER_JAVA_OPTS} (extra flags for the simulator JVM), {@code BENCH_KEEP_TRUTH=1} (keep each
+ * level's truth file and write the engine's side next to it, for offline analysis).
+ *
  * <p>Usage: {@code BENCH_TASKSET="taskset -c 0" scripts/bench worker io.barrage.worker.bench.AccuracyBench
  * [streams,...] [seconds] [maxNewTokens] [timeScale]}
  */
@@ -154,7 +158,8 @@ public final class AccuracyBench {
           gc = "engine " + gcDelta(gcAtWarmupEnd[0], gcCounters()) + "; simulator " + gcDelta(gcAtWarmupEnd[1], sim.gcCounters());
         }
         Map<String, Truth> truth = readTruth(truthFile);
-        Files.deleteIfExists(truthFile);
+        if (System.getenv("BENCH_KEEP_TRUTH") == null) Files.deleteIfExists(truthFile);
+        else keepEngineSide(truthFile, traces);
         report(n, agg, traces, truth, engineCpu, simCpuShare, schedLag, engineWait, simWait, gc);
       }
     } finally {
@@ -210,6 +215,24 @@ public final class AccuracyBench {
       return -1;
     }
     return sum;
+  }
+
+  /**
+   * For offline analysis ({@code BENCH_KEEP_TRUTH=1}): keeps the truth file and writes the engine's
+   * side next to it ({@code .engine.jsonl}: id, tSend, event times).
+   */
+  private static void keepEngineSide(Path truthFile, Map<String, RequestTrace> traces) throws IOException {
+    Path out = Path.of(truthFile.toString().replace(".jsonl", ".engine.jsonl"));
+    ObjectMapper json = new ObjectMapper();
+    try (var w = Files.newBufferedWriter(out)) {
+      for (RequestTrace t : traces.values()) {
+        long[] ev = new long[t.events()];
+        for (int i = 0; i < ev.length; i++) ev[i] = t.eventTime(i);
+        w.write(json.writeValueAsString(Map.of("id", t.id, "tSend", t.tSend, "events", ev)));
+        w.newLine();
+      }
+    }
+    System.out.println("  kept " + truthFile + " and " + out);
   }
 
   /** Every garbage collector of this JVM as {@code name=count/milliseconds}, {@code ;}-separated. */
@@ -305,7 +328,7 @@ public final class AccuracyBench {
 
   private static void report(int n, CellAggregate agg, Map<String, RequestTrace> traces, Map<String, Truth> truth, double engineCpu,
       double simCpu, String schedLag, double engineWait, double simWait, String gc) {
-    Dist ttftErr = new Dist(), gapErr = new Dist(), request = new Dist(), first = new Dist(), token = new Dist();
+    Dist ttftErr = new Dist(), gapErr = new Dist(), request = new Dist(), first = new Dist(), token = new Dist(), handling = new Dist();
     int matched = 0, missing = 0, mismatched = 0;
     for (RequestTrace tr : traces.values()) {
       Truth t = truth.get(tr.id);
@@ -321,6 +344,7 @@ public final class AccuracyBench {
       matched++;
       ttftErr.record((tr.tFirst - tr.tSend) - (tok[0] - t.arrivalNanos()));
       request.record(t.arrivalNanos() - tr.tSend);
+      if (t.headersNanos() > 0) handling.record(t.headersNanos() - t.arrivalNanos());
       first.record(tr.tFirst - tok[0]);
       for (int i = 0; i < tok.length; i++) {
         token.record(tr.eventTime(i) - tok[i]);
@@ -333,6 +357,8 @@ public final class AccuracyBench {
     System.out.printf("  TTFT error µs p50/p99/max    %s%s%n", ttftErr.pct(), ttftErr.negatives("measured < true"));
     System.out.printf("  gap error µs p50/p99/max     %s   (%,d gaps)%n", gapErr.pct(), gapErr.h.getTotalCount());
     System.out.printf("  request delivery µs          %s%s   (truth arrival − tSend)%n", request.pct(), request.negatives("arrival before send"));
+    System.out.printf("  server handling µs           %s   (truth headers written − truth arrival, on the server's request thread)%n",
+        handling.pct());
     System.out.printf("  first-token delivery µs      %s%s   (tFirst − truth write)%n", first.pct(), first.negatives("read before write"));
     System.out.printf("  every-token delivery µs      %s%s%n", token.pct(), token.negatives("read before write"));
     System.out.printf("  engine send lag µs p50/p99/max %d / %d / %d; simulator scheduling lag µs p50/p99/max %s%n",
