@@ -69,7 +69,7 @@ import org.apache.pekko.actor.ActorSystem;
  * level's truth file and write the engine's side next to it, for offline analysis).
  *
  * <p>Usage: {@code BENCH_TASKSET="taskset -c 0" scripts/bench worker io.barrage.worker.bench.AccuracyBench
- * [streams,...] [seconds] [maxNewTokens] [timeScale]}
+ * [streams,...] [seconds] [maxNewTokens] [timeScale] [full|mixed]}
  */
 public final class AccuracyBench {
   private static final int WARMUP_SECONDS = 5;
@@ -83,7 +83,8 @@ public final class AccuracyBench {
     String[] levels = (args.length > 0 ? args[0] : "1,100,1000").split(",");
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int mnt = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-    double scale = args.length > 3 ? Double.parseDouble(args[3]) : 0.01;
+    double scale = args.length > 3 ? Double.parseDouble(args[3]) : 0.002;
+    boolean mixed = args.length > 4 && args[4].equals("mixed");
     String simCpu = System.getenv().getOrDefault("BENCH_SERVER_CPU", "1");
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ActorSystem system = ActorSystem.create("accuracy");
@@ -98,8 +99,8 @@ public final class AccuracyBench {
       return th;
     });
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    System.out.printf("profile tgi-fast (limits lifted) timeScale %s, maxNewTokens %d, closed loop tgi-stream, %ds measured after %ds warmup%n",
-        scale, mnt, seconds, WARMUP_SECONDS);
+    System.out.printf("profile tgi-fast (limits lifted%s) timeScale %s, maxNewTokens %d, closed loop tgi-stream, %ds measured after %ds warmup%n",
+        mixed ? "; 1 request in 4 ends with EOS after 9 tokens" : "", scale, mnt, seconds, WARMUP_SECONDS);
     System.out.printf("engine: this JVM, %d core(s) visible; simulator: own JVM on cpu %s%n",
         Runtime.getRuntime().availableProcessors(), simCpu.isBlank() ? "(unpinned)" : simCpu);
     try {
@@ -115,7 +116,7 @@ public final class AccuracyBench {
         double simWait;
         String gc;
         CellAggregate agg;
-        try (SimulatorChild sim = SimulatorChild.start(simCpu, scale, truthFile)) {
+        try (SimulatorChild sim = SimulatorChild.start(simCpu, scale, mixed, truthFile)) {
           System.out.println();
           System.out.println(clockCheck(sim));
           Workload w = new Workload(new PromptSpec("hello world", null, null), List.of(mnt), new LoadSpec(List.of(n), null, null),

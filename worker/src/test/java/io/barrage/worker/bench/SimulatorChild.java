@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the parent through {@code taskset}), writing its ground truth to a JSON Lines file, so that the
  * simulator's request handling does not compete with the load engine for the engine's core.
  *
- * <p>Child side ({@link #main}): {@code SimulatorChild TIME_SCALE TRUTH_FILE}. Prints {@code URL
+ * <p>Child side ({@link #main}): {@code SimulatorChild TIME_SCALE TRUTH_FILE [full|mixed]}. Prints {@code URL
  * <baseUrl>} once listening, then answers one command per stdin line: {@code now} prints {@code NOW
  * <System.nanoTime()>} (the parent's clock check), {@code reset} forgets the scheduling lag recorded
  * so far (the end of the warmup), {@code gc} prints {@code GC <collector=count/ms;...>}. On stdin EOF (the parent closed it or died) or SIGTERM it closes the
@@ -49,17 +49,25 @@ public final class SimulatorChild implements AutoCloseable {
    * lifted so that 1,000 closed-loop streams are all admitted (tgi-fast caps at 128 concurrent
    * requests and a batch of 10,000 tokens, which would turn the benchmark into a 429 / queueing test).
    */
-  static Profile profile(double timeScale) {
-    return Profiles.get(Profiles.TGI_FAST)
+  static Profile profile(double timeScale, boolean mixedLengths) {
+    Profile p = Profiles.get(Profiles.TGI_FAST)
         .withLimits(new Profile.Limits(20_000, 4095, 4096, 100_000_000, 1_000_000, 20_000))
         .withTimeScale(timeScale);
+    return mixedLengths ? p.withOutput(MIXED) : p;
   }
+
+  /**
+   * A variant output model: of every 4 requests (by arrival) one ends with EOS after 9 tokens, so
+   * closed-loop streams drift apart instead of ending in the same decode step.
+   */
+  static final Profile.OutputModel MIXED = new Profile.OutputModel(4, 1, 9, 100);
 
   public static void main(String[] args) throws Exception {
     double scale = Double.parseDouble(args[0]);
     Path truthFile = Path.of(args[1]);
+    boolean mixed = args.length > 2 && args[2].equals("mixed");
     PrintStream stdout = System.out;
-    SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(profile(scale)).withTruthLog(truthFile));
+    SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(profile(scale, mixed)).withTruthLog(truthFile));
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
       if (closed.compareAndSet(false, true)) {
@@ -90,7 +98,7 @@ public final class SimulatorChild implements AutoCloseable {
   }
 
   /** Starts the child JVM, pinned to {@code cpu} through taskset when given, and waits until it listens. */
-  static SimulatorChild start(String cpu, double timeScale, Path truthFile) throws IOException {
+  static SimulatorChild start(String cpu, double timeScale, boolean mixedLengths, Path truthFile) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (cpu != null && !cpu.isBlank()) cmd.addAll(List.of("taskset", "-c", cpu));
     cmd.add(System.getProperty("java.home") + "/bin/java");
@@ -102,6 +110,7 @@ public final class SimulatorChild implements AutoCloseable {
     cmd.add(SimulatorChild.class.getName());
     cmd.add(Double.toString(timeScale));
     cmd.add(truthFile.toString());
+    cmd.add(mixedLengths ? "mixed" : "full");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
     Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII);
