@@ -72,6 +72,8 @@ public final class Engine implements AutoCloseable {
   private final AtomicLong rebases = new AtomicLong();
   private final Recorder lagRecorder = new Recorder(1, 60_000_000_000L, 3);
   private final Histogram lagTotal = new Histogram(1, 60_000_000_000L, 3);
+  private final Recorder emitRecorder = new Recorder(1, 60_000_000_000L, 3);
+  private final Histogram emitTotal = new Histogram(1, 60_000_000_000L, 3);
 
   /** A live engine: starts its scheduling thread on the {@link RealClock}. */
   public Engine(Profile profile, String threadName) {
@@ -161,10 +163,22 @@ public final class Engine implements AutoCloseable {
     return lagTotal.copy();
   }
 
-  /** Forgets the scheduling lag recorded so far (a benchmark measures one phase at a time). */
+  /**
+   * Cumulative step-emission lag since start: for each step, ns from its deadline until its last
+   * token had been handed on (for a live server: written to its socket). The spread of one step's
+   * tokens plus the step's scheduling lag.
+   */
+  public synchronized Histogram stepEmissionLag() {
+    emitTotal.add(emitRecorder.getIntervalHistogram());
+    return emitTotal.copy();
+  }
+
+  /** Forgets the scheduling and emission lag recorded so far (a benchmark measures one phase at a time). */
   public synchronized void resetSchedulingLag() {
     lagRecorder.getIntervalHistogram();
     lagTotal.reset();
+    emitRecorder.getIntervalHistogram();
+    emitTotal.reset();
   }
 
   @Override
@@ -233,6 +247,7 @@ public final class Engine implements AutoCloseable {
     lastDeadline = lag > REBASE_NANOS ? woke : deadline;
     if (lag > REBASE_NANOS) rebases.incrementAndGet();
     emitStep(deadline);
+    if (!clock.isVirtual()) emitRecorder.recordValue(Math.max(1, clock.now() - deadline));
     return true;
   }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * FastAPI baseline's {@code /generate}, with TGI's framing, field names, headers and errors
  * (protocols.md). Generation requests go to the {@link Engine}. A streamed response is written by
  * the engine's scheduling thread itself: each token's SSE event goes to the socket as one chunk
- * when the token is emitted, and the instant that write returned is the token's ground truth.
+ * when the token is emitted, and the instant just before that write is the token's ground truth.
  */
 public final class SimulatorRoutes implements SimHttpServer.Handler {
   static final String VERSION = "3.3.6-dev0";
