@@ -84,11 +84,13 @@ public final class SimulatorCapacityBench {
         s.stats().resetSchedulingLag();
         long tok0 = s.stats().tokensEmitted();
         long cpu0 = os.getProcessCpuTime();
+        long[] us0 = userSys();
         long[] m0 = mark(in, out);
         LockSupport.parkNanos(holdSeconds * 1_000_000_000L);
         long[] m1 = mark(in, out);
         long tok1 = s.stats().tokensEmitted();
         long cpu1 = os.getProcessCpuTime();
+        long[] us1 = userSys();
         double secs = (m1[1] - m0[1]) / 1e9;
         Histogram lag = s.stats().schedulingLag();
         Histogram emit = s.stats().stepEmissionLag();
@@ -97,10 +99,26 @@ public final class SimulatorCapacityBench {
             lag.getValueAtPercentile(50) / 1e3, lag.getValueAtPercentile(99) / 1e3, lag.getMaxValue() / 1e3,
             emit.getValueAtPercentile(50) / 1e3, emit.getValueAtPercentile(99) / 1e3, emit.getMaxValue() / 1e3,
             100.0 * (cpu1 - cpu0) / (secs * 1e9), m1[3]);
+        long tokens = tok1 - tok0;
+        if (us1 != null && tokens > 0) {
+          System.out.printf(Locale.ROOT, "#   simulator CPU per token event: %.2f µs user + %.2f µs kernel%n",
+              (us1[0] - us0[0]) * 1e4 / tokens, (us1[1] - us0[1]) * 1e4 / tokens);
+        }
       } finally {
         client.destroy();
         client.waitFor();
       }
+    }
+  }
+
+  /** This process's user and kernel CPU time in clock ticks (1/100 s) from /proc, or null. */
+  private static long[] userSys() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 
