@@ -43,12 +43,23 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   private final RequestFaultPlan faults;
   private final AtomicLong ordinal = new AtomicLong();
   private final boolean fastapi;
+  /** {@code bearer <key>} in lower case, as TGI compares it; null when no key is required. */
+  private final byte[] expectedAuthorization;
 
   /**
    * @param timer runs keep-alive comments on silent streams (one thread is plenty)
    */
   public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
       ScheduledExecutorService timer, long seed) {
+    this(profile, engine, stats, truth, timer, seed, null);
+  }
+
+  /**
+   * @param timer runs keep-alive comments on silent streams (one thread is plenty)
+   * @param apiKey when not null, generation routes require {@code Authorization: Bearer <apiKey>}
+   */
+  public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
+      ScheduledExecutorService timer, long seed, String apiKey) {
     this.profile = profile;
     this.engine = engine;
     this.stats = stats;
@@ -58,6 +69,19 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     this.parsing = new RequestParsing(profile.limits());
     this.faults = new RequestFaultPlan(profile, seed);
     this.fastapi = profile.api() == Profile.Api.FASTAPI;
+    this.expectedAuthorization = apiKey == null ? null
+        : ("bearer " + apiKey).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * TGI's {@code --api-key} check (protocols.md §1): the whole {@code Authorization} value must be
+   * {@code Bearer <key>}, compared case-insensitively. It runs before the body is looked at.
+   */
+  private boolean authorized(Exchange ex) {
+    if (expectedAuthorization == null) return true;
+    String given = ex.header("authorization");
+    return given != null && java.security.MessageDigest.isEqual(expectedAuthorization,
+        given.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Which generation route a request hit. */
@@ -123,9 +147,15 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   // ------------------------------------------------------------------ generation
 
   private void generation(Kind kind, Exchange ex, long arrival) {
-    stats.received();
     String id = ex.header(TruthLog.REQUEST_ID_HEADER);
     TruthLog.Recording rec = truth.start(id, ex.path(), arrival);
+    if (!authorized(ex)) {
+      // TGI's auth middleware answers before the handler: 401, empty body, no request counted
+      if (rec != null) rec.end(System.nanoTime(), "rejected:401");
+      send(ex, empty(401));
+      return;
+    }
+    stats.received();
     String ct = ex.header("content-type");
     String media = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!media.equals("application/json")) {
