@@ -59,8 +59,10 @@ public final class SimulatorCapacityBench {
     double perSeq = Math.max(0, (stepMicros - 200) / streams);
     int tokensPerStream = 100_000; // longer than ramp + window: every stream stays open throughout
     Profile p = Profiles.get(Profiles.TGI_FAST).withTiming(new Profile.Timing(200, perSeq, 0, 100, 0.1, 10, 0))
-        .withLimits(new Profile.Limits(streams + 10, 1000, tokensPerStream + 2000, 2L * streams * (tokensPerStream + 1001),
-            1_000_000, streams + 10));
+        // TGI serves a long generation in 1024-token segments, each re-queued with the text so far
+        // appended to the prompt: the input limit must let a stream grow for the whole run
+        .withLimits(new Profile.Limits(streams + 10, tokensPerStream + 1000, tokensPerStream + 3000,
+            2L * streams * (tokensPerStream + 3000), 1_000_000, streams + 10));
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
       int maxSeconds = quietRampSeconds + holdSeconds + 240;
