@@ -35,7 +35,7 @@ public final class SimulatorServer implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     this.keepAlives = timer;
-    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed());
+    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey());
     try {
       this.http = new SimHttpServer(config.host(), config.port(), 1, MAX_BODY, routes, new SimHttpServer.Listener() {
         @Override public void opened() { stats.connectionOpened(); }
@@ -49,7 +49,8 @@ public final class SimulatorServer implements AutoCloseable {
       throw new IllegalStateException("cannot bind the simulator to " + config.host() + ":" + config.port() + ": "
           + e.getMessage(), e);
     }
-    log.info("simulator '{}' listening on {}", profile.name(), baseUrl());
+    log.info("simulator '{}' listening on {}{}", profile.name(), baseUrl(),
+        config.apiKey() == null ? "" : " (generation routes require a bearer token)");
   }
 
   private final java.util.concurrent.ScheduledExecutorService keepAlives;

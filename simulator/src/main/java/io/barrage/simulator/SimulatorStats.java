@@ -59,6 +59,11 @@ public final class SimulatorStats {
     return engine.schedulingLag();
   }
 
+  /** From each step's deadline until its last token was written (ns), since start or the last reset. */
+  public Histogram stepEmissionLag() {
+    return engine.stepEmissionLag();
+  }
+
   /** Forgets the scheduling lag recorded so far. */
   public void resetSchedulingLag() {
     engine.resetSchedulingLag();

@@ -16,8 +16,9 @@ import java.util.function.LongConsumer;
  * connection's event loop; responses are written from any thread (the loop, the engine's
  * scheduling thread, the timer), under this object's lock: straight to the socket when nothing is
  * queued, otherwise behind what is queued, which the loop flushes when the socket is writable.
- * Every write can carry a callback that receives the {@link System#nanoTime()} at which its last
- * byte was handed to the kernel (the simulator's ground truth).
+ * Every write can carry a callback that receives the {@link System#nanoTime()} taken just before the
+ * {@code write} call that handed its last byte to the kernel (the simulator's ground truth: no client
+ * can have read those bytes earlier).
  */
 final class Connection {
   private static final int MAX_HEAD = 64 * 1024;
@@ -194,7 +195,8 @@ final class Connection {
 
   /**
    * Writes {@code bytes} after whatever is queued; {@code onWritten} (may be null) gets the instant
-   * the last byte went to the kernel. Returns false when the connection is closed.
+   * just before the write that handed the last byte to the kernel. Returns false when the
+   * connection is closed.
    */
   boolean write(byte[] bytes, LongConsumer onWritten) {
     boolean failed = false;
@@ -202,6 +204,7 @@ final class Connection {
       if (closed) return false;
       ByteBuffer b = ByteBuffer.wrap(bytes);
       if (holds == 0 && pending.isEmpty()) {
+        long t = System.nanoTime();
         try {
           ch.write(b);
         } catch (IOException e) {
@@ -209,7 +212,7 @@ final class Connection {
         }
         if (!failed) {
           if (!b.hasRemaining()) {
-            if (onWritten != null) onWritten.accept(System.nanoTime());
+            if (onWritten != null) onWritten.accept(t);
             return true;
           }
           pending.add(new Pending(b, onWritten));
@@ -268,6 +271,7 @@ final class Connection {
     if (closed) return true;
     while (holds == 0 && !pending.isEmpty()) {
       Pending p = pending.peekFirst();
+      long t = System.nanoTime();
       try {
         ch.write(p.bytes());
       } catch (IOException e) {
@@ -278,7 +282,7 @@ final class Connection {
         return true;
       }
       pending.pollFirst();
-      if (p.onWritten() != null) p.onWritten().accept(System.nanoTime());
+      if (p.onWritten() != null) p.onWritten().accept(t);
     }
     if (pending.isEmpty() && key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
       key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);

@@ -115,15 +115,21 @@ public final class Exchange {
     return new Stream();
   }
 
-  /** A chunked response body in progress. */
+  /**
+   * A chunked response body in progress. Its methods may be called from several threads (the
+   * engine's, the keep-alive timer's); they are serialized per stream, so nothing is ever written
+   * after the terminating chunk.
+   */
   public final class Stream {
     private static final byte[] LAST = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private volatile long lastWrite = System.nanoTime();
+    private boolean ended;
 
     private Stream() {}
 
-    /** Sends one chunk; {@code onWritten} (may be null) gets the instant it was written. False once the connection is gone. */
-    public boolean send(byte[] payload, LongConsumer onWritten) {
+    /** Sends one chunk; {@code onWritten} (may be null) gets the instant it was written. False once the stream is over. */
+    public synchronized boolean send(byte[] payload, LongConsumer onWritten) {
+      if (ended) return false;
       if (payload.length == 0) return !conn.isClosed();
       lastWrite = System.nanoTime();
       return conn.write(chunk(payload), onWritten);
@@ -135,14 +141,18 @@ public final class Exchange {
     }
 
     /** Ends the body (the terminating chunk); the connection goes on with the next request. */
-    public void end() {
+    public synchronized void end() {
+      if (ended) return;
+      ended = true;
       if (!complete.compareAndSet(false, true)) return;
       conn.write(LAST, null);
       conn.exchangeDone(Exchange.this);
     }
 
     /** Drops the connection once what was sent so far is written: the body stays unterminated. */
-    public void drop() {
+    public synchronized void drop() {
+      if (ended) return;
+      ended = true;
       if (!complete.compareAndSet(false, true)) return;
       conn.closeWhenFlushed();
     }

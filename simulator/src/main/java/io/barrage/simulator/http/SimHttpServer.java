@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * that work starved the engine's scheduling thread (p99 lag of tens to hundreds of ms; see
  * docs/bench/simulator.md). Here the engine thread writes each token's chunk straight to the
  * non-blocking socket ({@link Exchange.Stream#send}), one {@code write} per token, and the ground
- * truth is the instant that write returned. Only when a socket's buffer is full do bytes wait for
+ * truth is the instant just before that write. Only when a socket's buffer is full do bytes wait for
  * the connection's event loop.
  *
  * <p>What it speaks: HTTP/1.1 keep-alive (and 1.0), {@code Content-Length} and chunked request

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * FastAPI baseline's {@code /generate}, with TGI's framing, field names, headers and errors
  * (protocols.md). Generation requests go to the {@link Engine}. A streamed response is written by
  * the engine's scheduling thread itself: each token's SSE event goes to the socket as one chunk
- * when the token is emitted, and the instant that write returned is the token's ground truth.
+ * when the token is emitted, and the instant just before that write is the token's ground truth.
  */
 public final class SimulatorRoutes implements SimHttpServer.Handler {
   static final String VERSION = "3.3.6-dev0";
@@ -43,12 +43,23 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   private final RequestFaultPlan faults;
   private final AtomicLong ordinal = new AtomicLong();
   private final boolean fastapi;
+  /** {@code bearer <key>} in lower case, as TGI compares it; null when no key is required. */
+  private final byte[] expectedAuthorization;
 
   /**
    * @param timer runs keep-alive comments on silent streams (one thread is plenty)
    */
   public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
       ScheduledExecutorService timer, long seed) {
+    this(profile, engine, stats, truth, timer, seed, null);
+  }
+
+  /**
+   * @param timer runs keep-alive comments on silent streams (one thread is plenty)
+   * @param apiKey when not null, generation routes require {@code Authorization: Bearer <apiKey>}
+   */
+  public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
+      ScheduledExecutorService timer, long seed, String apiKey) {
     this.profile = profile;
     this.engine = engine;
     this.stats = stats;
@@ -58,6 +69,19 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     this.parsing = new RequestParsing(profile.limits());
     this.faults = new RequestFaultPlan(profile, seed);
     this.fastapi = profile.api() == Profile.Api.FASTAPI;
+    this.expectedAuthorization = apiKey == null ? null
+        : ("bearer " + apiKey).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * TGI's {@code --api-key} check (protocols.md §1): the whole {@code Authorization} value must be
+   * {@code Bearer <key>}, compared case-insensitively. It runs before the body is looked at.
+   */
+  private boolean authorized(Exchange ex) {
+    if (expectedAuthorization == null) return true;
+    String given = ex.header("authorization");
+    return given != null && java.security.MessageDigest.isEqual(expectedAuthorization,
+        given.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Which generation route a request hit. */
@@ -123,9 +147,15 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   // ------------------------------------------------------------------ generation
 
   private void generation(Kind kind, Exchange ex, long arrival) {
-    stats.received();
     String id = ex.header(TruthLog.REQUEST_ID_HEADER);
     TruthLog.Recording rec = truth.start(id, ex.path(), arrival);
+    if (!authorized(ex)) {
+      // TGI's auth middleware answers before the handler: 401, empty body, no request counted
+      if (rec != null) rec.end(System.nanoTime(), "rejected:401");
+      send(ex, empty(401));
+      return;
+    }
+    stats.received();
     String ct = ex.header("content-type");
     String media = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!media.equals("application/json")) {
@@ -160,6 +190,10 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     } else {
       root = RequestParsing.readJson(body);
       boolean wantsStream = kind == Kind.GENERATE_STREAM || (root.isObject() && root.path("stream").asBoolean(false));
+      if (kind == Kind.COMPLETIONS && RequestParsing.hasSeveralPrompts(root)) {
+        completionsBatch(ex, root, wantsStream, arrival, rec);
+        return;
+      }
       try {
         params = switch (kind) {
           case GENERATE, FASTAPI -> parsing.tgi(root, false);
@@ -169,7 +203,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
           case COMPLETIONS -> parsing.completions(root);
         };
       } catch (Rejection.Failure f) {
-        if (wantsStream && !f.rejection.isPlain()) {
+        if (wantsStream && !f.rejection.isPlain() && !f.rejection.isHandlerError()) {
           finish(ex, streamedError(kind, f.rejection, rec), rec);
           return;
         }
@@ -199,6 +233,8 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     final TruthLog.Recording rec;
     final long arrival;
     final AtomicBoolean released = new AtomicBoolean();
+    /** Concurrency permits it holds: one per generation (a completions request holds one per prompt). */
+    int permits = 1;
     volatile long admitted;
     volatile long lastToken;
     volatile int tokens;
@@ -209,10 +245,24 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
       this.arrival = arrival;
     }
 
+    /**
+     * Ends a completions request with several prompts, once: releases its permits; each prompt's
+     * failure was counted where it happened, so only a full success is counted here.
+     */
+    void endBatch(String firstError, long nanos) {
+      if (!released.compareAndSet(false, true)) return;
+      for (int i = 0; i < permits; i++) stats.release();
+      if (firstError == null) stats.succeeded(nanos - arrival, Math.max(0, admitted - arrival));
+      if (rec != null) {
+        rec.serverTokens(tokens);
+        rec.end(nanos, firstError == null ? "ok" : "error:" + firstError);
+      }
+    }
+
     /** Releases the concurrency permit and records the outcome, once. */
     void end(String result, long nanos) {
       if (!released.compareAndSet(false, true)) return;
-      stats.release();
+      for (int i = 0; i < permits; i++) stats.release();
       if ("ok".equals(result)) {
         stats.succeeded(nanos - arrival, Math.max(0, admitted - arrival));
       } else if (result.startsWith("error:")) {
@@ -369,6 +419,221 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     });
   }
 
+  // ------------------------------------------------------------------ /v1/completions, several prompts
+
+  /**
+   * {@code /v1/completions} with 2-4 prompts, as TGI serves it (protocols.md §4.2): one generation
+   * per prompt, each validated, counted against {@code max_concurrent_requests} and scheduled on its
+   * own. Streamed, the prompts' events are merged round-robin ({@link PromptMerge}), a prompt that
+   * fails ends with an error event in its place while the others go on, and one {@code [DONE]} ends
+   * the stream. Whole, the response waits for every prompt and fails as soon as one does.
+   */
+  private void completionsBatch(Exchange ex, JsonNode root, boolean streaming, long arrival, TruthLog.Recording rec) {
+    List<RequestParsing.Slot> slots = parsing.completionsBatch(root);
+    RequestFaultPlan.Decision[] decisions = new RequestFaultPlan.Decision[slots.size()];
+    for (int i = 0; i < decisions.length; i++) decisions[i] = faults.decide(ex.header(RequestFaultPlan.HEADER));
+    if (streaming) streamBatch(ex, slots, decisions, arrival, rec);
+    else wholeBatch(ex, slots, decisions, arrival, rec);
+  }
+
+  private GenRequest generationFor(GenerationParams params, RequestFaultPlan.Decision decision) {
+    long n = ordinal.getAndIncrement();
+    long requestSeed = params.seed() != null ? params.seed() : GenRequest.seedFor(seed, n);
+    return GenRequest.of(profile, n, params.inputTokens(), params.maxNewTokens(), requestSeed, decision.faults());
+  }
+
+  private static void cancelAll(Engine.Handle[] handles) {
+    for (Engine.Handle h : handles) if (h != null) h.cancel();
+  }
+
+  private void streamBatch(Exchange ex, List<RequestParsing.Slot> slots, RequestFaultPlan.Decision[] decisions, long arrival,
+      TruthLog.Recording rec) {
+    int n = slots.size();
+    int characters = 0;
+    for (RequestParsing.Slot slot : slots) if (slot.params() != null) characters += slot.params().prompt().length();
+    Duration slow = decisions[0].slowHeaders();
+    if (!slow.isZero()) ex.holdUntil(arrival + slow.toNanos());
+    Exchange.Stream out = ex.stream(200, List.of(
+        new String[] {"x-compute-type", profile.computeType()},
+        new String[] {"x-compute-characters", String.valueOf(characters)},
+        new String[] {"x-accel-buffering", "no"},
+        new String[] {"cache-control", "no-cache"}), EVENT_STREAM, rec == null ? null : rec::headers);
+    Flight flight = new Flight(rec, arrival);
+    flight.permits = 0;
+    KeepAlive keepAlive = new KeepAlive(out);
+    Engine.Handle[] handles = new Engine.Handle[n];
+    PromptMerge merge = new PromptMerge(out, n, rec == null ? null : rec::token, firstError -> {
+      out.send(StreamFormat.DONE, null);
+      out.end();
+      keepAlive.stop();
+      flight.endBatch(firstError, System.nanoTime());
+    });
+    long created = System.currentTimeMillis() / 1000;
+    for (int i = 0; i < n; i++) {
+      RequestParsing.Slot slot = slots.get(i);
+      if (slot.rejection() != null) {
+        stats.failed(slot.rejection().errorType());
+        merge.fail(i, StreamFormat.OpenAi.errorEvent(slot.rejection().message()), slot.rejection().errorType());
+        continue;
+      }
+      if (!stats.tryAcquire()) {
+        stats.rejected();
+        merge.fail(i, StreamFormat.OpenAi.errorEvent(Rejection.overloaded().message()), "overloaded");
+        continue;
+      }
+      flight.permits++;
+      int prompt = i;
+      StreamFormat format = new StreamFormat.Completions(slot.params(), model(slot.params()), created, FINGERPRINT, i);
+      TokenSink sink = new TokenSink() {
+        @Override public void onAdmitted(long nanos) {
+          if (flight.admitted == 0) flight.admitted = nanos;
+        }
+
+        @Override public void onToken(Token token, long nanos) {
+          flight.tokens++;
+          flight.lastToken = nanos;
+          merge.token(prompt, format.token(token));
+        }
+
+        @Override public void onFinished(long nanos) {
+          merge.end(prompt);
+        }
+
+        @Override public void onError(String message, String errorType, long nanos) {
+          if (DISCONNECT.equals(errorType)) {
+            merge.abandon();
+            keepAlive.stop();
+            cancelAll(handles);
+            out.drop();
+            flight.end("disconnect", System.nanoTime());
+            return;
+          }
+          stats.failed(errorType);
+          merge.fail(prompt, StreamFormat.OpenAi.errorEvent(message), errorType);
+        }
+      };
+      handles[i] = engine.submit(generationFor(slot.params(), decisions[i]), arrival, sink);
+    }
+    ex.onClientGone(() -> {
+      merge.abandon();
+      keepAlive.stop();
+      cancelAll(handles);
+      flight.end("cancelled", System.nanoTime());
+    });
+    keepAlive.schedule();
+  }
+
+  private void wholeBatch(Exchange ex, List<RequestParsing.Slot> slots, RequestFaultPlan.Decision[] decisions, long arrival,
+      TruthLog.Recording rec) {
+    int n = slots.size();
+    for (RequestParsing.Slot slot : slots) if (slot.rejection() != null) throw new Rejection.Failure(slot.rejection());
+    for (int i = 0; i < n; i++) {
+      if (!stats.tryAcquire()) {
+        for (int j = 0; j < i; j++) stats.release();
+        stats.rejected();
+        finish(ex, reject(Kind.COMPLETIONS, Rejection.overloaded(), rec), rec);
+        return;
+      }
+    }
+    Duration slow = decisions[0].slowHeaders();
+    if (!slow.isZero()) ex.holdUntil(arrival + slow.toNanos());
+    Flight flight = new Flight(rec, arrival);
+    flight.permits = n;
+    long ready = arrival + profile.scaledNanos(profile.timing().validationMicros());
+    java.util.function.LongConsumer headWritten = rec == null ? null : rec::headers;
+    Engine.Handle[] handles = new Engine.Handle[n];
+    Generated[] results = new Generated[n];
+    long[] finishedAt = new long[n];
+    List<Integer> finishOrder = new ArrayList<>(n);
+    AtomicBoolean over = new AtomicBoolean();
+    for (int i = 0; i < n; i++) {
+      int prompt = i;
+      GenerationParams params = slots.get(i).params();
+      GenRequest gen = generationFor(params, decisions[i]);
+      List<Token> tokens = new ArrayList<>(gen.outputTokens());
+      long[] instants = new long[2];
+      TokenSink sink = new TokenSink() {
+        @Override public void onAdmitted(long nanos) {
+          instants[0] = nanos;
+          if (flight.admitted == 0) flight.admitted = nanos;
+        }
+
+        @Override public void onToken(Token token, long nanos) {
+          tokens.add(token);
+          flight.tokens++;
+          instants[1] = nanos;
+          if (rec != null) rec.token(nanos);
+        }
+
+        @Override public void onFinished(long nanos) {
+          StringBuilder text = new StringBuilder();
+          for (Token t : tokens) if (!t.special()) text.append(t.text());
+          results[prompt] = new Generated(text.toString(), List.copyOf(tokens), tokens.get(tokens.size() - 1).finishReason(),
+              params.inputTokens(), arrival, ready, instants[0], instants[1]);
+          finishedAt[prompt] = System.nanoTime();
+          finishOrder.add(prompt);
+          if (finishOrder.size() == n && over.compareAndSet(false, true)) {
+            respondBatch(ex, slots, results, finishedAt, finishOrder, flight, headWritten);
+          }
+        }
+
+        @Override public void onError(String message, String errorType, long nanos) {
+          if (!over.compareAndSet(false, true)) return;
+          cancelAll(handles);
+          long now = System.nanoTime();
+          if (DISCONNECT.equals(errorType)) {
+            flight.end("disconnect", now);
+            ex.stream(200, List.of(), JSON, headWritten).drop();
+            return;
+          }
+          flight.end("error:" + errorType, now);
+          Reply r = json("generation".equals(errorType) ? 424 : 500, Json.tgiError(message, errorType));
+          ex.respond(r.status(), r.headers(), r.contentType(), r.body(), headWritten);
+        }
+      };
+      handles[i] = engine.submit(gen, arrival, sink);
+    }
+    ex.onClientGone(() -> {
+      over.set(true);
+      cancelAll(handles);
+      flight.end("cancelled", System.nanoTime());
+    });
+  }
+
+  /** Every prompt finished: TGI's response, choices in finishing order, timing headers summed over the prompts. */
+  private void respondBatch(Exchange ex, List<RequestParsing.Slot> slots, Generated[] results, long[] finishedAt,
+      List<Integer> finishOrder, Flight flight, java.util.function.LongConsumer headWritten) {
+    List<Generated> finished = new ArrayList<>(finishOrder.size());
+    long[] sums = new long[5];
+    long characters = 0;
+    long promptTokens = 0;
+    long generatedTokens = 0;
+    for (int i : finishOrder) {
+      Generated g = results[i];
+      finished.add(g);
+      long[] ms = timingMillis(g, finishedAt[i]);
+      for (int k = 0; k < sums.length; k++) sums[k] += ms[k];
+      promptTokens += g.promptTokens();
+      generatedTokens += g.tokens().size();
+    }
+    for (RequestParsing.Slot slot : slots) characters += slot.params().prompt().length();
+    long now = System.nanoTime();
+    flight.end("ok", now);
+    byte[] body = OpenAiShapes.completionBatch(finished, finishOrder, model(slots.get(0).params()), System.currentTimeMillis() / 1000,
+        FINGERPRINT);
+    List<String[]> h = new ArrayList<>();
+    h.add(new String[] {"x-compute-type", profile.computeType()});
+    h.add(new String[] {"x-compute-characters", String.valueOf(characters)});
+    h.add(new String[] {"x-total-time", String.valueOf(sums[0])});
+    h.add(new String[] {"x-validation-time", String.valueOf(sums[1])});
+    h.add(new String[] {"x-queue-time", String.valueOf(sums[2])});
+    h.add(new String[] {"x-inference-time", String.valueOf(sums[3])});
+    h.add(new String[] {"x-time-per-token", String.valueOf(sums[4])});
+    h.add(new String[] {"x-prompt-tokens", String.valueOf(promptTokens)});
+    h.add(new String[] {"x-generated-tokens", String.valueOf(generatedTokens)});
+    ex.respond(200, h, JSON, body, headWritten);
+  }
+
   private Reply wholeResponse(Kind kind, GenerationParams params, Generated g, long now) {
     long created = System.currentTimeMillis() / 1000;
     byte[] body = switch (kind) {
@@ -380,10 +645,11 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     };
     Reply r = json(200, body);
     if (kind == Kind.FASTAPI) return r;
-    long totalMs = (now - g.arrivalNanos()) / 1_000_000;
-    long validationMs = (g.readyNanos() - g.arrivalNanos()) / 1_000_000;
-    long queueMs = Math.max(0, g.admittedNanos() - g.readyNanos()) / 1_000_000;
-    long inferenceMs = Math.max(0, g.lastTokenNanos() - g.admittedNanos()) / 1_000_000;
+    long[] ms = timingMillis(g, now);
+    long totalMs = ms[0];
+    long validationMs = ms[1];
+    long queueMs = ms[2];
+    long inferenceMs = ms[3];
     List<String[]> h = new ArrayList<>();
     h.add(new String[] {"x-compute-type", profile.computeType()});
     if (kind != Kind.COMPLETIONS) {
@@ -394,10 +660,21 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     h.add(new String[] {"x-validation-time", String.valueOf(validationMs)});
     h.add(new String[] {"x-queue-time", String.valueOf(queueMs)});
     h.add(new String[] {"x-inference-time", String.valueOf(inferenceMs)});
-    h.add(new String[] {"x-time-per-token", String.valueOf(inferenceMs / Math.max(1, g.tokens().size()))});
+    h.add(new String[] {"x-time-per-token", String.valueOf(ms[4])});
     h.add(new String[] {"x-prompt-tokens", String.valueOf(g.promptTokens())});
     h.add(new String[] {"x-generated-tokens", String.valueOf(g.tokens().size())});
     return r.with(h);
+  }
+
+  /** TGI's timing headers of one generation, in ms: total, validation, queue, inference, per token. */
+  private static long[] timingMillis(Generated g, long now) {
+    long inferenceMs = Math.max(0, g.lastTokenNanos() - g.admittedNanos()) / 1_000_000;
+    return new long[] {
+        (now - g.arrivalNanos()) / 1_000_000,
+        (g.readyNanos() - g.arrivalNanos()) / 1_000_000,
+        Math.max(0, g.admittedNanos() - g.readyNanos()) / 1_000_000,
+        inferenceMs,
+        inferenceMs / Math.max(1, g.tokens().size())};
   }
 
   private static byte[] compatArray(byte[] obj) {
