@@ -15,6 +15,8 @@ public final class SimulatorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
   /** TGI's --payload-limit default. */
   private static final int MAX_BODY = 2_000_000;
+  /** Event loops: one per core (they render and write the token events), at most four. */
+  private static final int LOOPS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final SimulatorConfig config;
   private final Engine engine;
@@ -37,7 +39,7 @@ public final class SimulatorServer implements AutoCloseable {
     this.keepAlives = timer;
     SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey());
     try {
-      this.http = new SimHttpServer(config.host(), config.port(), 1, MAX_BODY, routes, new SimHttpServer.Listener() {
+      this.http = new SimHttpServer(config.host(), config.port(), LOOPS, MAX_BODY, routes, new SimHttpServer.Listener() {
         @Override public void opened() { stats.connectionOpened(); }
 
         @Override public void closed() { stats.connectionClosed(); }
@@ -49,6 +51,7 @@ public final class SimulatorServer implements AutoCloseable {
       throw new IllegalStateException("cannot bind the simulator to " + config.host() + ":" + config.port() + ": "
           + e.getMessage(), e);
     }
+    engine.afterEmit(http::flush);
     log.info("simulator '{}' listening on {}{}", profile.name(), baseUrl(),
         config.apiKey() == null ? "" : " (generation routes require a bearer token)");
   }

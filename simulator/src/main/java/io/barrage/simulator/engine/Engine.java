@@ -78,8 +78,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicLong rebases = new AtomicLong();
   private final Recorder lagRecorder = new Recorder(1, 60_000_000_000L, 3);
   private final Histogram lagTotal = new Histogram(1, 60_000_000_000L, 3);
-  private final Recorder emitRecorder = new Recorder(1, 60_000_000_000L, 3);
-  private final Histogram emitTotal = new Histogram(1, 60_000_000_000L, 3);
+  private volatile Runnable afterEmit;
 
   /** A live engine: starts its scheduling thread on the {@link RealClock}. */
   public Engine(Profile profile, String threadName) {
@@ -170,21 +169,24 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Cumulative step-emission lag since start: for each step, ns from its deadline until its last
-   * token had been handed on (for a live server: written to its socket). The spread of one step's
-   * tokens plus the step's scheduling lag.
+   * Live engines: {@code hook} runs on the scheduling thread after each batch of sink calls (a
+   * step's tokens, timers that fired). A sink that only queues its work (the HTTP layer hands token
+   * events to its event loops) uses it to wake the consumers once per step instead of once per
+   * token.
    */
-  public synchronized Histogram stepEmissionLag() {
-    emitTotal.add(emitRecorder.getIntervalHistogram());
-    return emitTotal.copy();
+  public void afterEmit(Runnable hook) {
+    this.afterEmit = hook;
   }
 
-  /** Forgets the scheduling and emission lag recorded so far (a benchmark measures one phase at a time). */
+  private void emitted() {
+    Runnable h = afterEmit;
+    if (h != null) h.run();
+  }
+
+  /** Forgets the scheduling lag recorded so far (a benchmark measures one phase at a time). */
   public synchronized void resetSchedulingLag() {
     lagRecorder.getIntervalHistogram();
     lagTotal.reset();
-    emitRecorder.getIntervalHistogram();
-    emitTotal.reset();
   }
 
   @Override
@@ -213,6 +215,7 @@ public final class Engine implements AutoCloseable {
       log.error("simulator engine {} stopped: {}", profile.name(), t.toString(), t);
     } finally {
       failEverything();
+      emitted();
     }
   }
 
@@ -253,7 +256,7 @@ public final class Engine implements AutoCloseable {
     lastDeadline = lag > REBASE_NANOS ? woke : deadline;
     if (lag > REBASE_NANOS) rebases.incrementAndGet();
     emitStep(deadline);
-    if (!clock.isVirtual()) emitRecorder.recordValue(Math.max(1, clock.now() - deadline));
+    emitted();
     return true;
   }
 
@@ -406,9 +409,12 @@ public final class Engine implements AutoCloseable {
   }
 
   private void fireTimers(long now) {
+    boolean fired = false;
     while (!timers.isEmpty() && timers.peek().due <= now) {
       timers.poll().action.run();
+      fired = true;
     }
+    if (fired) emitted();
   }
 
   /** Nothing queued or running: waits for the next timer or an arrival; false when none can come. */

@@ -87,6 +87,15 @@ public final class Exchange {
   }
 
   /**
+   * Runs {@code r} on this connection's event loop after the next {@link SimHttpServer#flush()}:
+   * the engine hands a step's token events over this way, and everything handed over for one
+   * exchange runs in order on one thread.
+   */
+  public void later(Runnable r) {
+    conn.loop.submitLazy(r);
+  }
+
+  /**
    * Holds this response's bytes back until {@code nanos} (a slow-headers fault): what is written
    * meanwhile is queued in order and goes out then.
    */

@@ -42,8 +42,8 @@ final class MetricsText {
     counter(b, "barrage_sim_scheduling_rebases", engine.rebases());
     summary(b, "barrage_sim_scheduling_lag_seconds", "How late the engine's steps fired after their deadline.",
         engine.schedulingLag());
-    summary(b, "barrage_sim_step_emission_lag_seconds",
-        "From a step's deadline until its last token was written to its socket.", engine.stepEmissionLag());
+    summary(b, "barrage_sim_token_write_lag_seconds",
+        "From a streamed token's emission by the engine until its chunk was written to the socket.", stats.tokenWriteLag());
     return b.toString();
   }
 

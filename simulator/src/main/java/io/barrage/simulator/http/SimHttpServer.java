@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
+  /** Lazily submitted tasks (token writes) run between two looks at the sockets. */
+  private static final int LAZY_SLICE = 128;
 
   /** Receives each complete request on its connection's event loop; must not block. */
   public interface Handler {
@@ -133,6 +135,15 @@ public final class SimHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Wakes every event loop that has lazily submitted work ({@link Loop#submitLazy}): the engine
+   * calls this once per turn, after handing a whole step's tokens to the loops, so a step costs
+   * one wake-up per loop rather than one per token.
+   */
+  public void flush() {
+    for (Loop l : loops) l.flush();
+  }
+
   /** Stops accepting, closes every connection and stops the loops. */
   @Override
   public void close() {
@@ -153,6 +164,8 @@ public final class SimHttpServer implements AutoCloseable {
     final Thread thread;
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> lazy = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean lazyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Connection> connections = new ArrayList<>();
 
     Loop(int index) throws IOException {
@@ -172,6 +185,19 @@ public final class SimHttpServer implements AutoCloseable {
       }
       tasks.add(r);
       selector.wakeup();
+    }
+
+    /**
+     * Queues {@code r} for this loop without waking it: it runs after the next {@link
+     * SimHttpServer#flush()} (or whatever else wakes the loop first), in submission order.
+     */
+    void submitLazy(Runnable r) {
+      lazy.add(r);
+      if (!lazyPending.get()) lazyPending.set(true);
+    }
+
+    void flush() {
+      if (lazyPending.get() && lazyPending.compareAndSet(true, false)) selector.wakeup();
     }
 
     /** Asks the selector to notice an interest change made from another thread. */
@@ -205,7 +231,10 @@ public final class SimHttpServer implements AutoCloseable {
     private void run() {
       try {
         while (running) {
-          selector.select(1_000);
+          // token writes run in slices of LAZY_SLICE with a non-blocking select in between, so a
+          // request arriving in the middle of a large step is read within one slice
+          if (lazy.isEmpty()) selector.select(1_000);
+          else selector.selectNow();
           Runnable t;
           while ((t = tasks.poll()) != null) runTask(t);
           var keys = selector.selectedKeys();
@@ -221,6 +250,7 @@ public final class SimHttpServer implements AutoCloseable {
             }
           }
           keys.clear();
+          for (int i = 0; i < LAZY_SLICE && (t = lazy.poll()) != null; i++) runTask(t);
         }
       } catch (IOException | ClosedSelectorException e) {
         if (running) log.error("simulator event loop stopped: {}", e.toString(), e);
@@ -228,6 +258,7 @@ public final class SimHttpServer implements AutoCloseable {
         for (Connection c : List.copyOf(connections)) c.close();
         Runnable t;
         while ((t = tasks.poll()) != null) runTask(t);
+        while ((t = lazy.poll()) != null) runTask(t);
         connections.clear();
         closeQuietly(selector);
       }

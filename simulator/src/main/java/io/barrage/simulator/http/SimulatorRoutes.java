@@ -287,14 +287,16 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     Flight flight = new Flight(rec, arrival);
     StreamFormat format = format(kind, params);
     KeepAlive keepAlive = new KeepAlive(out);
-    java.util.function.LongConsumer onTokenWritten = rec == null ? null : rec::token;
     TokenSink sink = new TokenSink() {
       @Override public void onAdmitted(long nanos) { flight.admitted = nanos; }
 
       @Override public void onToken(Token token, long nanos) {
         flight.tokens = token.index();
         flight.lastToken = nanos;
-        out.send(format.token(token), onTokenWritten);
+        out.send(format.token(token), written -> {
+          if (rec != null) rec.token(written);
+          stats.tokenWritten(written - nanos);
+        });
       }
 
       @Override public void onFinished(long nanos) {
@@ -317,13 +319,33 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
         }
       }
     };
-    flight.handle = engine.submit(gen, arrival, sink);
+    flight.handle = engine.submit(gen, arrival, onLoop(ex, sink));
     ex.onClientGone(() -> {
       keepAlive.stop();
       flight.handle.cancel();
       flight.end("cancelled", System.nanoTime());
     });
     keepAlive.schedule();
+  }
+
+  /**
+   * The engine's callbacks for one exchange, run on its connection's event loop instead of the
+   * engine thread: the engine thread only plans steps and hands events over (woken once per step
+   * by {@link Engine#afterEmit}); rendering and writing happen on the event loops, in order per
+   * exchange. The instants the engine passes along are unchanged.
+   */
+  private static TokenSink onLoop(Exchange ex, TokenSink sink) {
+    return new TokenSink() {
+      @Override public void onAdmitted(long nanos) { ex.later(() -> sink.onAdmitted(nanos)); }
+
+      @Override public void onToken(Token token, long nanos) { ex.later(() -> sink.onToken(token, nanos)); }
+
+      @Override public void onFinished(long nanos) { ex.later(() -> sink.onFinished(nanos)); }
+
+      @Override public void onError(String message, String errorType, long nanos) {
+        ex.later(() -> sink.onError(message, errorType, nanos));
+      }
+    };
   }
 
   /** Sends a {@code :} comment whenever a stream has been silent for the profile's keep-alive interval. */
@@ -412,7 +434,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
         ex.respond(r.status(), r.headers(), r.contentType(), r.body(), headWritten);
       }
     };
-    flight.handle = engine.submit(gen, arrival, sink);
+    flight.handle = engine.submit(gen, arrival, onLoop(ex, sink));
     ex.onClientGone(() -> {
       flight.handle.cancel();
       flight.end("cancelled", System.nanoTime());
@@ -512,7 +534,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
           merge.fail(prompt, StreamFormat.OpenAi.errorEvent(message), errorType);
         }
       };
-      handles[i] = engine.submit(generationFor(slot.params(), decisions[i]), arrival, sink);
+      handles[i] = engine.submit(generationFor(slot.params(), decisions[i]), arrival, onLoop(ex, sink));
     }
     ex.onClientGone(() -> {
       merge.abandon();
@@ -591,7 +613,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
           ex.respond(r.status(), r.headers(), r.contentType(), r.body(), headWritten);
         }
       };
-      handles[i] = engine.submit(gen, arrival, sink);
+      handles[i] = engine.submit(gen, arrival, onLoop(ex, sink));
     }
     ex.onClientGone(() -> {
       over.set(true);

@@ -26,8 +26,8 @@ import org.HdrHistogram.Histogram;
  * {@link SseLoadClient} in its own JVM on core {@code BENCH_CLIENT_CPU} (default 1), as barrage's
  * workers are separate processes. Prints per level: open streams, token events/s written by the
  * server and counted by the client in the window, the engine's scheduling lag (how late each step
- * fired), its step-emission lag (deadline → last token of the step written to its socket), and the
- * CPU the simulator used.
+ * fired), the token write lag (engine emission → the token's chunk written to its socket, on an
+ * event loop), and the CPU the simulator used.
  *
  * <pre>scripts/bench simulator io.barrage.simulator.bench.SimulatorCapacityBench [streams...] [--rate R] [--hold S] [--quiet-ramp S]</pre>
  */
@@ -49,7 +49,7 @@ public final class SimulatorCapacityBench {
     String cpu = System.getenv().getOrDefault("BENCH_CLIENT_CPU", "1");
     System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window%n", rate, cpu, holdSeconds);
     System.out.printf(Locale.ROOT, "%8s %6s %9s %10s %10s | %26s | %26s | %6s %6s%n", "streams", "open", "inFlight",
-        "srv tok/s", "cli tok/s", "sched lag µs p50/p99/max", "emit lag µs p50/p99/max", "cpu", "errors");
+        "srv tok/s", "cli tok/s", "sched lag µs p50/p99/max", "write lag µs p50/p99/max", "cpu", "errors");
     for (int n : levels) run(n, rate, holdSeconds, quietRampSeconds, cpu);
   }
 
@@ -95,7 +95,7 @@ public final class SimulatorCapacityBench {
         long[] us1 = userSys();
         double secs = (m1[1] - m0[1]) / 1e9;
         Histogram lag = s.stats().schedulingLag();
-        Histogram emit = s.stats().stepEmissionLag();
+        Histogram emit = s.stats().tokenWriteLag();
         System.out.printf(Locale.ROOT, "%8d %6d %9d %10.0f %10.0f | %8.0f %8.0f %8.0f | %8.0f %8.0f %8.0f | %5.0f%% %6d%n",
             streams, m1[2], s.stats().inFlight(), (tok1 - tok0) / secs, (m1[0] - m0[0]) / secs,
             lag.getValueAtPercentile(50) / 1e3, lag.getValueAtPercentile(99) / 1e3, lag.getMaxValue() / 1e3,
