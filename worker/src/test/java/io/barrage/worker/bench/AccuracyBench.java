@@ -81,8 +81,8 @@ public final class AccuracyBench {
 
   public static void main(String[] args) throws Exception {
     String[] levels = (args.length > 0 ? args[0] : "1,100,1000").split(",");
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    int mnt = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    int mnt = args.length > 2 ? Integer.parseInt(args[2]) : 16;
     double scale = args.length > 3 ? Double.parseDouble(args[3]) : 0.002;
     boolean mixed = args.length > 4 && args[4].equals("mixed");
     String simCpu = System.getenv().getOrDefault("BENCH_SERVER_CPU", "1");
