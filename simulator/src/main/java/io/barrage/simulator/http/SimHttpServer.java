@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class SimHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
   /** Lazily submitted tasks (token writes) run between two looks at the sockets. */
-  private static final int LAZY_SLICE = 128;
+  private static final int LAZY_SLICE = 32;
 
   /** Receives each complete request on its connection's event loop; must not block. */
   public interface Handler {
