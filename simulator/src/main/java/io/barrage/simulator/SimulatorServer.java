@@ -52,6 +52,7 @@ public final class SimulatorServer implements AutoCloseable {
           + e.getMessage(), e);
     }
     engine.afterEmit(http::flush);
+    if (config.truthLogFile() != null) timer.scheduleWithFixedDelay(truth::flush, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
     log.info("simulator '{}' listening on {}{}", profile.name(), baseUrl(),
         config.apiKey() == null ? "" : " (generation routes require a bearer token)");
   }

@@ -33,6 +33,7 @@ final class Connection {
   private ByteBuffer in = ByteBuffer.allocate(8 * 1024);
   private volatile Exchange current;
   private boolean continueSent;
+  private long readNanos;
 
   // ---- guarded by this
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -50,13 +51,19 @@ final class Connection {
 
   // ------------------------------------------------------------------ reading (loop thread)
 
-  void readable() {
+  /**
+   * Reads what the socket has (loop thread) and notes when; returns true when there may be a
+   * request to parse. The loop reads every ready socket before it handles any request, so a
+   * request's arrival instant is when its bytes were read, not when the requests read before it
+   * in the same round had been handled.
+   */
+  boolean fill() {
     if (!in.hasRemaining()) {
       if (current != null) {
         // a response is still going out and the client has pipelined more than we buffer: stop
         // reading until it is done (TCP pushes back)
         key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-        return;
+        return false;
       }
       grow(in.capacity() * 2);
     }
@@ -65,14 +72,19 @@ final class Connection {
       n = ch.read(in);
     } catch (IOException e) {
       close();
-      return;
+      return false;
     }
     if (n < 0) {
       close();
-      return;
+      return false;
     }
-    long now = System.nanoTime();
-    if (current == null) parse(now);
+    readNanos = System.nanoTime();
+    return current == null;
+  }
+
+  /** Parses and hands on what {@link #fill()} read (loop thread). */
+  void process() {
+    if (current == null && !isClosed()) parse(readNanos);
   }
 
   private void grow(int capacity) {
@@ -187,7 +199,8 @@ final class Connection {
       if (key.isValid() && (key.interestOps() & SelectionKey.OP_READ) == 0) {
         key.interestOps(key.interestOps() | SelectionKey.OP_READ);
       }
-      parse(System.nanoTime());
+      // a request already buffered (pipelined) arrived when it was read
+      parse(readNanos);
     });
   }
 

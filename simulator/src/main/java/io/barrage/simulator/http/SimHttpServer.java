@@ -167,6 +167,7 @@ public final class SimHttpServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> lazy = new ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean lazyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Connection> connections = new ArrayList<>();
+    private final List<Connection> ready = new ArrayList<>();
 
     Loop(int index) throws IOException {
       this.selector = Selector.open();
@@ -238,18 +239,29 @@ public final class SimHttpServer implements AutoCloseable {
           Runnable t;
           while ((t = tasks.poll()) != null) runTask(t);
           var keys = selector.selectedKeys();
+          // first read every ready socket (each read timestamped), then handle the requests
           for (SelectionKey k : keys) {
             Connection c = (Connection) k.attachment();
             try {
               if (!k.isValid()) continue;
               if (k.isWritable()) c.flushFromLoop();
-              if (k.isValid() && k.isReadable()) c.readable();
+              if (k.isValid() && k.isReadable() && c.fill()) ready.add(c);
             } catch (RuntimeException e) {
               log.warn("simulator connection failed: {}", e.toString(), e);
               c.close();
             }
           }
           keys.clear();
+          for (int i = 0; i < ready.size(); i++) {
+            Connection c = ready.get(i);
+            try {
+              c.process();
+            } catch (RuntimeException e) {
+              log.warn("simulator connection failed: {}", e.toString(), e);
+              c.close();
+            }
+          }
+          ready.clear();
           for (int i = 0; i < LAZY_SLICE && (t = lazy.poll()) != null; i++) runTask(t);
         }
       } catch (IOException | ClosedSelectorException e) {
