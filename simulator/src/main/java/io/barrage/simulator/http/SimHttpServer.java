@@ -39,6 +39,8 @@ public final class SimHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
   /** Lazily submitted tasks (token writes) run between two looks at the sockets. */
   private static final int LAZY_SLICE = 32;
+  /** Requests handled between two looks at the sockets. */
+  private static final int REQUEST_SLICE = 8;
 
   /** Receives each complete request on its connection's event loop; must not block. */
   public interface Handler {
@@ -167,7 +169,7 @@ public final class SimHttpServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> lazy = new ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean lazyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Connection> connections = new ArrayList<>();
-    private final List<Connection> ready = new ArrayList<>();
+    private final java.util.ArrayDeque<Connection> ready = new java.util.ArrayDeque<>();
 
     Loop(int index) throws IOException {
       this.selector = Selector.open();
@@ -232,14 +234,16 @@ public final class SimHttpServer implements AutoCloseable {
     private void run() {
       try {
         while (running) {
-          // token writes run in slices of LAZY_SLICE with a non-blocking select in between, so a
-          // request arriving in the middle of a large step is read within one slice
-          if (lazy.isEmpty()) selector.select(1_000);
+          // Each pass: read every socket that is ready (each read timestamped: that is a
+          // request's arrival), then handle at most REQUEST_SLICE requests and run at most
+          // LAZY_SLICE token writes, then look at the sockets again without blocking. A request
+          // that arrives during a burst of requests or a large step is thus read within one slice,
+          // however long the burst takes to handle.
+          if (lazy.isEmpty() && ready.isEmpty()) selector.select(1_000);
           else selector.selectNow();
           Runnable t;
           while ((t = tasks.poll()) != null) runTask(t);
           var keys = selector.selectedKeys();
-          // first read every ready socket (each read timestamped), then handle the requests
           for (SelectionKey k : keys) {
             Connection c = (Connection) k.attachment();
             try {
@@ -252,8 +256,8 @@ public final class SimHttpServer implements AutoCloseable {
             }
           }
           keys.clear();
-          for (int i = 0; i < ready.size(); i++) {
-            Connection c = ready.get(i);
+          Connection c;
+          for (int i = 0; i < REQUEST_SLICE && (c = ready.poll()) != null; i++) {
             try {
               c.process();
             } catch (RuntimeException e) {
@@ -261,7 +265,6 @@ public final class SimHttpServer implements AutoCloseable {
               c.close();
             }
           }
-          ready.clear();
           for (int i = 0; i < LAZY_SLICE && (t = lazy.poll()) != null; i++) runTask(t);
         }
       } catch (IOException | ClosedSelectorException e) {
