@@ -29,19 +29,38 @@ record RequestHead(String method, String path, List<String> names, List<String> 
     return null;
   }
 
+  /** The lines of {@code text}, split at LF with a CR before it dropped (no regex: this runs per request). */
+  private static List<String> lines(String text) {
+    List<String> out = new ArrayList<>(16);
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == '\n') {
+        int e = i > start && text.charAt(i - 1) == '\r' ? i - 1 : i;
+        out.add(text.substring(start, e));
+        start = i + 1;
+      }
+    }
+    if (start < text.length()) out.add(text.substring(start));
+    return out;
+  }
+
   /** Parses {@code buf[0, end)}, which ends with the blank line. Throws IllegalArgumentException naming the problem. */
   static RequestHead parse(byte[] buf, int end) {
     String text = new String(buf, 0, end, StandardCharsets.ISO_8859_1);
-    String[] lines = text.split("\r?\n");
+    List<String> lines = lines(text);
     int first = 0;
-    while (first < lines.length && lines[first].isEmpty()) first++; // tolerate leading blank lines (RFC 9112 §2.2)
-    if (first == lines.length) throw new IllegalArgumentException("empty request");
-    String[] parts = lines[first].split(" ");
+    while (first < lines.size() && lines.get(first).isEmpty()) first++; // tolerate leading blank lines (RFC 9112 §2.2)
+    if (first == lines.size()) throw new IllegalArgumentException("empty request");
+    String[] parts = lines.get(first).split(" ");
     if (parts.length != 3) throw new IllegalArgumentException("malformed request line");
     String method = parts[0];
     String target = parts[1];
     String version = parts[2];
-    if (method.isEmpty() || !method.chars().allMatch(c -> c > 32 && c < 127)) throw new IllegalArgumentException("malformed method");
+    if (method.isEmpty()) throw new IllegalArgumentException("malformed method");
+    for (int i = 0; i < method.length(); i++) {
+      char c = method.charAt(i);
+      if (c <= 32 || c >= 127) throw new IllegalArgumentException("malformed method");
+    }
     if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) throw new IllegalArgumentException("unsupported version " + version);
     if (target.isEmpty()) throw new IllegalArgumentException("empty request target");
     if (target.startsWith("http://") || target.startsWith("https://")) {
@@ -57,8 +76,8 @@ record RequestHead(String method, String path, List<String> names, List<String> 
     boolean chunked = false;
     String connection = null;
     boolean expect = false;
-    for (int i = first + 1; i < lines.length; i++) {
-      String line = lines[i];
+    for (int i = first + 1; i < lines.size(); i++) {
+      String line = lines.get(i);
       if (line.isEmpty()) continue;
       int colon = line.indexOf(':');
       if (colon <= 0) throw new IllegalArgumentException("malformed header line");
