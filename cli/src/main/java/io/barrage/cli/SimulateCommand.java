@@ -67,6 +67,11 @@ public final class SimulateCommand implements Callable<Integer> {
       + "else 401. Other users of the machine can read a command line: prefer --api-key-env.")
   String apiKey;
 
+  @Option(names = "--io-nice", paramLabel = "N", defaultValue = "10", description = "Linux nice value of the HTTP event "
+      + "loops (0..19, 0 = normal): when CPU is short, the engine's scheduling thread (the simulated GPU's clock) "
+      + "wins it over socket work. Default: ${DEFAULT-VALUE}.")
+  int ioNice;
+
   @Option(names = "--api-key-env", paramLabel = "NAME", description = "Like --api-key, with the key read from environment variable NAME.")
   String apiKeyEnv;
 
@@ -126,7 +131,8 @@ public final class SimulateCommand implements Callable<Integer> {
     Profile.Faults faults = new Profile.Faults(errorRate, midStreamErrorRate, stallRate, duration("--fault-stall", stall),
         disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders));
     if (faults.any()) p = p.withFaults(faults);
-    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey());
+    if (ioNice < 0 || ioNice > 19) throw new ExitException(2, "--io-nice must be 0..19, got " + ioNice);
+    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice);
   }
 
   /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */

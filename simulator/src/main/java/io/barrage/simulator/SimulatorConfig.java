@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param apiKey when set, generation routes require {@code Authorization: Bearer <apiKey>} as TGI's
  *     {@code --api-key} does (else 401, empty body); null = no auth. Never logged or printed.
  */
-public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey) {
+public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey,
+    int ioNice) {
   public SimulatorConfig {
+    if (ioNice < 0 || ioNice > 19) throw new IllegalArgumentException("io nice must be 0..19, got " + ioNice);
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(profile, "profile");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -24,7 +26,12 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
 
   /** Without an api key. */
   public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed) {
-    this(host, port, profile, truthLogFile, seed, null);
+    this(host, port, profile, truthLogFile, seed, null, 0);
+  }
+
+  /** Event loops at normal priority. */
+  public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey) {
+    this(host, port, profile, truthLogFile, seed, apiKey, 0);
   }
 
   /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
@@ -34,25 +41,35 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
 
   /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
   public static SimulatorConfig loopback(Profile profile) {
-    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1, null);
+    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1, null, 0);
   }
 
   public SimulatorConfig withTruthLog(Path file) {
-    return new SimulatorConfig(host, port, profile, file, seed, apiKey);
+    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice);
   }
 
   public SimulatorConfig withApiKey(String key) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice);
+  }
+
+  /**
+   * Runs the HTTP event loops (request parsing, token rendering and writing) at this Linux nice
+   * value (0..19; 0 = normal), so that when the machine is short of CPU the engine's scheduling
+   * thread, which keeps the simulated GPU's clock, wins the CPU over the socket work, as a GPU's
+   * steps do not wait for the router's writes. Only lowers priority: needs no privilege.
+   */
+  public SimulatorConfig withIoNice(int nice) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice);
   }
 
   /** The key itself is never part of the text (configs end up in logs). */
   @Override
   public String toString() {
     return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
-        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + "]";
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + "]";
   }
 }

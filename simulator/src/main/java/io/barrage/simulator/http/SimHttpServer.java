@@ -57,6 +57,7 @@ public final class SimHttpServer implements AutoCloseable {
   final Handler handler;
   final Listener listener;
   final int maxBody;
+  private final int ioNice;
   final ScheduledThreadPoolExecutor timer;
   private final ServerSocketChannel server;
   private final Loop[] loops;
@@ -70,6 +71,16 @@ public final class SimHttpServer implements AutoCloseable {
    * @param maxBody largest request body accepted (413 beyond)
    */
   public SimHttpServer(String host, int port, int loops, int maxBody, Handler handler, Listener listener) throws IOException {
+    this(host, port, loops, 0, maxBody, handler, listener);
+  }
+
+  /**
+   * @param ioNice nice value for the event-loop threads (0 = normal; see
+   *     {@code SimulatorConfig.withIoNice})
+   */
+  public SimHttpServer(String host, int port, int loops, int ioNice, int maxBody, Handler handler, Listener listener)
+      throws IOException {
+    this.ioNice = ioNice;
     this.handler = handler;
     this.listener = listener;
     this.maxBody = maxBody;
@@ -232,6 +243,9 @@ public final class SimHttpServer implements AutoCloseable {
     }
 
     private void run() {
+      if (ioNice > 0 && !ThreadNice.lowerCurrentThread(ioNice)) {
+        log.info("simulator event loop {} runs at normal priority (could not renice it to {})", thread.getName(), ioNice);
+      }
       try {
         while (running) {
           // Each pass: read every socket that is ready (each read timestamped: that is a

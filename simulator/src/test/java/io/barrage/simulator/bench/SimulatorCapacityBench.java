@@ -32,6 +32,9 @@ import org.HdrHistogram.Histogram;
  * <pre>scripts/bench simulator io.barrage.simulator.bench.SimulatorCapacityBench [streams...] [--rate R] [--hold S] [--quiet-ramp S]</pre>
  */
 public final class SimulatorCapacityBench {
+  /** As `barrage simulate` runs by default; BENCH_IO_NICE=0 for normal priority. */
+  static final int IO_NICE = Integer.parseInt(System.getenv().getOrDefault("BENCH_IO_NICE", "10"));
+
   public static void main(String[] args) throws Exception {
     List<Integer> levels = new ArrayList<>();
     double rate = 100_000;
@@ -47,7 +50,8 @@ public final class SimulatorCapacityBench {
     }
     if (levels.isEmpty()) levels = List.of(1000, 5000);
     String cpu = System.getenv().getOrDefault("BENCH_CLIENT_CPU", "1");
-    System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window%n", rate, cpu, holdSeconds);
+    System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window; event loops at nice %d%n",
+        rate, cpu.isEmpty() ? "any" : cpu, holdSeconds, IO_NICE);
     System.out.printf(Locale.ROOT, "%8s %6s %9s %10s %10s | %26s | %26s | %6s %6s%n", "streams", "open", "inFlight",
         "srv tok/s", "cli tok/s", "sched lag µs p50/p99/max", "write lag µs p50/p99/max", "cpu", "errors");
     for (int n : levels) run(n, rate, holdSeconds, quietRampSeconds, cpu);
@@ -64,7 +68,7 @@ public final class SimulatorCapacityBench {
         .withLimits(new Profile.Limits(streams + 10, tokensPerStream + 1000, tokensPerStream + 3000,
             2L * streams * (tokensPerStream + 3000), 1_000_000, streams + 10));
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withIoNice(IO_NICE))) {
       int maxSeconds = quietRampSeconds + holdSeconds + 240;
       List<String> cmd = new ArrayList<>();
       if (Files.isExecutable(Path.of("/usr/bin/taskset")) && !cpu.isEmpty()) cmd.addAll(List.of("taskset", "-c", cpu));
