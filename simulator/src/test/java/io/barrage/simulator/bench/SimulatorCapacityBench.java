@@ -34,6 +34,8 @@ import org.HdrHistogram.Histogram;
 public final class SimulatorCapacityBench {
   /** As `barrage simulate` runs by default; BENCH_IO_NICE=0 for normal priority. */
   static final int IO_NICE = Integer.parseInt(System.getenv().getOrDefault("BENCH_IO_NICE", "10"));
+  /** BENCH_CLIENT_NICE=N runs the client JVM at nice N (default 0: normal priority). */
+  static final int CLIENT_NICE = Integer.parseInt(System.getenv().getOrDefault("BENCH_CLIENT_NICE", "0"));
 
   public static void main(String[] args) throws Exception {
     List<Integer> levels = new ArrayList<>();
@@ -50,8 +52,8 @@ public final class SimulatorCapacityBench {
     }
     if (levels.isEmpty()) levels = List.of(1000, 5000);
     String cpu = System.getenv().getOrDefault("BENCH_CLIENT_CPU", "1");
-    System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window; event loops at nice %d%n",
-        rate, cpu.isEmpty() ? "any" : cpu, holdSeconds, IO_NICE);
+    System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window; event loops at nice %d, client at nice %d%n",
+        rate, cpu.isEmpty() ? "any" : cpu, holdSeconds, IO_NICE, CLIENT_NICE);
     System.out.printf(Locale.ROOT, "%8s %6s %9s %10s %10s | %26s | %26s | %6s %6s%n", "streams", "open", "inFlight",
         "srv tok/s", "cli tok/s", "sched lag µs p50/p99/max", "write lag µs p50/p99/max", "cpu", "errors");
     for (int n : levels) run(n, rate, holdSeconds, quietRampSeconds, cpu);
@@ -72,6 +74,7 @@ public final class SimulatorCapacityBench {
       int maxSeconds = quietRampSeconds + holdSeconds + 240;
       List<String> cmd = new ArrayList<>();
       if (Files.isExecutable(Path.of("/usr/bin/taskset")) && !cpu.isEmpty()) cmd.addAll(List.of("taskset", "-c", cpu));
+      if (CLIENT_NICE > 0) cmd.addAll(List.of("nice", "-n", String.valueOf(CLIENT_NICE)));
       cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
           System.getProperty("java.class.path"), SseLoadClient.class.getName(), "127.0.0.1", String.valueOf(s.port()),
           String.valueOf(streams), String.valueOf(tokensPerStream), String.valueOf(quietRampSeconds * 1000L),
