@@ -34,9 +34,10 @@ import org.HdrHistogram.Recorder;
  * {@code write} per stream and token: no string building, no copy into a temporary direct buffer),
  * emitted from a timing wheel in batches: every pass of the loop sends everything that is due, and
  * nothing early. Between deadlines closer than a millisecond the loop parks (not spins), so the
- * server's CPU figure is work, not waiting.
- * The server records its own lateness — how long after its scheduled instant each event was written
+ * server's CPU figure is work, not waiting. The server records its own lateness — how long after its scheduled instant each event was written
  * — so that a reader can tell the target's jitter from the generator's.
+ *
+ * <p>Stream mode runs {@code BENCH_SERVER_THREADS} (default 2) such loops on one port.
  *
  * <p>Prints {@code PORT n} on stdout once listening; exits when stdin closes (its parent died).
  * Commands on stdin, one per line: {@code reset} (starts a new lateness window) and {@code stats}
@@ -55,10 +56,10 @@ public final class TokenServer {
   /** {@code events[i]}: the chunk of token event i + 1 (the last one closes the body). */
   private final ByteBuffer[] events;
   /** Microseconds between an event's scheduled instant and its write. */
-  private final Recorder lateness = new Recorder(3);
-  private volatile long windowCpuStart = cpuNanos();
-  private volatile long[] windowTicksStart = CapacityBench.cpuTicks();
-  private volatile long windowWallStart = System.nanoTime();
+  private static final Recorder lateness = new Recorder(3);
+  private static volatile long windowCpuStart = cpuNanos();
+  private static volatile long[] windowTicksStart = CapacityBench.cpuTicks();
+  private static volatile long windowWallStart = System.nanoTime();
   private final byte[] tinyResponse;
   private final byte[] streamHead = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -95,26 +96,43 @@ public final class TokenServer {
     boolean stream = args.length > 0 && args[0].equals("stream");
     long gapUs = stream ? Long.parseLong(args[1]) : 0;
     int tokens = stream ? Integer.parseInt(args[2]) : 1;
-    TokenServer s = new TokenServer(stream, TimeUnit.MICROSECONDS.toNanos(gapUs), tokens);
-    ServerSocketChannel server = ServerSocketChannel.open();
-    server.bind(new InetSocketAddress("127.0.0.1", 0), 8192);
-    server.configureBlocking(false);
-    server.register(s.selector, SelectionKey.OP_ACCEPT);
-    System.out.println("PORT " + ((InetSocketAddress) server.getLocalAddress()).getPort());
+    // stream mode: several loops, each with its own listening socket on the same port (SO_REUSEPORT,
+    // the kernel spreads the connections), all on the server's one core: more threads do not add a
+    // core, but on a core shared with other work they keep the server's share of it
+    int threads = stream ? Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_THREADS", "2")) : 1;
+    int port = 0;
+    List<Thread> loops = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      TokenServer s = new TokenServer(stream, TimeUnit.MICROSECONDS.toNanos(gapUs), tokens);
+      ServerSocketChannel server = ServerSocketChannel.open();
+      if (threads > 1) server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      server.bind(new InetSocketAddress("127.0.0.1", port), 8192);
+      port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      server.configureBlocking(false);
+      server.register(s.selector, SelectionKey.OP_ACCEPT);
+      Thread loop = new Thread(() -> {
+        try {
+          s.loop(server);
+        } catch (IOException e) {
+          e.printStackTrace();
+          System.exit(1);
+        }
+      }, "token-server-" + t);
+      loop.setDaemon(true);
+      loops.add(loop);
+    }
+    loops.forEach(Thread::start);
+    System.out.println("PORT " + port);
     System.out.flush();
-    Thread watchdog = new Thread(() -> { // commands from the parent; it closes our stdin by dying: follow it
-      try {
-        BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-        String line;
-        while ((line = r.readLine()) != null) s.command(line.trim());
-      } catch (IOException ignored) {
-        // parent gone
-      }
-      System.exit(0);
-    });
-    watchdog.setDaemon(true);
-    watchdog.start();
-    s.loop(server);
+    // commands from the parent; it closes our stdin by dying: follow it
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+      String line;
+      while ((line = r.readLine()) != null) command(line.trim());
+    } catch (IOException ignored) {
+      // parent gone
+    }
+    System.exit(0);
   }
 
   private void loop(ServerSocketChannel server) throws IOException {
@@ -302,7 +320,7 @@ public final class TokenServer {
     return d;
   }
 
-  private void command(String cmd) {
+  private static void command(String cmd) {
     switch (cmd) {
       case "reset" -> {
         lateness.reset();
