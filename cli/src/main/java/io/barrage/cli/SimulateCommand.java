@@ -63,6 +63,16 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--fault-slow-headers", paramLabel = "DURATION", defaultValue = "0ms", description = "Delay before every response's headers.")
   String slowHeaders;
 
+  @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' on generation routes (TGI's --api-key); "
+      + "else 401. Other users of the machine can read a command line: prefer --api-key-env.")
+  String apiKey;
+
+  @Option(names = "--api-key-env", paramLabel = "NAME", description = "Like --api-key, with the key read from environment variable NAME.")
+  String apiKeyEnv;
+
+  /** Where {@code --api-key-env} reads from (tests replace it). */
+  java.util.function.UnaryOperator<String> environment = System::getenv;
+
   @Override
   public Integer call() throws Exception {
     if (list) {
@@ -71,6 +81,28 @@ public final class SimulateCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     }
+    SimulatorConfig config = config();
+    SimulatorServer server;
+    try {
+      server = SimulatorServer.start(config);
+    } catch (RuntimeException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + e.getMessage());
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stop.countDown();
+    }, "simulate-shutdown"));
+    Profile p = config.profile();
+    spec.commandLine().getOut().printf("barrage simulate: profile %s (%s) listening on %s%s%n", p.name(), p.description(),
+        server.baseUrl(), config.apiKey() == null ? "" : " (bearer token required on generation routes)");
+    spec.commandLine().getOut().flush();
+    stop.await();
+    return ExitCodes.OK;
+  }
+
+  /** The server this command line asks for; bad input is an {@link ExitException} with exit code 2. */
+  SimulatorConfig config() {
     if (profile == null) {
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --profile NAME is required; valid profiles: "
           + String.join(", ", Profiles.names()));
@@ -94,22 +126,24 @@ public final class SimulateCommand implements Callable<Integer> {
     Profile.Faults faults = new Profile.Faults(errorRate, midStreamErrorRate, stallRate, duration("--fault-stall", stall),
         disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders));
     if (faults.any()) p = p.withFaults(faults);
-    SimulatorServer server;
-    try {
-      server = SimulatorServer.start(new SimulatorConfig(host, port, p, truthLog, seed));
-    } catch (RuntimeException e) {
-      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + e.getMessage());
+    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey());
+  }
+
+  /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */
+  private String apiKey() {
+    if (apiKey != null && apiKeyEnv != null) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: give --api-key or --api-key-env, not both");
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stop.countDown();
-    }, "simulate-shutdown"));
-    spec.commandLine().getOut().printf("barrage simulate: profile %s (%s) listening on %s%n", p.name(), p.description(),
-        server.baseUrl());
-    spec.commandLine().getOut().flush();
-    stop.await();
-    return ExitCodes.OK;
+    if (apiKeyEnv != null) {
+      String value = environment.apply(apiKeyEnv);
+      if (value == null || value.isEmpty()) {
+        throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --api-key-env " + apiKeyEnv
+            + ": environment variable " + apiKeyEnv + " is not set or empty");
+      }
+      return value;
+    }
+    if (apiKey != null && apiKey.isEmpty()) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --api-key must not be empty");
+    return apiKey;
   }
 
   private static Duration duration(String option, String text) {

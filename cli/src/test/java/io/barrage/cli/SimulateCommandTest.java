@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code barrage simulate}: the profile list and the bad-input exits (the server itself is tested in simulator). */
 class SimulateCommandTest {
@@ -57,5 +58,34 @@ class SimulateCommandTest {
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--keep-alive", "soon")).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--fault-error-rate", "2")).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--port", "abc")).isEqualTo(ExitCodes.BAD_INPUT);
+  }
+
+  static SimulateCommand parse(String... args) {
+    SimulateCommand c = new SimulateCommand();
+    new CommandLine(c).parseArgs(args);
+    return c;
+  }
+
+  @Test
+  void theApiKeyComesFromTheFlagOrFromANamedEnvironmentVariable() {
+    assertThat(parse("--profile", "tgi-fast", "--api-key", "s3cret-Key").config().apiKey()).isEqualTo("s3cret-Key");
+    SimulateCommand fromEnv = parse("--profile", "tgi-fast", "--api-key-env", "SIM_KEY");
+    fromEnv.environment = name -> name.equals("SIM_KEY") ? "from-the-env" : null;
+    assertThat(fromEnv.config().apiKey()).isEqualTo("from-the-env");
+    assertThat(parse("--profile", "tgi-fast").config().apiKey()).isNull();
+    // the config's text (what a log line would show) never holds the key
+    assertThat(fromEnv.config().toString()).doesNotContain("from-the-env").contains("apiKey=<redacted>");
+  }
+
+  @Test
+  void badApiKeyOptionsExit2WithoutEchoingTheKey() {
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--api-key", "k-one", "--api-key-env", "SOME_VAR"))
+        .isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--api-key-env", "BARRAGE_TEST_UNSET_VARIABLE_7"))
+        .isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--api-key", "")).isEqualTo(ExitCodes.BAD_INPUT);
+    String text = err.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("not both").contains("BARRAGE_TEST_UNSET_VARIABLE_7 is not set").contains("--api-key must not be empty")
+        .doesNotContain("k-one");
   }
 }

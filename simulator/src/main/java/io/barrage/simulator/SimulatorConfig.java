@@ -11,29 +11,48 @@ import java.util.Objects;
  * @param profile the serving stack to simulate
  * @param truthLogFile where to append ground truth as JSON Lines; null keeps it in memory only
  * @param seed seeds token texts and fault draws
+ * @param apiKey when set, generation routes require {@code Authorization: Bearer <apiKey>} as TGI's
+ *     {@code --api-key} does (else 401, empty body); null = no auth. Never logged or printed.
  */
-public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed) {
+public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey) {
   public SimulatorConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(profile, "profile");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("the api key must not be empty");
   }
 
-  /** 127.0.0.1, an ephemeral port, no truth file, seed 1. */
+  /** Without an api key. */
+  public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed) {
+    this(host, port, profile, truthLogFile, seed, null);
+  }
+
+  /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
   public static SimulatorConfig loopback(String profileName) {
     return loopback(Profiles.get(profileName));
   }
 
-  /** 127.0.0.1, an ephemeral port, no truth file, seed 1. */
+  /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
   public static SimulatorConfig loopback(Profile profile) {
-    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1);
+    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1, null);
   }
 
   public SimulatorConfig withTruthLog(Path file) {
-    return new SimulatorConfig(host, port, profile, file, seed);
+    return new SimulatorConfig(host, port, profile, file, seed, apiKey);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey);
+  }
+
+  public SimulatorConfig withApiKey(String key) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key);
+  }
+
+  /** The key itself is never part of the text (configs end up in logs). */
+  @Override
+  public String toString() {
+    return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + "]";
   }
 }

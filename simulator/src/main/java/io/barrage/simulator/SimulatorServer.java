@@ -1,74 +1,63 @@
 package io.barrage.simulator;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.barrage.simulator.engine.Engine;
+import io.barrage.simulator.http.SimHttpServer;
 import io.barrage.simulator.http.SimulatorRoutes;
-import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.IncomingConnection;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated LLM server on its own ActorSystem: Pekko HTTP in front, one {@link Engine} behind.
- * The HTTP server settings come from {@code barrage.simulator.http} in reference.conf (long-lived
- * SSE streams: no request timeout, no idle timeout, TCP_NODELAY, a large accept backlog) and
- * apply only to this server's ActorSystem.
+ * One simulated LLM server: an HTTP/1.1 front end ({@link SimHttpServer}: one event loop for
+ * requests, streamed tokens written by the engine thread) and one {@link Engine} behind it.
  */
 public final class SimulatorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
+  /** TGI's --payload-limit default. */
+  private static final int MAX_BODY = 2_000_000;
+  /** Event loops: one per core (they render and write the token events), at most four. */
+  private static final int LOOPS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final SimulatorConfig config;
-  private final ActorSystem<Void> system;
   private final Engine engine;
   private final SimulatorStats stats;
   private final TruthLog truth;
-  private final ServerBinding binding;
+  private final SimHttpServer http;
 
   private SimulatorServer(SimulatorConfig config) {
     this.config = config;
     Profile profile = config.profile();
-    Config base = ConfigFactory.load(SimulatorServer.class.getClassLoader());
-    Config cfg = base.getConfig("barrage.simulator.system").withFallback(base);
-    this.system = ActorSystem.create(Behaviors.empty(), "barrage-simulator", cfg);
     this.truth = new TruthLog(config.truthLogFile());
     this.engine = new Engine(profile, "sim-engine-" + profile.name());
     this.stats = new SimulatorStats(engine, profile.limits().maxConcurrentRequests());
-    Materializer mat = Materializer.createMaterializer(system);
-    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, mat, system.executionContext(), config.seed());
-    Flow<HttpRequest, HttpResponse, NotUsed> handler = Flow.of(HttpRequest.class).mapAsync(1, routes::handle);
-    CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(config.host(), config.port())
-        .connectionSource()
-        .to(Sink.foreach((IncomingConnection conn) -> {
-          stats.connectionOpened();
-          conn.handleWith(handler.watchTermination((nu, done) -> {
-            done.whenComplete((d, e) -> stats.connectionClosed());
-            return nu;
-          }), mat);
-        }))
-        .run(mat);
+    java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "sim-keepalive-" + profile.name());
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    this.keepAlives = timer;
+    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey());
     try {
-      this.binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      close();
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+      this.http = new SimHttpServer(config.host(), config.port(), LOOPS, MAX_BODY, routes, new SimHttpServer.Listener() {
+        @Override public void opened() { stats.connectionOpened(); }
+
+        @Override public void closed() { stats.connectionClosed(); }
+      });
+    } catch (IOException e) {
+      engine.close();
+      timer.shutdownNow();
+      truth.close();
       throw new IllegalStateException("cannot bind the simulator to " + config.host() + ":" + config.port() + ": "
-          + cause.getMessage(), cause);
+          + e.getMessage(), e);
     }
-    log.info("simulator '{}' listening on {}", profile.name(), baseUrl());
+    engine.afterEmit(http::flush);
+    if (config.truthLogFile() != null) timer.scheduleWithFixedDelay(truth::flush, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+    log.info("simulator '{}' listening on {}{}", profile.name(), baseUrl(),
+        config.apiKey() == null ? "" : " (generation routes require a bearer token)");
   }
+
+  private final java.util.concurrent.ScheduledExecutorService keepAlives;
 
   /** Starts a server and blocks until it is bound. Port 0 binds an ephemeral port. */
   public static SimulatorServer start(SimulatorConfig config) {
@@ -76,7 +65,7 @@ public final class SimulatorServer implements AutoCloseable {
   }
 
   public int port() {
-    return binding.localAddress().getPort();
+    return http.port();
   }
 
   public String host() {
@@ -101,22 +90,12 @@ public final class SimulatorServer implements AutoCloseable {
     return truth;
   }
 
-  /** Unbinds, ends open streams, stops the engine and the ActorSystem. */
+  /** Stops accepting, closes open connections, stops the engine. */
   @Override
   public void close() {
-    try {
-      if (binding != null) binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.debug("unbind: {}", e.toString());
-    }
-    if (engine != null) engine.close();
-    system.terminate();
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.debug("terminate: {}", e.toString());
-    }
+    http.close();
+    engine.close();
+    keepAlives.shutdownNow();
     truth.close();
   }
-
 }

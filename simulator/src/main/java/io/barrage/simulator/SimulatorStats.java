@@ -22,6 +22,8 @@ public final class SimulatorStats {
   private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
   private final Histogram requestSeconds = new Histogram(1, 3_600_000_000L, 3);
   private final Histogram queueSeconds = new Histogram(1, 3_600_000_000L, 3);
+  private final org.HdrHistogram.Recorder writeLag = new org.HdrHistogram.Recorder(1, 3_600_000_000_000L, 3);
+  private final Histogram writeLagTotal = new Histogram(1, 3_600_000_000_000L, 3);
 
   SimulatorStats(Engine engine, int maxConcurrent) {
     this.engine = engine;
@@ -59,8 +61,25 @@ public final class SimulatorStats {
     return engine.schedulingLag();
   }
 
+  /**
+   * Per streamed token: ns from the engine's emission instant until its chunk was written to the
+   * socket (hand-over to the event loop, rendering, the writes queued before it), since start or
+   * the last reset. Add the scheduling lag for how late a token was against the simulated GPU.
+   */
+  public synchronized Histogram tokenWriteLag() {
+    writeLagTotal.add(writeLag.getIntervalHistogram());
+    return writeLagTotal.copy();
+  }
+
+  /** Records one streamed token's write lag. */
+  public void tokenWritten(long lagNanos) {
+    writeLag.recordValue(Math.max(1, Math.min(lagNanos, 3_600_000_000_000L)));
+  }
+
   /** Forgets the scheduling lag recorded so far. */
-  public void resetSchedulingLag() {
+  public synchronized void resetSchedulingLag() {
+    writeLag.getIntervalHistogram();
+    writeLagTotal.reset();
     engine.resetSchedulingLag();
   }
 

@@ -225,6 +225,19 @@ class ConformanceTest {
   }
 
   @Test
+  void aStreamPastThe1024TokenSegmentIsOneContinuousStream() throws Exception {
+    List<String> ev = events(body(Http.postStream(url + "/generate_stream",
+        "{\"inputs\":\"What is deep learning?\",\"parameters\":{\"max_new_tokens\":1100,\"details\":true}}")));
+    assertThat(ev).hasSize(1100);
+    for (int i = 0; i < ev.size(); i++) assertThat(ev.get(i)).startsWith("data:{\"index\":" + (i + 1) + ",");
+    JsonNode last = M.readTree(ev.get(1099).substring(5));
+    assertThat(last.get("details").get("generated_tokens").asInt()).isEqualTo(1100);
+    assertThat(last.get("details").get("finish_reason").asText()).isEqualTo("length");
+    HttpResponse<String> whole = Http.post(url + "/generate", "{\"inputs\":\"x\",\"parameters\":{\"max_new_tokens\":1500}}");
+    assertThat(whole.headers().firstValue("x-generated-tokens")).hasValue("1500");
+  }
+
+  @Test
   void completionsNonStreamingHasNoComputeTimeHeader() throws Exception {
     HttpResponse<String> r = Http.post(url + "/v1/completions", "{\"prompt\":\"Deep learning is\",\"max_tokens\":3}");
     assertThat(r.statusCode()).isEqualTo(200);

@@ -129,6 +129,31 @@ class TruthAndFaultsTest {
   }
 
   @Test
+  void aShardFailureEndsEveryRequestOfTheRunningBatch() throws Exception {
+    Profile p = Profiles.get(Profiles.TGI_FAST).withTiming(new Profile.Timing(5_000, 0, 0, 100, 0, 0, 0));
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
+      HttpResponse<InputStream> running = Http.postStream(s.baseUrl() + "/generate_stream",
+          "{\"inputs\":\"x\",\"parameters\":{\"max_new_tokens\":1000}}");
+      InputStream in = running.body();
+      int b;
+      int prev = -1;
+      while ((b = in.read()) != -1 && !(b == '\n' && prev == '\n')) prev = b;
+      // the running stream has its first token; a request whose prefill hits a shard error joins it
+      HttpResponse<String> faulty = Http.post(s.baseUrl() + "/generate", STREAM_BODY, "X-Barrage-Fault", "error");
+      assertThat(faulty.statusCode()).isEqualTo(424);
+      assertThat(M.readTree(faulty.body()).get("error_type").asText()).isEqualTo("generation");
+      List<String> rest = read(running).events();
+      assertThat(rest.size()).isLessThan(999);
+      assertThat(rest.get(rest.size() - 1)).startsWith("data:{\"error\":\"Request failed during generation: ")
+          .endsWith("\",\"error_type\":\"generation\"}\n\n");
+      assertThat(s.stats().failures("generation")).isEqualTo(2);
+      Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
+      // the server carries on: the next request is served
+      assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void disconnectDropsTheConnectionMidStream() throws Exception {
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
       HttpResponse<InputStream> r = Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY,

@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * are chained deadline to deadline, so the thread's wake-up jitter never accumulates into the
  * simulated timeline; that jitter is recorded as the scheduling lag.
  *
+ * <p>As in TGI v3 (protocols.md §2.5, §7), a request reserves KV for one segment of at most 1024
+ * new tokens; when a segment ends and more was asked for, the request leaves the batch, frees its
+ * KV and is queued again at the back, then prefilled again (only its last token: the rest is a
+ * prefix-cache hit). An injected shard failure fails every request of the forward it strikes.
+ *
  * <p>Other threads only enqueue submissions and set cancel flags; all engine state belongs to the
  * scheduling thread. Sinks are called on that thread and must not block.
  */
@@ -54,6 +59,7 @@ public final class Engine implements AutoCloseable {
   private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
   private final List<Entry> batch = new ArrayList<>();
   private final List<Entry> admitted = new ArrayList<>();
+  private final List<Entry> continuing = new ArrayList<>();
   private final PriorityQueue<Timed> timers = new PriorityQueue<>();
   private long timerSeq;
   private boolean failed;
@@ -72,6 +78,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicLong rebases = new AtomicLong();
   private final Recorder lagRecorder = new Recorder(1, 60_000_000_000L, 3);
   private final Histogram lagTotal = new Histogram(1, 60_000_000_000L, 3);
+  private volatile Runnable afterEmit;
 
   /** A live engine: starts its scheduling thread on the {@link RealClock}. */
   public Engine(Profile profile, String threadName) {
@@ -161,6 +168,21 @@ public final class Engine implements AutoCloseable {
     return lagTotal.copy();
   }
 
+  /**
+   * Live engines: {@code hook} runs on the scheduling thread after each batch of sink calls (a
+   * step's tokens, timers that fired). A sink that only queues its work (the HTTP layer hands token
+   * events to its event loops) uses it to wake the consumers once per step instead of once per
+   * token.
+   */
+  public void afterEmit(Runnable hook) {
+    this.afterEmit = hook;
+  }
+
+  private void emitted() {
+    Runnable h = afterEmit;
+    if (h != null) h.run();
+  }
+
   /** Forgets the scheduling lag recorded so far (a benchmark measures one phase at a time). */
   public synchronized void resetSchedulingLag() {
     lagRecorder.getIntervalHistogram();
@@ -193,6 +215,7 @@ public final class Engine implements AutoCloseable {
       log.error("simulator engine {} stopped: {}", profile.name(), t.toString(), t);
     } finally {
       failEverything();
+      emitted();
     }
   }
 
@@ -233,6 +256,7 @@ public final class Engine implements AutoCloseable {
     lastDeadline = lag > REBASE_NANOS ? woke : deadline;
     if (lag > REBASE_NANOS) rebases.incrementAndGet();
     emitStep(deadline);
+    emitted();
     return true;
   }
 
@@ -259,14 +283,18 @@ public final class Engine implements AutoCloseable {
     while (batch.size() + admitted.size() < maxBatchSize) {
       Entry head = firstLive();
       if (head == null || head.readyAt > start) break;
-      long reserve = head.request.reserveTokens();
+      long reserve = head.request.reserveTokens(head.generated);
+      long uncached = head.uncachedPromptTokens();
       if (kvReserved + reserve > limits.maxBatchTotalTokens() && !(batch.isEmpty() && admitted.isEmpty())) break;
-      if (prefillTokens > 0 && prefillTokens + head.request.inputTokens() > limits.maxBatchPrefillTokens()) break;
+      if (prefillTokens > 0 && prefillTokens + uncached > limits.maxBatchPrefillTokens()) break;
       waiting.pollFirst();
+      head.reserved = reserve;
+      head.segmentEnd = head.generated + GenRequest.SEGMENT;
       kvReserved += reserve;
-      prefillTokens += head.request.inputTokens();
+      prefillTokens += uncached;
       admitted.add(head);
-      head.sink.onAdmitted(start);
+      // a continued segment is the same request to its client: its queue time is the first segment's
+      if (head.generated == 0) head.sink.onAdmitted(start);
     }
     queueSize = waiting.size();
     long kvHeld = 0;
@@ -282,6 +310,10 @@ public final class Engine implements AutoCloseable {
   }
 
   private void emitStep(long deadline) {
+    if (shardFailed()) {
+      failBatch();
+      return;
+    }
     Iterator<Entry> it = batch.iterator();
     while (it.hasNext()) {
       Entry e = it.next();
@@ -292,12 +324,6 @@ public final class Engine implements AutoCloseable {
         continue;
       }
       GenRequest.RequestFaults f = e.request.faults();
-      if (f.failAtOnce()) {
-        release(e);
-        it.remove();
-        e.sink.onError("Request failed during generation: simulated shard failure", "generation", clock.now());
-        continue;
-      }
       if (e.stallUntil > deadline) continue;
       int index = ++e.generated;
       boolean last = index >= e.request.outputTokens();
@@ -322,16 +348,59 @@ public final class Engine implements AutoCloseable {
           TokenSink sink = e.sink;
           timers.add(new Timed(deadline + tail, timerSeq++, () -> sink.onFinished(clock.now())));
         }
-      } else if (index == f.stallAfter()) {
-        e.stallUntil = deadline + f.stallNanos();
+      } else {
+        if (index == e.segmentEnd) {
+          // the segment ended with "length" and the client asked for more (protocols.md §2.5): the
+          // request leaves the batch, frees its KV and is queued again at the back, its prompt now
+          // including what it generated; it is re-validated before it can be admitted again
+          release(e);
+          it.remove();
+          e.readyAt = deadline + profile.scaledNanos(timing.validationMicros());
+          continuing.add(e);
+        }
+        if (index == f.stallAfter()) e.stallUntil = deadline + f.stallNanos();
       }
+    }
+    if (!continuing.isEmpty()) {
+      drainIncoming();
+      waiting.addAll(continuing);
+      continuing.clear();
+      queueSize = waiting.size();
     }
     batchSize = batch.size();
     batchReservedTokens = kvReserved;
   }
 
+  /**
+   * An injected shard failure ({@code RequestFaults.failAtOnce}) strikes in the forward that
+   * prefills the faulty request; like a real shard error it takes down that whole forward.
+   */
+  private boolean shardFailed() {
+    for (Entry e : batch) {
+      if (!e.cancelled && e.generated == 0 && e.request.faults().failAtOnce()) return true;
+    }
+    return false;
+  }
+
+  /** A shard error fails every request of the running batch, as TGI does (protocols.md §7.4). */
+  private void failBatch() {
+    long now = clock.now();
+    for (Entry e : batch) {
+      release(e);
+      if (e.cancelled) {
+        dropped.incrementAndGet();
+      } else {
+        e.sink.onError("Request failed during generation: simulated shard failure", "generation", now);
+      }
+    }
+    batch.clear();
+    batchSize = 0;
+    batchReservedTokens = kvReserved;
+  }
+
   private void release(Entry e) {
-    kvReserved -= e.request.reserveTokens();
+    kvReserved -= e.reserved;
+    e.reserved = 0;
   }
 
   private long nextTimer() {
@@ -340,9 +409,12 @@ public final class Engine implements AutoCloseable {
   }
 
   private void fireTimers(long now) {
+    boolean fired = false;
     while (!timers.isEmpty() && timers.peek().due <= now) {
       timers.poll().action.run();
+      fired = true;
     }
+    if (fired) emitted();
   }
 
   /** Nothing queued or running: waits for the next timer or an arrival; false when none can come. */
@@ -401,9 +473,14 @@ public final class Engine implements AutoCloseable {
   private static final class Entry implements Handle {
     final GenRequest request;
     final TokenSink sink;
-    final long readyAt;
     final SplittableRandom rnd;
+    /** When it can be admitted: validated (and, for a continued segment, re-validated). */
+    long readyAt;
     int generated;
+    /** Tokens generated when its current segment ends (set at admission). */
+    int segmentEnd;
+    /** KV tokens its current segment holds. */
+    long reserved;
     long stallUntil;
     volatile boolean cancelled;
 
@@ -412,6 +489,15 @@ public final class Engine implements AutoCloseable {
       this.sink = sink;
       this.readyAt = readyAt;
       this.rnd = new SplittableRandom(request.seed());
+    }
+
+    /**
+     * Prompt tokens its next admission prefills. A continued segment's prompt is the original one
+     * plus every token generated so far; the KV of all but the last of them was computed in the
+     * previous segment and stays in the prefix cache, so only that last token is computed again.
+     */
+    long uncachedPromptTokens() {
+      return generated == 0 ? request.inputTokens() : 1;
     }
 
     @Override

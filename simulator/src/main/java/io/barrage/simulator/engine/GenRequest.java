@@ -6,17 +6,31 @@ import io.barrage.simulator.Profile;
  * One validated generation request as the engine sees it.
  *
  * @param inputTokens prompt length in tokens
- * @param outputTokens tokens it will generate, EOS included when {@code endsWithEos}
- * @param reserveTokens KV tokens to reserve for it (prompt + its segment of new tokens)
+ * @param outputTokens tokens it will generate in all its segments, EOS included when {@code endsWithEos}
+ * @param requestedTokens the new tokens the client asked for ({@code max_new_tokens}, or for "auto" what is
+ *     left of the context): each segment reserves KV for at most {@link #SEGMENT} of them
  * @param endsWithEos whether the last token is EOS (finish reason eos_token) rather than the length limit
  * @param seed seeds the token texts
  * @param faults where this request's injected faults strike
  */
 public record GenRequest(
-    int inputTokens, int outputTokens, long reserveTokens, boolean endsWithEos, long seed, RequestFaults faults) {
+    int inputTokens, int outputTokens, int requestedTokens, boolean endsWithEos, long seed, RequestFaults faults) {
 
   /** TGI v3 cuts long generations into segments of this many new tokens; the KV reservation covers one. */
   public static final int SEGMENT = 1024;
+
+  /** KV tokens the first segment reserves: the prompt + {@code min(requested, 1024)}. */
+  public long reserveTokens() {
+    return reserveTokens(0);
+  }
+
+  /**
+   * KV tokens the segment that starts after {@code generated} tokens reserves: its prompt (the
+   * original one plus everything generated so far) + {@code min(what is left of the request, 1024)}.
+   */
+  public long reserveTokens(int generated) {
+    return inputTokens + (long) generated + Math.max(1, Math.min(requestedTokens - generated, SEGMENT));
+  }
 
   /**
    * The request a profile's server makes of a validated one, the same for the HTTP routes and the
@@ -28,11 +42,23 @@ public record GenRequest(
    */
   public static GenRequest of(Profile profile, long ordinal, int inputTokens, Integer maxNewTokens, long seed,
       RequestFaults faults) {
-    int contextLeft = profile.limits().maxTotalTokens() - inputTokens;
+    Profile.Limits limits = profile.limits();
+    int contextLeft = limits.maxTotalTokens() - inputTokens;
     int tokens = Math.max(1, profile.output().tokensFor(ordinal, maxNewTokens, contextLeft));
     boolean eos = maxNewTokens == null || tokens < maxNewTokens;
-    int segment = maxNewTokens == null ? Math.min(contextLeft, SEGMENT) : Math.min(maxNewTokens, SEGMENT);
-    return new GenRequest(inputTokens, tokens, inputTokens + (long) Math.max(segment, 1), eos, seed, faults);
+    int requested = Math.max(1, maxNewTokens == null ? contextLeft : maxNewTokens);
+    // Each segment after the first is re-validated with the generated text appended to the prompt
+    // (protocols.md §2.5): when that prompt is too long, generation stops there with "length".
+    for (int generated = SEGMENT; generated < tokens; generated += SEGMENT) {
+      int prompt = inputTokens + generated;
+      int segment = Math.min(requested - generated, SEGMENT);
+      if (prompt + segment > limits.maxTotalTokens() || prompt > limits.maxInputTokens()) {
+        tokens = generated;
+        eos = false;
+        break;
+      }
+    }
+    return new GenRequest(inputTokens, tokens, requested, eos, seed, faults);
   }
 
   /** The token-text seed of the {@code ordinal}-th request on a server seeded with {@code serverSeed}. */

@@ -40,16 +40,22 @@ final class MetricsText {
     counter(b, "barrage_sim_tokens_emitted", stats.tokensEmitted());
     counter(b, "barrage_sim_rejected_429", stats.rejected429());
     counter(b, "barrage_sim_scheduling_rebases", engine.rebases());
-    Histogram lag = engine.schedulingLag();
-    b.append("# HELP barrage_sim_scheduling_lag_seconds How late the engine's steps fired after their deadline.\n");
-    b.append("# TYPE barrage_sim_scheduling_lag_seconds summary\n");
-    for (double q : new double[] {0.5, 0.9, 0.99, 0.999, 1.0}) {
-      b.append("barrage_sim_scheduling_lag_seconds{quantile=\"").append(q).append("\"} ")
-          .append(fmt(lag.getTotalCount() == 0 ? 0 : lag.getValueAtPercentile(q * 100) / 1e9)).append('\n');
-    }
-    b.append("barrage_sim_scheduling_lag_seconds_sum ").append(fmt(lag.getMean() * lag.getTotalCount() / 1e9)).append('\n');
-    b.append("barrage_sim_scheduling_lag_seconds_count ").append(lag.getTotalCount()).append('\n');
+    summary(b, "barrage_sim_scheduling_lag_seconds", "How late the engine's steps fired after their deadline.",
+        engine.schedulingLag());
+    summary(b, "barrage_sim_token_write_lag_seconds",
+        "From a streamed token's emission by the engine until its chunk was written to the socket.", stats.tokenWriteLag());
     return b.toString();
+  }
+
+  private static void summary(StringBuilder b, String name, String help, Histogram h) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ").append(name).append(" summary\n");
+    for (double q : new double[] {0.5, 0.9, 0.99, 0.999, 1.0}) {
+      b.append(name).append("{quantile=\"").append(q).append("\"} ")
+          .append(fmt(h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(q * 100) / 1e9)).append('\n');
+    }
+    b.append(name).append("_sum ").append(fmt(h.getMean() * h.getTotalCount() / 1e9)).append('\n');
+    b.append(name).append("_count ").append(h.getTotalCount()).append('\n');
   }
 
   private static void counter(StringBuilder b, String name, long v) {

@@ -2,6 +2,7 @@ package io.barrage.simulator.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.util.List;
 
 /** Non-streaming bodies of TGI's native and OpenAI-compatible routes (protocols.md §2.2, §4). */
 final class OpenAiShapes {
@@ -53,6 +54,43 @@ final class OpenAiShapes {
       g.writeEndObject();
       g.writeEndArray();
       usage(g, r);
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * TGI {@code /v1/completions} with several prompts: one choice per prompt, in the order they
+   * finished (TGI collects them unordered), each with its prompt's index; usage summed.
+   */
+  static byte[] completionBatch(List<Generated> finished, List<Integer> indexes, String model, long created,
+      String fingerprint) {
+    return Json.bytes(g -> {
+      g.writeStartObject();
+      g.writeStringField("object", "text_completion");
+      g.writeStringField("id", "");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeStringField("system_fingerprint", fingerprint);
+      g.writeArrayFieldStart("choices");
+      long prompt = 0;
+      long completion = 0;
+      for (int i = 0; i < finished.size(); i++) {
+        Generated r = finished.get(i);
+        g.writeStartObject();
+        g.writeNumberField("index", indexes.get(i));
+        g.writeStringField("text", r.text());
+        g.writeNullField("logprobs");
+        g.writeStringField("finish_reason", finishReason(r.finishReason()));
+        g.writeEndObject();
+        prompt += r.promptTokens();
+        completion += r.tokens().size();
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("usage");
+      g.writeNumberField("prompt_tokens", prompt);
+      g.writeNumberField("completion_tokens", completion);
+      g.writeNumberField("total_tokens", prompt + completion);
+      g.writeEndObject();
       g.writeEndObject();
     });
   }

@@ -25,6 +25,14 @@ record Rejection(int status, String message, String errorType) {
     return errorType == null;
   }
 
+  /**
+   * Refused by TGI's completions handler before any generation starts ({@code suffix}, too many
+   * prompts): an HTTP error even when the request asked for a stream.
+   */
+  boolean isHandlerError() {
+    return "suffix not supported".equals(errorType) || "batch size exceeded".equals(errorType);
+  }
+
   /** Thrown while parsing; carries the rejection. */
   static final class Failure extends RuntimeException {
     final Rejection rejection;

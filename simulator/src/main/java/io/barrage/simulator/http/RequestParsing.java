@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.simulator.Profile;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Parses and validates request bodies as TGI v3 does (protocols.md §2.1, §4): axum's plain-text
@@ -112,27 +114,68 @@ final class RequestParsing {
     return openAiCommon(root, prompt.toString(), maxTokens, true);
   }
 
-  /** OpenAI legacy completions body ({@code /v1/completions}). */
+  /** TGI's {@code --max-client-batch-size} default: prompts one completions request may carry. */
+  static final int MAX_CLIENT_BATCH_SIZE = 4;
+
+  /** OpenAI legacy completions body ({@code /v1/completions}) with one prompt. */
   GenerationParams completions(JsonNode root) {
+    List<String> prompts = completionPrompts(root);
+    if (prompts.size() != 1) throw new IllegalArgumentException("several prompts: use completionsBatch");
+    return openAiCommon(root, prompts.get(0), optInt(root, "max_tokens"), false);
+  }
+
+  /** True when a completions body carries a list of more than one prompt (see {@link #completionsBatch}). */
+  static boolean hasSeveralPrompts(JsonNode root) {
+    JsonNode prompt = root.path("prompt");
+    return prompt.isArray() && prompt.size() > 1;
+  }
+
+  /** One prompt of a completions request: its parameters, or why TGI's validation refuses it. */
+  record Slot(GenerationParams params, Rejection rejection) {}
+
+  /**
+   * A completions body with several prompts. The request as a whole is refused (thrown) for its shape,
+   * a {@code suffix} or too many prompts; each prompt is then validated on its own, as TGI runs one
+   * generation per prompt (protocols.md §4.2).
+   */
+  List<Slot> completionsBatch(JsonNode root) {
+    List<String> prompts = completionPrompts(root);
+    Integer maxTokens = optInt(root, "max_tokens");
+    List<Slot> slots = new ArrayList<>(prompts.size());
+    for (String prompt : prompts) {
+      try {
+        slots.add(new Slot(openAiCommon(root, prompt, maxTokens, false), null));
+      } catch (Rejection.Failure f) {
+        if (f.rejection.isPlain()) throw f;
+        slots.add(new Slot(null, f.rejection));
+      }
+    }
+    return slots;
+  }
+
+  /** The prompts of a completions body, after the checks TGI's handler makes before generating. */
+  private static List<String> completionPrompts(JsonNode root) {
     if (!root.isObject()) throw shape("invalid type: expected struct CompletionRequest");
     JsonNode prompt = root.get("prompt");
     if (prompt == null) throw shape("missing field `prompt`");
-    String text;
+    List<String> texts = new ArrayList<>();
     if (prompt.isTextual()) {
-      text = prompt.asText();
-    } else if (prompt.isArray() && prompt.size() > 0 && prompt.get(0).isTextual()) {
-      if (prompt.size() > 4) {
-        throw new Rejection.Failure(new Rejection(422, "Number of prompts exceeds the maximum allowed batch size of 4", "batch size exceeded"));
+      texts.add(prompt.asText());
+    } else if (prompt.isArray() && prompt.size() > 0) {
+      for (JsonNode p : prompt) {
+        if (!p.isTextual()) throw shape("prompt: invalid type: expected a string or a sequence of strings");
+        texts.add(p.asText());
       }
-      if (prompt.size() > 1) {
-        throw new Rejection.Failure(new Rejection(422, "the simulator serves one prompt per completions request", "validation"));
-      }
-      text = prompt.get(0).asText();
     } else {
       throw shape("prompt: invalid type: expected a string or a sequence of strings");
     }
+    // TGI's completions handler checks the suffix first, then the number of prompts
     if (root.hasNonNull("suffix")) throw new Rejection.Failure(new Rejection(422, "Suffix is not supported and can be achieved by preprocessing the prompt.", "suffix not supported"));
-    return openAiCommon(root, text, optInt(root, "max_tokens"), false);
+    if (texts.size() > MAX_CLIENT_BATCH_SIZE) {
+      throw new Rejection.Failure(new Rejection(422, "Number of prompts exceeds the maximum allowed batch size of "
+          + MAX_CLIENT_BATCH_SIZE, "batch size exceeded"));
+    }
+    return texts;
   }
 
   private GenerationParams openAiCommon(JsonNode root, String prompt, Integer maxTokens, boolean chat) {

@@ -47,6 +47,14 @@ abstract class StreamFormat {
     @Override
     byte[] token(Token t) {
       count(t);
+      // every token but the last: the hot path of a streaming server, rendered without a generator
+      // (TgiTokenEventTest proves it byte-identical to the generator's output below)
+      if (!t.last()) return TgiTokenEvent.render(t);
+      return jackson(t);
+    }
+
+    /** The event as Jackson writes it (always used for the last token, which carries the details). */
+    byte[] jackson(Token t) {
       return Json.bytes(DATA, g -> {
         g.writeStartObject();
         g.writeNumberField("index", t.index());
@@ -100,9 +108,9 @@ abstract class StreamFormat {
       this.fingerprint = fingerprint;
     }
 
-    @Override
-    byte[] error(String message, String type) {
-      byte[] ev = Json.bytes(DATA, g -> {
+    /** The error event alone, without the {@code [DONE]} that ends a stream. */
+    static byte[] errorEvent(String message) {
+      return Json.bytes(DATA, g -> {
         g.writeStartObject();
         g.writeObjectFieldStart("error");
         g.writeStringField("message", message);
@@ -110,6 +118,11 @@ abstract class StreamFormat {
         g.writeEndObject();
         g.writeEndObject();
       }, END);
+    }
+
+    @Override
+    byte[] error(String message, String type) {
+      byte[] ev = errorEvent(message);
       byte[] out = new byte[ev.length + DONE.length];
       System.arraycopy(ev, 0, out, 0, ev.length);
       System.arraycopy(DONE, 0, out, ev.length, DONE.length);
@@ -182,8 +195,16 @@ abstract class StreamFormat {
 
   /** TGI {@code /v1/completions} streaming (protocols.md §4.2). */
   static final class Completions extends OpenAi {
+    /** The prompt's position in the request ({@code choices[0].index}). */
+    private final int index;
+
     Completions(GenerationParams params, String model, long created, String fingerprint) {
+      this(params, model, created, fingerprint, 0);
+    }
+
+    Completions(GenerationParams params, String model, long created, String fingerprint, int index) {
       super(params, model, created, fingerprint);
+      this.index = index;
     }
 
     @Override
@@ -200,7 +221,7 @@ abstract class StreamFormat {
         }
         g.writeArrayFieldStart("choices");
         g.writeStartObject();
-        g.writeNumberField("index", 0);
+        g.writeNumberField("index", index);
         g.writeStringField("text", t.text());
         g.writeNullField("logprobs");
         g.writeStringField("finish_reason", t.last() ? t.finishReason() : "");

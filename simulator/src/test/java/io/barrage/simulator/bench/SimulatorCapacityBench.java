@@ -4,27 +4,30 @@ import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Capacity of one simulator on this machine: opens N concurrent SSE streams against a
- * continuous-batching profile whose decode step is sized so that N streams together receive
- * {@code targetRate} token events/s, holds them for a window, and prints a table: open streams,
- * token events/s written by the server and read by the client, and the engine's scheduling lag.
- * The client runs in the same JVM (JDK HttpClient, async, no thread per stream), so both share the
- * two cores.
+ * Capacity of one simulator: N concurrent SSE streams against a continuous-batching profile whose
+ * decode step is sized so that N streams together receive {@code rate} token events/s. The
+ * simulator runs in this JVM (pin it with {@code BENCH_TASKSET="taskset -c 0"}); the client is
+ * {@link SseLoadClient} in its own JVM on core {@code BENCH_CLIENT_CPU} (default 1), as barrage's
+ * workers are separate processes. Prints per level: open streams, token events/s written by the
+ * server and counted by the client in the window, the engine's scheduling lag (how late each step
+ * fired), the token write lag (engine emission → the token's chunk written to its socket, on an
+ * event loop), and the CPU the simulator used.
  *
  * <pre>scripts/bench simulator io.barrage.simulator.bench.SimulatorCapacityBench [streams...] [--rate R] [--hold S] [--quiet-ramp S]</pre>
  */
@@ -33,7 +36,7 @@ public final class SimulatorCapacityBench {
     List<Integer> levels = new ArrayList<>();
     double rate = 100_000;
     int holdSeconds = 15;
-    int quietRampSeconds = 30;
+    int quietRampSeconds = 10;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rate" -> rate = Double.parseDouble(args[++i]);
@@ -43,87 +46,90 @@ public final class SimulatorCapacityBench {
       }
     }
     if (levels.isEmpty()) levels = List.of(1000, 5000);
-    System.out.printf(Locale.ROOT, "%8s %8s %8s %12s %12s %10s %10s %10s %8s%n", "streams", "open", "inFlight",
-        "srv tok/s", "cli tok/s", "lag p50us", "lag p99us", "lag maxus", "errors");
-    for (int n : levels) run(n, rate, holdSeconds, quietRampSeconds);
+    String cpu = System.getenv().getOrDefault("BENCH_CLIENT_CPU", "1");
+    System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window%n", rate, cpu, holdSeconds);
+    System.out.printf(Locale.ROOT, "%8s %6s %9s %10s %10s | %26s | %26s | %6s %6s%n", "streams", "open", "inFlight",
+        "srv tok/s", "cli tok/s", "sched lag µs p50/p99/max", "write lag µs p50/p99/max", "cpu", "errors");
+    for (int n : levels) run(n, rate, holdSeconds, quietRampSeconds, cpu);
   }
 
-  private static void run(int streams, double rate, int holdSeconds, int quietRampSeconds) throws Exception {
+  private static void run(int streams, double rate, int holdSeconds, int quietRampSeconds, String cpu) throws Exception {
     // step time at batch N = N / rate seconds: base 200 µs + per-sequence slope
     double stepMicros = streams / rate * 1e6;
     double perSeq = Math.max(0, (stepMicros - 200) / streams);
-    Profile base = Profiles.get(Profiles.TGI_FAST);
-    int tokensPerStream = 100_000; // longer than any ramp + hold: every stream stays open until the server closes
-    Profile p = base.withTiming(new Profile.Timing(200, perSeq, 0, 100, 0.1, 10, 0))
-        .withLimits(new Profile.Limits(streams + 10, 1000, tokensPerStream + 2000, 2L * streams * (tokensPerStream + 1001),
-            1_000_000, streams + 10));
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(30)).build();
-    AtomicLong events = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
+    int tokensPerStream = 100_000; // longer than ramp + window: every stream stays open throughout
+    Profile p = Profiles.get(Profiles.TGI_FAST).withTiming(new Profile.Timing(200, perSeq, 0, 100, 0.1, 10, 0))
+        // TGI serves a long generation in 1024-token segments, each re-queued with the text so far
+        // appended to the prompt: the input limit must let a stream grow for the whole run
+        .withLimits(new Profile.Limits(streams + 10, tokensPerStream + 1000, tokensPerStream + 3000,
+            2L * streams * (tokensPerStream + 3000), 1_000_000, streams + 10));
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
-      String body = "{\"inputs\":\"capacity\",\"parameters\":{\"max_new_tokens\":" + tokensPerStream + "}}";
-      List<CompletableFuture<?>> open = new ArrayList<>();
-      for (int i = 0; i < streams; i++) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(s.baseUrl() + "/generate_stream"))
-            .header("Content-Type", "application/json")
-            // each stream goes quiet after its first token, so that opening thousands of connections
-            // is not slowed by the token traffic of those already open; all resume within the window below
-            .header("X-Barrage-Fault", "stall-after=1,stall-ms=" + quietRampSeconds * 1000L)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        open.add(client.sendAsync(req, info -> {
-              return HttpResponse.BodySubscribers.ofByteArrayConsumer(new EventCounter(events));
-            })
-            .exceptionally(e -> {
-              errors.incrementAndGet();
-              return null;
-            }));
-        if (i % 200 == 199) LockSupport.parkNanos(20_000_000);
+      int maxSeconds = quietRampSeconds + holdSeconds + 240;
+      List<String> cmd = new ArrayList<>();
+      if (Files.isExecutable(Path.of("/usr/bin/taskset")) && !cpu.isEmpty()) cmd.addAll(List.of("taskset", "-c", cpu));
+      cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+          System.getProperty("java.class.path"), SseLoadClient.class.getName(), "127.0.0.1", String.valueOf(s.port()),
+          String.valueOf(streams), String.valueOf(tokensPerStream), String.valueOf(quietRampSeconds * 1000L),
+          String.valueOf(maxSeconds)));
+      Process client = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+           Writer in = new OutputStreamWriter(client.getOutputStream(), StandardCharsets.US_ASCII)) {
+        long rampStart = System.nanoTime();
+        String ready = out.readLine();
+        if (ready == null || !ready.startsWith("ready")) throw new IllegalStateException("client said: " + ready);
+        System.out.printf(Locale.ROOT, "# %d streams opened in %.1f s (%s); server in flight %d%n", streams,
+            (System.nanoTime() - rampStart) / 1e9, ready, s.stats().inFlight());
+        // every stream went quiet after its first token so the ramp ran without token traffic; wait
+        // until the last one has resumed, then let the batch settle before measuring
+        LockSupport.parkNanos(quietRampSeconds * 1_000_000_000L + 3_000_000_000L);
+        s.stats().resetSchedulingLag();
+        long tok0 = s.stats().tokensEmitted();
+        long cpu0 = os.getProcessCpuTime();
+        long[] us0 = userSys();
+        long[] m0 = mark(in, out);
+        LockSupport.parkNanos(holdSeconds * 1_000_000_000L);
+        long[] m1 = mark(in, out);
+        long tok1 = s.stats().tokensEmitted();
+        long cpu1 = os.getProcessCpuTime();
+        long[] us1 = userSys();
+        double secs = (m1[1] - m0[1]) / 1e9;
+        Histogram lag = s.stats().schedulingLag();
+        Histogram emit = s.stats().tokenWriteLag();
+        System.out.printf(Locale.ROOT, "%8d %6d %9d %10.0f %10.0f | %8.0f %8.0f %8.0f | %8.0f %8.0f %8.0f | %5.0f%% %6d%n",
+            streams, m1[2], s.stats().inFlight(), (tok1 - tok0) / secs, (m1[0] - m0[0]) / secs,
+            lag.getValueAtPercentile(50) / 1e3, lag.getValueAtPercentile(99) / 1e3, lag.getMaxValue() / 1e3,
+            emit.getValueAtPercentile(50) / 1e3, emit.getValueAtPercentile(99) / 1e3, emit.getMaxValue() / 1e3,
+            100.0 * (cpu1 - cpu0) / (secs * 1e9), m1[3]);
+        long tokens = tok1 - tok0;
+        if (us1 != null && tokens > 0) {
+          System.out.printf(Locale.ROOT, "#   simulator CPU per token event: %.2f µs user + %.2f µs kernel%n",
+              (us1[0] - us0[0]) * 1e4 / tokens, (us1[1] - us0[1]) * 1e4 / tokens);
+        }
+      } finally {
+        client.destroy();
+        client.waitFor();
       }
-      long rampStart = System.nanoTime();
-      long deadline = rampStart + 180_000_000_000L;
-      while (s.stats().inFlight() + errors.get() < streams && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(50_000_000);
-      }
-      System.out.printf(Locale.ROOT, "# ramp to %d streams took %.1f s (in flight %d, max %d, received %d)%n", streams,
-          (System.nanoTime() - rampStart) / 1e9, s.stats().inFlight(), s.stats().maxInFlight(), s.stats().requestsReceived());
-      // wait until the last stream has resumed, then let the batch settle before measuring
-      long resumeAll = System.nanoTime() + quietRampSeconds * 1_000_000_000L;
-      while (System.nanoTime() < resumeAll) LockSupport.parkNanos(100_000_000);
-      LockSupport.parkNanos(3_000_000_000L);
-      s.stats().resetSchedulingLag();
-      long tok0 = s.stats().tokensEmitted();
-      long ev0 = events.get();
-      long t0 = System.nanoTime();
-      LockSupport.parkNanos(holdSeconds * 1_000_000_000L);
-      long t1 = System.nanoTime();
-      double secs = (t1 - t0) / 1e9;
-      Histogram lag = s.stats().schedulingLag();
-      System.out.printf(Locale.ROOT, "%8d %8d %8d %12.0f %12.0f %10.0f %10.0f %10.0f %8d%n", streams,
-          s.stats().openConnections(), s.stats().inFlight(), (s.stats().tokensEmitted() - tok0) / secs,
-          (events.get() - ev0) / secs, lag.getValueAtPercentile(50) / 1e3, lag.getValueAtPercentile(99) / 1e3,
-          lag.getMaxValue() / 1e3, errors.get());
     }
   }
 
-  /** Counts SSE events (blank-line terminated) across chunk boundaries. */
-  private static final class EventCounter implements java.util.function.Consumer<Optional<byte[]>> {
-    private final AtomicLong events;
-    private int prev = -1;
-
-    EventCounter(AtomicLong events) {
-      this.events = events;
+  /** This process's user and kernel CPU time in clock ticks (1/100 s) from /proc, or null. */
+  private static long[] userSys() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
+  }
 
-    @Override
-    public void accept(Optional<byte[]> chunk) {
-      if (chunk.isEmpty()) return;
-      long n = 0;
-      for (byte b : chunk.get()) {
-        if (b == '\n' && prev == '\n') n++;
-        prev = b;
-      }
-      if (n > 0) events.addAndGet(n);
-    }
+  private static long[] mark(Writer in, BufferedReader out) throws IOException {
+    in.write("mark\n");
+    in.flush();
+    String line = out.readLine();
+    if (line == null || !line.startsWith("mark ")) throw new IllegalStateException("client said: " + line);
+    String[] f = line.split(" ");
+    return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])};
   }
 }

@@ -1,0 +1,340 @@
+package io.barrage.simulator.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+
+/**
+ * One client connection of the {@link SimHttpServer}. Reading and request parsing happen on the
+ * connection's event loop; responses are written from any thread (the loop, the engine's
+ * scheduling thread, the timer), under this object's lock: straight to the socket when nothing is
+ * queued, otherwise behind what is queued, which the loop flushes when the socket is writable.
+ * Every write can carry a callback that receives the {@link System#nanoTime()} taken just before the
+ * {@code write} call that handed its last byte to the kernel (the simulator's ground truth: no client
+ * can have read those bytes earlier).
+ */
+final class Connection {
+  private static final int MAX_HEAD = 64 * 1024;
+  private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  final SimHttpServer server;
+  final SimHttpServer.Loop loop;
+  final SocketChannel ch;
+  SelectionKey key;
+
+  // ---- loop thread only
+  private ByteBuffer in = ByteBuffer.allocate(8 * 1024);
+  private volatile Exchange current;
+  private boolean continueSent;
+  private long readNanos;
+
+  // ---- guarded by this
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private boolean closed;
+  private boolean closeWhenFlushed;
+  private int holds;
+
+  private record Pending(ByteBuffer bytes, LongConsumer onWritten) {}
+
+  Connection(SimHttpServer server, SimHttpServer.Loop loop, SocketChannel ch) {
+    this.server = server;
+    this.loop = loop;
+    this.ch = ch;
+  }
+
+  // ------------------------------------------------------------------ reading (loop thread)
+
+  /**
+   * Reads what the socket has (loop thread) and notes when; returns true when there may be a
+   * request to parse. The loop reads every ready socket before it handles any request, so a
+   * request's arrival instant is when its bytes were read, not when the requests read before it
+   * in the same round had been handled.
+   */
+  boolean fill() {
+    if (!in.hasRemaining()) {
+      if (current != null) {
+        // a response is still going out and the client has pipelined more than we buffer: stop
+        // reading until it is done (TCP pushes back)
+        key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        return false;
+      }
+      grow(in.capacity() * 2);
+    }
+    int n;
+    try {
+      n = ch.read(in);
+    } catch (IOException e) {
+      close();
+      return false;
+    }
+    if (n < 0) {
+      close();
+      return false;
+    }
+    readNanos = System.nanoTime();
+    return current == null;
+  }
+
+  /** Parses and hands on what {@link #fill()} read (loop thread). */
+  void process() {
+    if (current == null && !isClosed()) parse(readNanos);
+  }
+
+  private void grow(int capacity) {
+    ByteBuffer b = ByteBuffer.allocate(capacity);
+    in.flip();
+    b.put(in);
+    in = b;
+  }
+
+  /** Parses as many complete requests as are buffered, one at a time (a response must finish first). */
+  private void parse(long now) {
+    while (current == null && !isClosed()) {
+      byte[] buf = in.array();
+      int len = in.position();
+      int headEnd = headEnd(buf, len);
+      if (headEnd < 0) {
+        if (len >= MAX_HEAD) fail(431, "Request Header Fields Too Large");
+        else if (in.capacity() < MAX_HEAD && !in.hasRemaining()) grow(Math.min(MAX_HEAD, in.capacity() * 2));
+        return;
+      }
+      RequestHead head;
+      try {
+        head = RequestHead.parse(buf, headEnd);
+      } catch (IllegalArgumentException e) {
+        fail(400, "Bad Request: " + e.getMessage());
+        return;
+      }
+      byte[] body;
+      int consumed;
+      if (head.chunked()) {
+        ChunkedBody.Result r;
+        try {
+          r = ChunkedBody.decode(buf, headEnd, len, server.maxBody);
+        } catch (IllegalArgumentException e) {
+          fail(e.getMessage().startsWith("length limit") ? 413 : 400, e.getMessage().startsWith("length limit")
+              ? "Failed to buffer the request body: length limit exceeded" : "Bad Request: " + e.getMessage());
+          return;
+        }
+        if (r == null) {
+          needMore(head, headEnd + 64 * 1024);
+          return;
+        }
+        body = r.body();
+        consumed = r.end();
+      } else {
+        long cl = head.contentLength();
+        if (cl > server.maxBody) {
+          fail(413, "Failed to buffer the request body: length limit exceeded");
+          return;
+        }
+        if (len < headEnd + cl) {
+          needMore(head, headEnd + (int) cl);
+          return;
+        }
+        body = new byte[(int) cl];
+        System.arraycopy(buf, headEnd, body, 0, (int) cl);
+        consumed = headEnd + (int) cl;
+      }
+      // drop the request from the buffer (keeps any pipelined bytes after it)
+      in.flip();
+      in.position(consumed);
+      in.compact();
+      continueSent = false;
+      Exchange ex = new Exchange(this, head, body, now);
+      current = ex;
+      try {
+        server.handler.handle(ex);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(Connection.class).warn("simulator handler failed: {}", e.toString(), e);
+        if (!ex.isStarted()) ex.respond(500, List.of(), "text/plain; charset=UTF-8",
+            "Internal Server Error".getBytes(StandardCharsets.UTF_8), null);
+      }
+    }
+  }
+
+  /** The head is complete, the body is not: make room for it and answer {@code Expect: 100-continue}. */
+  private void needMore(RequestHead head, int total) {
+    if (in.capacity() < total) grow(Math.max(total, in.capacity() * 2));
+    if (head.expectContinue() && !continueSent) {
+      continueSent = true;
+      write(CONTINUE, null);
+    }
+  }
+
+  private void fail(int status, String message) {
+    byte[] body = message.getBytes(StandardCharsets.UTF_8);
+    write(Exchange.head(status, List.of(), "text/plain; charset=utf-8", body.length, true), null);
+    write(body, null);
+    closeWhenFlushed();
+  }
+
+  /** Offsets just past the blank line that ends the head, or -1. */
+  private static int headEnd(byte[] b, int len) {
+    for (int i = 3; i < len; i++) {
+      if (b[i] == '\n') {
+        if (b[i - 1] == '\n') return i + 1;
+        if (b[i - 1] == '\r' && b[i - 2] == '\n') return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** The exchange's response is complete: go on with the next request, or close. */
+  void exchangeDone(Exchange ex) {
+    loop.execute(() -> {
+      if (current != ex) return;
+      current = null;
+      if (!ex.head().keepAlive()) {
+        closeWhenFlushed();
+        return;
+      }
+      if (key.isValid() && (key.interestOps() & SelectionKey.OP_READ) == 0) {
+        key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+      }
+      // a request already buffered (pipelined) arrived when it was read
+      parse(readNanos);
+    });
+  }
+
+  // ------------------------------------------------------------------ writing (any thread)
+
+  /**
+   * Writes {@code bytes} after whatever is queued; {@code onWritten} (may be null) gets the instant
+   * just before the write that handed the last byte to the kernel. Returns false when the
+   * connection is closed.
+   */
+  boolean write(byte[] bytes, LongConsumer onWritten) {
+    boolean failed = false;
+    synchronized (this) {
+      if (closed) return false;
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      if (holds == 0 && pending.isEmpty()) {
+        long t = System.nanoTime();
+        try {
+          ch.write(b);
+        } catch (IOException e) {
+          failed = true;
+        }
+        if (!failed) {
+          if (!b.hasRemaining()) {
+            if (onWritten != null) onWritten.accept(t);
+            return true;
+          }
+          pending.add(new Pending(b, onWritten));
+          wantWrite();
+          return true;
+        }
+      } else {
+        pending.add(new Pending(b, onWritten));
+        return true;
+      }
+    }
+    close();
+    return false;
+  }
+
+  /** Holds writes back (queued, in order) until {@link #release()}. */
+  synchronized void hold() {
+    holds++;
+  }
+
+  void release() {
+    boolean failed;
+    boolean done;
+    synchronized (this) {
+      holds--;
+      failed = holds == 0 && !flushLocked();
+      done = pending.isEmpty() && holds == 0 && closeWhenFlushed;
+    }
+    if (failed || done) close();
+  }
+
+  /** Closes the connection once everything queued is written (no further responses). */
+  void closeWhenFlushed() {
+    boolean now;
+    synchronized (this) {
+      if (closed) return;
+      closeWhenFlushed = true;
+      now = pending.isEmpty() && holds == 0;
+    }
+    if (now) close();
+  }
+
+  void flushFromLoop() {
+    boolean failed;
+    boolean done;
+    synchronized (this) {
+      if (closed) return;
+      failed = !flushLocked();
+      done = pending.isEmpty() && holds == 0 && closeWhenFlushed;
+    }
+    if (failed || done) close();
+  }
+
+  /** Writes what is queued while the socket takes it; false when the socket failed. */
+  private boolean flushLocked() {
+    if (closed) return true;
+    while (holds == 0 && !pending.isEmpty()) {
+      Pending p = pending.peekFirst();
+      long t = System.nanoTime();
+      try {
+        ch.write(p.bytes());
+      } catch (IOException e) {
+        return false;
+      }
+      if (p.bytes().hasRemaining()) {
+        wantWrite();
+        return true;
+      }
+      pending.pollFirst();
+      if (p.onWritten() != null) p.onWritten().accept(t);
+    }
+    if (pending.isEmpty() && key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+      key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+    }
+    return true;
+  }
+
+  private void wantWrite() {
+    if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) == 0) {
+      key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+      loop.wakeup();
+    }
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Closes the socket now; an exchange still in progress learns that its client is gone. */
+  void close() {
+    Exchange ex;
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+      pending.clear();
+      ex = current;
+    }
+    if (key != null) key.cancel();
+    SimHttpServer.closeQuietly(ch);
+    loop.forget(this);
+    if (ex != null) ex.connectionClosed();
+  }
+
+  /** Lower-cased ASCII. */
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  static List<String[]> headers() {
+    return new ArrayList<>();
+  }
+}
