@@ -98,6 +98,15 @@ final class Http1ResponseParser implements ResponseHeaders {
               break;
             }
           }
+          if (lineEnd >= 0 && lineLen == 0) { // the whole line is in this read: parse it in place
+            int n = lineEnd - i;
+            if (n > MAX_LINE) throw new ProtocolException("HTTP header or chunk line longer than " + MAX_LINE + " bytes");
+            if (n > 0 && buf[lineEnd - 1] == '\r') n--;
+            int start = i;
+            i = lineEnd + 1;
+            onLine(buf, start, n, nanos);
+            continue;
+          }
           int stop = lineEnd < 0 ? end : lineEnd;
           append(buf, i, stop - i);
           i = stop;
@@ -106,7 +115,7 @@ final class Http1ResponseParser implements ResponseHeaders {
           int n = lineLen;
           if (n > 0 && line[n - 1] == '\r') n--;
           lineLen = 0;
-          onLine(n, nanos);
+          onLine(line, 0, n, nanos);
         }
         case FIXED -> {
           int n = (int) Math.min(remaining, end - i);
@@ -155,23 +164,23 @@ final class Http1ResponseParser implements ResponseHeaders {
     lineLen += n;
   }
 
-  private void onLine(int n, long nanos) throws ProtocolException {
+  private void onLine(byte[] text, int o, int n, long nanos) throws ProtocolException {
     switch (state) {
       case STATUS -> {
         if (n == 0) return; // tolerate a stray CRLF before the status line
         // HTTP/1.x SP 3DIGIT [SP reason]
-        if (n < 12 || line[0] != 'H' || line[1] != 'T' || line[2] != 'T' || line[3] != 'P' || line[4] != '/'
-            || line[8] != ' ') {
+        if (n < 12 || text[o] != 'H' || text[o + 1] != 'T' || text[o + 2] != 'T' || text[o + 3] != 'P' || text[o + 4] != '/'
+            || text[o + 8] != ' ') {
           throw new ProtocolException("not an HTTP/1.x status line");
         }
         int s = 0;
         for (int k = 9; k < 12; k++) {
-          int d = line[k] - '0';
+          int d = text[o + k] - '0';
           if (d < 0 || d > 9) throw new ProtocolException("bad HTTP status code");
           s = s * 10 + d;
         }
         status = s;
-        connectionClose = line[7] == '0'; // HTTP/1.0 closes unless told otherwise
+        connectionClose = text[o + 7] == '0'; // HTTP/1.0 closes unless told otherwise
         state = State.HEADER;
       }
       case HEADER -> {
@@ -181,14 +190,14 @@ final class Http1ResponseParser implements ResponseHeaders {
         }
         int colon = -1;
         for (int k = 0; k < n; k++) {
-          if (line[k] == ':') {
+          if (text[o + k] == ':') {
             colon = k;
             break;
           }
         }
         if (colon <= 0) throw new ProtocolException("bad HTTP header line");
-        String name = new String(line, 0, colon, StandardCharsets.ISO_8859_1).trim();
-        String value = new String(line, colon + 1, n - colon - 1, StandardCharsets.ISO_8859_1).trim();
+        String name = new String(text, o, colon, StandardCharsets.ISO_8859_1).trim();
+        String value = new String(text, o + colon + 1, n - colon - 1, StandardCharsets.ISO_8859_1).trim();
         names.add(name);
         values.add(value);
         if (name.equalsIgnoreCase("content-length")) {
@@ -210,7 +219,7 @@ final class Http1ResponseParser implements ResponseHeaders {
         long size = 0;
         int digits = 0;
         for (int k = 0; k < n; k++) {
-          byte b = line[k];
+          byte b = text[o + k];
           int d = Character.digit(b, 16);
           if (d < 0) {
             if (b == ';' || b == ' ' || b == '\t') break; // chunk extensions

@@ -72,7 +72,7 @@ public final class HttpDriver {
     Exchange x = new Exchange(api, trace, timeouts, onDone);
     long now = System.nanoTime();
     trace.tSend = now;
-    trace.lastTokenNanos = now;
+    trace.lastTokenNanos(now);
     onSent.accept(trace);
     x.arm(timeouts.firstToken().compareTo(timeouts.total()) < 0 ? timeouts.firstToken() : timeouts.total());
     http.singleRequest(request, https, pool, system.log()).whenComplete(x::onResponse);
@@ -109,7 +109,7 @@ public final class HttpDriver {
       if (trace.isFinished()) return;
       long now = System.nanoTime();
       long totalAt = trace.tSend + totalNs;
-      long tokenAt = trace.tFirst < 0 ? trace.tSend + firstTokenNs : trace.lastTokenNanos + idleNs;
+      long tokenAt = trace.tFirst < 0 ? trace.tSend + firstTokenNs : trace.lastTokenNanos() + idleNs;
       ErrorClass cls = null;
       if (now >= totalAt) cls = ErrorClass.TOTAL_TIMEOUT;
       else if (now >= tokenAt) cls = trace.tFirst < 0 ? ErrorClass.FIRST_TOKEN_TIMEOUT : ErrorClass.IDLE_TIMEOUT;
@@ -173,10 +173,10 @@ public final class HttpDriver {
     }
 
     @Override
-    public void onEvent(byte[] data, int length, long nanos) {
+    public void onEvent(byte[] data, int offset, int length, long nanos) {
       if (trace.error != null && trace.error != ErrorClass.STREAM_ERROR) return;
       try {
-        event.read(data, length);
+        event.read(data, offset, length);
         api.onEvent(event, nanos, trace);
       } catch (IOException | RuntimeException e) {
         throw new MalformedException("bad event: " + e.getMessage());

@@ -76,7 +76,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   private void start(String requestId, byte[] requestBody, RequestTrace t, Consumer<RequestTrace> onSent, Consumer<RequestTrace> done) {
     long now = System.nanoTime();
     t.tSend = now;
-    t.lastTokenNanos = now;
+    t.lastTokenNanos(now);
     onSent.accept(t);
     if (state == State.BUSY || state == State.CONNECTING) { // a caller bug; never lose the request silently
       failLater(t, done, ErrorClass.CLIENT, "connection already has a request in flight");
@@ -92,7 +92,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     pendingError = null;
     pendingDetail = null;
     sse.reset();
-    loop.track(this);
+    loop.track(this, Math.min(checkFrom(t), plus(now, transport.connectTimeoutNanos)));
     if (state == State.IDLE) {
       state = State.BUSY;
       write();
@@ -238,11 +238,11 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   }
 
   @Override
-  public void onEvent(byte[] data, int length, long nanos) {
+  public void onEvent(byte[] data, int offset, int length, long nanos) {
     if (pendingError != null) return;
     if (trace.error != null && trace.error != ErrorClass.STREAM_ERROR) return;
     try {
-      event.read(data, length);
+      event.read(data, offset, length);
       transport.api.onEvent(event, nanos, trace);
     } catch (IOException | RuntimeException e) {
       malformed("bad event: " + e.getMessage());
@@ -314,8 +314,27 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     ErrorClass cls = null;
     if (now - t.tSend >= transport.totalNanos) cls = ErrorClass.TOTAL_TIMEOUT;
     else if (t.tFirst < 0 && now - t.tSend >= transport.firstTokenNanos) cls = ErrorClass.FIRST_TOKEN_TIMEOUT;
-    else if (t.tFirst >= 0 && now - t.lastTokenNanos >= transport.idleNanos) cls = ErrorClass.IDLE_TIMEOUT;
+    else if (t.tFirst >= 0 && now - t.lastTokenNanos() >= transport.idleNanos) cls = ErrorClass.IDLE_TIMEOUT;
     if (cls != null) end(cls, cls.name(), now, true);
+    else loop.track(this, state == State.CONNECTING ? Math.min(checkFrom(t), connectDeadline) : checkFrom(t));
+  }
+
+  /**
+   * The earliest instant at which a timeout of {@code t} could expire, given what is known now. It
+   * only moves later as tokens arrive, so checking then (and re-arming) misses nothing. Before the
+   * first token, the idle bound counts too: the first token turns the first-token timeout into the
+   * idle one, which may be the shorter.
+   */
+  private long checkFrom(RequestTrace t) {
+    long at = plus(t.tSend, transport.totalNanos);
+    at = Math.min(at, plus(t.lastTokenNanos(), transport.idleNanos));
+    if (t.tFirst < 0) at = Math.min(at, plus(t.tSend, transport.firstTokenNanos));
+    return at;
+  }
+
+  private static long plus(long t, long d) {
+    long r = t + d;
+    return ((t ^ r) & (d ^ r)) < 0 ? Long.MAX_VALUE : r; // saturate instead of wrapping
   }
 
   /** A bug in a client or listener: fail this request, keep the loop. */

@@ -1,6 +1,8 @@
 package io.barrage.worker.client;
 
 import io.barrage.protocol.metrics.ErrorClass;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -12,6 +14,15 @@ import java.util.Arrays;
 public final class RequestTrace {
   /** Token count of an event that the client cannot know (an OpenAI chunk may carry several). */
   public static final int UNKNOWN = 0;
+  private static final VarHandle LAST_TOKEN;
+
+  static {
+    try {
+      LAST_TOKEN = MethodHandles.lookup().findVarHandle(RequestTrace.class, "lastTokenNanos", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   public final String id;
   public final long tSched;
@@ -21,9 +32,9 @@ public final class RequestTrace {
   public long tLast = -1;
   public long tEnd = -1;
   /** Arrival time of each token-carrying event. */
-  long[] eventTimes = new long[16];
+  long[] eventTimes;
   /** Tokens carried by each event (1 for TGI's native stream), or {@link #UNKNOWN}. */
-  int[] eventTokens = new int[16];
+  int[] eventTokens;
   int events;
   /** The client's own count: token events (TGI) or content chunks (OpenAI). */
   public int clientTokens;
@@ -38,13 +49,36 @@ public final class RequestTrace {
   /** The stream reached its proper end (TGI final event, OpenAI {@code [DONE]}). */
   public boolean streamComplete;
   private volatile boolean finished;
-  /** Arrival of the latest token event, or the send time before the first (for the idle timeout). */
-  public volatile long lastTokenNanos;
+  /**
+   * Arrival of the latest token event, or the send time before the first (for the idle timeout).
+   * Written by the thread that reads the response, possibly read by a timer thread: release/acquire
+   * (a plain store on x86), not a volatile store per token.
+   */
+  @SuppressWarnings("unused") // accessed through LAST_TOKEN
+  private long lastTokenNanos;
 
   public RequestTrace(String id, long tSched, boolean measured) {
+    this(id, tSched, measured, 16);
+  }
+
+  /** {@code expectedEvents}: room for that many token events before the arrays grow. */
+  public RequestTrace(String id, long tSched, boolean measured, int expectedEvents) {
     this.id = id;
     this.tSched = tSched;
     this.measured = measured;
+    int n = Math.max(1, expectedEvents);
+    this.eventTimes = new long[n];
+    this.eventTokens = new int[n];
+  }
+
+  /** Arrival of the latest token event, or the send time before the first. */
+  public long lastTokenNanos() {
+    return (long) LAST_TOKEN.getAcquire(this);
+  }
+
+  /** Sets {@link #lastTokenNanos()} (the send time, before any token). */
+  public void lastTokenNanos(long nanos) {
+    LAST_TOKEN.setRelease(this, nanos);
   }
 
   /** A token-carrying event arrived at {@code nanos} with {@code tokens} tokens (or {@link #UNKNOWN}). */
@@ -58,7 +92,7 @@ public final class RequestTrace {
     events++;
     if (tFirst < 0) tFirst = nanos;
     tLast = nanos;
-    lastTokenNanos = nanos;
+    LAST_TOKEN.setRelease(this, nanos);
     clientTokens += Math.max(tokens, 1);
   }
 

@@ -10,14 +10,19 @@ import java.util.Arrays;
  *
  * <p>Accepts {@code data:} with and without the optional space, {@code \n}, {@code \r\n} and
  * {@code \r} line ends, multi-line data (joined with {@code \n}) and ignores comment lines ({@code
- * :...}, TGI's keep-alive) and the {@code event}, {@code id} and {@code retry} fields. The only
- * allocation is the growth of its two reusable buffers.
+ * :...}, TGI's keep-alive) and the {@code event}, {@code id} and {@code retry} fields.
+ *
+ * <p>Cost per event: an event whose single data line and closing blank line arrive in one chunk —
+ * the usual case, one token per write on the server — is handed to the listener straight from the
+ * caller's buffer, without a copy. Only a line split across chunks is copied (into the line buffer)
+ * and only data that must outlive the chunk (a multi-line event, or one whose blank line has not
+ * arrived yet) is copied into the data buffer. No allocation beyond the growth of those two.
  */
 public final class SseParser {
 
-  /** Receives complete events. The payload buffer is reused: copy what you keep. */
+  /** Receives complete events. The payload buffer is the parser's or the caller's: copy what you keep. */
   public interface Listener {
-    void onEvent(byte[] data, int length, long nanos);
+    void onEvent(byte[] data, int offset, int length, long nanos);
 
     /** A comment line (keep-alive); counted, never a token. */
     default void onComment(long nanos) {}
@@ -32,11 +37,17 @@ public final class SseParser {
 
   private final Listener listener;
   private final int maxLineBytes;
+  /** The start of a line whose end has not arrived yet. */
   private byte[] line = new byte[256];
   private int lineLen;
+  /** Data of the current event that had to be copied out of the caller's buffer. */
   private byte[] data = new byte[256];
   private int dataLen;
   private boolean hasData;
+  /** The current event's data is one line still in the caller's buffer (valid during {@link #feed} only). */
+  private byte[] inPlace;
+  private int inPlaceOff;
+  private int inPlaceLen;
   private boolean lastWasCr;
 
   public SseParser(Listener listener, int maxLineBytes) {
@@ -49,33 +60,47 @@ public final class SseParser {
     lineLen = 0;
     dataLen = 0;
     hasData = false;
+    inPlace = null;
     lastWasCr = false;
   }
 
   /** Feeds one chunk of the body. */
   public void feed(byte[] buf, int off, int len, long nanos) {
+    int i = off;
     int end = off + len;
-    for (int i = off; i < end; i++) {
-      byte b = buf[i];
-      if (b == '\n') {
-        if (lastWasCr) {
-          lastWasCr = false; // second half of \r\n: the line was already ended by \r
-          continue;
+    try {
+      while (i < end) {
+        if (lastWasCr) { // a \n right after a \r is the second half of one line end
+          lastWasCr = false;
+          if (buf[i] == '\n') {
+            i++;
+            continue;
+          }
         }
-        endLine(nanos);
-      } else if (b == '\r') {
-        lastWasCr = true;
-        endLine(nanos);
-      } else {
-        lastWasCr = false;
-        if (lineLen == line.length) {
-          if (lineLen >= maxLineBytes) throw new LineTooLongException(maxLineBytes);
-          line = Arrays.copyOf(line, Math.min(maxLineBytes, lineLen * 2));
-        } else if (lineLen >= maxLineBytes) {
-          throw new LineTooLongException(maxLineBytes);
+        int j = i;
+        while (j < end) {
+          byte b = buf[j];
+          if (b == '\n' || b == '\r') break;
+          j++;
         }
-        line[lineLen++] = b;
+        if (j == end) { // no line end in this chunk: keep the start of the line
+          appendLine(buf, i, j - i);
+          return;
+        }
+        if (lineLen > 0) { // the line began in an earlier chunk
+          appendLine(buf, i, j - i);
+          int n = lineLen;
+          lineLen = 0;
+          onLine(line, 0, n, false, nanos);
+        } else {
+          if (j - i > maxLineBytes) throw new LineTooLongException(maxLineBytes);
+          onLine(buf, i, j - i, true, nanos);
+        }
+        lastWasCr = buf[j] == '\r';
+        i = j + 1;
       }
+    } finally {
+      if (inPlace != null) copyInPlaceData(); // the caller's buffer is about to be reused
     }
   }
 
@@ -87,37 +112,63 @@ public final class SseParser {
     if (hasData) dispatch(nanos);
   }
 
-  private void endLine(long nanos) {
-    if (lineLen == 0) {
+  private void appendLine(byte[] buf, int off, int n) {
+    if (n == 0) return;
+    if (lineLen + n > maxLineBytes) throw new LineTooLongException(maxLineBytes);
+    if (lineLen + n > line.length) line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(lineLen + n, line.length * 2)));
+    System.arraycopy(buf, off, line, lineLen, n);
+    lineLen += n;
+  }
+
+  private void onLine(byte[] b, int s, int n, boolean callersBuffer, long nanos) {
+    if (n == 0) {
       if (hasData) dispatch(nanos);
       return;
     }
-    if (line[0] == ':') {
+    if (b[s] == ':') {
       listener.onComment(nanos);
-    } else if (lineLen >= 4 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a'
-        && (lineLen == 4 || line[4] == ':')) {
-      int start = lineLen == 4 ? 4 : 5;
-      if (start < lineLen && line[start] == ' ') start++;
-      appendData(start);
+    } else if (n >= 4 && b[s] == 'd' && b[s + 1] == 'a' && b[s + 2] == 't' && b[s + 3] == 'a' && (n == 4 || b[s + 4] == ':')) {
+      int start = n == 4 ? 4 : 5;
+      if (start < n && b[s + start] == ' ') start++;
+      appendData(b, s + start, n - start, callersBuffer);
     }
     // event:, id:, retry: and unknown fields are ignored
-    lineLen = 0;
   }
 
-  private void appendData(int start) {
-    int n = lineLen - start;
+  private void appendData(byte[] b, int off, int n, boolean callersBuffer) {
+    if (!hasData && callersBuffer) { // the common case: remember where it is, copy nothing
+      inPlace = b;
+      inPlaceOff = off;
+      inPlaceLen = n;
+      hasData = true;
+      return;
+    }
+    if (inPlace != null) copyInPlaceData();
     int need = dataLen + n + (hasData ? 1 : 0);
     if (need > data.length) data = Arrays.copyOf(data, Math.max(need, data.length * 2));
     if (hasData) data[dataLen++] = '\n';
-    System.arraycopy(line, start, data, dataLen, n);
+    System.arraycopy(b, off, data, dataLen, n);
     dataLen += n;
     hasData = true;
   }
 
+  private void copyInPlaceData() {
+    if (inPlaceLen > data.length) data = Arrays.copyOf(data, Math.max(inPlaceLen, data.length * 2));
+    System.arraycopy(inPlace, inPlaceOff, data, 0, inPlaceLen);
+    dataLen = inPlaceLen;
+    inPlace = null;
+  }
+
   private void dispatch(long nanos) {
+    hasData = false;
+    if (inPlace != null) {
+      byte[] b = inPlace;
+      inPlace = null;
+      listener.onEvent(b, inPlaceOff, inPlaceLen, nanos);
+      return;
+    }
     int n = dataLen;
     dataLen = 0;
-    hasData = false;
-    listener.onEvent(data, n, nanos);
+    listener.onEvent(data, 0, n, nanos);
   }
 }

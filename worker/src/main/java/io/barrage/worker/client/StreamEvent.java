@@ -10,11 +10,14 @@ import java.io.IOException;
  * (no tree, no binding). Covers TGI's native events ({@code token}, {@code generated_text}, {@code
  * details}, {@code error}) and OpenAI-style chunks ({@code choices[0].delta.content} / {@code
  * choices[0].text}, {@code finish_reason}, {@code usage}, {@code error}). One instance is reused for
- * every event of a response.
+ * every event of a response; not thread-safe. The common TGI token event, which carries nothing but
+ * "one more token", skips Jackson ({@link PlainTokenEvent}).
  */
 public final class StreamEvent {
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
+
+  private final PlainTokenEvent plain = new PlainTokenEvent();
 
   public boolean done;
   public boolean error;
@@ -50,12 +53,33 @@ public final class StreamEvent {
    * @throws IOException when the payload is not the JSON object an event must be
    */
   public void read(byte[] data, int len) throws IOException {
+    read(data, 0, len);
+  }
+
+  /**
+   * Reads the event payload {@code data[off, off+len)}. A plain TGI token event (see {@link
+   * PlainTokenEvent}) is recognised without Jackson; everything else is read with Jackson's
+   * streaming parser.
+   *
+   * @throws IOException when the payload is not the JSON object an event must be
+   */
+  public void read(byte[] data, int off, int len) throws IOException {
     reset();
-    if (isDone(data, len)) {
+    if (plain.matches(data, off, len)) {
+      token = true;
+      return;
+    }
+    readWithJackson(data, off, len);
+  }
+
+  /** The general path: every event shape, every error. Package-private for the equivalence test. */
+  void readWithJackson(byte[] data, int off, int len) throws IOException {
+    reset();
+    if (isDone(data, off, len)) {
       done = true;
       return;
     }
-    try (JsonParser p = JSON.createParser(data, 0, len)) {
+    try (JsonParser p = JSON.createParser(data, off, len)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("event is not a JSON object");
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -77,8 +101,8 @@ public final class StreamEvent {
     }
   }
 
-  private static boolean isDone(byte[] d, int len) {
-    int s = 0, e = len;
+  private static boolean isDone(byte[] d, int off, int len) {
+    int s = off, e = off + len;
     while (s < e && d[s] == ' ') s++;
     while (e > s && (d[e - 1] == ' ')) e--;
     if (e - s != DONE.length) return false;

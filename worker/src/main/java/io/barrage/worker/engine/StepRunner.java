@@ -214,7 +214,8 @@ final class StepRunner implements RunningStep {
     int mnt = p.maxNewTokens() != null ? p.maxNewTokens() : req.cell().maxNewTokens();
     String id = idPrefix + ids.incrementAndGet();
     byte[] body = api.body(p.text(), mnt, Seeds.of(seed, key, 7));
-    RequestTrace trace = new RequestTrace(id, tSched, measured);
+    // room for every token event up front (TGI: one per token, plus slack), capped for huge limits
+    RequestTrace trace = new RequestTrace(id, tSched, measured, Math.min(mnt + 2, 4096));
     inFlight.incrementAndGet();
     lane.send(id, body, trace, recorder::sent, t -> {
       recorder.finished(t);

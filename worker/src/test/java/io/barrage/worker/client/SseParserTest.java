@@ -14,8 +14,8 @@ class SseParserTest {
   int comments;
   final SseParser parser = new SseParser(new SseParser.Listener() {
     @Override
-    public void onEvent(byte[] data, int length, long nanos) {
-      events.add(new String(data, 0, length, UTF_8));
+    public void onEvent(byte[] data, int offset, int length, long nanos) {
+      events.add(new String(data, offset, length, UTF_8));
       times.add(nanos);
     }
 
@@ -76,5 +76,24 @@ class SseParserTest {
   @Test
   void aLineOverTheLimitIsMalformed() {
     assertThatThrownBy(() -> feed("data:" + "x".repeat(100) + "\n", 1)).isInstanceOf(SseParser.LineTooLongException.class);
+  }
+
+  @Test
+  void anEventWhoseBlankLineComesLaterSurvivesTheReuseOfTheReadBuffer() {
+    byte[] buf = "xxdata:abc\n".getBytes(UTF_8);
+    parser.feed(buf, 2, buf.length - 2, 1);
+    java.util.Arrays.fill(buf, (byte) 'Z'); // the event loop reads the next bytes into the same buffer
+    buf[0] = '\n';
+    parser.feed(buf, 0, 1, 2);
+    assertThat(events).containsExactly("abc");
+    assertThat(times).containsExactly(2L);
+  }
+
+  @Test
+  void anEventInsideTheChunkIsHandedOverInPlaceWithItsOffset() {
+    feed(": ping\ndata: one\n\ndata:two\ndata:three\n\ndata:four", 1);
+    feed("\n\n", 2);
+    assertThat(events).containsExactly("one", "two\nthree", "four");
+    assertThat(comments).isEqualTo(1);
   }
 }

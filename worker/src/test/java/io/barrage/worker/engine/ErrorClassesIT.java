@@ -109,6 +109,25 @@ class ErrorClassesIT extends ScriptedEngineFixture {
   }
 
   @Test
+  void anIdleTimeoutShorterThanTheFirstTokenTimeoutFiresAtTheIdleDeadline() throws Exception {
+    // the timeout scan only visits a connection when its earliest possible expiry comes: the first
+    // token must bring that forward from the first-token deadline (30 s; the connect check at 10 s)
+    // to the idle one (300 ms)
+    Timeouts t = new Timeouts(Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofSeconds(60));
+    server.routes.put("/generate_stream", r -> sse(src(List.of(tgiToken(1)), Duration.ZERO).concat(Source.maybe())));
+    List<io.barrage.worker.client.RequestTrace> traces = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.onRequest(traces::add);
+    try {
+      assertOnly(runRoute("/generate_stream", ApiKind.TGI_STREAM, t, 1), ErrorClass.IDLE_TIMEOUT, 1);
+    } finally {
+      engine.onRequest(null);
+    }
+    assertThat(traces).hasSize(1);
+    long idleMs = (traces.get(0).tEnd - traces.get(0).tLast) / 1_000_000L;
+    assertThat(idleMs).as("time from the token to the timeout").isBetween(300L, 5_000L);
+  }
+
+  @Test
   void aStreamThatNeverEndsHitsTheTotalTimeout() throws Exception {
     Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(700));
     server.routes.put("/generate_stream", r -> sse(Source.range(1, 100_000).map(i -> ByteString.fromString(tgiToken(i)))
