@@ -72,6 +72,14 @@ public final class SimulateCommand implements Callable<Integer> {
       + "wins it over socket work. Default: ${DEFAULT-VALUE}.")
   int ioNice;
 
+  /** How the engine's scheduling thread is scheduled. */
+  enum ClockPriority { realtime, normal }
+
+  @Option(names = "--clock-priority", paramLabel = "P", defaultValue = "realtime", description = "realtime: run the "
+      + "engine's scheduling thread under SCHED_FIFO when the system allows it (CAP_SYS_NICE), so steps fire on time "
+      + "on a busy machine; normal: an ordinary thread. Default: ${DEFAULT-VALUE}.")
+  ClockPriority clockPriority;
+
   @Option(names = "--api-key-env", paramLabel = "NAME", description = "Like --api-key, with the key read from environment variable NAME.")
   String apiKeyEnv;
 
@@ -132,7 +140,7 @@ public final class SimulateCommand implements Callable<Integer> {
         disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders));
     if (faults.any()) p = p.withFaults(faults);
     if (ioNice < 0 || ioNice > 19) throw new ExitException(2, "--io-nice must be 0..19, got " + ioNice);
-    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice);
+    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == ClockPriority.realtime);
   }
 
   /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */

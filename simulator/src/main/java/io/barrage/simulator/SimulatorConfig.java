@@ -15,7 +15,7 @@ import java.util.Objects;
  *     {@code --api-key} does (else 401, empty body); null = no auth. Never logged or printed.
  */
 public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey,
-    int ioNice) {
+    int ioNice, boolean realtimeClock) {
   public SimulatorConfig {
     if (ioNice < 0 || ioNice > 19) throw new IllegalArgumentException("io nice must be 0..19, got " + ioNice);
     Objects.requireNonNull(host, "host");
@@ -26,12 +26,12 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
 
   /** Without an api key. */
   public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed) {
-    this(host, port, profile, truthLogFile, seed, null, 0);
+    this(host, port, profile, truthLogFile, seed, null, 0, false);
   }
 
   /** Event loops at normal priority. */
   public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey) {
-    this(host, port, profile, truthLogFile, seed, apiKey, 0);
+    this(host, port, profile, truthLogFile, seed, apiKey, 0, false);
   }
 
   /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
@@ -41,19 +41,19 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
 
   /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
   public static SimulatorConfig loopback(Profile profile) {
-    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1, null, 0);
+    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1, null, 0, false);
   }
 
   public SimulatorConfig withTruthLog(Path file) {
-    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice);
+    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock);
   }
 
   public SimulatorConfig withApiKey(String key) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock);
   }
 
   /**
@@ -63,13 +63,22 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * steps do not wait for the router's writes. Only lowers priority: needs no privilege.
    */
   public SimulatorConfig withIoNice(int nice) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock);
+  }
+
+  /**
+   * Asks for a real-time (SCHED_FIFO) scheduling thread for the engine, so that the simulated GPU's
+   * steps fire on time even when every core is busy; needs CAP_SYS_NICE, else the engine runs as an
+   * ordinary thread (see {@code Engine}).
+   */
+  public SimulatorConfig withRealtimeClock(boolean on) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on);
   }
 
   /** The key itself is never part of the text (configs end up in logs). */
   @Override
   public String toString() {
     return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
-        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + "]";
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + "]";
   }
 }

@@ -28,7 +28,7 @@ public final class SimulatorServer implements AutoCloseable {
     this.config = config;
     Profile profile = config.profile();
     this.truth = new TruthLog(config.truthLogFile());
-    this.engine = new Engine(profile, "sim-engine-" + profile.name());
+    this.engine = new Engine(profile, "sim-engine-" + profile.name(), config.realtimeClock());
     this.stats = new SimulatorStats(engine, profile.limits().maxConcurrentRequests());
     java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "sim-keepalive-" + profile.name());

@@ -49,7 +49,8 @@ public final class Engine implements AutoCloseable {
   private final Profile.Timing timing;
   private final Profile.Limits limits;
   private final int maxBatchSize;
-  private final SimClock clock;
+  private volatile SimClock clock;
+  private final boolean realtime;
   private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -82,10 +83,21 @@ public final class Engine implements AutoCloseable {
 
   /** A live engine: starts its scheduling thread on the {@link RealClock}. */
   public Engine(Profile profile, String threadName) {
-    this(profile, RealClock.INSTANCE, threadName);
+    this(profile, RealClock.INSTANCE, threadName, false);
   }
 
-  private Engine(Profile profile, SimClock clock, String threadName) {
+  /**
+   * A live engine whose scheduling thread asks, when {@code realtime}, for the SCHED_FIFO policy
+   * ({@link ThreadPriority}): on a machine whose cores are busy (the simulator's own socket work,
+   * a load generator on the same host) it then wakes at each step's deadline instead of waiting
+   * for a CPU. Without the privilege it stays an ordinary thread and says so once.
+   */
+  public Engine(Profile profile, String threadName, boolean realtime) {
+    this(profile, RealClock.INSTANCE, threadName, realtime);
+  }
+
+  private Engine(Profile profile, SimClock clock, String threadName, boolean realtime) {
+    this.realtime = realtime;
     this.profile = profile;
     this.timing = profile.timing();
     this.limits = profile.limits();
@@ -107,7 +119,7 @@ public final class Engine implements AutoCloseable {
    * may submit further requests or {@link #at schedule} actions (a closed-loop client).
    */
   public static Engine virtual(Profile profile, VirtualClock clock) {
-    return new Engine(profile, clock, null);
+    return new Engine(profile, clock, null, false);
   }
 
   /** The clock this engine runs against. */
@@ -207,6 +219,15 @@ public final class Engine implements AutoCloseable {
   // ------------------------------------------------------------------ scheduling thread
 
   private void loop() {
+    if (realtime) {
+      if (ThreadPriority.realtimeCurrentThread(1)) {
+        clock = RealClock.PARKING;
+        log.debug("simulator engine {}: real-time scheduling thread", profile.name());
+      } else {
+        log.info("simulator engine {}: no real-time scheduling here (needs CAP_SYS_NICE and chrt); an ordinary thread "
+            + "keeps the clock, so its lag grows when the CPU is short", profile.name());
+      }
+    }
     try {
       while (running) {
         turn();

@@ -7,14 +7,21 @@ import java.util.concurrent.locks.LockSupport;
  * deadline and spinning the rest of the way ({@code parkNanos} overshoots by ~50-100 µs on Linux).
  */
 public final class RealClock implements SimClock {
-  /** The one real clock (it has no state). */
-  public static final RealClock INSTANCE = new RealClock();
+  /** The real clock for an ordinary thread: parks, then spins the last 80 µs. */
+  public static final RealClock INSTANCE = new RealClock(80_000);
+  /**
+   * For a real-time (SCHED_FIFO) thread, which is woken without waiting for a CPU: parks all the
+   * way (a real-time thread that spins would keep every other thread off its core meanwhile).
+   */
+  public static final RealClock PARKING = new RealClock(0);
   /** Park until this close to a deadline, then spin. */
-  private static final long SPIN_WINDOW_NANOS = 80_000;
+  private final long spinWindowNanos;
   /** How long an idle engine parks before it looks for work again (an arrival unparks it earlier). */
   private static final long IDLE_PARK_NANOS = 50_000_000L;
 
-  private RealClock() {}
+  private RealClock(long spinWindowNanos) {
+    this.spinWindowNanos = spinWindowNanos;
+  }
 
   @Override
   public long now() {
@@ -25,8 +32,8 @@ public final class RealClock implements SimClock {
   public void waitUntil(long target) {
     long left = target - System.nanoTime();
     if (left <= 0) return;
-    if (left > SPIN_WINDOW_NANOS) {
-      LockSupport.parkNanos(left - SPIN_WINDOW_NANOS);
+    if (left > spinWindowNanos) {
+      LockSupport.parkNanos(left - spinWindowNanos);
     } else {
       Thread.onSpinWait();
     }

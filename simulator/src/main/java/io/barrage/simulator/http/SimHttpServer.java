@@ -243,7 +243,7 @@ public final class SimHttpServer implements AutoCloseable {
     }
 
     private void run() {
-      if (ioNice > 0 && !ThreadNice.lowerCurrentThread(ioNice)) {
+      if (ioNice > 0 && !io.barrage.simulator.engine.ThreadPriority.niceCurrentThread(ioNice)) {
         log.info("simulator event loop {} runs at normal priority (could not renice it to {})", thread.getName(), ioNice);
       }
       try {

@@ -34,6 +34,8 @@ import org.HdrHistogram.Histogram;
 public final class SimulatorCapacityBench {
   /** As `barrage simulate` runs by default; BENCH_IO_NICE=0 for normal priority. */
   static final int IO_NICE = Integer.parseInt(System.getenv().getOrDefault("BENCH_IO_NICE", "10"));
+  /** As `barrage simulate` runs by default (a SCHED_FIFO engine thread where permitted); BENCH_RT=0 for an ordinary one. */
+  static final boolean REALTIME = !"0".equals(System.getenv().getOrDefault("BENCH_RT", "1"));
   /** BENCH_CLIENT_NICE=N runs the client JVM at nice N (default 0: normal priority). */
   static final int CLIENT_NICE = Integer.parseInt(System.getenv().getOrDefault("BENCH_CLIENT_NICE", "0"));
 
@@ -52,8 +54,8 @@ public final class SimulatorCapacityBench {
     }
     if (levels.isEmpty()) levels = List.of(1000, 5000);
     String cpu = System.getenv().getOrDefault("BENCH_CLIENT_CPU", "1");
-    System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window; event loops at nice %d, client at nice %d%n",
-        rate, cpu.isEmpty() ? "any" : cpu, holdSeconds, IO_NICE, CLIENT_NICE);
+    System.out.printf(Locale.ROOT, "offered %,.0f token events/s; client JVM on cpu %s; %d s window; event loops at nice %d, client at nice %d, engine thread %s%n",
+        rate, cpu.isEmpty() ? "any" : cpu, holdSeconds, IO_NICE, CLIENT_NICE, REALTIME ? "real-time if permitted" : "ordinary");
     System.out.printf(Locale.ROOT, "%8s %6s %9s %10s %10s | %26s | %26s | %6s %6s%n", "streams", "open", "inFlight",
         "srv tok/s", "cli tok/s", "sched lag µs p50/p99/max", "write lag µs p50/p99/max", "cpu", "errors");
     for (int n : levels) run(n, rate, holdSeconds, quietRampSeconds, cpu);
@@ -70,7 +72,7 @@ public final class SimulatorCapacityBench {
         .withLimits(new Profile.Limits(streams + 10, tokensPerStream + 1000, tokensPerStream + 3000,
             2L * streams * (tokensPerStream + 3000), 1_000_000, streams + 10));
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withIoNice(IO_NICE))) {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withIoNice(IO_NICE).withRealtimeClock(REALTIME))) {
       int maxSeconds = quietRampSeconds + holdSeconds + 240;
       List<String> cmd = new ArrayList<>();
       if (Files.isExecutable(Path.of("/usr/bin/taskset")) && !cpu.isEmpty()) cmd.addAll(List.of("taskset", "-c", cpu));

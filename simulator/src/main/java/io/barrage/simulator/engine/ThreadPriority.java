@@ -1,0 +1,70 @@
+package io.barrage.simulator.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Changes the calling thread's Linux scheduling with util-linux's {@code renice} / {@code chrt} on
+ * its own thread id (read from {@code /proc/thread-self}). Lowering a thread's priority (a higher
+ * nice value) needs no privilege; a real-time policy needs CAP_SYS_NICE. Where either is not
+ * possible (another OS, no util-linux, no capability) the call returns false and nothing changes.
+ */
+public final class ThreadPriority {
+  private static final Logger log = LoggerFactory.getLogger(ThreadPriority.class);
+
+  private ThreadPriority() {}
+
+  /** Sets the calling thread's nice value to {@code nice} (1..19); returns whether it took. */
+  public static boolean niceCurrentThread(int nice) {
+    if (nice <= 0) return false;
+    return run("renice", "-n", String.valueOf(nice), "-p") && stat(16) == nice;
+  }
+
+  /**
+   * Puts the calling thread under SCHED_FIFO at {@code priority} (1..99): it then runs as soon as
+   * it is runnable, ahead of every ordinary thread. Returns whether it took.
+   */
+  public static boolean realtimeCurrentThread(int priority) {
+    return run("chrt", "-f", "-p", String.valueOf(priority)) && stat(38) == 1;
+  }
+
+  /** Field {@code index} (0-based, after the command name) of /proc/thread-self/stat, or -1. */
+  static long stat(int index) {
+    try {
+      String s = Files.readString(Path.of("/proc/thread-self/stat"));
+      return Long.parseLong(s.substring(s.lastIndexOf(')') + 2).split(" ")[index]);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** The calling thread's nice value, or -1 where /proc is not there. */
+  public static int currentNice() {
+    return (int) stat(16);
+  }
+
+  /** Whether the calling thread runs under SCHED_FIFO. */
+  public static boolean currentIsRealtime() {
+    return stat(38) == 1;
+  }
+
+  private static boolean run(String... command) {
+    try {
+      String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString(); // "<pid>/task/<tid>"
+      String[] cmd = java.util.Arrays.copyOf(command, command.length + 1);
+      cmd[command.length] = tid;
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return false;
+      }
+      return p.exitValue() == 0;
+    } catch (Exception e) {
+      log.debug("cannot change this thread's scheduling ({}): {}", command[0], e.toString());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.barrage.simulator.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** Priority changes apply to the calling thread only, and the calls say truthfully whether they took. */
+class ThreadPriorityTest {
+  static <T> T onNewThread(Supplier<T> body) throws Exception {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(body.get());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    t.start();
+    return f.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aThreadLowersItsOwnPriorityOnly() throws Exception {
+    int before = ThreadPriority.currentNice();
+    int[] seen = onNewThread(() -> new int[] {ThreadPriority.niceCurrentThread(before + 7) ? 1 : 0, ThreadPriority.currentNice()});
+    assertThat(seen).containsExactly(1, before + 7);
+    assertThat(ThreadPriority.currentNice()).isEqualTo(before);
+  }
+
+  @Test
+  void realtimeReportsWhetherItTook() throws Exception {
+    // needs CAP_SYS_NICE: granted here (root), perhaps not in a container; either way the answer
+    // must match what the kernel says about the thread afterwards
+    boolean[] seen = onNewThread(() -> new boolean[] {ThreadPriority.realtimeCurrentThread(1), ThreadPriority.currentIsRealtime()});
+    assertThat(seen[0]).isEqualTo(seen[1]);
+    assertThat(ThreadPriority.currentIsRealtime()).isFalse();
+  }
+}
