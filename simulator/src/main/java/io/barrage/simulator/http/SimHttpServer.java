@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class SimHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
   /** Lazily submitted tasks (token writes) run between two looks at the sockets. */
-  private static final int LAZY_SLICE = 32;
+  private static final int LAZY_SLICE = 8;
   /** Requests handled between two looks at the sockets. */
-  private static final int REQUEST_SLICE = 8;
+  private static final int REQUEST_SLICE = 2;
 
   /** Receives each complete request on its connection's event loop; must not block. */
   public interface Handler {
