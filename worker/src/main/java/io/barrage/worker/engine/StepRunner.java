@@ -157,6 +157,11 @@ final class StepRunner implements RunningStep {
     LoadShare s = share;
     startUsers(s.firstStream(), s.firstStream() + s.streams());
     pacerDone = true;
+    // A resize that ran while the users above were starting saw pacerDone still false and left
+    // the starting to us: resize writes share then reads pacerDone, we write pacerDone then read
+    // share (both volatile), so one of the two always sees the other's write.
+    LoadShare now = share;
+    if (now != s && !stopping) startUsers(now.firstStream(), now.firstStream() + now.streams());
     checkDone();
   }
 
