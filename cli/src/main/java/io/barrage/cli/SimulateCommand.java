@@ -67,7 +67,7 @@ public final class SimulateCommand implements Callable<Integer> {
       + "else 401. Other users of the machine can read a command line: prefer --api-key-env.")
   String apiKey;
 
-  @Option(names = "--io-nice", paramLabel = "N", defaultValue = "10", description = "Linux nice value of the HTTP event "
+  @Option(names = "--io-nice", paramLabel = "N", defaultValue = "0", description = "Linux nice value of the HTTP event "
       + "loops (0..19, 0 = normal): when CPU is short, the engine's scheduling thread (the simulated GPU's clock) "
       + "wins it over socket work. Default: ${DEFAULT-VALUE}.")
   int ioNice;

@@ -32,8 +32,8 @@ import org.HdrHistogram.Histogram;
  * <pre>scripts/bench simulator io.barrage.simulator.bench.SimulatorCapacityBench [streams...] [--rate R] [--hold S] [--quiet-ramp S]</pre>
  */
 public final class SimulatorCapacityBench {
-  /** As `barrage simulate` runs by default; BENCH_IO_NICE=0 for normal priority. */
-  static final int IO_NICE = Integer.parseInt(System.getenv().getOrDefault("BENCH_IO_NICE", "10"));
+  /** Nice value of the event loops: 0 as `barrage simulate` runs by default; BENCH_IO_NICE=N to lower them. */
+  static final int IO_NICE = Integer.parseInt(System.getenv().getOrDefault("BENCH_IO_NICE", "0"));
   /** As `barrage simulate` runs by default (a SCHED_FIFO engine thread where permitted); BENCH_RT=0 for an ordinary one. */
   static final boolean REALTIME = !"0".equals(System.getenv().getOrDefault("BENCH_RT", "1"));
   /** BENCH_CLIENT_NICE=N runs the client JVM at nice N (default 0: normal priority). */

@@ -67,9 +67,9 @@ public final class SimulatorChild implements AutoCloseable {
     Path truthFile = Path.of(args[1]);
     boolean mixed = args.length > 2 && args[2].equals("mixed");
     PrintStream stdout = System.out;
-    // as `barrage simulate` runs by default: a real-time engine thread where permitted, event loops at nice 10
+    // as `barrage simulate` runs by default: a real-time engine thread where permitted (BENCH_SERVER_IO_NICE: nice of the event loops)
     SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(profile(scale, mixed)).withTruthLog(truthFile)
-        .withRealtimeClock(true).withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "10"))));
+        .withRealtimeClock(true).withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "0"))));
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
       if (closed.compareAndSet(false, true)) {
