@@ -300,22 +300,24 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
       }
 
       @Override public void onFinished(long nanos) {
-        out.send(format.finish(), null);
-        out.end();
+        // the outcome is counted before the last bytes go out, so a client that has read them
+        // finds it in the server's stats
         keepAlive.stop();
         flight.end("ok", System.nanoTime());
+        out.send(format.finish(), null);
+        out.end();
       }
 
       @Override public void onError(String message, String errorType, long nanos) {
         keepAlive.stop();
         if (DISCONNECT.equals(errorType)) {
           // drop the connection once what came before is written: the body stays unterminated
-          out.drop();
           flight.end("disconnect", System.nanoTime());
+          out.drop();
         } else {
+          flight.end("error:" + errorType, System.nanoTime());
           out.send(format.error(message, errorType), null);
           out.end();
-          flight.end("error:" + errorType, System.nanoTime());
         }
       }
     };
@@ -485,10 +487,10 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     KeepAlive keepAlive = new KeepAlive(out);
     Engine.Handle[] handles = new Engine.Handle[n];
     PromptMerge merge = new PromptMerge(out, n, rec == null ? null : rec::token, firstError -> {
-      out.send(StreamFormat.DONE, null);
-      out.end();
       keepAlive.stop();
       flight.endBatch(firstError, System.nanoTime());
+      out.send(StreamFormat.DONE, null);
+      out.end();
     });
     long created = System.currentTimeMillis() / 1000;
     for (int i = 0; i < n; i++) {
@@ -526,8 +528,8 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
             merge.abandon();
             keepAlive.stop();
             cancelAll(handles);
-            out.drop();
             flight.end("disconnect", System.nanoTime());
+            out.drop();
             return;
           }
           stats.failed(errorType);
