@@ -43,6 +43,8 @@ public final class SimulatorServer implements AutoCloseable {
         @Override public void opened() { stats.connectionOpened(); }
 
         @Override public void closed() { stats.connectionClosed(); }
+
+        @Override public void pass(long nanos) { stats.loopPass(nanos); }
       });
     } catch (IOException e) {
       engine.close();

@@ -24,6 +24,8 @@ public final class SimulatorStats {
   private final Histogram queueSeconds = new Histogram(1, 3_600_000_000L, 3);
   private final org.HdrHistogram.Recorder writeLag = new org.HdrHistogram.Recorder(1, 3_600_000_000_000L, 3);
   private final Histogram writeLagTotal = new Histogram(1, 3_600_000_000_000L, 3);
+  private final org.HdrHistogram.Recorder passes = new org.HdrHistogram.Recorder(1, 3_600_000_000_000L, 3);
+  private final Histogram passesTotal = new Histogram(1, 3_600_000_000_000L, 3);
 
   SimulatorStats(Engine engine, int maxConcurrent) {
     this.engine = engine;
@@ -71,6 +73,19 @@ public final class SimulatorStats {
     return writeLagTotal.copy();
   }
 
+  /**
+   * How long each pass of the HTTP event loops took (ns): how long a request that arrives during a
+   * pass can wait before it is read. Since start or the last reset.
+   */
+  public synchronized Histogram loopPasses() {
+    passesTotal.add(passes.getIntervalHistogram());
+    return passesTotal.copy();
+  }
+
+  void loopPass(long nanos) {
+    passes.recordValue(Math.max(1, Math.min(nanos, 3_600_000_000_000L)));
+  }
+
   /** Records one streamed token's write lag. */
   public void tokenWritten(long lagNanos) {
     writeLag.recordValue(Math.max(1, Math.min(lagNanos, 3_600_000_000_000L)));
@@ -80,6 +95,8 @@ public final class SimulatorStats {
   public synchronized void resetSchedulingLag() {
     writeLag.getIntervalHistogram();
     writeLagTotal.reset();
+    passes.getIntervalHistogram();
+    passesTotal.reset();
     engine.resetSchedulingLag();
   }
 

@@ -44,6 +44,9 @@ final class MetricsText {
         engine.schedulingLag());
     summary(b, "barrage_sim_token_write_lag_seconds",
         "From a streamed token's emission by the engine until its chunk was written to the socket.", stats.tokenWriteLag());
+    summary(b, "barrage_sim_loop_pass_seconds",
+        "How long each pass of the HTTP event loops took: the longest a newly arrived request waits to be read.",
+        stats.loopPasses());
     return b.toString();
   }
 

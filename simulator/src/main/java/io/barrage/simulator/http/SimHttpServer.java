@@ -52,6 +52,9 @@ public final class SimHttpServer implements AutoCloseable {
     void opened();
 
     void closed();
+
+    /** One pass of an event loop took {@code nanos} (from the end of its wait to the next wait). */
+    default void pass(long nanos) {}
   }
 
   final Handler handler;
@@ -255,6 +258,7 @@ public final class SimHttpServer implements AutoCloseable {
           // however long the burst takes to handle.
           if (lazy.isEmpty() && ready.isEmpty()) selector.select(1_000);
           else selector.selectNow();
+          long passStart = System.nanoTime();
           Runnable t;
           while ((t = tasks.poll()) != null) runTask(t);
           var keys = selector.selectedKeys();
@@ -280,6 +284,7 @@ public final class SimHttpServer implements AutoCloseable {
             }
           }
           for (int i = 0; i < LAZY_SLICE && (t = lazy.poll()) != null; i++) runTask(t);
+          listener.pass(System.nanoTime() - passStart);
         }
       } catch (IOException | ClosedSelectorException e) {
         if (running) log.error("simulator event loop stopped: {}", e.toString(), e);

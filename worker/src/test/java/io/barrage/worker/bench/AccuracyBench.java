@@ -72,7 +72,8 @@ import org.apache.pekko.actor.ActorSystem;
  * [streams,...] [seconds] [maxNewTokens] [timeScale] [full|mixed]}
  */
 public final class AccuracyBench {
-  private static final int WARMUP_SECONDS = 5;
+  /** BENCH_WARMUP_S: seconds of warmup excluded from each level (default 5). */
+  private static final int WARMUP_SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_S", "5"));
   private static final int CLOCK_SAMPLES = 500;
 
   /** One line of the simulator's truth log (TruthLog's JSON Lines format). */
@@ -287,6 +288,7 @@ public final class AccuracyBench {
       HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (rsp.statusCode() != 200) return "n/a (/metrics: HTTP " + rsp.statusCode() + ")";
+      String loop = quantiles(rsp.body(), "barrage_sim_loop_pass_seconds");
       Map<String, Double> q = new HashMap<>();
       for (String line : rsp.body().split("\n")) {
         String prefix = "barrage_sim_scheduling_lag_seconds{quantile=\"";
@@ -296,13 +298,27 @@ public final class AccuracyBench {
       }
       if (q.isEmpty()) return "n/a (no barrage_sim_scheduling_lag_seconds in /metrics)";
       return String.format("%.0f / %.0f / %.0f", q.getOrDefault("0.5", Double.NaN) * 1e6, q.getOrDefault("0.99", Double.NaN) * 1e6,
-          q.getOrDefault("1.0", Double.NaN) * 1e6);
+          q.getOrDefault("1.0", Double.NaN) * 1e6) + "; event-loop pass µs p50/p99/max " + loop;
     } catch (IOException | RuntimeException e) {
       return "n/a (" + e + ")";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "n/a (interrupted)";
     }
+  }
+
+  /** p50 / p99 / max in µs of a summary in Prometheus text, or n/a. */
+  private static String quantiles(String metrics, String name) {
+    Map<String, Double> q = new HashMap<>();
+    String prefix = name + "{quantile=\"";
+    for (String line : metrics.split("\n")) {
+      if (!line.startsWith(prefix)) continue;
+      int close = line.indexOf('"', prefix.length());
+      q.put(line.substring(prefix.length(), close), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+    }
+    if (q.isEmpty()) return "n/a";
+    return String.format("%.0f / %.0f / %.0f", q.getOrDefault("0.5", Double.NaN) * 1e6, q.getOrDefault("0.99", Double.NaN) * 1e6,
+        q.getOrDefault("1.0", Double.NaN) * 1e6);
   }
 
   /** A distribution of nanosecond values printed in µs; negative values are counted (they would mean two clocks). */
