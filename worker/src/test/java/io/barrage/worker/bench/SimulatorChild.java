@@ -69,7 +69,7 @@ public final class SimulatorChild implements AutoCloseable {
     PrintStream stdout = System.out;
     // as `barrage simulate` runs by default: a real-time engine thread where permitted (BENCH_SERVER_IO_NICE: nice of the event loops)
     SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(profile(scale, mixed)).withTruthLog(truthFile)
-        .withRealtimeClock(true).withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "0"))));
+        .withRealtimeClock(!"0".equals(System.getenv().getOrDefault("BENCH_SERVER_RT", "1"))).withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "0"))));
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
       if (closed.compareAndSet(false, true)) {
