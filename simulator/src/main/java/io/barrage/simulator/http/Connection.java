@@ -6,9 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.LongConsumer;
 
 /**
@@ -327,14 +325,5 @@ final class Connection {
     SimHttpServer.closeQuietly(ch);
     loop.forget(this);
     if (ex != null) ex.connectionClosed();
-  }
-
-  /** Lower-cased ASCII. */
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
-  }
-
-  static List<String[]> headers() {
-    return new ArrayList<>();
   }
 }

@@ -8,6 +8,16 @@ import java.util.List;
 final class OpenAiShapes {
   private OpenAiShapes() {}
 
+  /** The fields every OpenAI response object starts with, in TGI's order. */
+  static void head(com.fasterxml.jackson.core.JsonGenerator g, String object, String model, long created, String fingerprint)
+      throws java.io.IOException {
+    g.writeStringField("object", object);
+    g.writeStringField("id", "");
+    g.writeNumberField("created", created);
+    g.writeStringField("model", model);
+    g.writeStringField("system_fingerprint", fingerprint);
+  }
+
   /** TGI's finish reason on the OpenAI routes: eos_token → stop, the others unchanged. */
   static String finishReason(String tgi) {
     return "eos_token".equals(tgi) ? "stop" : tgi;
@@ -16,11 +26,7 @@ final class OpenAiShapes {
   static byte[] chat(Generated r, String model, long created, String fingerprint) {
     return Json.bytes(g -> {
       g.writeStartObject();
-      g.writeStringField("object", "chat.completion");
-      g.writeStringField("id", "");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeStringField("system_fingerprint", fingerprint);
+      head(g, "chat.completion", model, created, fingerprint);
       g.writeArrayFieldStart("choices");
       g.writeStartObject();
       g.writeNumberField("index", 0);
@@ -40,11 +46,7 @@ final class OpenAiShapes {
   static byte[] completion(Generated r, String model, long created, String fingerprint) {
     return Json.bytes(g -> {
       g.writeStartObject();
-      g.writeStringField("object", "text_completion");
-      g.writeStringField("id", "");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeStringField("system_fingerprint", fingerprint);
+      head(g, "text_completion", model, created, fingerprint);
       g.writeArrayFieldStart("choices");
       g.writeStartObject();
       g.writeNumberField("index", 0);
@@ -66,11 +68,7 @@ final class OpenAiShapes {
       String fingerprint) {
     return Json.bytes(g -> {
       g.writeStartObject();
-      g.writeStringField("object", "text_completion");
-      g.writeStringField("id", "");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeStringField("system_fingerprint", fingerprint);
+      head(g, "text_completion", model, created, fingerprint);
       g.writeArrayFieldStart("choices");
       long prompt = 0;
       long completion = 0;

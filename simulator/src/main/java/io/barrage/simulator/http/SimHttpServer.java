@@ -70,16 +70,10 @@ public final class SimHttpServer implements AutoCloseable {
   /**
    * Binds and starts serving.
    *
-   * @param loops event-loop threads (request parsing and non-streamed responses)
-   * @param maxBody largest request body accepted (413 beyond)
-   */
-  public SimHttpServer(String host, int port, int loops, int maxBody, Handler handler, Listener listener) throws IOException {
-    this(host, port, loops, 0, maxBody, handler, listener);
-  }
-
-  /**
+   * @param loops event-loop threads (request parsing, responses, token writes)
    * @param ioNice nice value for the event-loop threads (0 = normal; see
    *     {@code SimulatorConfig.withIoNice})
+   * @param maxBody largest request body accepted (413 beyond)
    */
   public SimHttpServer(String host, int port, int loops, int ioNice, int maxBody, Handler handler, Listener listener)
       throws IOException {

@@ -145,11 +145,7 @@ abstract class StreamFormat {
     }
 
     private void head(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
-      g.writeStringField("object", "chat.completion.chunk");
-      g.writeStringField("id", "");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeStringField("system_fingerprint", fingerprint);
+      OpenAiShapes.head(g, "chat.completion.chunk", model, created, fingerprint);
     }
 
     @Override

@@ -288,17 +288,9 @@ public final class AccuracyBench {
       HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (rsp.statusCode() != 200) return "n/a (/metrics: HTTP " + rsp.statusCode() + ")";
-      String loop = quantiles(rsp.body(), "barrage_sim_loop_pass_seconds");
-      Map<String, Double> q = new HashMap<>();
-      for (String line : rsp.body().split("\n")) {
-        String prefix = "barrage_sim_scheduling_lag_seconds{quantile=\"";
-        if (!line.startsWith(prefix)) continue;
-        int close = line.indexOf('"', prefix.length());
-        q.put(line.substring(prefix.length(), close), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-      }
-      if (q.isEmpty()) return "n/a (no barrage_sim_scheduling_lag_seconds in /metrics)";
-      return String.format("%.0f / %.0f / %.0f", q.getOrDefault("0.5", Double.NaN) * 1e6, q.getOrDefault("0.99", Double.NaN) * 1e6,
-          q.getOrDefault("1.0", Double.NaN) * 1e6) + "; event-loop pass µs p50/p99/max " + loop;
+      String lag = quantiles(rsp.body(), "barrage_sim_scheduling_lag_seconds");
+      if (lag.equals("n/a")) return "n/a (no barrage_sim_scheduling_lag_seconds in /metrics)";
+      return lag + "; event-loop pass µs p50/p99/max " + quantiles(rsp.body(), "barrage_sim_loop_pass_seconds");
     } catch (IOException | RuntimeException e) {
       return "n/a (" + e + ")";
     } catch (InterruptedException e) {
