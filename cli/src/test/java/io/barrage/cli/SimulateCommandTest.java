@@ -67,6 +67,16 @@ class SimulateCommandTest {
   }
 
   @Test
+  void ioPriorityIsNormalUnlessAskedAndExcludesANiceValue() {
+    assertThat(parse("--profile", "tgi-fast").config().realtimeIo()).isFalse();
+    assertThat(parse("--profile", "tgi-fast", "--io-priority", "realtime").config().realtimeIo()).isTrue();
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--io-priority", "realtime", "--io-nice", "5"))
+        .isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--io-priority realtime and --io-nice 5 exclude each other");
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--io-priority", "fast")).isEqualTo(ExitCodes.BAD_INPUT);
+  }
+
+  @Test
   void theApiKeyComesFromTheFlagOrFromANamedEnvironmentVariable() {
     assertThat(parse("--profile", "tgi-fast", "--api-key", "s3cret-Key").config().apiKey()).isEqualTo("s3cret-Key");
     SimulateCommand fromEnv = parse("--profile", "tgi-fast", "--api-key-env", "SIM_KEY");

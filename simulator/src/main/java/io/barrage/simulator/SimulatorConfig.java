@@ -13,15 +13,25 @@ import java.util.Objects;
  * @param seed seeds token texts and fault draws
  * @param apiKey when set, generation routes require {@code Authorization: Bearer <apiKey>} as TGI's
  *     {@code --api-key} does (else 401, empty body); null = no auth. Never logged or printed.
+ * @param ioNice nice value of the HTTP event loops (0 = normal; see {@link #withIoNice})
+ * @param realtimeClock SCHED_FIFO for the engine's scheduling thread where permitted (see {@link #withRealtimeClock})
+ * @param realtimeIo SCHED_FIFO for the HTTP event loops where permitted (see {@link #withRealtimeIo})
  */
 public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey,
-    int ioNice, boolean realtimeClock) {
+    int ioNice, boolean realtimeClock, boolean realtimeIo) {
   public SimulatorConfig {
     if (ioNice < 0 || ioNice > 19) throw new IllegalArgumentException("io nice must be 0..19, got " + ioNice);
+    if (realtimeIo && ioNice > 0) throw new IllegalArgumentException("real-time event loops and an io nice of " + ioNice + " exclude each other");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(profile, "profile");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
     if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("the api key must not be empty");
+  }
+
+  /** Event loops not real-time. */
+  public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey, int ioNice,
+      boolean realtimeClock) {
+    this(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, false);
   }
 
   /** Without an api key. */
@@ -45,15 +55,15 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
   }
 
   public SimulatorConfig withTruthLog(Path file) {
-    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock);
+    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock, realtimeIo);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo);
   }
 
   public SimulatorConfig withApiKey(String key) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo);
   }
 
   /**
@@ -63,7 +73,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * steps do not wait for the router's writes. Only lowers priority: needs no privilege.
    */
   public SimulatorConfig withIoNice(int nice) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo);
   }
 
   /**
@@ -72,13 +82,24 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * ordinary thread (see {@code Engine}).
    */
   public SimulatorConfig withRealtimeClock(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo);
+  }
+
+  /**
+   * Runs the HTTP event loops under SCHED_FIFO (below the engine's real-time scheduling thread) where
+   * the system permits it (CAP_SYS_NICE), so that a request's arrival and a token's write are
+   * stamped the moment the socket is ready, even while the JVM's compiler, collector or log writer
+   * wants the same core: the ground truth of an accuracy measurement. Not the default: event loops
+   * that are saturated (a capacity test) would then starve the simulator's other threads.
+   */
+  public SimulatorConfig withRealtimeIo(boolean on) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on);
   }
 
   /** The key itself is never part of the text (configs end up in logs). */
   @Override
   public String toString() {
     return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
-        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + "]";
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.barrage.simulator.engine;
 
+import io.barrage.protocol.os.ThreadPriority;
 import io.barrage.simulator.Profile;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,9 +89,10 @@ public final class Engine implements AutoCloseable {
 
   /**
    * A live engine whose scheduling thread asks, when {@code realtime}, for the SCHED_FIFO policy
-   * ({@link ThreadPriority}): on a machine whose cores are busy (the simulator's own socket work,
-   * a load generator on the same host) it then wakes at each step's deadline instead of waiting
-   * for a CPU. Without the privilege it stays an ordinary thread and says so once.
+   * ({@link ThreadPriority}, priority 2: above event loops that are real-time too): on a machine
+   * whose cores are busy (the simulator's own socket work, a load generator on the same host) it
+   * then wakes at each step's deadline instead of waiting for a CPU. Without the privilege it stays
+   * an ordinary thread and says so once.
    */
   public Engine(Profile profile, String threadName, boolean realtime) {
     this(profile, RealClock.INSTANCE, threadName, realtime);
@@ -220,7 +222,7 @@ public final class Engine implements AutoCloseable {
 
   private void loop() {
     if (realtime) {
-      if (ThreadPriority.realtimeCurrentThread(1)) {
+      if (ThreadPriority.realtimeCurrentThread(2)) {
         clock = RealClock.PARKING;
         log.debug("simulator engine {}: real-time scheduling thread", profile.name());
       } else {

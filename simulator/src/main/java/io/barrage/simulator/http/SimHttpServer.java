@@ -1,5 +1,6 @@
 package io.barrage.simulator.http;
 
+import io.barrage.protocol.os.ThreadPriority;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -61,6 +62,7 @@ public final class SimHttpServer implements AutoCloseable {
   final Listener listener;
   final int maxBody;
   private final int ioNice;
+  private final boolean realtimeIo;
   final ScheduledThreadPoolExecutor timer;
   private final ServerSocketChannel server;
   private final Loop[] loops;
@@ -73,11 +75,14 @@ public final class SimHttpServer implements AutoCloseable {
    * @param loops event-loop threads (request parsing, responses, token writes)
    * @param ioNice nice value for the event-loop threads (0 = normal; see
    *     {@code SimulatorConfig.withIoNice})
+   * @param realtimeIo SCHED_FIFO (priority 1) for the event-loop threads where permitted (see
+   *     {@code SimulatorConfig.withRealtimeIo})
    * @param maxBody largest request body accepted (413 beyond)
    */
-  public SimHttpServer(String host, int port, int loops, int ioNice, int maxBody, Handler handler, Listener listener)
-      throws IOException {
+  public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, Handler handler,
+      Listener listener) throws IOException {
     this.ioNice = ioNice;
+    this.realtimeIo = realtimeIo;
     this.handler = handler;
     this.listener = listener;
     this.maxBody = maxBody;
@@ -240,8 +245,12 @@ public final class SimHttpServer implements AutoCloseable {
     }
 
     private void run() {
-      if (ioNice > 0 && !io.barrage.simulator.engine.ThreadPriority.niceCurrentThread(ioNice)) {
+      if (ioNice > 0 && !ThreadPriority.niceCurrentThread(ioNice)) {
         log.info("simulator event loop {} runs at normal priority (could not renice it to {})", thread.getName(), ioNice);
+      }
+      if (realtimeIo && !ThreadPriority.realtimeCurrentThread(1)) {
+        log.info("simulator event loop {} runs at normal priority (no real-time scheduling here: needs CAP_SYS_NICE and chrt)",
+            thread.getName());
       }
       try {
         while (running) {

@@ -1,5 +1,6 @@
 package io.barrage.worker.client;
 
+import io.barrage.protocol.os.ThreadPriority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -38,9 +39,11 @@ final class EventLoop implements Runnable {
   /** {@code checkAt[i]}: no timeout of {@code active.get(i)} can expire before this instant. */
   private long[] checkAt = new long[64];
   private final long tickNanos;
+  private final boolean realtime;
   private volatile boolean closed;
 
-  EventLoop(String name, long tickNanos) {
+  EventLoop(String name, long tickNanos, boolean realtime) {
+    this.realtime = realtime;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -104,6 +107,10 @@ final class EventLoop implements Runnable {
 
   @Override
   public void run() {
+    if (realtime && !ThreadPriority.realtimeCurrentThread(1)) {
+      log.info("event loop {} runs at normal priority: real-time scheduling (io-priority = realtime) needs CAP_SYS_NICE and chrt",
+          thread.getName());
+    }
     long nextTick = System.nanoTime() + tickNanos;
     while (!closed) {
       try {

@@ -18,6 +18,7 @@ public final class NioHttpClient implements AutoCloseable {
   final int maxBodyBytes;
   private final int threads;
   private final long tickNanos;
+  private final boolean realtime;
   private final AtomicInteger next = new AtomicInteger();
   private volatile EventLoop[] loops;
 
@@ -26,6 +27,12 @@ public final class NioHttpClient implements AutoCloseable {
    * @param tick how often in-flight requests are checked for timeouts
    */
   public NioHttpClient(int threads, Duration tick, Duration connectTimeout, int maxLineBytes, int maxBodyBytes) {
+    this(threads, tick, connectTimeout, maxLineBytes, maxBodyBytes, false);
+  }
+
+  /** @param realtime run the loops under SCHED_FIFO where permitted ({@code EngineSettings.ioRealtime}) */
+  public NioHttpClient(int threads, Duration tick, Duration connectTimeout, int maxLineBytes, int maxBodyBytes, boolean realtime) {
+    this.realtime = realtime;
     this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     this.tickNanos = Math.max(1_000_000L, tick.toNanos());
     this.connectTimeout = connectTimeout;
@@ -45,7 +52,7 @@ public final class NioHttpClient implements AutoCloseable {
       synchronized (this) {
         if (loops == null) {
           EventLoop[] created = new EventLoop[threads];
-          for (int i = 0; i < threads; i++) created[i] = new EventLoop("barrage-io-" + i, tickNanos);
+          for (int i = 0; i < threads; i++) created[i] = new EventLoop("barrage-io-" + i, tickNanos, realtime);
           loops = created;
         }
         l = loops;

@@ -15,6 +15,11 @@ import java.time.Duration;
  * @param sendLagBudget a step whose send-lag p99 is over this is marked saturated
  * @param ioThreads event-loop threads of the HTTP client (plain-HTTP targets); 0 = one per core
  * @param timeoutTick how often in-flight requests are checked against their timeouts
+ * @param ioRealtime run the event loops under SCHED_FIFO where the system permits it ({@code
+ *     io-priority = realtime}): a token's arrival is then stamped as soon as its socket is ready,
+ *     even while the JVM's JIT compiler or another thread of the worker has the core. For accuracy
+ *     on a machine whose cores are shared; loops that are saturated would starve the worker's other
+ *     threads, so it is not the default
  */
 public record EngineSettings(
     int maxSseLineBytes,
@@ -24,13 +29,20 @@ public record EngineSettings(
     int connectionHeadroom,
     Duration sendLagBudget,
     int ioThreads,
-    Duration timeoutTick) {
+    Duration timeoutTick,
+    boolean ioRealtime) {
 
   /** The settings before the NIO client existed: default I/O threads and timeout tick. */
   public EngineSettings(int maxSseLineBytes, int maxBodyBytes, Duration connectingTimeout, int openLoopMaxConnections,
       int connectionHeadroom, Duration sendLagBudget) {
     this(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, connectionHeadroom, sendLagBudget, 0,
-        Duration.ofMillis(10));
+        Duration.ofMillis(10), false);
+  }
+
+  /** The same settings with the event loops real-time (or not). */
+  public EngineSettings withIoRealtime(boolean on) {
+    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, connectionHeadroom,
+        sendLagBudget, ioThreads, timeoutTick, on);
   }
 
   public static EngineSettings defaults() {
@@ -47,6 +59,16 @@ public record EngineSettings(
         c.getInt("connection-headroom"),
         c.getDuration("send-lag-budget"),
         c.hasPath("io-threads") ? c.getInt("io-threads") : 0,
-        c.hasPath("timeout-tick") ? c.getDuration("timeout-tick") : Duration.ofMillis(10));
+        c.hasPath("timeout-tick") ? c.getDuration("timeout-tick") : Duration.ofMillis(10),
+        ioRealtime(c.hasPath("io-priority") ? c.getString("io-priority") : "normal"));
+  }
+
+  private static boolean ioRealtime(String priority) {
+    return switch (priority.trim()) {
+      case "normal" -> false;
+      case "realtime" -> true;
+      default -> throw new IllegalArgumentException(
+          "barrage.worker.engine.io-priority (BARRAGE_IO_PRIORITY) must be normal or realtime, got '" + priority + "'");
+    };
   }
 }

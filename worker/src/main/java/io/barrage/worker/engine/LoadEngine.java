@@ -32,7 +32,7 @@ public final class LoadEngine implements AutoCloseable {
     this.settings = settings;
     this.driver = new HttpDriver(system, settings.maxSseLineBytes(), settings.maxBodyBytes());
     this.nio = new NioHttpClient(settings.ioThreads(), settings.timeoutTick(), settings.connectingTimeout(),
-        settings.maxSseLineBytes(), settings.maxBodyBytes());
+        settings.maxSseLineBytes(), settings.maxBodyBytes(), settings.ioRealtime());
     system.registerOnTermination(nio::close);
   }
 

@@ -66,15 +66,29 @@ import org.apache.pekko.actor.ActorSystem;
  *
  * <p>Environment: {@code BENCH_SERVER_CPU} (the simulator's core, default 1; empty: unpinned), {@code
  * BENCH_SERVER_JAVA_OPTS} (extra flags for the simulator JVM), {@code BENCH_KEEP_TRUTH=1} (keep each
- * level's truth file and write the engine's side next to it, for offline analysis).
+ * level's truth file and write the engine's side next to it, for offline analysis), {@code
+ * BENCH_IO_RT} (see {@link #realtimeIo()}), {@code BENCH_WARMUP_S} (default 20). Two seconds
+ * before each window opens, both JVMs run a full collection.
  *
  * <p>Usage: {@code BENCH_TASKSET="taskset -c 0" scripts/bench worker io.barrage.worker.bench.AccuracyBench
  * [streams,...] [seconds] [maxNewTokens] [timeScale] [full|mixed]}
  */
 public final class AccuracyBench {
-  /** BENCH_WARMUP_S: seconds of warmup excluded from each level (default 5). */
-  private static final int WARMUP_SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_S", "5"));
+  /**
+   * BENCH_WARMUP_S: seconds of warmup excluded from each level (default 20: at this request rate the
+   * JIT compilers are still busy in the first 10-15 s).
+   */
+  private static final int WARMUP_SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_S", "20"));
   private static final int CLOCK_SAMPLES = 500;
+
+  /**
+   * BENCH_IO_RT (default 1): the engine's and the simulator's event loops run under SCHED_FIFO where
+   * permitted ({@code io-priority = realtime}, {@code barrage simulate --io-priority realtime}); 0:
+   * ordinary threads, which wait behind their JVM's JIT compiler on a shared core.
+   */
+  static boolean realtimeIo() {
+    return !"0".equals(System.getenv().getOrDefault("BENCH_IO_RT", "1"));
+  }
 
   /** One line of the simulator's truth log (TruthLog's JSON Lines format). */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -89,7 +103,7 @@ public final class AccuracyBench {
     String simCpu = System.getenv().getOrDefault("BENCH_SERVER_CPU", "1");
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ActorSystem system = ActorSystem.create("accuracy");
-    LoadEngine engine = new LoadEngine(system, EngineSettings.defaults());
+    LoadEngine engine = new LoadEngine(system, EngineSettings.defaults().withIoRealtime(realtimeIo()));
     Map<String, RequestTrace> traces = new ConcurrentHashMap<>();
     engine.onRequest(t -> {
       if (t.ok() && t.measured) traces.put(t.id, t);
@@ -102,8 +116,9 @@ public final class AccuracyBench {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     System.out.printf("profile tgi-fast (limits lifted%s) timeScale %s, maxNewTokens %d, closed loop tgi-stream, %ds measured after %ds warmup%n",
         mixed ? "; 1 request in 4 ends with EOS after 9 tokens" : "", scale, mnt, seconds, WARMUP_SECONDS);
-    System.out.printf("engine: this JVM, %d core(s) visible; simulator: own JVM on cpu %s%n",
-        Runtime.getRuntime().availableProcessors(), simCpu.isBlank() ? "(unpinned)" : simCpu);
+    System.out.printf("engine: this JVM, %d core(s) visible; simulator: own JVM on cpu %s; event loops of both: %s%n",
+        Runtime.getRuntime().availableProcessors(), simCpu.isBlank() ? "(unpinned)" : simCpu,
+        realtimeIo() ? "real-time where permitted (BENCH_IO_RT=0: ordinary)" : "ordinary threads");
     try {
       int cellIndex = 0;
       for (String l : levels) {
@@ -127,6 +142,17 @@ public final class AccuracyBench {
           Load load = new Load.Concurrency(n);
           StepRequest r = new StepRequest("bench", new CellSpec(cellIndex++, "sim/m" + mnt + "/" + load.id(), "sim", mnt, load, 1),
               t, w, new LoadShare(n, 0, 0, 1, -1), 0, null);
+          // A full collection in both JVMs shortly before the window opens: the start-up objects
+          // still in the young generation are promoted, so the window's young collections copy only
+          // the steady state's survivors (the first young collections otherwise pause 30-50 ms).
+          var collect = timer.schedule(() -> {
+            System.gc();
+            try {
+              sim.collect();
+            } catch (IOException e) {
+              System.out.println("cannot run a collection in the simulator: " + e.getMessage());
+            }
+          }, Math.max(0, WARMUP_SECONDS * 1000L - 2000), TimeUnit.MILLISECONDS);
           long[] atWarmupEnd = new long[5];
           long self = ProcessHandle.current().pid();
           String[] gcAtWarmupEnd = new String[2];
@@ -150,6 +176,7 @@ public final class AccuracyBench {
           }, WARMUP_SECONDS, TimeUnit.SECONDS);
           agg = LocalStep.run(engine, r, Duration.ofSeconds(1), Duration.ofSeconds(seconds + WARMUP_SECONDS + 180), x -> {});
           mark.get();
+          collect.get();
           double wall = System.nanoTime() - atWarmupEnd[0];
           engineCpu = (os.getProcessCpuTime() - atWarmupEnd[1]) / wall;
           long simNow = sim.cpuNanos();

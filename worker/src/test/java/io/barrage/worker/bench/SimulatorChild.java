@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Child side ({@link #main}): {@code SimulatorChild TIME_SCALE TRUTH_FILE [full|mixed]}. Prints {@code URL
  * <baseUrl>} once listening, then answers one command per stdin line: {@code now} prints {@code NOW
  * <System.nanoTime()>} (the parent's clock check), {@code reset} forgets the scheduling lag recorded
- * so far (the end of the warmup), {@code gc} prints {@code GC <collector=count/ms;...>}. On stdin EOF (the parent closed it or died) or SIGTERM it closes the
+ * so far (the end of the warmup), {@code gc} prints {@code GC <collector=count/ms;...>}, {@code collect} runs {@code System.gc()} and prints {@code COLLECTED}. On stdin EOF (the parent closed it or died) or SIGTERM it closes the
  * server, which flushes and closes the truth log, prints {@code CLOSED} and exits.
  *
  * <p>Parent side: {@link #start} and the returned handle.
@@ -67,9 +67,14 @@ public final class SimulatorChild implements AutoCloseable {
     Path truthFile = Path.of(args[1]);
     boolean mixed = args.length > 2 && args[2].equals("mixed");
     PrintStream stdout = System.out;
-    // as `barrage simulate` runs by default: a real-time engine thread where permitted (BENCH_SERVER_IO_NICE: nice of the event loops)
-    SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(profile(scale, mixed)).withTruthLog(truthFile)
-        .withRealtimeClock(!"0".equals(System.getenv().getOrDefault("BENCH_SERVER_RT", "1"))).withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "0"))));
+    // as `barrage simulate --io-priority realtime` runs: a real-time engine thread and real-time event
+    // loops where permitted (BENCH_SERVER_RT=0: ordinary engine thread; BENCH_IO_RT=0: ordinary
+    // loops, whose nice value BENCH_SERVER_IO_NICE then sets)
+    boolean realtimeIo = AccuracyBench.realtimeIo();
+    SimulatorConfig config = SimulatorConfig.loopback(profile(scale, mixed)).withTruthLog(truthFile)
+        .withRealtimeClock(!"0".equals(System.getenv().getOrDefault("BENCH_SERVER_RT", "1")));
+    config = realtimeIo ? config.withRealtimeIo(true) : config.withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "0")));
+    SimulatorServer sim = SimulatorServer.start(config);
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
       if (closed.compareAndSet(false, true)) {
@@ -91,6 +96,10 @@ public final class SimulatorChild implements AutoCloseable {
           stdout.println("RESET");
         }
         case "gc" -> stdout.println("GC " + AccuracyBench.gcCounters());
+        case "collect" -> {
+          System.gc();
+          stdout.println("COLLECTED");
+        }
         default -> stdout.println("ERR unknown command " + line);
       }
       stdout.flush();
@@ -166,6 +175,11 @@ public final class SimulatorChild implements AutoCloseable {
   /** The child's garbage collectors' cumulative counts and times, as {@link AccuracyBench#gcCounters()} formats them. */
   String gcCounters() throws IOException {
     return command("gc", "GC ").substring(3).trim();
+  }
+
+  /** Runs a full collection in the child (the end of the warmup: start-up garbage promoted, so that the young collections in the window stay short). */
+  void collect() throws IOException {
+    command("collect", "COLLECTED");
   }
 
   void resetSchedulingLag() throws IOException {

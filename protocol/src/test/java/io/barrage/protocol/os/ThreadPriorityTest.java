@@ -1,6 +1,7 @@
-package io.barrage.simulator.engine;
+package io.barrage.protocol.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,5 +38,23 @@ class ThreadPriorityTest {
     boolean[] seen = onNewThread(() -> new boolean[] {ThreadPriority.realtimeCurrentThread(1), ThreadPriority.currentIsRealtime()});
     assertThat(seen[0]).isEqualTo(seen[1]);
     assertThat(ThreadPriority.currentIsRealtime()).isFalse();
+  }
+
+  @Test
+  void threadsThatARealtimeThreadStartsAreOrdinary() throws Exception {
+    boolean[] seen = onNewThread(() -> {
+      Thread.currentThread().setName("rt-probe");
+      if (!ThreadPriority.realtimeCurrentThread(1)) return null;
+      boolean listed = ThreadPriority.realtimeThreads().contains("rt-probe");
+      try {
+        return new boolean[] {listed, onNewThread(ThreadPriority::currentIsRealtime)};
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assumeTrue(seen != null, "no real-time scheduling on this machine (needs CAP_SYS_NICE)");
+    assertThat(seen[0]).as("the real-time thread is listed").isTrue();
+    assertThat(seen[1]).as("a thread it started is real-time").isFalse();
+    assertThat(ThreadPriority.realtimeThreads()).doesNotContain("rt-probe");
   }
 }

@@ -1,10 +1,11 @@
-package io.barrage.simulator.engine;
+package io.barrage.protocol.os;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Changes the calling thread's Linux scheduling with util-linux's {@code renice} / {@code chrt} on
@@ -13,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * possible (another OS, no util-linux, no capability) the call returns false and nothing changes.
  */
 public final class ThreadPriority {
-  private static final Logger log = LoggerFactory.getLogger(ThreadPriority.class);
-
   private ThreadPriority() {}
 
   /** Sets the calling thread's nice value to {@code nice} (1..19); returns whether it took. */
@@ -25,10 +24,34 @@ public final class ThreadPriority {
 
   /**
    * Puts the calling thread under SCHED_FIFO at {@code priority} (1..99): it then runs as soon as
-   * it is runnable, ahead of every ordinary thread. Returns whether it took.
+   * it is runnable, ahead of every ordinary thread (and of real-time threads of a lower priority).
+   * Returns whether it took. Threads this one creates afterwards start as ordinary threads
+   * (SCHED_RESET_ON_FORK): a pool that grows from a real-time thread's callback must not inherit it.
    */
   public static boolean realtimeCurrentThread(int priority) {
-    return run("chrt", "-f", "-p", String.valueOf(priority)) && stat(38) == 1;
+    return run("chrt", "--reset-on-fork", "-f", "-p", String.valueOf(priority)) && stat(38) == 1;
+  }
+
+  /**
+   * The names of this process's threads that run under SCHED_FIFO (what a log line or a test can
+   * show after asking for real-time threads); empty off Linux.
+   */
+  public static List<String> realtimeThreads() {
+    List<String> names = new ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String s = Files.readString(t.resolve("stat"));
+          int close = s.lastIndexOf(')');
+          if (Long.parseLong(s.substring(close + 2).split(" ")[38]) == 1) names.add(s.substring(s.indexOf('(') + 1, close));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    return names;
   }
 
   /** Field {@code index} (0-based, after the command name) of /proc/thread-self/stat, or -1. */
@@ -63,8 +86,7 @@ public final class ThreadPriority {
       }
       return p.exitValue() == 0;
     } catch (Exception e) {
-      log.debug("cannot change this thread's scheduling ({}): {}", command[0], e.toString());
-      return false;
+      return false; // no util-linux, no /proc: not possible here
     }
   }
 }

@@ -1,0 +1,54 @@
+package io.barrage.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.barrage.protocol.os.ThreadPriority;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@code --io-priority realtime}: the event loops, and above them the engine's clock, run under SCHED_FIFO where permitted. */
+class RealtimeIoTest {
+  static final String GENERATE = "{\"inputs\":\"hello\",\"parameters\":{\"max_new_tokens\":5}}";
+
+  /** Whether this machine lets a thread become real-time (CAP_SYS_NICE and chrt). */
+  static boolean realtimePermitted() throws Exception {
+    CompletableFuture<Boolean> took = new CompletableFuture<>();
+    new Thread(() -> took.complete(ThreadPriority.realtimeCurrentThread(1))).start();
+    return took.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void realtimeLoopsServeAndAreRealtimeWherePermitted() throws Exception {
+    boolean permitted = realtimePermitted();
+    SimulatorConfig config = SimulatorConfig.loopback(Profiles.TGI_FAST).withRealtimeClock(true).withRealtimeIo(true);
+    try (SimulatorServer s = SimulatorServer.start(config)) {
+      var res = Http.post(s.baseUrl() + "/generate_stream", GENERATE);
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(res.body().lines().filter(l -> l.startsWith("data:")).count()).isEqualTo(5);
+      List<String> rt = ThreadPriority.realtimeThreads();
+      if (permitted) {
+        assertThat(rt).as("real-time threads").contains("sim-http-0").anyMatch(n -> n.startsWith("sim-engine"));
+      } else {
+        assertThat(rt).as("nothing is real-time where the system does not permit it").noneMatch(n -> n.startsWith("sim-"));
+      }
+    }
+  }
+
+  @Test
+  void loopsAreOrdinaryByDefault() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
+      assertThat(Http.post(s.baseUrl() + "/generate", GENERATE).statusCode()).isEqualTo(200);
+      assertThat(ThreadPriority.realtimeThreads()).noneMatch(n -> n.startsWith("sim-http"));
+    }
+  }
+
+  @Test
+  void realtimeLoopsAndANiceValueExcludeEachOther() {
+    assertThatThrownBy(() -> new SimulatorConfig("127.0.0.1", 0, Profiles.get(Profiles.TGI_FAST), null, 1, null, 5, false, true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("real-time event loops and an io nice of 5");
+    assertThat(SimulatorConfig.loopback(Profiles.TGI_FAST).withIoNice(5).withRealtimeIo(true).ioNice()).isZero();
+  }
+}

@@ -1,0 +1,59 @@
+package io.barrage.worker.engine;
+
+import static io.barrage.worker.engine.EngineFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.protocol.results.CellAggregate;
+import io.barrage.protocol.scenario.ApiKind;
+import io.barrage.simulator.Profiles;
+import io.barrage.simulator.SimulatorConfig;
+import io.barrage.simulator.SimulatorServer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.Test;
+
+/** {@code io-priority = realtime}: the engine's event loops run under SCHED_FIFO where permitted, and measure as before. */
+class RealtimeIoIT {
+  static boolean realtimePermitted() throws Exception {
+    CompletableFuture<Boolean> took = new CompletableFuture<>();
+    new Thread(() -> took.complete(ThreadPriority.realtimeCurrentThread(1))).start();
+    return took.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void realtimeLoopsMeasureAStepAndAreRealtimeWherePermitted() throws Exception {
+    boolean permitted = realtimePermitted();
+    ActorSystem system = ActorSystem.create("rt-io");
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
+      LoadEngine engine = new LoadEngine(system, EngineSettings.defaults().withIoRealtime(true));
+      CellAggregate a = run(engine, closed(target("sim", ApiKind.TGI_STREAM, sim.baseUrl()), requests(40), 4));
+      assertThat(a.errors()).isEmpty();
+      assertThat(a.ok()).isEqualTo(40);
+      assertThat(a.outputTokens()).isEqualTo(40 * 8);
+      assertThat(a.tokenMismatches()).isZero();
+      List<String> rt = ThreadPriority.realtimeThreads();
+      if (permitted) assertThat(rt).as("real-time threads").anyMatch(n -> n.startsWith("barrage-io-"));
+      else assertThat(rt).noneMatch(n -> n.startsWith("barrage-io-"));
+      // the loops' callbacks start no real-time threads (reset-on-fork): only the loops are
+      assertThat(rt).allMatch(n -> n.startsWith("barrage-io-"));
+    } finally {
+      system.terminate();
+    }
+  }
+
+  @Test
+  void ioPriorityIsReadFromTheConfigAndABadValueIsNamed() {
+    var base = ConfigFactory.load();
+    assertThat(EngineSettings.fromConfig(base).ioRealtime()).isFalse();
+    assertThat(EngineSettings.fromConfig(ConfigFactory.parseString("barrage.worker.engine.io-priority = realtime").withFallback(base))
+        .ioRealtime()).isTrue();
+    assertThatThrownBy(() -> EngineSettings.fromConfig(ConfigFactory.parseString("barrage.worker.engine.io-priority = fast").withFallback(base)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("barrage.worker.engine.io-priority (BARRAGE_IO_PRIORITY) must be normal or realtime, got 'fast'");
+  }
+}
