@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.ActorSystem;
 
@@ -103,6 +104,7 @@ public final class AccuracyBench {
     String simCpu = System.getenv().getOrDefault("BENCH_SERVER_CPU", "1");
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ActorSystem system = ActorSystem.create("accuracy");
+    stallWatchdog("engine", "barrage-io", "accuracy");
     LoadEngine engine = new LoadEngine(system, EngineSettings.defaults().withIoRealtime(realtimeIo()));
     Map<String, RequestTrace> traces = new ConcurrentHashMap<>();
     engine.onRequest(t -> {
@@ -131,6 +133,7 @@ public final class AccuracyBench {
         double engineWait;
         double simWait;
         String gc;
+        String steal;
         CellAggregate agg;
         try (SimulatorChild sim = SimulatorChild.start(simCpu, scale, mixed, truthFile)) {
           System.out.println();
@@ -154,6 +157,7 @@ public final class AccuracyBench {
             }
           }, Math.max(0, WARMUP_SECONDS * 1000L - 2000), TimeUnit.MILLISECONDS);
           long[] atWarmupEnd = new long[5];
+          long[][] stealAtWarmupEnd = new long[1][];
           long self = ProcessHandle.current().pid();
           String[] gcAtWarmupEnd = new String[2];
           var mark = timer.schedule(() -> {
@@ -167,6 +171,7 @@ public final class AccuracyBench {
             atWarmupEnd[2] = sim.cpuNanos();
             atWarmupEnd[3] = runQueueWaitNanos(self);
             atWarmupEnd[4] = runQueueWaitNanos(sim.pid());
+            stealAtWarmupEnd[0] = stealTicks();
             gcAtWarmupEnd[0] = gcCounters();
             try {
               gcAtWarmupEnd[1] = sim.gcCounters();
@@ -184,12 +189,14 @@ public final class AccuracyBench {
           engineWait = (runQueueWaitNanos(self) - atWarmupEnd[3]) / wall;
           simWait = (runQueueWaitNanos(sim.pid()) - atWarmupEnd[4]) / wall;
           schedLag = schedulingLag(http, sim.url());
+          steal = stealShare(stealAtWarmupEnd[0], stealTicks(), wall);
           gc = "engine " + gcDelta(gcAtWarmupEnd[0], gcCounters()) + "; simulator " + gcDelta(gcAtWarmupEnd[1], sim.gcCounters());
         }
         Map<String, Truth> truth = readTruth(truthFile);
         if (System.getenv("BENCH_KEEP_TRUTH") == null) Files.deleteIfExists(truthFile);
         else keepEngineSide(truthFile, traces);
         report(n, agg, traces, truth, engineCpu, simCpuShare, schedLag, engineWait, simWait, gc);
+        System.out.println("  CPU stolen by the hypervisor in the window (/proc/stat steal): " + steal);
       }
     } finally {
       system.terminate();
@@ -262,6 +269,63 @@ public final class AccuracyBench {
       }
     }
     System.out.println("  kept " + truthFile + " and " + out);
+  }
+
+  /**
+   * A diagnostic for whole-core stalls: a daemon thread that wakes every 20 ms; when it wakes more
+   * than 100 ms late (its core was held, e.g. by a real-time thread that spins), it prints the
+   * stacks of this JVM's threads whose names start with one of {@code prefixes}, and by how much it
+   * was late. Silent otherwise.
+   */
+  static void stallWatchdog(String who, String... prefixes) {
+    Thread w = new Thread(() -> {
+      long last = System.nanoTime();
+      while (true) {
+        LockSupport.parkNanos(20_000_000L);
+        long now = System.nanoTime();
+        long late = now - last - 20_000_000L;
+        last = now;
+        if (late < 100_000_000L) continue;
+        StringBuilder b = new StringBuilder(String.format("STALL in %s: the watchdog woke %.0f ms late%n", who, late / 1e6));
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+          String name = e.getKey().getName();
+          if (java.util.Arrays.stream(prefixes).noneMatch(name::startsWith)) continue;
+          b.append("  ").append(name).append(" (").append(e.getKey().getState()).append(")\n");
+          StackTraceElement[] st = e.getValue();
+          for (int i = 0; i < Math.min(25, st.length); i++) b.append("    at ").append(st[i]).append('\n');
+        }
+        System.err.print(b); // stderr: a child's stdout is its command channel
+        System.err.flush();
+        last = System.nanoTime();
+      }
+    }, "stall-watchdog");
+    w.setDaemon(true);
+    w.start();
+  }
+
+  /** The steal column of each {@code cpuN} line of /proc/stat (ticks), or null off Linux. */
+  static long[] stealTicks() {
+    try {
+      return Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+ .*"))
+          .mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[8])).toArray();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Each CPU's stolen time (the hypervisor ran something else while this VM's vCPU wanted to run)
+   * between two {@link #stealTicks()} readings, as a share of {@code wallNanos}: "cpu0 0.1 %, cpu1 2.3 %".
+   */
+  static String stealShare(long[] before, long[] after, double wallNanos) {
+    if (before == null || after == null || before.length != after.length) return "n/a";
+    double tickNanos = 1e9 / 100; // USER_HZ
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < after.length; i++) {
+      if (i > 0) b.append(", ");
+      b.append(String.format("cpu%d %.1f %%", i, (after[i] - before[i]) * tickNanos / wallNanos * 100));
+    }
+    return b.toString();
   }
 
   /** Every garbage collector of this JVM as {@code name=count/milliseconds}, {@code ;}-separated. */

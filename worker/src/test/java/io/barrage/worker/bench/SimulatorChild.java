@@ -75,6 +75,7 @@ public final class SimulatorChild implements AutoCloseable {
         .withRealtimeClock(!"0".equals(System.getenv().getOrDefault("BENCH_SERVER_RT", "1")));
     config = realtimeIo ? config.withRealtimeIo(true) : config.withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "0")));
     SimulatorServer sim = SimulatorServer.start(config);
+    AccuracyBench.stallWatchdog("simulator", "sim-");
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
       if (closed.compareAndSet(false, true)) {
