@@ -71,7 +71,8 @@ import org.apache.pekko.actor.ActorSystem;
  * BENCH_IO_RT} (see {@link #realtimeIo()}), {@code BENCH_WARMUP_S} (default 20). Two seconds
  * before each window opens, both JVMs run a full collection.
  *
- * <p>Usage: {@code BENCH_TASKSET="taskset -c 0" scripts/bench worker io.barrage.worker.bench.AccuracyBench
+ * <p>Usage: {@code BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=1 BENCH_TASKSET="taskset -c 0" scripts/bench worker
+ * io.barrage.worker.bench.AccuracyBench
  * [streams,...] [seconds] [maxNewTokens] [timeScale] [full|mixed]}
  */
 public final class AccuracyBench {
@@ -118,9 +119,15 @@ public final class AccuracyBench {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     System.out.printf("profile tgi-fast (limits lifted%s) timeScale %s, maxNewTokens %d, closed loop tgi-stream, %ds measured after %ds warmup%n",
         mixed ? "; 1 request in 4 ends with EOS after 9 tokens" : "", scale, mnt, seconds, WARMUP_SECONDS);
-    System.out.printf("engine: this JVM, %d core(s) visible; simulator: own JVM on cpu %s; event loops of both: %s%n",
+    boolean c1Only = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:TieredStopAtLevel=1");
+    if (realtimeIo() && !c1Only) {
+      System.out.println("WARNING: real-time event loops with the C2 compiler: on this project's 2-core VM about one run in three"
+          + " had a ~0.9 s stall of a whole JVM; run with BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=1 (docs/bench/engine.md)");
+    }
+    System.out.printf("engine: this JVM, %d core(s) visible; simulator: own JVM on cpu %s; event loops of both: %s; JIT: %s%n",
         Runtime.getRuntime().availableProcessors(), simCpu.isBlank() ? "(unpinned)" : simCpu,
-        realtimeIo() ? "real-time where permitted (BENCH_IO_RT=0: ordinary)" : "ordinary threads");
+        realtimeIo() ? "real-time where permitted (BENCH_IO_RT=0: ordinary)" : "ordinary threads",
+        c1Only ? "C1 only in both JVMs" : "tiered (C1 and C2)");
     try {
       int cellIndex = 0;
       for (String l : levels) {
@@ -149,6 +156,7 @@ public final class AccuracyBench {
           // still in the young generation are promoted, so the window's young collections copy only
           // the steady state's survivors (the first young collections otherwise pause 30-50 ms).
           var collect = timer.schedule(() -> {
+            System.out.println("  full collections at " + java.time.LocalTime.now());
             System.gc();
             try {
               sim.collect();
@@ -167,6 +175,7 @@ public final class AccuracyBench {
               System.out.println("cannot reset the simulator's scheduling lag: " + e.getMessage());
             }
             atWarmupEnd[0] = System.nanoTime();
+            System.out.println("  window opens at " + java.time.LocalTime.now());
             atWarmupEnd[1] = os.getProcessCpuTime();
             atWarmupEnd[2] = sim.cpuNanos();
             atWarmupEnd[3] = runQueueWaitNanos(self);
@@ -182,6 +191,7 @@ public final class AccuracyBench {
           agg = LocalStep.run(engine, r, Duration.ofSeconds(1), Duration.ofSeconds(seconds + WARMUP_SECONDS + 180), x -> {});
           mark.get();
           collect.get();
+          System.out.println("  window closed at " + java.time.LocalTime.now());
           double wall = System.nanoTime() - atWarmupEnd[0];
           engineCpu = (os.getProcessCpuTime() - atWarmupEnd[1]) / wall;
           long simNow = sim.cpuNanos();
@@ -286,7 +296,8 @@ public final class AccuracyBench {
         long late = now - last - 20_000_000L;
         last = now;
         if (late < 100_000_000L) continue;
-        StringBuilder b = new StringBuilder(String.format("STALL in %s: the watchdog woke %.0f ms late%n", who, late / 1e6));
+        StringBuilder b = new StringBuilder(String.format("STALL in %s: the watchdog woke %.0f ms late, at %s%n", who, late / 1e6,
+            java.time.LocalTime.now()));
         for (var e : Thread.getAllStackTraces().entrySet()) {
           String name = e.getKey().getName();
           if (java.util.Arrays.stream(prefixes).noneMatch(name::startsWith)) continue;

@@ -115,6 +115,11 @@ public final class SimulatorChild implements AutoCloseable {
     if (cpu != null && !cpu.isBlank()) cmd.addAll(List.of("taskset", "-c", cpu));
     cmd.add(System.getProperty("java.home") + "/bin/java");
     cmd.add("-Xmx1g");
+    // the same JIT as ours: with real-time loops a C2 compiler thread that holds the compile
+    // queue's lock can stall the loop (see AccuracyBench), so a C1-only parent means a C1-only child
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("-XX:TieredStopAtLevel=")) cmd.add(a);
+    }
     String opts = System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", "");
     if (!opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
     cmd.add("-cp");
