@@ -5,24 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.barrage.protocol.os.ThreadPriority;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code --io-priority realtime}: the event loops, and above them the engine's clock, run under SCHED_FIFO where permitted. */
 class RealtimeIoTest {
   static final String GENERATE = "{\"inputs\":\"hello\",\"parameters\":{\"max_new_tokens\":5}}";
 
-  /** Whether this machine lets a thread become real-time (CAP_SYS_NICE and chrt). */
-  static boolean realtimePermitted() throws Exception {
-    CompletableFuture<Boolean> took = new CompletableFuture<>();
-    new Thread(() -> took.complete(ThreadPriority.realtimeCurrentThread(1))).start();
-    return took.get(30, TimeUnit.SECONDS);
-  }
-
   @Test
   void realtimeLoopsServeAndAreRealtimeWherePermitted() throws Exception {
-    boolean permitted = realtimePermitted();
+    boolean permitted = ThreadPriority.realtimePermitted();
     SimulatorConfig config = SimulatorConfig.loopback(Profiles.TGI_FAST).withRealtimeClock(true).withRealtimeIo(true);
     try (SimulatorServer s = SimulatorServer.start(config)) {
       var res = Http.post(s.baseUrl() + "/generate_stream", GENERATE);

@@ -33,6 +33,23 @@ public final class ThreadPriority {
   }
 
   /**
+   * Whether this process may run real-time threads (CAP_SYS_NICE and chrt): asks for SCHED_FIFO on
+   * a short-lived thread of its own, so that no caller's thread changes.
+   */
+  public static boolean realtimePermitted() {
+    boolean[] took = new boolean[1];
+    Thread probe = new Thread(() -> took[0] = realtimeCurrentThread(1), "rt-permission-probe");
+    probe.start();
+    try {
+      probe.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return !probe.isAlive() && took[0];
+  }
+
+  /**
    * The names of this process's threads that run under SCHED_FIFO (what a log line or a test can
    * show after asking for real-time threads); empty off Linux.
    */

@@ -41,6 +41,13 @@ class ThreadPriorityTest {
   }
 
   @Test
+  void thePermissionProbeAgreesWithAThreadsOwnAttemptAndLeavesTheCallerAlone() throws Exception {
+    assertThat(ThreadPriority.realtimePermitted()).isEqualTo(onNewThread(() -> ThreadPriority.realtimeCurrentThread(1)));
+    assertThat(ThreadPriority.currentIsRealtime()).isFalse();
+    assertThat(ThreadPriority.realtimeThreads()).doesNotContain("rt-permission-probe");
+  }
+
+  @Test
   void threadsThatARealtimeThreadStartsAreOrdinary() throws Exception {
     boolean[] seen = onNewThread(() -> {
       Thread.currentThread().setName("rt-probe");

@@ -12,22 +12,14 @@ import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.Test;
 
 /** {@code io-priority = realtime}: the engine's event loops run under SCHED_FIFO where permitted, and measure as before. */
 class RealtimeIoIT {
-  static boolean realtimePermitted() throws Exception {
-    CompletableFuture<Boolean> took = new CompletableFuture<>();
-    new Thread(() -> took.complete(ThreadPriority.realtimeCurrentThread(1))).start();
-    return took.get(30, TimeUnit.SECONDS);
-  }
-
   @Test
   void realtimeLoopsMeasureAStepAndAreRealtimeWherePermitted() throws Exception {
-    boolean permitted = realtimePermitted();
+    boolean permitted = ThreadPriority.realtimePermitted();
     ActorSystem system = ActorSystem.create("rt-io");
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
       LoadEngine engine = new LoadEngine(system, EngineSettings.defaults().withIoRealtime(true));
