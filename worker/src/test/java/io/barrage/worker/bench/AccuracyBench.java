@@ -121,8 +121,8 @@ public final class AccuracyBench {
         mixed ? "; 1 request in 4 ends with EOS after 9 tokens" : "", scale, mnt, seconds, WARMUP_SECONDS);
     boolean c1Only = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:TieredStopAtLevel=1");
     if (realtimeIo() && !c1Only) {
-      System.out.println("WARNING: real-time event loops with the C2 compiler: on this project's 2-core VM about one run in three"
-          + " had a ~0.9 s stall of a whole JVM; run with BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=1 (docs/bench/engine.md)");
+      System.out.println("WARNING: real-time event loops with the C2 compiler: on this project's 2-core VM 3 runs in 15"
+          + " had a ~0.9 s stall of a whole JVM in the window; run with BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=1 (docs/bench/engine.md)");
     }
     System.out.printf("engine: this JVM, %d core(s) visible; simulator: own JVM on cpu %s; event loops of both: %s; JIT: %s%n",
         Runtime.getRuntime().availableProcessors(), simCpu.isBlank() ? "(unpinned)" : simCpu,
