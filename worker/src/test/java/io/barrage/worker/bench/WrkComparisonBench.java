@@ -31,12 +31,17 @@ import org.apache.pekko.actor.ActorSystem;
  * own JVM pinned to core {@code BENCH_SERVER_CPU} (default 1), so that the target costs the
  * generator nothing; pin the generator with {@code BENCH_TASKSET="taskset -c 0"} (wrk inherits it).
  *
+ * <p>The engine's step excludes {@code BENCH_WARMUP_S} seconds of warmup (default 5: with 2, the
+ * JIT was still compiling the hot path in the first seconds of the window, and the ratio moved
+ * between 0.48 and 0.73 from run to run).
+ *
  * <p>Usage: {@code scripts/bench worker io.barrage.worker.bench.WrkComparisonBench [connections] [seconds]}
  */
 public final class WrkComparisonBench {
   public static void main(String[] args) throws Exception {
     int conns = args.length > 0 ? Integer.parseInt(args[0]) : 32;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int warmup = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_S", "5"));
     String cpu = System.getenv().getOrDefault("BENCH_SERVER_CPU", "1");
     TokenServer.Child server = TokenServer.start(cpu, "tiny");
     String url = server.url() + "/generate";
@@ -44,7 +49,7 @@ public final class WrkComparisonBench {
     try {
       LoadEngine engine = new LoadEngine(system, EngineSettings.defaults());
       Workload w = new Workload(new PromptSpec("hi", null, null), List.of(1), new LoadSpec(List.of(conns), null, null),
-          new StepSpec(null, Duration.ofSeconds(seconds + 2), Duration.ofSeconds(2)),
+          new StepSpec(null, Duration.ofSeconds(seconds + warmup), Duration.ofSeconds(warmup)),
           new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10)), 42L);
       Target t = new Target("tiny", ApiKind.FASTAPI, url, null, null, null, null, null);
       Load load = new Load.Concurrency(conns);
