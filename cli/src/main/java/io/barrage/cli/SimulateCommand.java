@@ -73,19 +73,19 @@ public final class SimulateCommand implements Callable<Integer> {
   int ioNice;
 
   /** How the engine's scheduling thread or the event loops are scheduled. */
-  enum ClockPriority { realtime, normal }
+  enum Priority { realtime, normal }
 
   @Option(names = "--io-priority", paramLabel = "P", defaultValue = "normal", description = "realtime: run the HTTP "
       + "event loops under SCHED_FIFO (below the engine's thread) when the system allows it, so that request arrivals "
       + "and token writes are stamped the moment a socket is ready even when the JVM's compiler or collector wants the "
       + "core: the setting for accuracy measurements against the truth log. Loops that are saturated then starve the "
       + "simulator's other threads, so not for capacity runs. Default: ${DEFAULT-VALUE}.")
-  ClockPriority ioPriority;
+  Priority ioPriority;
 
   @Option(names = "--clock-priority", paramLabel = "P", defaultValue = "realtime", description = "realtime: run the "
       + "engine's scheduling thread under SCHED_FIFO when the system allows it (CAP_SYS_NICE), so steps fire on time "
       + "on a busy machine; normal: an ordinary thread. Default: ${DEFAULT-VALUE}.")
-  ClockPriority clockPriority;
+  Priority clockPriority;
 
   @Option(names = "--api-key-env", paramLabel = "NAME", description = "Like --api-key, with the key read from environment variable NAME.")
   String apiKeyEnv;
@@ -147,9 +147,9 @@ public final class SimulateCommand implements Callable<Integer> {
         disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders));
     if (faults.any()) p = p.withFaults(faults);
     if (ioNice < 0 || ioNice > 19) throw new ExitException(2, "--io-nice must be 0..19, got " + ioNice);
-    boolean realtimeIo = ioPriority == ClockPriority.realtime;
+    boolean realtimeIo = ioPriority == Priority.realtime;
     if (realtimeIo && ioNice > 0) throw new ExitException(2, "--io-priority realtime and --io-nice " + ioNice + " exclude each other");
-    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == ClockPriority.realtime, realtimeIo);
+    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == Priority.realtime, realtimeIo);
   }
 
   /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */

@@ -19,7 +19,7 @@ public final class ThreadPriority {
   /** Sets the calling thread's nice value to {@code nice} (1..19); returns whether it took. */
   public static boolean niceCurrentThread(int nice) {
     if (nice <= 0) return false;
-    return run("renice", "-n", String.valueOf(nice), "-p") && stat(16) == nice;
+    return run("renice", "-n", String.valueOf(nice), "-p") && stat(NICE) == nice;
   }
 
   /**
@@ -29,7 +29,7 @@ public final class ThreadPriority {
    * (SCHED_RESET_ON_FORK): a pool that grows from a real-time thread's callback must not inherit it.
    */
   public static boolean realtimeCurrentThread(int priority) {
-    return run("chrt", "--reset-on-fork", "-f", "-p", String.valueOf(priority)) && stat(38) == 1;
+    return run("chrt", "--reset-on-fork", "-f", "-p", String.valueOf(priority)) && stat(POLICY) == 1;
   }
 
   /**
@@ -59,8 +59,7 @@ public final class ThreadPriority {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
           String s = Files.readString(t.resolve("stat"));
-          int close = s.lastIndexOf(')');
-          if (Long.parseLong(s.substring(close + 2).split(" ")[38]) == 1) names.add(s.substring(s.indexOf('(') + 1, close));
+          if (field(s, POLICY) == 1) names.add(s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')));
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
@@ -71,11 +70,19 @@ public final class ThreadPriority {
     return names;
   }
 
-  /** Field {@code index} (0-based, after the command name) of /proc/thread-self/stat, or -1. */
+  /** Fields of a /proc stat line, 0-based after the command name: the nice value and the policy (1 = SCHED_FIFO). */
+  private static final int NICE = 16;
+  private static final int POLICY = 38;
+
+  /** Field {@code index} of a /proc stat line (the command name may hold spaces and parentheses). */
+  private static long field(String stat, int index) {
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[index]);
+  }
+
+  /** Field {@code index} of /proc/thread-self/stat, or -1. */
   static long stat(int index) {
     try {
-      String s = Files.readString(Path.of("/proc/thread-self/stat"));
-      return Long.parseLong(s.substring(s.lastIndexOf(')') + 2).split(" ")[index]);
+      return field(Files.readString(Path.of("/proc/thread-self/stat")), index);
     } catch (Exception e) {
       return -1;
     }
@@ -83,12 +90,12 @@ public final class ThreadPriority {
 
   /** The calling thread's nice value, or -1 where /proc is not there. */
   public static int currentNice() {
-    return (int) stat(16);
+    return (int) stat(NICE);
   }
 
   /** Whether the calling thread runs under SCHED_FIFO. */
   public static boolean currentIsRealtime() {
-    return stat(38) == 1;
+    return stat(POLICY) == 1;
   }
 
   private static boolean run(String... command) {
