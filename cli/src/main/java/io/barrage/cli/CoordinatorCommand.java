@@ -10,6 +10,7 @@ import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.wire.ClusterSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,12 +58,16 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "with --scenario: after the run, keep serving the API and live page instead of exiting (what a Kubernetes Deployment needs)")
   boolean keepRunning;
 
+  @Mixin ClusterSecurityOptions cluster = new ClusterSecurityOptions();
+
   @Option(names = "--token-file", paramLabel = "FILE", description = "API bearer token file (else $BARRAGE_API_TOKEN; else one is generated into DIR/api-token)")
   Path tokenFile;
 
   @Override
   public Integer call() throws Exception {
     if (minWorkers < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: --min-workers must be >= 1");
+    String bind = bindHost == null ? host : bindHost;
+    ClusterSecurity security = cluster.resolve("barrage coordinator", bind);
     Scenario scenario = null;
     String text = null;
     if (scenarioFile != null) {
@@ -81,13 +87,13 @@ public final class CoordinatorCommand implements Callable<Integer> {
       System.out.println(t.source());
       token = t.token();
     }
-    String bind = bindHost == null ? host : bindHost;
     // under the chart (BARRAGE_K8S_SETTINGS + an API server): discovery, scaling, export; else nothing
     RunHooks hooks = KubernetesRunHooks.fromEnvironment();
     CoordinatorNode node = CoordinatorNode.start(
-        new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of("")), ResultWriter::write, hooks, minWorkers);
+        new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security), ResultWriter::write, hooks, minWorkers);
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "barrage-coordinator-stop"));
     System.out.println("coordinator up: workers join with --join " + host + ":" + node.clusterPort()
+        + (security instanceof ClusterSecurity.MutualTls ? " (mutual TLS)" : " (plain TCP)")
         + (httpPort >= 0 ? "; API and live page on port " + node.httpPort() : ""));
     if (scenario == null) {
       node.system().getWhenTerminated().toCompletableFuture().join();
