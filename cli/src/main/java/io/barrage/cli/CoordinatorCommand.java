@@ -87,13 +87,31 @@ public final class CoordinatorCommand implements Callable<Integer> {
       System.out.println(t.source());
       token = t.token();
     }
+    ClusterCertificates throwaway = null;
+    if (security == ClusterSecurity.LOOPBACK_ONLY) {
+      // no directory and no --insecure-cluster, on loopback: TLS all the same, with a CA made now
+      // whose files workers on this machine are pointed at (deleted when the coordinator exits)
+      throwaway = ClusterCertificates.create("barrage-coordinator-ca", 30);
+      security = throwaway.security();
+    }
     // under the chart (BARRAGE_K8S_SETTINGS + an API server): discovery, scaling, export; else nothing
     RunHooks hooks = KubernetesRunHooks.fromEnvironment();
-    CoordinatorNode node = CoordinatorNode.start(
-        new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security), ResultWriter::write, hooks, minWorkers);
-    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "barrage-coordinator-stop"));
+    CoordinatorNode node;
+    try {
+      node = CoordinatorNode.start(
+          new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security), ResultWriter::write, hooks, minWorkers);
+    } catch (RuntimeException e) {
+      if (throwaway != null) throwaway.close();
+      throw e;
+    }
+    ClusterCertificates certs = throwaway;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      if (certs != null) certs.close();
+    }, "barrage-coordinator-stop"));
     System.out.println("coordinator up: workers join with --join " + host + ":" + node.clusterPort()
-        + (security instanceof ClusterSecurity.MutualTls ? " (mutual TLS)" : " (plain TCP)")
+        + (certs != null ? " --cluster-tls-dir " + certs.dir() + " (mutual TLS, certificates made for this coordinator)"
+            : security instanceof ClusterSecurity.MutualTls ? " (mutual TLS)" : " --insecure-cluster (plain TCP)")
         + (httpPort >= 0 ? "; API and live page on port " + node.httpPort() : ""));
     if (scenario == null) {
       node.system().getWhenTerminated().toCompletableFuture().join();
@@ -115,6 +133,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
       return failed.isEmpty() ? ExitCodes.OK : ExitCodes.GATES_FAILED;
     }
     node.close();
+    if (certs != null) certs.close();
     return failed.isEmpty() ? ExitCodes.OK : ExitCodes.GATES_FAILED;
   }
 }
