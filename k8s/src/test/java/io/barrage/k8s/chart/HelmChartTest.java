@@ -464,7 +464,8 @@ class HelmChartTest {
   @Test
   void anExistingSecretIsMountedAndNoneIsGenerated() {
     RenderedChart chart = render(List.of("existing-objects.yaml"));
-    assertThat(workerPod(chart).getVolumes()).anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("team-barrage-cluster-tls"));
+    assertThat(workerPod(chart).getVolumes()).filteredOn(v -> v.getName().equals("cluster-tls")).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("team-barrage-cluster-tls"));
     assertThat(chart.all(V1Secret.class)).isEmpty();
     assertThatThrownBy(() -> RenderedChart.render(Map.of("clusterTls.source", "existingSecret")))
         .hasMessageContaining("clusterTls.existingSecret");
