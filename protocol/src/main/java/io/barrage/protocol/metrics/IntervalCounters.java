@@ -1,5 +1,6 @@
 package io.barrage.protocol.metrics;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +21,12 @@ import java.util.Map;
  * @param firstMeasuredStartNanosEpoch epoch-ns send time of the first measured request of the
  *     interval, or -1 (window accounting)
  * @param lastMeasuredEndNanosEpoch epoch-ns end of the last measured request of the interval, or -1
+ * @param retries measured requests that failed on a reused keep-alive connection before any response
+ *     byte arrived and were sent again on a fresh connection (the generator's own statistic: not errors)
+ * @param unreachable the stretches of this interval during which the target refused or did not answer
+ *     connection attempts (see {@link UnreachableSpan})
+ * @param errorMessages per error class, the distinct messages first seen in this interval (a few per
+ *     class per step, shortened and with credentials removed)
  */
 public record IntervalCounters(
     long started,
@@ -33,11 +40,24 @@ public record IntervalCounters(
     int inFlight,
     long warmupRequests,
     long firstMeasuredStartNanosEpoch,
-    long lastMeasuredEndNanosEpoch) {
+    long lastMeasuredEndNanosEpoch,
+    long retries,
+    List<UnreachableSpan> unreachable,
+    Map<ErrorClass, List<String>> errorMessages) {
 
   public IntervalCounters {
     errors = Map.copyOf(errors);
     httpStatuses = Map.copyOf(httpStatuses);
+    unreachable = List.copyOf(unreachable);
+    errorMessages = Map.copyOf(errorMessages);
+  }
+
+  /** Counters without retries, outages or error messages. */
+  public IntervalCounters(long started, long ok, Map<ErrorClass, Long> errors, Map<Integer, Long> httpStatuses,
+      long outputTokens, long clientTokens, long tokenMismatches, long clamped, int inFlight, long warmupRequests,
+      long firstMeasuredStartNanosEpoch, long lastMeasuredEndNanosEpoch) {
+    this(started, ok, errors, httpStatuses, outputTokens, clientTokens, tokenMismatches, clamped, inFlight, warmupRequests,
+        firstMeasuredStartNanosEpoch, lastMeasuredEndNanosEpoch, 0, List.of(), Map.of());
   }
 
   public long errorCount() {
