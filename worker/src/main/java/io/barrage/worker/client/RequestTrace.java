@@ -27,7 +27,24 @@ public final class RequestTrace {
   public final String id;
   public final long tSched;
   public final boolean measured;
-  public long tSend;
+  /**
+   * When the first byte of the request was written to the socket (after the connect, when the
+   * request opened a connection), −1 until then and for a request that was never written (its
+   * connection failed). TTFT and e2e run from here; {@code tSend − tSched} is the send lag.
+   */
+  public long tSend = -1;
+  /**
+   * Start and end of the connection this request opened: TCP connect, then (on https) the TLS
+   * handshake, both inside this span. −1 when the request reused a keep-alive connection or its
+   * connection never came up. One {@code connect} sample per such span.
+   */
+  public long connectStart = -1;
+  public long connectEnd = -1;
+  /**
+   * Times the request was sent again on a fresh connection because its reused keep-alive connection
+   * turned out closed before any response byte came back (0 or 1). Not an error.
+   */
+  public int retries;
   public long tFirst = -1;
   public long tLast = -1;
   public long tEnd = -1;
