@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  */
 final class ErrorText {
   static final int MAX = 200;
-  private static final Pattern CREDENTIAL = Pattern.compile(
-      "(?i)\\b(bearer|basic|api[-_]?key|authorization|access[-_]?token|token|password|secret)(\\s*[:=]\\s*\"?|\\s+)[^\\s,;\"'}]+");
+  private static final Pattern AUTH_HEADER = Pattern.compile(
+      "(?i)\\b((?:proxy-)?authorization|x-api-key)(\\s*[:=]\\s*\"?)(?:(?:bearer|basic|token)\\s+)?[^\\s,;\"'}]+");
+  private static final Pattern SCHEME = Pattern.compile("(?i)\\b(bearer|basic)(\\s+)[A-Za-z0-9._~+/=-]{6,}");
+  private static final Pattern KEY_VALUE = Pattern.compile(
+      "(?i)\\b(api[-_]?key|access[-_]?token|token|password|secret)(\\s*[:=]\\s*\"?)[^\\s,;\"'}*]+");
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\s]+");
 
   private ErrorText() {}
@@ -20,7 +23,9 @@ final class ErrorText {
   static String clean(String text, UnaryOperator<String> redact) {
     if (text == null || text.isBlank()) return null;
     String s = redact.apply(text);
-    s = CREDENTIAL.matcher(s).replaceAll("$1$2***");
+    s = AUTH_HEADER.matcher(s).replaceAll("$1$2***");
+    s = SCHEME.matcher(s).replaceAll("$1$2***");
+    s = KEY_VALUE.matcher(s).replaceAll("$1$2***");
     s = CONTROL.matcher(s).replaceAll(" ").strip();
     return s.length() <= MAX ? s : s.substring(0, MAX - 1) + "…";
   }

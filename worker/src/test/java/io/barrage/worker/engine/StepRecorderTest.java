@@ -209,5 +209,7 @@ class StepRecorderTest {
     rec.finished(t);
     String m = rec.drain(0, false).counters().errorMessages().get(ErrorClass.MALFORMED).get(0);
     assertThat(m).doesNotContain("sk-live-123456").doesNotContain("abc.def").doesNotContain("\n").contains("***");
+    assertThat(ErrorText.clean("Unrecognized token 'x' then api_key=s3cr3t and Bearer eyJhbGciOi", x -> x))
+        .isEqualTo("Unrecognized token 'x' then api_key=*** and Bearer ***");
   }
 }
