@@ -257,7 +257,9 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     if (reused && !responseStarted && trace != null) {
       trace.retries++;
       trace.tSend = -1;
+      boolean closeAfter = closeWhenIdle; // a close asked for while busy still applies after the retry
       closeChannel();
+      closeWhenIdle = closeAfter;
       connect();
       return;
     }
