@@ -95,14 +95,19 @@ public final class StepRecorder {
 
   /** A request opened a new connection ({@code connectStart}..{@code connectEnd}): the target is reachable. */
   public void connected(RequestTrace t) {
+    reachable(t.connectEnd);
+    if (t.measured) record(Metric.CONNECT, t.connectEnd - t.connectStart);
+  }
+
+  /** The target was reachable at {@code nanos}: an open unreachable span that started before ends there. */
+  private void reachable(long nanos) {
     synchronized (spans) {
-      if (unreachableSince >= 0 && t.connectEnd >= unreachableSince) {
-        spans.add(span(unreachableSince, t.connectEnd, failedAttempts));
+      if (unreachableSince >= 0 && nanos >= unreachableSince) {
+        spans.add(span(unreachableSince, nanos, failedAttempts));
         unreachableSince = -1;
         failedAttempts = 0;
       }
     }
-    if (t.measured) record(Metric.CONNECT, t.connectEnd - t.connectStart);
   }
 
   private UnreachableSpan span(long fromNanos, long toNanos, long attempts) {
@@ -120,6 +125,8 @@ public final class StepRecorder {
         failedAttempts++;
       }
     }
+    // a transport that reports no connect events (the https pool): an answer proves the target was there
+    else if (t.httpStatus > 0 && t.tSend >= 0) reachable(t.tSend);
     if (t.error != null) message(t.error, t.errorDetail);
     if (!t.measured) {
       warmup.increment();

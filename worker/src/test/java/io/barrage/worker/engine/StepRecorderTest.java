@@ -190,6 +190,19 @@ class StepRecorderTest {
   }
 
   @Test
+  void withoutConnectEventsAnAnsweredRequestEndsTheUnreachableSpan() {
+    rec.finished(refused(100, "Connection refused"));
+    RequestTrace answered = new RequestTrace("a", 300 * MS, true);
+    answered.tSend = 300 * MS;
+    answered.httpStatus = 503;
+    answered.failAndFinish(ErrorClass.HTTP_STATUS, "HTTP 503", 310 * MS);
+    rec.finished(answered);
+    var spans = rec.drain(0, false).counters().unreachable();
+    assertThat(spans).hasSize(1);
+    assertThat(spans.get(0).endEpochMs() - spans.get(0).startEpochMs()).isBetween(199L, 201L);
+  }
+
+  @Test
   void anOutageStillGoingAtTheEndOfAnIntervalContinuesInTheNext() {
     rec.finished(refused(System.nanoTime() / MS, "Connection refused"));
     IntervalReport a = rec.drain(0, false);
