@@ -60,14 +60,17 @@ public final class SummaryBuilder {
               cells));
     }
     Recommendations.Settings settings = Recommender.settings(sc.recommendations());
-    List<Comparison> comparisons = Comparisons.fromScenario(sc.comparison(), targets);
+    double maxErrorRate = SloSpec.verdictErrorRateLimit(sc.slo());
+    List<TargetSummary> eligible = Verdicts.eligibleOnly(targets, maxErrorRate);
+    List<Comparison> comparisons = Comparisons.fromScenario(sc.comparison(), eligible);
     return new Summary(
         Summary.SCHEMA_VERSION,
         runInfo(run),
         targets,
         comparisons.isEmpty() ? null : comparisons.get(0),
         comparisons.size() > 1 ? comparisons.subList(1, comparisons.size()) : List.of(),
-        Recommender.recommend(targets, settings));
+        Recommender.recommend(eligible, settings),
+        Verdicts.eligibility(targets, maxErrorRate));
   }
 
   static RunInfo runInfo(RunRecord run) {
