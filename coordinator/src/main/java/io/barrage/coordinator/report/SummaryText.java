@@ -42,15 +42,20 @@ public final class SummaryText {
       line(b, "best latency", r.bestLatency());
       line(b, "best throughput", r.bestThroughput());
     }
-    Eligibility e = s.eligibility();
-    if (e != null && !e.excluded().isEmpty()) {
-      b.append("\nleft out of the verdicts (more than ").append(Verdicts.percent(e.maxErrorRate())).append(" errors, or nothing measured):\n");
-      for (Eligibility.Excluded x : e.excluded()) b.append("  ").append(x.describe()).append('\n');
-    }
+    String left = excluded(s.eligibility());
+    if (!left.isEmpty()) b.append('\n').append(left);
     long saturated = s.targets().stream().flatMap(t -> t.cells().stream()).filter(c -> c.generator().saturated()).count();
     if (saturated > 0) b.append("\nWARNING: the load generator was saturated in ").append(saturated).append(" cell(s); see report.html\n");
     if (!s.run().workers().lost().isEmpty()) b.append("WARNING: ").append(s.run().workers().lost().size()).append(" worker(s) lost during the run\n");
     b.append('\n').append(outcomeLine(s.run())).append('\n');
+    return b.toString();
+  }
+
+  /** The cells the verdicts left out, a line each after a heading; empty when none was. */
+  public static String excluded(Eligibility e) {
+    if (e == null || e.excluded().isEmpty()) return "";
+    StringBuilder b = new StringBuilder("left out of the verdicts (more than ").append(Verdicts.percent(e.maxErrorRate())).append(" errors, or nothing measured):\n");
+    for (Eligibility.Excluded x : e.excluded()) b.append("  ").append(x.describe()).append('\n');
     return b.toString();
   }
 
