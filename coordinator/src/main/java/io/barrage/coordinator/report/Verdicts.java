@@ -3,6 +3,7 @@ package io.barrage.coordinator.report;
 import io.barrage.coordinator.report.model.CellSummary;
 import io.barrage.coordinator.report.model.Eligibility;
 import io.barrage.coordinator.report.model.Numbers;
+import io.barrage.coordinator.report.model.Summary;
 import io.barrage.coordinator.report.model.TargetSummary;
 import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.results.CellRecord;
@@ -53,6 +54,11 @@ public final class Verdicts {
       }
     }
     return new Eligibility(maxErrorRate, out);
+  }
+
+  /** Whether a saved summary lets a verdict use this cell (true for files without {@code eligibility}). */
+  public static boolean eligible(Summary s, CellSummary c) {
+    return s.eligibility() == null || s.eligibility().excluded().stream().noneMatch(x -> x.cell().equals(c.id()));
   }
 
   /** The targets with only the cells a verdict may use. */

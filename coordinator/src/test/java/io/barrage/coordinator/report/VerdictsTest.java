@@ -92,7 +92,9 @@ class VerdictsTest {
     String html = Files.readString(dir.resolve("report.html"));
     assertThat(html).contains("id=\"alert-excluded\"").contains("<code>fastapi-a100/m128/c300</code>: 42 % errors &gt; 1 %");
 
-    String text = SummaryText.render(ResultSet.read(dir).summary());
+    Summary saved = ResultSet.read(dir).summary();
+    assertThat(saved.targets().get(0).cells()).extracting(c -> Verdicts.eligible(saved, c)).containsExactly(true, false);
+    String text = SummaryText.render(saved);
     assertThat(text).contains("left out of the verdicts").contains("fastapi-a100/m128/c300: 42 % errors > 1 %");
     // the table has an error column: 42 errors, 42.0 %
     assertThat(text.lines().filter(l -> l.startsWith("fastapi-a100") && l.contains("c300")).findFirst().orElseThrow())
