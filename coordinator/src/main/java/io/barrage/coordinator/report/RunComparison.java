@@ -62,7 +62,7 @@ public final class RunComparison {
     List<Eligibility.Excluded> excluded = new ArrayList<>(Verdicts.eligibility(ta, limitA).excluded());
     excluded.addAll(Verdicts.eligibility(tb, limitB).excluded());
     return new Summary(Summary.SCHEMA_VERSION, run, all, cs.isEmpty() ? null : cs.get(0), cs.size() > 1 ? cs.subList(1, cs.size()) : List.of(),
-        Recommender.recommend(eligible, settings), new Eligibility(limitA, excluded));
+        Recommender.recommend(eligible, settings, excluded.size()), new Eligibility(limitA, excluded));
   }
 
   /** The limit a saved run was judged by (the default for files written before it was saved). */

@@ -10,6 +10,7 @@ import io.barrage.coordinator.report.model.CellSummary.Throughput;
 import io.barrage.coordinator.report.model.CellSummary.Tokens;
 import io.barrage.coordinator.report.model.Comparison;
 import io.barrage.coordinator.report.model.Distributions;
+import io.barrage.coordinator.report.model.Eligibility;
 import io.barrage.coordinator.report.model.LoadInfo;
 import io.barrage.coordinator.report.model.Numbers;
 import io.barrage.coordinator.report.model.Recommendations;
@@ -62,6 +63,7 @@ public final class SummaryBuilder {
     Recommendations.Settings settings = Recommender.settings(sc.recommendations());
     double maxErrorRate = SloSpec.verdictErrorRateLimit(sc.slo());
     List<TargetSummary> eligible = Verdicts.eligibleOnly(targets, maxErrorRate);
+    Eligibility eligibility = Verdicts.eligibility(targets, maxErrorRate);
     List<Comparison> comparisons = Comparisons.fromScenario(sc.comparison(), eligible);
     return new Summary(
         Summary.SCHEMA_VERSION,
@@ -69,8 +71,8 @@ public final class SummaryBuilder {
         targets,
         comparisons.isEmpty() ? null : comparisons.get(0),
         comparisons.size() > 1 ? comparisons.subList(1, comparisons.size()) : List.of(),
-        Recommender.recommend(eligible, settings),
-        Verdicts.eligibility(targets, maxErrorRate));
+        Recommender.recommend(eligible, settings, eligibility.excluded().size()),
+        eligibility);
   }
 
   static RunInfo runInfo(RunRecord run) {

@@ -146,6 +146,7 @@ class VerdictsTest {
     Summary s = ResultSet.read(dir).summary();
     assertThat(s.eligibility().excluded()).extracting(e -> e.reason()).containsExactly("measured nothing: every request failed (40 errors)");
     assertThat(s.recommendations().bestThroughput().target()).isNull();
+    assertThat(s.recommendations().bestThroughput().note()).isEqualTo("no throughput was measured (1 cell(s) left out of the verdicts do not count)");
     String html = Files.readString(dir.resolve("report.html"));
     assertThat(html).contains("id=\"alert-outcome\"").contains("every request failed (40 errors, 0 ok)")
         .doesNotContain("alert good");
