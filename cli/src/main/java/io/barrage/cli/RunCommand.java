@@ -33,7 +33,11 @@ import picocli.CommandLine.Parameters;
  * It ends with the summary table (errors included), the run's outcome and an exit code from
  * {@link ExitCodes#ofRun}.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a scenario on a local cluster (coordinator + worker JVMs on loopback).")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a scenario on a local cluster (coordinator + worker JVMs on loopback).",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:completed, every failOn gate passed", "1:a failOn gate failed", "2:bad input (scenario, file, option)", "3:internal error",
+      "4:the run was aborted", "5:the run was degraded (lost workers or requests, or a cell that measured nothing)"})
 public final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "the scenario file")
