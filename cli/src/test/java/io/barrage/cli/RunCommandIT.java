@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.simulator.Profile;
+import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.io.ByteArrayOutputStream;
@@ -128,6 +130,42 @@ class RunCommandIT {
     assertThat(s.at("/run/outcome").asText()).isEqualTo("degraded");
     assertThat(s.at("/eligibility/excluded/0/cell").asText()).isEqualTo("gone/m8/c2");
     assertThat(Files.readString(out.resolve("report.html"))).contains("id=\"alert-outcome\"").doesNotContain("alert good");
+  }
+
+  @Test
+  void aCellWhoseEveryRequestFellInTheWarmUpDegradesTheRun() throws Exception {
+    // 250 ms per decode step: a 16-token answer takes ~4 s, longer than the whole 2 s step, so both
+    // virtual users' only requests start in the 1.5 s warm-up and nothing is measured
+    Profile fast = Profiles.get(Profiles.TGI_FAST);
+    Profile.Timing t = fast.timing();
+    Profile slow = fast.withTiming(new Profile.Timing(250_000, t.decodePerSeqMicros(), t.decodePerKvTokenNanos(), t.prefillBaseMicros(),
+        t.prefillPerTokenMicros(), t.validationMicros(), t.tailMicros()));
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(slow))) {
+      Path f = dir.resolve("stalled.yaml");
+      Files.writeString(f, """
+          name: stalled
+          targets:
+            - {name: slow, api: tgi-stream, url: "%s"}
+          workload:
+            prompt: {text: hello}
+            maxNewTokens: [16]
+            load: {concurrency: [2]}
+            step: {duration: 2s, warmup: 1500ms}
+          """.formatted(sim.baseUrl()));
+      Path out = dir.resolve("stalled");
+      StringBuilder printed = new StringBuilder();
+      int code = runCapturingOut(printed, "run", f.toString(), "--out", out.toString(), "--local-workers", "0");
+
+      assertThat(code).as(printed.toString()).isEqualTo(ExitCodes.DEGRADED);
+      assertThat(sim.stats().requestsSucceeded()).as("the server answered both").isEqualTo(2);
+      JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+      assertThat(s.at("/targets/0/cells/0/requests/ok").asLong()).isZero();
+      assertThat(s.at("/targets/0/cells/0/requests/warmupExcluded").asLong()).isEqualTo(2);
+      assertThat(s.at("/run/outcome").asText()).isEqualTo("degraded");
+      assertThat(s.at("/run/outcomeReason").asText()).isEqualTo(
+          "1 of 1 cell(s) measured nothing: slow/m16/c2: every request was excluded as warm-up (2 in the warm-up)");
+      assertThat(printed.toString()).contains("run degraded: 1 of 1 cell(s) measured nothing").doesNotContain("run completed");
+    }
   }
 
   @Test

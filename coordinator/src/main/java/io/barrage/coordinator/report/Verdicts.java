@@ -23,25 +23,25 @@ public final class Verdicts {
   public static String whyExcluded(CellSummary c, double maxErrorRate) {
     CellSummary.Requests r = c.requests();
     String nothing = nothingMeasured(r.ok(), r.errorTotal(), r.warmupExcluded(), r.incomplete());
-    if (nothing != null) return nothing;
+    if (nothing != null) return "measured nothing: " + nothing;
     if (r.errorRate() != null && r.errorRate() > maxErrorRate) return percent(r.errorRate()) + " errors > " + percent(maxErrorRate);
     return null;
   }
 
   /**
-   * "measured nothing: ..." when no request of the cell succeeded, saying where the requests went;
-   * null when at least one did.
+   * Where a cell's requests went when none of them succeeded ("every request failed (40 errors)",
+   * "every request was excluded as warm-up (1000 in the warm-up)"); null when at least one did.
    */
-  public static String nothingMeasured(long ok, long errors, long warmup, long incomplete) {
+  static String nothingMeasured(long ok, long errors, long warmup, long incomplete) {
     if (ok > 0) return null;
     List<String> where = new ArrayList<>();
     if (errors > 0) where.add(errors + (errors == 1 ? " error" : " errors"));
     if (warmup > 0) where.add(warmup + " in the warm-up");
     if (incomplete > 0) where.add(incomplete + " without an outcome");
-    if (where.isEmpty()) return "measured nothing: no request completed";
-    if (where.size() == 1 && errors > 0) return "measured nothing: every request failed (" + where.get(0) + ")";
-    if (where.size() == 1 && warmup > 0) return "measured nothing: every request was excluded as warm-up (" + where.get(0) + ")";
-    return "measured nothing: 0 ok (" + String.join(", ", where) + ")";
+    if (where.isEmpty()) return "no request completed";
+    if (where.size() == 1 && errors > 0) return "every request failed (" + where.get(0) + ")";
+    if (where.size() == 1 && warmup > 0) return "every request was excluded as warm-up (" + where.get(0) + ")";
+    return "0 ok (" + String.join(", ", where) + ")";
   }
 
   /** Every excluded cell of these targets, in order. */
@@ -83,7 +83,7 @@ public final class Verdicts {
       ok += a.ok();
       errors += a.errorCount();
       String why = nothingMeasured(a.ok(), a.errorCount(), a.warmupRequests(), c.incomplete());
-      if (why != null) empty.add(c.spec().id() + " " + why);
+      if (why != null) empty.add(c.spec().id() + ": " + why);
     }
     if (empty.isEmpty()) return null;
     if (ok == 0 && errors > 0 && empty.size() == cells.size() && cells.stream().allMatch(c -> c.aggregate().warmupRequests() == 0 && c.incomplete() == 0)) {

@@ -123,7 +123,7 @@ class VerdictsTest {
   @Test
   void aCellWhoseEveryRequestWasWarmUpMeasuredNothing() {
     String why = Verdicts.emptyCells(List.of(cell("a/m16/c1", 10, Map.of(), 0), cell("a/m16/c1000", 0, Map.of(), 1000)));
-    assertThat(why).isEqualTo("1 of 2 cell(s) measured nothing: a/m16/c1000 measured nothing: every request was excluded as warm-up (1000 in the warm-up)");
+    assertThat(why).isEqualTo("1 of 2 cell(s) measured nothing: a/m16/c1000: every request was excluded as warm-up (1000 in the warm-up)");
     assertThat(Verdicts.emptyCells(List.of(cell("a/m16/c1", 10, Map.of(), 3)))).as("a cell with one success measured something").isNull();
   }
 
