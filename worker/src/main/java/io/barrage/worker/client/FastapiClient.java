@@ -12,8 +12,9 @@ import java.net.URI;
  * benchmark). The body is a JSON template whose string values may hold {@code {{prompt}}}, {@code
  * {{maxNewTokens}}} and {@code {{seed}}}; a value that is exactly {@code "{{maxNewTokens}}"} or
  * {@code "{{seed}}"} becomes a number. The text and the server's token count are read at the
- * configured JSON pointers; without a count, the client's estimate (whitespace-separated words) is
- * used and the request counts as having no server count.
+ * configured JSON pointers. The client cannot count tokens in a plain text, so it reports no count of
+ * its own (never a copy of the server's); without a server count, N is the client's estimate
+ * (whitespace-separated words).
  */
 final class FastapiClient extends ApiClient {
   private final RequestTemplate template;
@@ -57,12 +58,11 @@ final class FastapiClient extends ApiClient {
     if (!text.isTextual()) throw new IOException("no text at " + textPath);
     JsonNode tokens = n.at(tokensPath);
     int server = tokens.canConvertToInt() && tokens.isNumber() ? tokens.asInt() : -1;
-    int client = words(text.asText());
-    wholeResponse(trace, nanos, server, server >= 0 ? server : client);
+    wholeResponse(trace, nanos, server, RequestTrace.NOT_COUNTED, server >= 0 ? 0 : words(text.asText()));
     trace.streamComplete = true;
   }
 
-  /** The client's estimate of a text's tokens when the server gives none: whitespace-separated words. */
+  /** The client's estimate of a text's tokens when nothing counted them: whitespace-separated words. */
   static int words(String s) {
     int n = 0;
     boolean in = false;

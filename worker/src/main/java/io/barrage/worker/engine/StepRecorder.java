@@ -36,7 +36,9 @@ public final class StepRecorder {
   private final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   private final LongAdder outputTokens = new LongAdder();
   private final LongAdder clientTokens = new LongAdder();
+  private final LongAdder clientCounted = new LongAdder();
   private final LongAdder mismatches = new LongAdder();
+  private final LongAdder arrived = new LongAdder();
   private final LongAdder clamped = new LongAdder();
   private final LongAdder warmup = new LongAdder();
   private final LongAccumulator firstStart = new LongAccumulator(Math::min, Long.MAX_VALUE);
@@ -58,6 +60,11 @@ public final class StepRecorder {
   /** Wall-clock epoch nanoseconds of a {@code System.nanoTime()} instant. */
   public long epochNanos(long nanoTime) {
     return epochNanosAtAnchor + (nanoTime - nanoAnchor);
+  }
+
+  /** Counts a measured request's tokens in the interval they arrive (call before it is sent). */
+  public void watchArrivals(RequestTrace t) {
+    if (t.measured) t.countArrivalsInto(arrived);
   }
 
   /** A request was sent (measured or not); its send lag is recorded when it is measured. */
@@ -82,8 +89,13 @@ public final class StepRecorder {
     ok.increment();
     int n = t.outputTokens();
     outputTokens.add(n);
-    clientTokens.add(t.clientTokens);
-    if (t.serverTokens >= 0 && t.serverTokens != t.clientTokens) mismatches.increment();
+    if (t.clientTokens >= 0) {
+      clientTokens.add(t.clientTokens);
+      clientCounted.increment();
+      if (t.serverTokens >= 0 && t.serverTokens != t.clientTokens) mismatches.increment();
+    }
+    // a count the client only learns at the end (OpenAI usage over multi-token chunks) arrives then
+    if (n > t.carriedTokens()) arrived.add(n - t.carriedTokens());
     record(Metric.E2E_END, t.tEnd - t.tSend);
     if (t.serverTpotUs >= 0) recordMicros(Metric.SERVER_TPOT, t.serverTpotUs, 1);
     if (t.queueUs >= 0) recordMicros(Metric.QUEUE, t.queueUs, 1);
@@ -149,7 +161,8 @@ public final class StepRecorder {
     IntervalCounters c = new IntervalCounters(
         started.sumThenReset(), ok.sumThenReset(), errs, st, outputTokens.sumThenReset(), clientTokens.sumThenReset(),
         mismatches.sumThenReset(), clamped.sumThenReset(), inFlight, warmup.sumThenReset(),
-        first == Long.MAX_VALUE ? -1 : first, lastEndNs == Long.MIN_VALUE ? -1 : lastEndNs);
+        first == Long.MAX_VALUE ? -1 : first, lastEndNs == Long.MIN_VALUE ? -1 : lastEndNs, clientCounted.sumThenReset(),
+        arrived.sumThenReset());
     long now = System.currentTimeMillis();
     long start = intervalStartMs;
     intervalStartMs = now;
