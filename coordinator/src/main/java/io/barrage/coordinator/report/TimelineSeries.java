@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * added to the buckets it overlaps, and a bucket's rate is its tokens divided by the time its
  * intervals actually covered, so a short interval contributes a short interval's tokens and is never
  * divided by its own small length alone. A bucket covered for less than half a second (the edge of
- * a cell) is merged into its neighbour.
+ * a cell) is merged into its neighbour. A worker's first interval, which opens before the cell's
+ * common start, is counted from that start.
  */
 public final class TimelineSeries {
   static final long BUCKET_MS = 1000;
@@ -101,7 +102,10 @@ public final class TimelineSeries {
     for (Timeline.CellTimeline c : tl.cells()) {
       if (!c.target().equals(target)) continue;
       for (Timeline.Point p : c.points()) {
-        long start = p.startEpochMs(), end = Math.max(p.endEpochMs(), p.startEpochMs());
+        // a worker's first interval opens when it gets the order, before the cell's common start: no
+        // token arrives before that start, so the interval counts from there
+        long end = Math.max(p.endEpochMs(), p.startEpochMs());
+        long start = c.startedAtEpochMs() > 0 ? Math.min(end, Math.max(p.startEpochMs(), c.startedAtEpochMs())) : p.startEpochMs();
         long span = end - start;
         long endKey = Math.floorDiv(Math.max(end - 1, start) - t0, BUCKET_MS);
         Bucket gaugeBucket = buckets.computeIfAbsent(endKey, k -> new Bucket());
