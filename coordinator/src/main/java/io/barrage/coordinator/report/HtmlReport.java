@@ -46,6 +46,7 @@ public final class HtmlReport {
     b.append("<style>").append(CSS).append("</style></head><body>\n");
     header(b, s);
     alerts(b, s);
+    tokenCountAlert(b, s);
     headline(b, s);
     b.append("<h2>Charts</h2><div class=\"charts\">");
     for (SvgChart c : charts(rs)) b.append(c.render()).append('\n');
@@ -101,6 +102,23 @@ public final class HtmlReport {
     } else {
       b.append("<div class=\"alert good\" id=\"alert-generator\">Load generator healthy: send-lag p99 within budget in every cell.</div>");
     }
+  }
+
+  /** Cells where the server's token counts and the client's own differ: the server's N is in doubt. */
+  private static void tokenCountAlert(StringBuilder b, Summary s) {
+    List<String> cells = new ArrayList<>();
+    for (TargetSummary t : s.targets()) {
+      for (CellSummary c : t.cells()) {
+        CellSummary.Tokens k = c.tokens();
+        if (k == null || k.mismatchedRequests() == 0) continue;
+        cells.add("<li><code>" + Html.esc(c.id()) + "</code>: " + k.mismatchedRequests() + " of " + k.clientCountedRequests()
+            + " counted request(s) differ; the server reported " + k.server() + " tokens, the client counted " + k.client() + "</li>");
+      }
+    }
+    if (cells.isEmpty()) return;
+    b.append("<div class=\"alert bad\" id=\"alert-token-counts\"><strong>Token counts disagree in ").append(cells.size())
+        .append(" cell(s).</strong> Throughput and cost use the server's count; the client counted differently (see results.md, token counts).<ul>")
+        .append(String.join("", cells)).append("</ul></div>");
   }
 
   private static void headline(StringBuilder b, Summary s) {
