@@ -34,7 +34,7 @@ class TokenCountAlertTest {
       }
       targets.add(new TargetSummary(t.name(), t.api(), t.model(), t.deployment(), cells));
     }
-    Summary lying = new Summary(s.schemaVersion(), s.run(), targets, s.comparison(), s.otherComparisons(), s.recommendations());
+    Summary lying = new Summary(s.schemaVersion(), s.run(), targets, s.comparison(), s.otherComparisons(), s.recommendations(), s.eligibility());
     String html = HtmlReport.render(new ResultSet(lying, rs.timeline(), rs.distributions()));
     String id = targets.get(1).cells().get(0).id();
     assertThat(html).contains("id=\"alert-token-counts\"").contains("Token counts disagree in 1 cell(s)")
