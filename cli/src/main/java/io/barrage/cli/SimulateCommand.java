@@ -64,6 +64,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--fault-slow-headers", paramLabel = "DURATION", defaultValue = "0ms", description = "Delay before every response's headers.")
   String slowHeaders;
 
+  @Option(names = "--fault-count-offset", paramLabel = "N", defaultValue = "0", description = "Add N to every token count the server "
+      + "reports (generated_tokens, usage) while sending the true tokens: a server that miscounts.")
+  int countOffset;
+
   @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' on generation routes (TGI's --api-key); "
       + "else 401. Other users of the machine can read a command line: prefer --api-key-env.")
   String apiKey;
@@ -155,7 +159,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     if (faultAfter < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --fault-after-tokens must be >= 1");
     Profile.Faults faults = new Profile.Faults(errorRate, midStreamErrorRate, stallRate, duration("--fault-stall", stall),
-        disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders));
+        disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders), countOffset);
     if (faults.any()) p = p.withFaults(faults);
     if (ioNice < 0 || ioNice > 19) throw new ExitException(2, "--io-nice must be 0..19, got " + ioNice);
     boolean realtimeIo = ioPriority == Priority.realtime;

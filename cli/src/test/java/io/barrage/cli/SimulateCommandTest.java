@@ -90,6 +90,14 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aCountOffsetMakesTheServerMiscountAndNothingElse() {
+    assertThat(parse("--profile", "tgi-fast").config().profile().faults().countOffset()).isZero();
+    var faults = parse("--profile", "tgi-fast", "--fault-count-offset", "3").config().profile().faults();
+    assertThat(faults.countOffset()).isEqualTo(3);
+    assertThat(faults.errorRate()).isZero();
+  }
+
+  @Test
   void theApiKeyComesFromTheFlagOrFromANamedEnvironmentVariable() {
     assertThat(parse("--profile", "tgi-fast", "--api-key", "s3cret-Key").config().apiKey()).isEqualTo("s3cret-Key");
     SimulateCommand fromEnv = parse("--profile", "tgi-fast", "--api-key-env", "SIM_KEY");

@@ -49,6 +49,7 @@ public final class HtmlReport {
     header(b, s);
     alerts(b, s);
     unreachable(b, s);
+    tokenCountAlert(b, s);
     headline(b, s);
     b.append("<h2>Charts</h2><div class=\"charts\">");
     for (SvgChart c : charts(rs)) b.append(c.render()).append('\n');
@@ -140,6 +141,23 @@ public final class HtmlReport {
         .append(String.join("", items)).append("</ul></div>");
   }
 
+  /** Cells where the server's token counts and the client's own differ: the server's N is in doubt. */
+  private static void tokenCountAlert(StringBuilder b, Summary s) {
+    List<String> cells = new ArrayList<>();
+    for (TargetSummary t : s.targets()) {
+      for (CellSummary c : t.cells()) {
+        CellSummary.Tokens k = c.tokens();
+        if (k == null || k.mismatchedRequests() == 0) continue;
+        cells.add("<li><code>" + Html.esc(c.id()) + "</code>: " + k.mismatchedRequests() + " of " + k.clientCountedRequests()
+            + " counted request(s) differ; the server reported " + k.server() + " tokens, the client counted " + k.client() + "</li>");
+      }
+    }
+    if (cells.isEmpty()) return;
+    b.append("<div class=\"alert bad\" id=\"alert-token-counts\"><strong>Token counts disagree in ").append(cells.size())
+        .append(" cell(s).</strong> Throughput and cost use the server's count; the client counted differently (see results.md, token counts).<ul>")
+        .append(String.join("", cells)).append("</ul></div>");
+  }
+
   private static void headline(StringBuilder b, Summary s) {
     List<Comparison> all = comparisons(s);
     if (all.isEmpty()) return;
@@ -196,10 +214,10 @@ public final class HtmlReport {
 
   static SvgChart vsLoad(Summary s, String id, String title, String xLabel, String yLabel, boolean xLog, TreeSet<Integer> mnts, List<Stat> stats) {
     SvgChart chart = new SvgChart(id, title, xLabel, yLabel).xLog(xLog);
-    int color = 0;
     List<Double> ys = new ArrayList<>();
     List<SvgChart.Series> series = new ArrayList<>();
     for (TargetSummary t : s.targets()) {
+      int variant = 0; // one colour per target; its output lengths differ by marker shape
       for (int mnt : mnts) {
         boolean any = false;
         for (Stat st : stats) {
@@ -208,9 +226,9 @@ public final class HtmlReport {
           any = true;
           pts.forEach(p -> ys.add(p[1]));
           String name = t.name() + (mnts.size() > 1 ? " " + mnt + " tok" : "") + st.suffix();
-          series.add(new SvgChart.Series(name, pts, color, st.dashed()));
+          series.add(new SvgChart.Series(name, pts, colorOf(s, t.name()), st.dashed(), variant));
         }
-        if (any) color++;
+        if (any) variant++;
       }
     }
     chart.yLog(yLabel.startsWith("ms") && SvgChart.spans(ys, 200));
@@ -237,17 +255,13 @@ public final class HtmlReport {
     List<String> labels = new ArrayList<>();
     SvgChart chart = null;
     List<SvgChart.Series> series = new ArrayList<>();
-    int color = 0;
     for (TargetSummary t : s.targets()) {
       CellSummary top = null;
       for (CellSummary c : t.cells()) {
         if (c.latency(metric) == null || c.latency(metric).count() == 0) continue;
         if (top == null || c.load().level() > top.load().level() || (c.load().level() == top.load().level() && c.maxNewTokens() > top.maxNewTokens())) top = c;
       }
-      if (top == null) {
-        color++;
-        continue;
-      }
+      if (top == null) continue;
       final String cellId = top.id();
       Distributions.Curve curve = rs.distributions().curves().stream()
           .filter(cv -> cv.cell().equals(cellId) && cv.metric().equals(metric)).findFirst().orElse(null);
@@ -258,16 +272,30 @@ public final class HtmlReport {
           if (p >= 100) continue;
           pts.add(new double[] {1 / (1 - p / 100), curve.ms().get(i)});
         }
-        series.add(new SvgChart.Series(t.name() + " @ " + top.load().shortLabel() + " m" + top.maxNewTokens(), pts, color, false));
+        series.add(new SvgChart.Series(t.name() + " @ " + top.load().shortLabel() + " m" + top.maxNewTokens(), pts, colorOf(s, t.name()), false));
         labels.add(top.load().describe());
       }
-      color++;
     }
     chart = new SvgChart(id, metric + " percentile distribution at each target's highest load", "percentile", "ms")
         .xLog(true)
         .xTickFormat(v -> "p" + Numbers.trim(Numbers.round(100 * (1 - 1 / v), 4)));
     series.forEach(chart::add);
     return chart;
+  }
+
+  /** A series' points for the chart; a null point (a gap) breaks the line. */
+  private static List<double[]> xy(List<TimelineSeries.Point> pts) {
+    List<double[]> out = new ArrayList<>();
+    for (TimelineSeries.Point p : pts) out.add(p == null ? new double[] {Double.NaN, Double.NaN} : new double[] {p.seconds(), p.value()});
+    return out;
+  }
+
+  /** A target's colour, the same in every chart of the report: its position among the targets. */
+  static int colorOf(Summary s, String target) {
+    for (int i = 0; i < s.targets().size(); i++) {
+      if (s.targets().get(i).name().equals(target)) return i;
+    }
+    return s.targets().size();
   }
 
   /** Tokens/s and in-flight requests over the run, one series per target, with worker-loss markers. */
@@ -278,35 +306,11 @@ public final class HtmlReport {
     if (t0 <= 0) {
       t0 = tl.cells().stream().flatMap(c -> c.points().stream()).mapToLong(Timeline.Point::startEpochMs).min().orElse(0);
     }
-    SvgChart tokens = new SvgChart("chart-timeline-tokens", "Output tokens/s over the run (red lines: worker lost)", "seconds since run start", "tokens/s");
+    SvgChart tokens = new SvgChart("chart-timeline-tokens", "Output tokens/s over the run, by arrival time (red lines: worker lost)", "seconds since run start", "tokens/s");
     SvgChart inflight = new SvgChart("chart-timeline-inflight", "Requests in flight over the run (red lines: worker lost)", "seconds since run start", "in flight");
-    int color = 0;
     for (TargetSummary t : s.targets()) {
-      TreeMap<Long, double[]> buckets = new TreeMap<>(); // second -> {tokens/s, inFlight}
-      for (Timeline.CellTimeline c : tl.cells()) {
-        if (!c.target().equals(t.name())) continue;
-        for (Timeline.Point p : c.points()) {
-          long sec = Math.floorDiv(p.startEpochMs() - t0, 1000);
-          double span = Math.max(1, p.endEpochMs() - p.startEpochMs()) / 1000.0;
-          double[] acc = buckets.computeIfAbsent(sec, k -> new double[2]);
-          acc[0] += p.outputTokens() / span;
-          acc[1] += p.inFlight();
-        }
-      }
-      List<double[]> tp = new ArrayList<>(), fp = new ArrayList<>();
-      Long prev = null;
-      for (Map.Entry<Long, double[]> e : buckets.entrySet()) {
-        if (prev != null && e.getKey() - prev > 2) {
-          tp.add(new double[] {Double.NaN, Double.NaN});
-          fp.add(new double[] {Double.NaN, Double.NaN});
-        }
-        tp.add(new double[] {e.getKey() + 0.5, e.getValue()[0]});
-        fp.add(new double[] {e.getKey() + 0.5, e.getValue()[1]});
-        prev = e.getKey();
-      }
-      tokens.add(new SvgChart.Series(t.name(), tp, color, false));
-      inflight.add(new SvgChart.Series(t.name(), fp, color, false));
-      color++;
+      tokens.add(new SvgChart.Series(t.name(), xy(TimelineSeries.tokensPerSecond(tl, t.name(), t0)), colorOf(s, t.name()), false));
+      inflight.add(new SvgChart.Series(t.name(), xy(TimelineSeries.inFlight(tl, t.name(), t0)), colorOf(s, t.name()), false));
     }
     for (RunInfo.WorkerLoss l : s.run().workers().lost()) {
       double x = (l.atEpochMs() - t0) / 1000.0;

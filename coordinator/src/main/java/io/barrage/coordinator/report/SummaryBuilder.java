@@ -147,7 +147,7 @@ public final class SummaryBuilder {
         iso(c.endedAtEpochMs()),
         requests,
         a.outputTokens(),
-        new Tokens(a.outputTokens(), a.clientTokens(), a.tokenMismatches()),
+        new Tokens(a.outputTokens(), a.clientCountedRequests() == 0 ? null : a.clientTokens(), a.clientCountedRequests(), a.tokenMismatches()),
         Numbers.round(window, 6),
         throughput,
         latency,
@@ -184,7 +184,7 @@ public final class SummaryBuilder {
     for (CellRecord c : run.cells()) {
       List<Timeline.Point> points = new ArrayList<>();
       for (CellAggregate.TimelinePoint p : c.aggregate().timeline()) {
-        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight()));
+        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens()));
       }
       points.sort((x, y) -> Long.compare(x.startEpochMs(), y.startEpochMs()));
       cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points));

@@ -113,11 +113,11 @@ class ResultWriterTest {
         new io.barrage.protocol.metrics.IntervalCounters(c.started(), c.ok(), c.errors(), c.httpStatuses(), c.outputTokens(),
             c.clientTokens(), 0, 0, 0, 0, c.firstMeasuredStartNanosEpoch(), c.lastMeasuredEndNanosEpoch(), 1,
             List.of(new io.barrage.protocol.metrics.UnreachableSpan(T0 + 500, T0 + 1000, 5)),
-            Map.of(ErrorClass.CONNECT, List.of("Connection refused"))), false);
+            Map.of(ErrorClass.CONNECT, List.of("Connection refused")), c.clientCountedRequests(), c.arrivedTokens()), false);
     var w2 = new io.barrage.protocol.metrics.IntervalReport("w2", base.cellId(), 0, T0 + 1000, T0 + 3000, Map.of(),
         new io.barrage.protocol.metrics.IntervalCounters(4, 0, Map.of(ErrorClass.CONNECT, 4L), Map.of(), 0, 0, 0, 0, 0, 0, -1, -1, 0,
             List.of(new io.barrage.protocol.metrics.UnreachableSpan(T0 + 1000, T0 + 3000, 4)),
-            Map.of(ErrorClass.CONNECT, List.of("Connection refused", "connect timed out after 10000 ms"))), false);
+            Map.of(ErrorClass.CONNECT, List.of("Connection refused", "connect timed out after 10000 ms")), 0, 0), false);
     CellRecord cell = Fixtures.cellRecord(0, "fastapi-a100", 128, 4, 10.0, 50, w1, w2);
     return new RunRecord("run-2", Fixtures.scenario(""), T0, T0 + 10_000, new RunOutcome.Completed(), 2, List.of(), List.of(cell));
   }

@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
 public final class CellAggregate {
 
   /** One point of the cell's timeline: what one worker reported for one interval. */
-  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight) {}
+  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {}
 
   private final String cellId;
   private final Map<Metric, Histogram> histograms = new EnumMap<>(Metric.class);
@@ -35,7 +35,7 @@ public final class CellAggregate {
   private final List<TimelinePoint> timeline = new ArrayList<>();
   private final Set<String> workers = new HashSet<>();
   private final Set<String> finishedWorkers = new HashSet<>();
-  private long started, ok, outputTokens, clientTokens, tokenMismatches, clamped, warmupRequests;
+  private long started, ok, outputTokens, clientTokens, clientCounted, tokenMismatches, clamped, warmupRequests;
   private long firstMeasuredStartNs = Long.MAX_VALUE, lastMeasuredEndNs = Long.MIN_VALUE;
   private long firstIntervalStartMs = Long.MAX_VALUE, lastIntervalEndMs = Long.MIN_VALUE;
   private long duplicates;
@@ -102,6 +102,7 @@ public final class CellAggregate {
     c.httpStatuses().forEach((k, v) -> httpStatuses.merge(k, v, Long::sum));
     outputTokens += c.outputTokens();
     clientTokens += c.clientTokens();
+    clientCounted += c.clientCountedRequests();
     tokenMismatches += c.tokenMismatches();
     clamped += c.clamped();
     warmupRequests += c.warmupRequests();
@@ -117,7 +118,7 @@ public final class CellAggregate {
     lastIntervalEndMs = Math.max(lastIntervalEndMs, r.endEpochMs());
     workers.add(r.workerId());
     if (r.last()) finishedWorkers.add(r.workerId());
-    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight()));
+    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens()));
     return true;
   }
 
@@ -131,6 +132,8 @@ public final class CellAggregate {
   public Map<Integer, Long> httpStatuses() { return Collections.unmodifiableMap(httpStatuses); }
   public long outputTokens() { return outputTokens; }
   public long clientTokens() { return clientTokens; }
+  /** Successful requests whose tokens the client counted itself (see {@link #clientTokens()}). */
+  public long clientCountedRequests() { return clientCounted; }
   public long tokenMismatches() { return tokenMismatches; }
   public long clamped() { return clamped; }
   public long warmupRequests() { return warmupRequests; }

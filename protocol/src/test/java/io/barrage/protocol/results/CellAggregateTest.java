@@ -68,7 +68,7 @@ class CellAggregateTest {
 
   private static IntervalReport outage(String worker, long seq, java.util.List<io.barrage.protocol.metrics.UnreachableSpan> spans,
       Map<ErrorClass, java.util.List<String>> messages) {
-    var c = new IntervalCounters(0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, -1, -1, 1, spans, messages);
+    var c = new IntervalCounters(0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, -1, -1, 1, spans, messages, 0, 0);
     return new IntervalReport(worker, "cell", seq, 1000 * seq, 1000 * (seq + 1), Map.of(), c, false);
   }
 

@@ -50,7 +50,9 @@ public final class StepRecorder {
   private final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   private final LongAdder outputTokens = new LongAdder();
   private final LongAdder clientTokens = new LongAdder();
+  private final LongAdder clientCounted = new LongAdder();
   private final LongAdder mismatches = new LongAdder();
+  private final LongAdder arrived = new LongAdder();
   private final LongAdder clamped = new LongAdder();
   private final LongAdder warmup = new LongAdder();
   private final LongAccumulator firstStart = new LongAccumulator(Math::min, Long.MAX_VALUE);
@@ -86,6 +88,11 @@ public final class StepRecorder {
   /** Removes the target's credential from error messages (the step's auth header, when it has one). */
   public void redactWith(UnaryOperator<String> r) {
     redact = r;
+  }
+
+  /** Counts a measured request's tokens in the interval they arrive (call before it is sent). */
+  public void watchArrivals(RequestTrace t) {
+    if (t.measured) t.countArrivalsInto(arrived);
   }
 
   /** A request went out (measured or not), or failed before it could. */
@@ -144,8 +151,13 @@ public final class StepRecorder {
     ok.increment();
     int n = t.outputTokens();
     outputTokens.add(n);
-    clientTokens.add(t.clientTokens);
-    if (t.serverTokens >= 0 && t.serverTokens != t.clientTokens) mismatches.increment();
+    if (t.clientTokens >= 0) {
+      clientTokens.add(t.clientTokens);
+      clientCounted.increment();
+      if (t.serverTokens >= 0 && t.serverTokens != t.clientTokens) mismatches.increment();
+    }
+    // a count the client only learns at the end (OpenAI usage over multi-token chunks) arrives then
+    if (n > t.carriedTokens()) arrived.add(n - t.carriedTokens());
     record(Metric.E2E_END, t.tEnd - t.tSend);
     if (t.serverTpotUs >= 0) recordMicros(Metric.SERVER_TPOT, t.serverTpotUs, 1);
     if (t.queueUs >= 0) recordMicros(Metric.QUEUE, t.queueUs, 1);
@@ -237,7 +249,7 @@ public final class StepRecorder {
         started.sumThenReset(), ok.sumThenReset(), errs, st, outputTokens.sumThenReset(), clientTokens.sumThenReset(),
         mismatches.sumThenReset(), clamped.sumThenReset(), inFlight, warmup.sumThenReset(),
         first == Long.MAX_VALUE ? -1 : first, lastEndNs == Long.MIN_VALUE ? -1 : lastEndNs,
-        retries.sumThenReset(), unreachable, messages);
+        retries.sumThenReset(), unreachable, messages, clientCounted.sumThenReset(), arrived.sumThenReset());
     long now = System.currentTimeMillis();
     long start = intervalStartMs;
     intervalStartMs = now;

@@ -250,6 +250,7 @@ final class StepRunner implements RunningStep {
     byte[] body = api.body(p.text(), mnt, Seeds.of(seed, key, 7));
     // room for every token event up front (TGI: one per token, plus slack), capped for huge limits
     RequestTrace trace = new RequestTrace(id, tSched, measured, Math.min(mnt + 2, 4096));
+    recorder.watchArrivals(trace);
     inFlight.incrementAndGet();
     lane.send(id, body, trace, recorder::sent, t -> {
       recorder.finished(t);

@@ -74,8 +74,16 @@ public record CellSummary(
     }
   }
 
-  /** The client's own token count beside the server's, and how many requests disagreed. */
-  public record Tokens(long server, long client, long mismatchedRequests) {}
+  /**
+   * The client's own token count beside N, and how many requests disagreed.
+   *
+   * @param server N over the ok requests: the server's count where it gives one (= {@code outputTokens})
+   * @param client the tokens the client counted itself over {@code clientCountedRequests}; null when it
+   *     could count none (a whole text without a token list): a copy of the server's count is never given
+   * @param clientCountedRequests ok requests whose tokens the client counted
+   * @param mismatchedRequests requests with both counts that differ
+   */
+  public record Tokens(long server, Long client, long clientCountedRequests, long mismatchedRequests) {}
 
   /** Per second of the measurement window; null when the window is empty. */
   public record Throughput(Double outputTokensPerSecond, Double requestsPerSecond) {}
