@@ -45,6 +45,10 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     String bind = bindHost == null ? host : bindHost;
     ClusterSecurity security = cluster.resolve("barrage worker", bind);
+    if (security == ClusterSecurity.LOOPBACK_ONLY) {
+      System.out.println("cluster port: plain TCP on loopback; a coordinator with TLS refuses this worker "
+          + "(give --cluster-tls-dir DIR: a coordinator started without one prints it)");
+    }
     WorkerNode node = WorkerNode.start(new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15), security), sys -> EngineWarmup.warm(new EngineStepLauncher(sys)));
     ReadinessServer health = null;
     try {

@@ -36,9 +36,20 @@ final class ClusterFixture implements AutoCloseable {
     Profile.Timing t = fast.timing();
     this.sim = SimulatorServer.start(SimulatorConfig.loopback(fast.withTiming(new Profile.Timing(5_000, t.decodePerSeqMicros(),
         t.decodePerKvTokenNanos(), t.prefillBaseMicros(), t.prefillPerTokenMicros(), t.validationMicros(), t.tailMicros()))));
-    this.certs = ClusterCertificates.create("fixture-ca", 1);
-    this.coordinator = CoordinatorNode.start(
-        new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, -1, "127.0.0.1", false, "unused", out, out, certs.security()), ResultWriter::write);
+    try {
+      this.certs = ClusterCertificates.create("fixture-ca", 1);
+    } catch (Exception e) {
+      sim.close();
+      throw e;
+    }
+    try {
+      this.coordinator = CoordinatorNode.start(
+          new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, -1, "127.0.0.1", false, "unused", out, out, certs.security()), ResultWriter::write);
+    } catch (RuntimeException e) {
+      sim.close();
+      certs.close();
+      throw e;
+    }
     for (int i = 0; i < workerCount; i++) workers.add(startWorker(out.resolve("worker-" + i + ".log"), "--cluster-tls-dir", certs.dir().toString()));
   }
 
