@@ -66,7 +66,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     String text = null;
     if (scenarioFile != null) {
       try {
-        text = Files.readString(scenarioFile);
+        text = ScenarioLoader.readText(scenarioFile);
         scenario = ScenarioLoader.parse(text, scenarioFile.toAbsolutePath().getParent());
       } catch (IOException e) {
         throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: cannot read " + scenarioFile + ": " + e.getMessage());
@@ -96,7 +96,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
     String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path runDir = out.resolve(runId);
     node.runs().addObserver(new ProgressPrinter(System.out, 2000));
-    var submitted = (Runs.Submitted.Accepted) node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers));
+    var submitted = RunCommand.accepted("barrage coordinator",
+        node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers)));
     RunRecord record = submitted.finished().join();
     System.out.println(RunCommand.outcomeLine(record.outcome()));
     System.out.println("results: " + runDir.toAbsolutePath());

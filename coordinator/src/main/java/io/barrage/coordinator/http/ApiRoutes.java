@@ -34,7 +34,9 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 import static org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling.toEventStream;
 
@@ -58,6 +60,10 @@ public final class ApiRoutes extends AllDirectives {
   private final Supplier<String> ids;
   private final int minWorkers;
   private final String livePage;
+  private final long maxScenarioBytes;
+
+  /** The default of {@code barrage.coordinator.http.max-scenario-bytes}. */
+  public static final long DEFAULT_MAX_SCENARIO_BYTES = 512 * 1024;
 
   public ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir) {
     this(runs, token, ready, runsDir, scenarioBaseDir, 1);
@@ -73,6 +79,17 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, Supplier<String> ids, int minWorkers) {
+    this(runs, token, ready, runsDir, scenarioBaseDir, ids, minWorkers, DEFAULT_MAX_SCENARIO_BYTES);
+  }
+
+  /** @param maxScenarioBytes largest request body {@code POST /api/runs} reads ({@code barrage.coordinator.http.max-scenario-bytes}) */
+  public ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, int minWorkers, long maxScenarioBytes) {
+    this(runs, token, ready, runsDir, scenarioBaseDir, () -> UUID.randomUUID().toString().substring(0, 8), minWorkers, maxScenarioBytes);
+  }
+
+  ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, Supplier<String> ids, int minWorkers,
+      long maxScenarioBytes) {
+    this.maxScenarioBytes = maxScenarioBytes;
     this.runs = runs;
     this.token = token;
     this.ready = ready;
@@ -104,13 +121,43 @@ public final class ApiRoutes extends AllDirectives {
   private Route api() {
     return pathPrefix("runs", () -> concat(
         pathEnd(() -> concat(
-            post(() -> parameterOptional("workers", workers -> entity(Unmarshaller.entityToString(), body -> submit(body, workers)))),
+            post(() -> parameterOptional("workers", workers -> scenarioBody(body -> submit(body, workers)))),
             get(() -> json(StatusCodes.OK, runs.list())))),
         pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> concat(
                 get(() -> withStatus(id, s -> json(StatusCodes.OK, s))),
                 delete(() -> stop(id)))),
             path("events", () -> get(() -> events(id)))))));
+  }
+
+  /**
+   * The request body as text, read only up to {@link #maxScenarioBytes}: a declared length over it
+   * is refused before reading, a chunked body as soon as it passes it. Parsing a scenario costs far
+   * more than its size suggests (an 8 MB YAML comment took 20 s), so the size is the first check.
+   */
+  private Route scenarioBody(java.util.function.Function<String, Route> inner) {
+    return extractMaterializer(mat -> extractRequestEntity(entity -> {
+      java.util.OptionalLong declared = entity.getContentLengthOption();
+      if (declared.isPresent() && declared.getAsLong() > maxScenarioBytes) return tooLarge();
+      // this cap replaces Pekko's server-wide max-content-length for this one route
+      var body = entity.withoutSizeLimit().getDataBytes()
+          .limitWeighted(maxScenarioBytes, bytes -> (long) bytes.size())
+          .runFold(ByteString.emptyByteString(), ByteString::concat, mat);
+      return onComplete(body, read -> {
+        if (read.isFailure()) {
+          Throwable e = read.failed().get();
+          if (e instanceof StreamLimitReachedException) return tooLarge();
+          return json(StatusCodes.BAD_REQUEST, Map.of("error", "cannot read the request body: " + e.getMessage()));
+        }
+        return inner.apply(read.get().decodeString(StandardCharsets.UTF_8));
+      });
+    }));
+  }
+
+  private Route tooLarge() {
+    return json(StatusCodes.PAYLOAD_TOO_LARGE, Map.of("error", "scenario too large", "problems", List.of(Map.of("path", "(document)",
+        "message", "a scenario posted to the API may have at most " + maxScenarioBytes
+            + " bytes (barrage.coordinator.http.max-scenario-bytes, BARRAGE_MAX_SCENARIO_BYTES)"))));
   }
 
   private Route submit(String body, Optional<String> workersParam) {
@@ -137,6 +184,10 @@ public final class ApiRoutes extends AllDirectives {
     String id = ids.get();
     RunOrder order = new RunOrder(id, scenario, body, scenarioBaseDir, runsDir.resolve(id), workers);
     Runs.Submitted s = runs.submit(order);
+    if (s instanceof Runs.Submitted.TooLarge t) {
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid scenario",
+          "problems", List.of(Map.of("path", "(document)", "message", t.reason()))));
+    }
     if (s instanceof Runs.Submitted.Busy b) {
       return json(StatusCodes.CONFLICT, Map.of("error", "a run is in progress", "activeRun", b.activeRunId()));
     }

@@ -81,6 +81,24 @@ public final class ScenarioValidator {
     if (s.repeat() != null && (s.repeat() < 1 || s.repeat() > 100)) {
       out.add(new ScenarioProblem("repeat", "must be between 1 and 100"));
     }
+    validateBounds(s, out);
+  }
+
+  /** The caps of {@link ScenarioLimits} and ranges whose ends must be in order. */
+  private static void validateBounds(Scenario s, List<ScenarioProblem> out) {
+    ScenarioLimits.get().check(s, out);
+    Workload w = s.workload();
+    if (w == null || w.prompt() == null || w.prompt().synthetic() == null || w.prompt().synthetic().inputTokens() == null) return;
+    PromptSpec.TokenDistribution d = w.prompt().synthetic().inputTokens();
+    String p = "workload.prompt.synthetic.inputTokens.";
+    if (d.min() != null && d.min() < 1) out.add(new ScenarioProblem(p + "min", "must be >= 1"));
+    if (d.max() != null && d.max() < 1) out.add(new ScenarioProblem(p + "max", "must be >= 1"));
+    if (d.min() != null && d.max() != null && d.min() > d.max()) {
+      out.add(new ScenarioProblem(p + "min", "min " + d.min() + " is greater than max " + d.max()));
+    } else if (d.mean() != null) {
+      if (d.min() != null && d.mean() < d.min()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is below min " + d.min()));
+      if (d.max() != null && d.mean() > d.max()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is above max " + d.max()));
+    }
   }
 
   private static void validateWorkload(Workload w, Path baseDir, List<ScenarioProblem> out) {
