@@ -62,6 +62,7 @@ public final class ScenarioValidator {
         if (t.auth() != null && t.auth().env() == null && t.auth().file() == null) {
           out.add(new ScenarioProblem(p + ".auth", "name the secret's source: env or file"));
         }
+        validateAuthHeader(t.auth(), p + ".auth", out);
       }
     }
     Workload w = s.workload();
@@ -82,6 +83,19 @@ public final class ScenarioValidator {
       out.add(new ScenarioProblem("repeat", "must be between 1 and 100"));
     }
     validateBounds(s, out);
+  }
+
+  /** The header a secret travels in: a CR or LF in its name or scheme would inject headers into every request. */
+  private static void validateAuthHeader(Auth auth, String p, List<ScenarioProblem> out) {
+    if (auth == null) return;
+    if (auth.header() != null && !HeaderSyntax.isToken(auth.header())) {
+      out.add(new ScenarioProblem(p + ".header", "not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only): "
+          + HeaderSyntax.printable(auth.header())));
+    }
+    if (auth.scheme() != null && !HeaderSyntax.isFieldValue(auth.scheme())) {
+      out.add(new ScenarioProblem(p + ".scheme", "may hold only visible ASCII, spaces and tabs (no line breaks): "
+          + HeaderSyntax.printable(auth.scheme())));
+    }
   }
 
   /** The caps of {@link ScenarioLimits} and ranges whose ends must be in order. */
