@@ -211,7 +211,7 @@ public final class ApiRoutes extends AllDirectives {
               .map(t -> runs.status(id).orElse(first))
               .takeWhile(s -> !s.phase().terminal(), true)
               .map(s -> ServerSentEvent.create(JSON.writeValueAsString(s), "status"))
-              .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
+              .keepAlive(Duration.ofSeconds(5), ServerSentEvent::heartbeat) // well inside the server's idle timeout
               .mapMaterializedValue(c -> org.apache.pekko.NotUsed.getInstance());
       return completeOK(source, toEventStream());
     });
