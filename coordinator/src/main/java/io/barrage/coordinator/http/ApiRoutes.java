@@ -34,7 +34,6 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -131,27 +130,52 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   /**
-   * The request body as text, read only up to {@link #maxScenarioBytes}: a declared length over it
-   * is refused before reading, a chunked body as soon as it passes it. Parsing a scenario costs far
-   * more than its size suggests (an 8 MB YAML comment took 20 s), so the size is the first check.
+   * The request body as text, kept only up to {@link #maxScenarioBytes}: parsing a scenario costs
+   * far more than its size suggests (an 8 MB YAML comment took 20 s), so the size is checked on the
+   * bytes first. A body over the cap is read on and dropped, up to {@link #DRAIN_BYTES}, so that the
+   * client (which usually sends its whole body before it reads) gets the 413 rather than a reset
+   * connection; one declared larger than that is refused from its head alone.
    */
   private Route scenarioBody(java.util.function.Function<String, Route> inner) {
     return extractMaterializer(mat -> extractRequestEntity(entity -> {
+      long drain = Math.max(DRAIN_BYTES, maxScenarioBytes);
       java.util.OptionalLong declared = entity.getContentLengthOption();
-      if (declared.isPresent() && declared.getAsLong() > maxScenarioBytes) return tooLarge();
-      // this cap replaces Pekko's server-wide max-content-length for this one route
-      var body = entity.withoutSizeLimit().getDataBytes()
-          .limitWeighted(maxScenarioBytes, bytes -> (long) bytes.size())
-          .runFold(ByteString.emptyByteString(), ByteString::concat, mat);
+      if (declared.isPresent() && declared.getAsLong() > drain) return tooLarge();
+      var body = entity.withSizeLimit(drain).getDataBytes()
+          .runFold(new CappedBody(maxScenarioBytes), CappedBody::add, mat);
       return onComplete(body, read -> {
         if (read.isFailure()) {
           Throwable e = read.failed().get();
-          if (e instanceof StreamLimitReachedException) return tooLarge();
+          if (e instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) return tooLarge();
           return json(StatusCodes.BAD_REQUEST, Map.of("error", "cannot read the request body: " + e.getMessage()));
         }
-        return inner.apply(read.get().decodeString(StandardCharsets.UTF_8));
+        if (read.get().over) return tooLarge();
+        return inner.apply(read.get().bytes.decodeString(StandardCharsets.UTF_8));
       });
     }));
+  }
+
+  /** Most bytes of an oversized body read (and dropped) before answering 413. */
+  static final long DRAIN_BYTES = 8L * 1024 * 1024;
+
+  /** A body being read: its bytes while within the cap, then only the fact that it went over. */
+  private static final class CappedBody {
+    final long cap;
+    ByteString bytes = ByteString.emptyByteString();
+    boolean over;
+
+    CappedBody(long cap) {
+      this.cap = cap;
+    }
+
+    CappedBody add(ByteString more) {
+      if (!over && bytes.size() + (long) more.size() > cap) {
+        over = true;
+        bytes = ByteString.emptyByteString();
+      }
+      if (!over) bytes = bytes.concat(more);
+      return this;
+    }
   }
 
   private Route tooLarge() {
