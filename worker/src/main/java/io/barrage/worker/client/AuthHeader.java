@@ -16,10 +16,12 @@ import java.util.Optional;
 public final class AuthHeader {
   private final String name;
   private final String value;
+  private final String secret;
 
-  private AuthHeader(String name, String value) {
+  private AuthHeader(String name, String value, String secret) {
     this.name = name;
     this.value = value;
+    this.secret = secret;
   }
 
   /** No auth configured: empty. A configured source that is missing or empty is an error. */
@@ -61,7 +63,7 @@ public final class AuthHeader {
       throw new IllegalArgumentException("auth: the secret from " + (auth.env() != null ? "environment variable " + auth.env()
           : "file " + auth.file()) + " has a character that is not visible ASCII, space or tab");
     }
-    return Optional.of(new AuthHeader(name, value));
+    return Optional.of(new AuthHeader(name, value, secret));
   }
 
   public String name() {
@@ -71,6 +73,11 @@ public final class AuthHeader {
   /** The header value, secret included: for the transports only, never for logs. */
   String value() {
     return value;
+  }
+
+  /** {@code text} with every occurrence of the secret replaced by {@code ***} (for error messages). */
+  public String redact(String text) {
+    return text == null ? null : text.replace(secret, "***");
   }
 
   @Override
