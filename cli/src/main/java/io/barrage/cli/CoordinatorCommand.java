@@ -71,7 +71,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     String text = null;
     if (scenarioFile != null) {
       try {
-        text = Files.readString(scenarioFile);
+        text = ScenarioLoader.readText(scenarioFile);
         scenario = ScenarioLoader.parse(text, scenarioFile.toAbsolutePath().getParent());
       } catch (IOException e) {
         throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: cannot read " + scenarioFile + ": " + e.getMessage());
@@ -119,7 +119,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
     String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path runDir = out.resolve(runId);
     node.runs().addObserver(new ProgressPrinter(System.out, 2000));
-    var submitted = (Runs.Submitted.Accepted) node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers));
+    var submitted = RunCommand.accepted("barrage coordinator",
+        node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers)));
     RunRecord record = submitted.finished().join();
     int code = RunCommand.finish(System.out, record, runDir);
     if (keepRunning) {

@@ -90,7 +90,9 @@ public final class CoordinatorNode implements AutoCloseable {
       Runs runs = new Runs(system, RunSettings.fromConfig(system.settings().config()), sink, hooks);
       ServerBinding binding = null;
       if (s.httpPort() >= 0) {
-        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(), s.scenarioBaseDir(), apiMinWorkers);
+        long maxScenarioBytes = system.settings().config().getBytes("barrage.coordinator.http.max-scenario-bytes");
+        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
+            s.scenarioBaseDir(), apiMinWorkers, maxScenarioBytes);
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());

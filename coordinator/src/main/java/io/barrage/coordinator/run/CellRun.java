@@ -24,6 +24,7 @@ final class CellRun {
     long completed; // measured requests it reported (ok + errors)
     long started;
     int lastInFlight;
+    boolean heard; // any report or failure arrived: the start order was received
 
     Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, LoadShare share) {
       this.workerId = workerId;

@@ -50,7 +50,7 @@ final class NioTransport implements Transport {
         .append("User-Agent: barrage\r\n")
         .append("Accept: */*\r\n")
         .append("Content-Type: application/json\r\n");
-    auth.ifPresent(a -> h.append(a.name()).append(": ").append(a.value()).append("\r\n"));
+    auth.ifPresent(a -> h.append(io.barrage.protocol.scenario.HeaderSyntax.line(a.name(), a.value())));
     this.head = h.toString().getBytes(StandardCharsets.UTF_8);
   }
 
