@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.IntervalCounters;
 import io.barrage.protocol.metrics.IntervalReport;
@@ -49,6 +50,49 @@ final class ResultDirs {
       cells.add(new CellRecord(spec, a, 10.0, 0, 50, 1, t0, t0 + 10_000));
     }
     ResultWriter.write(new RunRecord("demo-like", sc, t0, t0 + 30_000, new RunOutcome.Completed(), 2, List.of(), cells), dir);
+    return dir;
+  }
+
+  /**
+   * The article's matrix at 1, 50 and 300 concurrent requests as the fitted simulators give it
+   * (ArticleProfilesTest's table: per-request tokens/s and mean latency in seconds at the hardware's
+   * speed, 97 of 300 timeouts at 300 × 256), measured {@code timeScale}× faster. With {@code
+   * tgiSpeedup} ≠ 1, TGI's 128-token cells are that much faster (rate ×, latency ÷).
+   */
+  static Path writeArticleLike(Path dir, double timeScale, double tgiSpeedup) throws Exception {
+    var sc = ScenarioLoader.parse("""
+        name: article-like
+        targets:
+          - {name: fastapi-a100, api: fastapi, url: "http://127.0.0.1:9/generate", maxNewTokens: [128]}
+          - {name: tgi-2xa4000, api: tgi-stream, url: "http://127.0.0.1:9"}
+        workload: {prompt: {text: hi}, maxNewTokens: [128, 256], load: {concurrency: [1, 50, 300]}, step: {requestsPerUser: 1}}
+        comparison: {baseline: fastapi-a100}
+        """, null);
+    // {rate tok/s, mean latency s} per level 1, 50, 300
+    Map<String, double[][]> figures = Map.of(
+        "fastapi-a100/128", new double[][] {{3.13, 40.9}, {2.50, 51.1}, {1.24, 103.5}},
+        "tgi-2xa4000/128", new double[][] {{28.06, 4.6}, {7.97, 16.1}, {1.72, 74.6}},
+        "tgi-2xa4000/256", new double[][] {{27.92, 9.2}, {7.73, 33.1}, {2.37, 107.9}});
+    List<CellRecord> cells = new ArrayList<>();
+    long t0 = 1_700_000_000_000L;
+    for (CellSpec spec : CellPlanner.plan(sc)) {
+      int c = ((io.barrage.protocol.plan.Load.Concurrency) spec.load()).streams();
+      double[] f = figures.get(spec.target() + "/" + spec.maxNewTokens())[c == 1 ? 0 : c == 50 ? 1 : 2];
+      double speed = spec.target().startsWith("tgi") && spec.maxNewTokens() == 128 ? tgiSpeedup : 1;
+      long timeouts = spec.target().startsWith("tgi") && spec.maxNewTokens() == 256 && c == 300 ? 97 : 0;
+      long ok = c - timeouts;
+      Histogram e2e = Histograms.create(), rate = Histograms.create();
+      e2e.recordValueWithCount(Math.round(f[1] / speed / timeScale * 1e6), ok);
+      rate.recordValueWithCount(Math.round(f[0] * speed * timeScale * Metric.MILLI), ok);
+      Map<ErrorClass, Long> errors = timeouts > 0 ? Map.of(ErrorClass.TOTAL_TIMEOUT, timeouts) : Map.of();
+      long tokens = ok * spec.maxNewTokens();
+      IntervalCounters k = new IntervalCounters(c, ok, errors, Map.of(), tokens, tokens, 0, 0, 0, 0, t0 * 1_000_000, (t0 + 10_000) * 1_000_000);
+      CellAggregate a = new CellAggregate(spec.id());
+      a.add(new IntervalReport("w1", spec.id(), 0, t0, t0 + 10_000,
+          Map.of(Metric.E2E, Histograms.encode(e2e), Metric.PER_REQUEST_THROUGHPUT, Histograms.encode(rate)), k, true));
+      cells.add(new CellRecord(spec, a, 10.0, 0, 50, 1, t0, t0 + 10_000));
+    }
+    ResultWriter.write(new RunRecord("article-like", sc, t0, t0 + 30_000, new RunOutcome.Completed(), 2, List.of(), cells), dir);
     return dir;
   }
 
