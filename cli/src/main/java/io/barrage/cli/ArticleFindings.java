@@ -54,9 +54,10 @@ final class ArticleFindings {
     if (!fa128.isEmpty()) {
       Map.Entry<Integer, CellSummary> top = fa128.lastEntry();
       Double sec = seconds(top.getValue(), timeScale);
-      boolean ok = sec != null && sec > ArticleCalibration.LONG_LATENCY_SECONDS;
+      long timeouts = top.getValue().requests().errors().getOrDefault(TIMEOUT_CLASS, 0L);
+      boolean ok = sec != null && sec > ArticleCalibration.LONG_LATENCY_SECONDS && timeouts == 0;
       out.add(mark(ok) + FASTAPI + "'s mean latency at " + top.getKey() + " concurrent requests: " + Numbers.fmt(sec, 0)
-          + " s (article: \"over 100 s\" as the requests grow)");
+          + " s with " + timeouts + " timeouts (article: \"over 100 s\" as the requests grow, no timeouts reported)");
     }
 
     double worstTput = Double.NaN, minLat = Double.NaN, maxLat = Double.NaN;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The two article profiles reproduce what the FastAPI-vs-TGI article reports, in its own
  * definitions (per-request throughput and mean latency, per load level, as a client with a
- * two-minute timeout measures them), in virtual time: every anchor within ±25% where the article
+ * 150 s timeout measures them), in virtual time: every anchor within ±25% where the article
  * gives a number.
  */
 class ArticleProfilesTest {
@@ -24,7 +24,7 @@ class ArticleProfilesTest {
   static void replayTheArticlesMatrix() {
     Profile fastapi = Profiles.get(Profiles.FASTAPI_A100);
     Profile tgi = Profiles.get(Profiles.TGI_2XA4000);
-    System.out.println("article | c | fastapi tok/s, mean s | tgi 128 tok/s, mean s | tgi 256 tok/s, mean s, max s, over 120 s");
+    System.out.println("article | c | fastapi tok/s, mean s | tgi 128 tok/s, mean s | tgi 256 tok/s, mean s, max s, over " + ArticleCalibration.TIMEOUT.toSeconds() + " s");
     for (int c : ArticleCalibration.LEVELS) {
       FASTAPI.put(c, ArticleCalibration.replay(fastapi, c, 128));
       TGI_128.put(c, ArticleCalibration.replay(tgi, c, 128));
@@ -93,10 +93,12 @@ class ArticleProfilesTest {
     assertThat(collapse.meanLatencySeconds()).isGreaterThan(ArticleCalibration.LONG_LATENCY_SECONDS);
     // several requests time out: the ones that waited for KV room, not all of them
     assertThat(collapse.overTimeout()).isBetween(1, 150);
-    // with margin on both sides of the timeout, so that a live run (only ever later) keeps the split
+    // what must be answered ends 20% before the timeout, so that a live run, which can only be later
+    // than the virtual timeline (a loaded machine, 300 sends spread over a few hundred ms), keeps it
     double timeout = ArticleCalibration.TIMEOUT.toSeconds();
-    assertThat(collapse.maxLatencySeconds()).isGreaterThan(1.2 * timeout);
-    assertThat(collapse.meanLatencySeconds()).as("the answered ones").isLessThan(0.92 * timeout);
-    assertThat(FASTAPI.get(300).maxLatencySeconds()).isLessThan(0.9 * timeout);
+    assertThat(collapse.maxLatencySeconds()).isGreaterThan(1.15 * timeout);
+    assertThat(collapse.meanLatencySeconds()).as("the answered ones").isLessThan(0.8 * timeout);
+    assertThat(FASTAPI.get(300).maxLatencySeconds()).isLessThan(0.8 * timeout);
+    assertThat(TGI_256.get(200).maxLatencySeconds()).isLessThan(0.8 * timeout);
   }
 }
