@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barrage.coordinator.report.ResultSet;
 import io.barrage.coordinator.report.ResultWriter;
-import io.barrage.coordinator.report.SummaryText;
 import io.barrage.protocol.scenario.DurationText;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.ScenarioLoader;
@@ -37,9 +36,10 @@ import picocli.CommandLine.Spec;
  * the FastAPI-vs-TGI article in this JVM (a FastAPI-style server and a TGI-style continuous batching
  * server, fitted to the article's figures and sped up by {@code --time-scale}), rewrites the preset's
  * URLs to them, divides its timeouts by the time scale, runs it exactly as {@code barrage run
- * SCENARIO --local-workers 2} does (a coordinator and two worker JVMs), then prints the summary
- * table, each of the article's figures beside barrage's with the tolerance ({@link ArticleFindings}),
- * barrage's own comparison sentence, and where report.html is.
+ * SCENARIO --local-workers 2} does (a coordinator and two worker JVMs, which print the summary table,
+ * the comparison sentence and the outcome), then prints each of the article's figures beside
+ * barrage's with the tolerance ({@link ArticleFindings}) and where report.html is. A run degraded
+ * by the article's own timeouts (300 × 256) still exits 0.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the FastAPI-vs-TGI preset against simulated servers on a local cluster (coordinator + 2 worker JVMs) and write a report.")
@@ -102,17 +102,13 @@ public final class DemoCommand implements Callable<Integer> {
       w.printf("running %s on a local cluster (coordinator + 2 worker JVMs); results in %s%n", scenario, dir);
       w.flush();
       int code = BarrageMain.execute("run", scenario.toString(), "--out", dir.toString(), "--local-workers", "2");
-      // the article's 300 × 256 cell times out by design, which a run may count against itself: what
-      // matters here is that the run wrote its results
-      ResultSet rs;
-      try {
-        rs = ResultSet.read(dir);
-      } catch (ResultSet.UnreadableResultsException e) {
-        throw new ExitException(code == ExitCodes.OK ? ExitCodes.INTERNAL : code, "barrage demo: the run did not complete (exit " + code + "). The scenario is "
-            + scenario + "; with simulators of its profiles on its ports, 'barrage run " + scenario + " --out " + dir + " --local-workers 2' runs it again");
+      // the run degrades itself when a cell's errors pass slo.maxErrorRate: the article's 300 × 256
+      // cell does by design (its timeouts are the article's), so a degraded run is a completed demo
+      if (code != ExitCodes.OK && code != ExitCodes.GATES_FAILED && code != ExitCodes.DEGRADED) {
+        throw new ExitException(code, "barrage demo: the run did not complete (exit " + code + "). The scenario is " + scenario
+            + "; with simulators of its profiles on its ports, 'barrage run " + scenario + " --out " + dir + " --local-workers 2' runs it again");
       }
-      w.println();
-      w.print(SummaryText.render(rs.summary()));
+      ResultSet rs = ResultSet.read(dir); // the run has printed the summary table and its outcome
       if (timeScale != 1) {
         w.printf(java.util.Locale.ROOT, "(the simulated servers ran %.0fx faster than the hardware they model: for that hardware, divide tok/s%n"
             + " by %.0f and multiply latencies, ms/token and $/1M by %.0f; ratios between the two stacks are unchanged)%n", timeScale, timeScale, timeScale);
@@ -123,7 +119,9 @@ public final class DemoCommand implements Callable<Integer> {
       w.println("report:  " + dir.resolve(ResultWriter.HTML).toAbsolutePath());
       w.println("data:    " + dir.resolve(ResultWriter.SUMMARY).toAbsolutePath() + ", " + dir.resolve(ResultWriter.CSV).getFileName());
       w.flush();
-      return ExitCodes.OK;
+      return code == ExitCodes.DEGRADED ? ExitCodes.OK : code;
+    } catch (ResultSet.UnreadableResultsException e) {
+      throw new ExitException(ExitCodes.INTERNAL, "barrage demo: the run wrote no readable results: " + e.getMessage());
     } finally {
       for (SimulatorServer s : servers) s.close();
     }

@@ -3,6 +3,7 @@ package io.barrage.coordinator.report;
 import io.barrage.coordinator.report.model.CellSummary;
 import io.barrage.coordinator.report.model.Comparison;
 import io.barrage.coordinator.report.model.Distributions;
+import io.barrage.coordinator.report.model.Eligibility;
 import io.barrage.coordinator.report.model.Numbers;
 import io.barrage.coordinator.report.model.Recommendations;
 import io.barrage.coordinator.report.model.RunInfo;
@@ -101,8 +102,24 @@ public final class HtmlReport {
           .append(" cell(s).</strong> It could not send on schedule, so these cells measured the generator as much as the server: add workers or lower the load.<ul>")
           .append(String.join("", saturated)).append("</ul></div>");
     } else {
-      b.append("<div class=\"alert good\" id=\"alert-generator\">Load generator healthy: send-lag p99 within budget in every cell.</div>");
+      // green only for a run that completed: a healthy generator says nothing about a failing target
+      b.append("<div class=\"alert ").append("completed".equals(r.outcome()) ? "good" : "note")
+          .append("\" id=\"alert-generator\">Load generator healthy: send-lag p99 within budget in every cell.</div>");
     }
+    excluded(b, s);
+  }
+
+  /** The cells the verdicts left out (too many errors, nothing measured), each with its reason. */
+  private static void excluded(StringBuilder b, Summary s) {
+    Eligibility e = s.eligibility();
+    if (e == null || e.excluded().isEmpty()) return;
+    b.append("<div class=\"alert bad\" id=\"alert-excluded\"><strong>").append(e.excluded().size())
+        .append(" cell(s) left out of the verdicts</strong> (the comparison sentence, the recommendations and the Pareto frontier): more than ")
+        .append(Html.esc(Verdicts.percent(e.maxErrorRate()))).append(" errors (<code>slo.maxErrorRate</code>) or nothing measured.<ul>");
+    for (Eligibility.Excluded x : e.excluded()) {
+      b.append("<li><code>").append(Html.esc(x.cell())).append("</code>: ").append(Html.esc(x.reason())).append("</li>");
+    }
+    b.append("</ul></div>");
   }
 
   private static void headline(StringBuilder b, Summary s) {
@@ -400,7 +417,7 @@ public final class HtmlReport {
       code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
       .badge{padding:1px 8px;border-radius:10px;font-weight:600;color:#fff;background:#2ca02c} .badge.degraded{background:#e67e00} .badge.aborted{background:#c0392b}
       .alert{margin:12px 0;padding:10px 14px;border-radius:6px;border-left:6px solid} .alert ul{margin:4px 0 0 18px;padding:0}
-      .alert.bad{background:#fdecea;border-color:#c0392b;color:#611} .alert.good{background:#edf7ed;border-color:#2ca02c;color:#1e4620}
+      .alert.bad{background:#fdecea;border-color:#c0392b;color:#611} .alert.good{background:#edf7ed;border-color:#2ca02c;color:#1e4620} .alert.note{background:#f4f4f4;border-color:#999;color:#333}
       .headline .quote{font-size:18px;font-weight:600;background:#f4f7fb;border-left:6px solid #1f77b4;padding:10px 14px;margin:8px 0}
       .charts{display:flex;flex-wrap:wrap;gap:16px} figure.chart{flex:1 1 600px;max-width:740px;margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:6px;background:#fff}
       svg .title{font-size:14px;font-weight:600;fill:#222} svg .tick{font-size:11px;fill:#555} svg .axis{font-size:12px;fill:#333}

@@ -10,6 +10,7 @@ import io.barrage.coordinator.report.model.CellSummary.Throughput;
 import io.barrage.coordinator.report.model.CellSummary.Tokens;
 import io.barrage.coordinator.report.model.Comparison;
 import io.barrage.coordinator.report.model.Distributions;
+import io.barrage.coordinator.report.model.Eligibility;
 import io.barrage.coordinator.report.model.LoadInfo;
 import io.barrage.coordinator.report.model.Numbers;
 import io.barrage.coordinator.report.model.Recommendations;
@@ -60,14 +61,18 @@ public final class SummaryBuilder {
               cells));
     }
     Recommendations.Settings settings = Recommender.settings(sc.recommendations());
-    List<Comparison> comparisons = Comparisons.fromScenario(sc.comparison(), targets);
+    double maxErrorRate = SloSpec.verdictErrorRateLimit(sc.slo());
+    List<TargetSummary> eligible = Verdicts.eligibleOnly(targets, maxErrorRate);
+    Eligibility eligibility = Verdicts.eligibility(targets, maxErrorRate);
+    List<Comparison> comparisons = Comparisons.fromScenario(sc.comparison(), eligible);
     return new Summary(
         Summary.SCHEMA_VERSION,
         runInfo(run),
         targets,
         comparisons.isEmpty() ? null : comparisons.get(0),
         comparisons.size() > 1 ? comparisons.subList(1, comparisons.size()) : List.of(),
-        Recommender.recommend(targets, settings));
+        Recommender.recommend(eligible, settings, eligibility.excluded().size()),
+        eligibility);
   }
 
   static RunInfo runInfo(RunRecord run) {

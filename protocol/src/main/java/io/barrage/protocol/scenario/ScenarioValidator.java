@@ -93,6 +93,9 @@ public final class ScenarioValidator {
     if (s.repeat() != null && (s.repeat() < 1 || s.repeat() > 100)) {
       out.add(new ScenarioProblem("repeat", "must be between 1 and 100"));
     }
+    if (s.slo() != null && s.slo().maxErrorRate() != null && !(s.slo().maxErrorRate() >= 0 && s.slo().maxErrorRate() <= 1)) {
+      out.add(new ScenarioProblem("slo.maxErrorRate", "must be a fraction between 0 and 1 (0.01 = 1 %), got " + s.slo().maxErrorRate()));
+    }
   }
 
   private static void validateWorkload(Workload w, Path baseDir, List<ScenarioProblem> out) {
