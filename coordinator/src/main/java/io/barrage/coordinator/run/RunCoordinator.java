@@ -294,7 +294,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (merged) {
       logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
-      cell.tokensSinceTick += r.counters().outputTokens();
+      cell.tokensSinceTick += r.counters().arrivedTokens(); // the live rate, by arrival like the chart
       if (a != null) {
         a.completed += r.counters().ok() + r.counters().errorCount();
         a.started += r.counters().started();
