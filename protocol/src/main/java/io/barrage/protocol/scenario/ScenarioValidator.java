@@ -66,6 +66,18 @@ public final class ScenarioValidator {
           out.add(new ScenarioProblem(p + ".auth", "name the secret's source: env or file"));
         }
         validateAuthHeader(t.auth(), p + ".auth", out);
+        if (t.maxNewTokens() != null) {
+          List<Integer> all = s.workload() == null || s.workload().maxNewTokens() == null ? List.of() : s.workload().maxNewTokens();
+          if (t.maxNewTokens().isEmpty()) {
+            out.add(new ScenarioProblem(p + ".maxNewTokens", "must not be empty; leave it out to run every workload.maxNewTokens value"));
+          }
+          for (int j = 0; j < t.maxNewTokens().size(); j++) {
+            Integer v = t.maxNewTokens().get(j);
+            if (v == null || !all.contains(v)) {
+              out.add(new ScenarioProblem(p + ".maxNewTokens[" + j + "]", "must be one of workload.maxNewTokens " + all + ", got " + v));
+            }
+          }
+        }
         if (t.fastapi() != null) validateFastapi(t.fastapi(), p + ".fastapi", out);
       }
     }
