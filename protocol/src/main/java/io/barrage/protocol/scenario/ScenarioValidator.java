@@ -62,6 +62,7 @@ public final class ScenarioValidator {
         if (t.auth() != null && t.auth().env() == null && t.auth().file() == null) {
           out.add(new ScenarioProblem(p + ".auth", "name the secret's source: env or file"));
         }
+        if (t.tls() != null) validateTls(t, p + ".tls", baseDir, out);
       }
     }
     Workload w = s.workload();
@@ -80,6 +81,24 @@ public final class ScenarioValidator {
     }
     if (s.repeat() != null && (s.repeat() < 1 || s.repeat() > 100)) {
       out.add(new ScenarioProblem("repeat", "must be between 1 and 100"));
+    }
+  }
+
+  private static void validateTls(Target t, String p, Path baseDir, List<ScenarioProblem> out) {
+    TlsOptions tls = t.tls();
+    if (t.url() != null && !t.url().startsWith("https://")) {
+      out.add(new ScenarioProblem(p, "applies to https:// urls only; this target's url is not https"));
+    }
+    if (tls.caFile() != null && tls.skipVerify()) {
+      out.add(new ScenarioProblem(p, "give caFile or insecureSkipVerify: true, not both"));
+    }
+    if (tls.caFile() != null) {
+      Path ca = baseDir == null ? Path.of(tls.caFile()) : baseDir.resolve(tls.caFile());
+      try {
+        io.barrage.protocol.tls.Pem.certificates(ca);
+      } catch (IllegalArgumentException e) {
+        out.add(new ScenarioProblem(p + ".caFile", e.getMessage()));
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.barrage.worker.client;
 
 import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.tls.TlsCodec;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -8,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
  * One keep-alive HTTP/1.1 connection and the request on it (at most one: no pipelining), driven
@@ -19,6 +21,13 @@ import java.util.function.Consumer;
  * connect when the connection is new, which then counts in that request's latency like in any
  * client); each body piece carries the {@code System.nanoTime()} taken right after the {@code
  * read()} that returned it, and the SSE parser runs on those bytes in place.
+ *
+ * <p>TLS ({@code https://}): after the TCP connect the connection stays {@code CONNECTING} through
+ * the handshake ({@link TlsCodec}; the connect timeout covers both), then the request is encrypted
+ * and written as for HTTP. A read takes its {@code System.nanoTime()} right after the socket read of
+ * the ciphertext, before decrypting: every record decrypted from that read carries the read's time,
+ * exactly as the plaintext of an HTTP read does. A failed handshake is a {@link ErrorClass#TLS}
+ * error, decided by the exception type ({@link SSLException}), never by its message.
  *
  * <p>Failures are data: connect errors, resets, malformed bytes and the three timeouts end the
  * request with their {@link ErrorClass} and close the connection; the loop is never affected.
@@ -33,6 +42,8 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   private final StreamEvent event = new StreamEvent();
   int activeIndex = -1;
   private SocketChannel channel;
+  /** The TLS layer of the current connection (https), else null. */
+  private TlsCodec tls;
   private SelectionKey key;
   private State state = State.CLOSED;
   private boolean closeWhenIdle;
@@ -106,8 +117,8 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       connectDeadline = now + transport.connectTimeoutNanos;
       if (channel.connect(transport.address)) {
         key = channel.register(loop.selector, 0, this);
-        state = State.BUSY;
-        write();
+        state = State.CONNECTING;
+        connected();
       } else {
         key = channel.register(loop.selector, SelectionKey.OP_CONNECT, this);
         state = State.CONNECTING;
@@ -140,8 +151,11 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
         end(ErrorClass.CONNECT, String.valueOf(e.getMessage()), System.nanoTime(), true);
         return;
       }
-      state = State.BUSY;
-      write();
+      connected();
+      return;
+    }
+    if (state == State.CONNECTING) { // the TLS handshake
+      handshake((ready & SelectionKey.OP_READ) != 0);
       return;
     }
     if ((ready & SelectionKey.OP_WRITE) != 0) {
@@ -151,17 +165,71 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     if ((ready & SelectionKey.OP_READ) != 0) read();
   }
 
+  /** The TCP connection is up: send the request, or first shake hands (https). */
+  private void connected() {
+    if (transport.tls == null) {
+      state = State.BUSY;
+      write();
+      return;
+    }
+    trace.tTlsStart = System.nanoTime();
+    try {
+      tls = new TlsCodec(transport.tls.engine());
+    } catch (SSLException e) {
+      end(ErrorClass.TLS, "TLS handshake failed: " + e.getMessage(), System.nanoTime(), true);
+      return;
+    }
+    handshake(false);
+  }
+
+  /** Moves the TLS handshake on (reading first when the socket is readable); sends the request once it is done. */
+  private void handshake(boolean readable) {
+    try {
+      if (readable) {
+        int n = channel.read(tls.inbound());
+        if (n < 0) {
+          end(ErrorClass.TLS, "TLS handshake failed: the server closed the connection during the handshake", System.nanoTime(), true);
+          return;
+        }
+      }
+      boolean done = tls.handshake();
+      boolean flushed = tls.flush(channel);
+      if (done && flushed) {
+        trace.tTlsEnd = System.nanoTime();
+        state = State.BUSY;
+        write();
+        return;
+      }
+      key.interestOps(flushed ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    } catch (SSLException e) {
+      end(ErrorClass.TLS, "TLS handshake failed: " + e.getMessage(), System.nanoTime(), true);
+    } catch (IOException e) {
+      end(ErrorClass.CONNECT, String.valueOf(e.getMessage()), System.nanoTime(), true);
+    }
+  }
+
   private void write() {
     try {
       if (!parser.inResponse()) parser.expectResponse();
-      channel.write(out);
-      key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
+      boolean pending;
+      if (tls == null) {
+        channel.write(out);
+        pending = out.hasRemaining();
+      } else {
+        if (out.hasRemaining()) tls.wrap(out); // all of it, into ciphertext
+        pending = !tls.flush(channel);
+      }
+      key.interestOps(pending ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
     } catch (IOException e) {
       end(ErrorClass.RESET, String.valueOf(e.getMessage()), System.nanoTime(), true);
     }
   }
 
   private void read() {
+    if (tls != null) {
+      readTls();
+      return;
+    }
     ByteBuffer buf = loop.readBuffer;
     buf.clear();
     int n;
@@ -179,22 +247,79 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       return;
     }
     if (n < 0) {
-      if (parser.endOfStream(nanos)) finishExchange(false);
-      else end(ErrorClass.RESET, "connection closed by the server before the response ended", nanos, true);
+      endOfStream(nanos);
       return;
     }
+    deliver(buf.array(), n, nanos);
+  }
+
+  /**
+   * The https read: ciphertext into the connection's TLS buffer, the time, then the plaintext of
+   * every whole record read so far, each piece with that time. A TLS 1.3 session ticket or key
+   * update decrypts to nothing and is not a response.
+   */
+  private void readTls() {
+    int n;
+    try {
+      n = channel.read(tls.inbound());
+    } catch (IOException e) {
+      if (state == State.BUSY) end(ErrorClass.RESET, String.valueOf(e.getMessage()), System.nanoTime(), true);
+      else closeChannel();
+      return;
+    }
+    long nanos = System.nanoTime(); // where the bytes arrive; decrypting below takes longer than this read
+    if (n == 0) return;
+    ByteBuffer plain = loop.readBuffer;
+    try {
+      do {
+        plain.clear();
+        int m = tls.unwrap(plain);
+        if (m == 0) continue;
+        if (state != State.BUSY) { // the server spoke out of turn
+          closeChannel();
+          return;
+        }
+        if (!deliver(plain.array(), m, nanos)) return;
+      } while (tls.moreInbound());
+      if (tls.hasOutbound()) tls.flush(channel); // a key update's answer (tiny: the socket takes it)
+    } catch (SSLException e) {
+      if (state == State.BUSY) end(ErrorClass.RESET, "TLS: " + e.getMessage(), nanos, true);
+      else closeChannel();
+      return;
+    } catch (IOException e) {
+      if (state == State.BUSY) end(ErrorClass.RESET, String.valueOf(e.getMessage()), nanos, true);
+      else closeChannel();
+      return;
+    }
+    if (n < 0 || tls.inboundClosed()) {
+      if (state == State.BUSY) endOfStream(nanos);
+      else closeChannel(); // the server closed an idle keep-alive connection
+    }
+  }
+
+  private void endOfStream(long nanos) {
+    if (parser.endOfStream(nanos)) finishExchange(false);
+    else end(ErrorClass.RESET, "connection closed by the server before the response ended", nanos, true);
+  }
+
+  /** Response bytes read at {@code nanos}; returns false when they ended the exchange. */
+  private boolean deliver(byte[] bytes, int n, long nanos) {
     int extra;
     try {
-      extra = parser.feed(buf.array(), 0, n, nanos);
+      extra = parser.feed(bytes, 0, n, nanos);
     } catch (Http1ResponseParser.ProtocolException e) {
       end(ErrorClass.MALFORMED, e.getMessage(), nanos, true);
-      return;
+      return false;
     }
     if (pendingError != null) {
       end(pendingError, pendingDetail, nanos, true);
-      return;
+      return false;
     }
-    if (responseComplete) finishExchange(keepAlive && extra == 0);
+    if (responseComplete) {
+      finishExchange(keepAlive && extra == 0);
+      return false;
+    }
+    return true;
   }
 
   // ---- response parser callbacks ----
@@ -308,7 +433,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       return;
     }
     if (state == State.CONNECTING && now >= connectDeadline) {
-      end(ErrorClass.CONNECT, "connect timeout", now, true);
+      end(ErrorClass.CONNECT, tls != null ? "connect timeout (in the TLS handshake)" : "connect timeout", now, true);
       return;
     }
     ErrorClass cls = null;
@@ -353,6 +478,15 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     closeWhenIdle = false;
     parser.abandon();
     if (key != null) key.cancel();
+    if (tls != null && channel != null && channel.isConnected()) {
+      tls.closeOutbound(); // close_notify, best effort: the socket closes right after
+      try {
+        tls.flush(channel);
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    tls = null;
     if (channel != null) {
       try {
         channel.close();

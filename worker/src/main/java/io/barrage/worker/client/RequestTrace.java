@@ -28,6 +28,12 @@ public final class RequestTrace {
   public final long tSched;
   public final boolean measured;
   public long tSend;
+  /**
+   * The TLS handshake of the connection this request opened (https, new connection only): start
+   * (right after the TCP connect) and end, or −1.
+   */
+  public long tTlsStart = -1;
+  public long tTlsEnd = -1;
   public long tFirst = -1;
   public long tLast = -1;
   public long tEnd = -1;
