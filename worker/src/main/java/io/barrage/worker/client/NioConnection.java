@@ -433,7 +433,8 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       return;
     }
     if (state == State.CONNECTING && now >= connectDeadline) {
-      end(ErrorClass.CONNECT, tls != null ? "connect timeout (in the TLS handshake)" : "connect timeout", now, true);
+      if (tls != null) end(ErrorClass.TLS, "TLS handshake not complete within the connect timeout", now, true);
+      else end(ErrorClass.CONNECT, "connect timeout", now, true);
       return;
     }
     ErrorClass cls = null;

@@ -1,0 +1,118 @@
+package io.barrage.worker.engine;
+
+import static io.barrage.worker.engine.EngineFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.results.CellAggregate;
+import io.barrage.protocol.scenario.ApiKind;
+import io.barrage.protocol.scenario.Target;
+import io.barrage.protocol.scenario.TlsOptions;
+import io.barrage.simulator.Profiles;
+import io.barrage.simulator.SimulatorConfig;
+import io.barrage.simulator.SimulatorServer;
+import io.barrage.worker.client.RequestTrace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What only https has: certificate trust (the JVM's authorities by default, a scenario's CA file,
+ * or verification turned off), the handshake's own error class and its timing. Every other client
+ * behaviour is checked over https by the {@code *HttpsIT} variants of the http tests.
+ */
+class TlsIT {
+  static ActorSystem system;
+  static LoadEngine engine;
+
+  @BeforeAll
+  static void up() {
+    system = ActorSystem.create("tls-it");
+    engine = new LoadEngine(system, EngineSettings.defaults());
+  }
+
+  @AfterAll
+  static void down() {
+    system.terminate();
+  }
+
+  static Target https(String url, TlsOptions tls) {
+    return new Target("tls", ApiKind.TGI_STREAM, url, "m", null, null, null, null, tls);
+  }
+
+  @Test
+  void aSelfSignedCertificateIsATlsErrorUnlessTrustedAndNoRequestReachesTheServer() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST), SchemeFixture.identity())) {
+      CellAggregate a = run(engine, closed(https(s.baseUrl(), null), requests(3), 1));
+      assertThat(a.ok()).isZero();
+      assertThat(a.errors()).containsOnlyKeys(ErrorClass.TLS).containsEntry(ErrorClass.TLS, 3L);
+      assertThat(s.stats().requestsReceived()).as("requests the server saw").isZero();
+      CellAggregate trusted = run(engine, closed(https(s.baseUrl(),
+          new TlsOptions(SchemeFixture.identity().certificateFile().toString(), null)), requests(3), 1));
+      assertThat(trusted.errors()).isEmpty();
+      assertThat(trusted.ok()).isEqualTo(3);
+      assertThat(s.stats().requestsReceived()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void insecureSkipVerifyAcceptsAnyCertificate() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST), SchemeFixture.identity())) {
+      CellAggregate a = run(engine, closed(https(s.baseUrl(), new TlsOptions(null, true)), requests(4), 2));
+      assertThat(a.errors()).isEmpty();
+      assertThat(a.ok()).isEqualTo(4);
+      assertThat(a.outputTokens()).isEqualTo(4 * 8);
+    }
+  }
+
+  @Test
+  void aPlainHttpServerBehindAnHttpsUrlIsATlsError() throws Exception {
+    // a plain HTTP server answers the TLS hello with "400 Bad Request" (as uvicorn and Pekko HTTP do)
+    try (ScriptedServer s = new ScriptedServer(system)) {
+      String url = s.baseUrl().replace("http://", "https://");
+      CellAggregate a = run(engine, closed(https(url, new TlsOptions(null, true)), requests(2), 1));
+      assertThat(a.errors()).containsOnlyKeys(ErrorClass.TLS).containsEntry(ErrorClass.TLS, 2L);
+      assertThat(s.ids).as("requests the server saw").isEmpty();
+    }
+  }
+
+  @Test
+  void theHandshakeIsTimedOnTheRequestThatOpenedTheConnection() throws Exception {
+    List<RequestTrace> traces = new CopyOnWriteArrayList<>();
+    engine.onRequest(traces::add);
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST), SchemeFixture.identity())) {
+      CellAggregate a = run(engine, closed(https(s.baseUrl(),
+          new TlsOptions(SchemeFixture.identity().certificateFile().toString(), null)), requests(6), 2));
+      assertThat(a.ok()).isEqualTo(6);
+      assertThat(s.stats().connectionsAccepted()).isEqualTo(2);
+    } finally {
+      engine.onRequest(null);
+    }
+    assertThat(traces).hasSize(6);
+    List<RequestTrace> opened = traces.stream().filter(t -> t.tTlsStart >= 0).toList();
+    assertThat(opened).as("one handshake per connection").hasSize(2);
+    for (RequestTrace t : opened) {
+      assertThat(t.tTlsEnd).isGreaterThan(t.tTlsStart);
+      assertThat(t.tFirst).isGreaterThan(t.tTlsEnd);
+    }
+    assertThat(traces).filteredOn(t -> t.tTlsStart < 0).allMatch(t -> t.tTlsEnd < 0);
+  }
+
+  @Test
+  void aCaFileThatIsNotACertificateFailsTheStepNamingTheFile(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("ca.pem");
+    Files.writeString(bad, "not a certificate\n");
+    RunningStep s = engine.start(closed(https("https://127.0.0.1:9", new TlsOptions(bad.toString(), null)), requests(1), 1));
+    assertThat(s.done().toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withMessageContaining(bad.toString())
+        .withMessageContaining("no PEM certificate");
+  }
+}
