@@ -52,6 +52,17 @@ abstract class SchemeFixture {
     return https() ? identity() : null;
   }
 
+  /**
+   * The engine settings of the test class: the defaults, with a 60 s connect timeout over https. A
+   * thousand TLS handshakes at once (client and server on the same two shared cores, JIT still
+   * cold) take longer than the default 10 s; the tests' own timeouts are generous for the same reason.
+   */
+  EngineSettings engineSettings() {
+    EngineSettings d = EngineSettings.defaults();
+    if (!https()) return d;
+    return d.withConnectingTimeout(java.time.Duration.ofSeconds(60));
+  }
+
   SimulatorServer simulator(SimulatorConfig config) {
     return SimulatorServer.start(config, serverTls());
   }

@@ -18,7 +18,7 @@ abstract class ScriptedEngineFixture extends SchemeFixture {
   void up() throws Exception {
     system = ActorSystem.create("scripted-engine");
     server = new ScriptedServer(system, serverTls());
-    engine = new LoadEngine(system, EngineSettings.defaults());
+    engine = new LoadEngine(system, engineSettings());
   }
 
   @AfterAll
