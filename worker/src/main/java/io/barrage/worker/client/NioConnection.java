@@ -118,7 +118,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       if (channel.connect(transport.address)) {
         key = channel.register(loop.selector, 0, this);
         state = State.CONNECTING;
-        connected();
+        tcpConnected();
       } else {
         key = channel.register(loop.selector, SelectionKey.OP_CONNECT, this);
         state = State.CONNECTING;
@@ -151,7 +151,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
         end(ErrorClass.CONNECT, String.valueOf(e.getMessage()), System.nanoTime(), true);
         return;
       }
-      connected();
+      tcpConnected();
       return;
     }
     if (state == State.CONNECTING) { // the TLS handshake
@@ -166,10 +166,9 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   }
 
   /** The TCP connection is up: send the request, or first shake hands (https). */
-  private void connected() {
+  private void tcpConnected() {
     if (transport.tls == null) {
-      state = State.BUSY;
-      write();
+      connected();
       return;
     }
     trace.tTlsStart = System.nanoTime();
@@ -196,8 +195,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       boolean flushed = tls.flush(channel);
       if (done && flushed) {
         trace.tTlsEnd = System.nanoTime();
-        state = State.BUSY;
-        write();
+        connected();
         return;
       }
       key.interestOps(flushed ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
@@ -206,6 +204,12 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     } catch (IOException e) {
       end(ErrorClass.CONNECT, String.valueOf(e.getMessage()), System.nanoTime(), true);
     }
+  }
+
+  /** The new connection is ready for the request (TLS handshake done, for https): send it. */
+  private void connected() {
+    state = State.BUSY;
+    write();
   }
 
   private void write() {
