@@ -38,6 +38,13 @@ public final class ValidateCommand implements Callable<Integer> {
     int cells = CellPlanner.plan(s).size();
     spec.commandLine().getOut().printf("%s: valid scenario '%s': %d target(s), %d cell(s)%n",
         scenario, s.name(), s.targets().size(), cells);
+    for (int i = 0; i < s.targets().size(); i++) {
+      var t = s.targets().get(i);
+      if (t.tls() != null && t.tls().skipVerify()) {
+        spec.commandLine().getOut().printf("  WARNING targets[%d].tls.insecureSkipVerify: the certificate of '%s' is not checked "
+            + "(encrypted, but the server is not authenticated); for self-signed test servers only%n", i, t.name());
+      }
+    }
     return ExitCodes.OK;
   }
 }
