@@ -62,6 +62,15 @@ public final class ServerTls {
    * keytool} into {@code dir}; its certificate is written to {@code dir/cert.pem}.
    */
   public static ServerTls selfSigned(Path dir) {
+    return selfSigned(dir, "dns:localhost,ip:127.0.0.1,ip:::1");
+  }
+
+  /**
+   * Like {@link #selfSigned(Path)}, for the names in {@code subjectAltNames} only ({@code keytool}'s
+   * syntax, e.g. {@code dns:localhost}): tests of host name verification use a certificate that does
+   * not name the address they connect to.
+   */
+  public static ServerTls selfSigned(Path dir, String subjectAltNames) {
     Path store = dir.resolve("simulator.p12");
     String pass = "barrage-simulator"; // protects nothing: a throw-away test key
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -70,7 +79,7 @@ public final class ServerTls {
       Files.deleteIfExists(store);
       Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "simulator", "-keyalg", "EC",
           "-groupname", "secp256r1", "-validity", "30", "-dname", "CN=barrage-simulator",
-          "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1", "-keystore", store.toString(), "-storetype", "PKCS12",
+          "-ext", "SAN=" + subjectAltNames, "-keystore", store.toString(), "-storetype", "PKCS12",
           "-storepass", pass, "-keypass", pass, "-noprompt")
           .redirectErrorStream(true).start();
       String output;

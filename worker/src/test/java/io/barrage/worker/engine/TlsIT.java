@@ -63,6 +63,31 @@ class TlsIT {
   }
 
   @Test
+  void theCertificateMustNameTheHostOfTheUrl(@TempDir Path dir) throws Exception {
+    // a certificate for "localhost" only: trusted, but it does not name 127.0.0.1
+    io.barrage.simulator.tls.ServerTls localhostOnly = io.barrage.simulator.tls.ServerTls.selfSigned(dir, "dns:localhost");
+    TlsOptions trust = new TlsOptions(localhostOnly.certificateFile().toString(), null);
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST), localhostOnly)) {
+      List<RequestTrace> traces = new CopyOnWriteArrayList<>();
+      engine.onRequest(traces::add);
+      try {
+        CellAggregate byIp = run(engine, closed(https(s.baseUrl(), trust), requests(2), 1));
+        assertThat(byIp.errors()).containsOnlyKeys(ErrorClass.TLS).containsEntry(ErrorClass.TLS, 2L);
+        assertThat(traces).allSatisfy(t -> assertThat(t.errorDetail).startsWith("TLS handshake failed"));
+      } finally {
+        engine.onRequest(null);
+      }
+      assertThat(s.stats().requestsReceived()).isZero();
+      // by name (sent as SNI, matched against the certificate): accepted
+      CellAggregate byName = run(engine, closed(https("https://localhost:" + s.port(), trust), requests(2), 1));
+      assertThat(byName.errors()).isEmpty();
+      assertThat(byName.ok()).isEqualTo(2);
+      // checks off: the name no longer matters
+      assertThat(run(engine, closed(https(s.baseUrl(), new TlsOptions(null, true)), requests(2), 1)).ok()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void insecureSkipVerifyAcceptsAnyCertificate() throws Exception {
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST), SchemeFixture.identity())) {
       CellAggregate a = run(engine, closed(https(s.baseUrl(), new TlsOptions(null, true)), requests(4), 2));
