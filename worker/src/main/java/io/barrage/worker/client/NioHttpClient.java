@@ -43,11 +43,6 @@ public final class NioHttpClient implements AutoCloseable {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** A step's transport to {@code api}'s plain-HTTP endpoint. */
-  public Transport transport(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts) {
-    return transport(api, auth, timeouts, null, null);
-  }
-
   /**
    * A step's transport to {@code api}'s endpoint, {@code http://} or {@code https://}.
    *
