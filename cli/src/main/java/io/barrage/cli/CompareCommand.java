@@ -2,6 +2,7 @@ package io.barrage.cli;
 
 import io.barrage.coordinator.report.ResultSet;
 import io.barrage.coordinator.report.RunComparison;
+import io.barrage.coordinator.report.SummaryText;
 import io.barrage.coordinator.report.model.Comparison;
 import io.barrage.coordinator.report.model.Numbers;
 import io.barrage.coordinator.report.model.Summary;
@@ -45,9 +46,11 @@ public final class CompareCommand implements Callable<Integer> {
     List<Comparison> all = new ArrayList<>();
     if (merged.comparison() != null) all.add(merged.comparison());
     all.addAll(merged.otherComparisons());
+    String left = SummaryText.excluded(merged.eligibility());
     if (all.isEmpty()) {
       throw new ExitException(ExitCodes.BAD_INPUT,
-          "barrage compare: no matching cells: the two runs share no (maxNewTokens, load level) pair for their targets");
+          "barrage compare: no matching cells: the two runs share no (maxNewTokens, load level) pair for their targets"
+              + (left.isEmpty() ? "" : " among the cells a verdict may use; " + left.stripTrailing()));
     }
     PrintWriter w = spec.commandLine().getOut();
     String fmt = "%-6s %-8s %12s %12s %10s %10s %10s %10s%n";
@@ -62,6 +65,7 @@ public final class CompareCommand implements Callable<Integer> {
       if (c.headline() != null) w.println(c.headline());
       w.println();
     }
+    if (!left.isEmpty()) w.println(left);
     w.println("Ratios are candidate ÷ baseline (latency below 1 = candidate faster).");
     if (out != null) w.println("report:  " + out.resolve(RunComparison.HTML).toAbsolutePath());
     w.flush();

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,17 +97,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
     node.runs().addObserver(new ProgressPrinter(System.out, 2000));
     var submitted = (Runs.Submitted.Accepted) node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers));
     RunRecord record = submitted.finished().join();
-    System.out.println(RunCommand.outcomeLine(record.outcome()));
-    System.out.println("results: " + runDir.toAbsolutePath());
-    List<String> failed = RunGates.failures(record);
-    failed.forEach(f -> System.out.println("gate failed: " + f));
+    int code = RunCommand.finish(System.out, record, runDir);
     if (keepRunning) {
       // a Deployment restarts an exited container, which would run the scenario again and again
       System.out.println("run finished; serving the API and live page until stopped (--keep-running)");
       node.system().getWhenTerminated().toCompletableFuture().join();
-      return failed.isEmpty() ? ExitCodes.OK : ExitCodes.GATES_FAILED;
+      return code;
     }
     node.close();
-    return failed.isEmpty() ? ExitCodes.OK : ExitCodes.GATES_FAILED;
+    return code;
   }
 }

@@ -1,10 +1,11 @@
 package io.barrage.cli;
 
 import io.barrage.coordinator.http.ApiToken;
+import io.barrage.coordinator.report.SummaryBuilder;
+import io.barrage.coordinator.report.SummaryText;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.RunStatus;
 import io.barrage.coordinator.run.Runs;
-import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.Scenario;
@@ -29,8 +30,14 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code barrage run SCENARIO.yaml}: the coordinator in this JVM plus {@code --local-workers} worker
  * JVMs on loopback, the whole scenario, the result directory, and every process stopped at the end.
+ * It ends with the summary table (errors included), the run's outcome and an exit code from
+ * {@link ExitCodes#ofRun}.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a scenario on a local cluster (coordinator + worker JVMs on loopback).")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a scenario on a local cluster (coordinator + worker JVMs on loopback).",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:completed, every failOn gate passed", "1:a failOn gate failed", "2:bad input (scenario, file, option)", "3:internal error",
+      "4:the run was aborted", "5:the run was degraded (lost workers or requests, or a cell that measured nothing)"})
 public final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "the scenario file")
@@ -86,16 +93,22 @@ public final class RunCommand implements Callable<Integer> {
       runs.addObserver(new ProgressPrinter(o, 2000));
       var submitted = (Runs.Submitted.Accepted) runs.submit(new RunOrder(runId, scenario, text, baseDir, outDir, Math.max(1, localWorkers)));
       RunRecord record = await(submitted, cluster, runs, runId);
-      o.println();
-      o.println(outcomeLine(record.outcome()));
-      o.println("results: " + outDir.toAbsolutePath());
-      List<String> failed = RunGates.failures(record);
-      if (!failed.isEmpty()) {
-        failed.forEach(f -> o.println("gate failed: " + f));
-        return ExitCodes.GATES_FAILED;
-      }
-      return ExitCodes.OK;
+      return finish(o, record, outDir);
     }
+  }
+
+  /**
+   * The end of a run, the same for {@code run} and {@code coordinator --scenario}: the summary table
+   * with its outcome line, where the results are, every failed gate, and the exit code.
+   */
+  static int finish(PrintStream o, RunRecord record, Path outDir) {
+    o.println();
+    o.print(SummaryText.render(SummaryBuilder.summary(record)));
+    o.println("results: " + outDir.toAbsolutePath());
+    List<String> failed = RunGates.failures(record);
+    failed.forEach(f -> o.println("gate failed: " + f));
+    o.flush();
+    return ExitCodes.ofRun(record.outcome().key(), failed);
   }
 
   static RunRecord await(Runs.Submitted.Accepted submitted, LocalCluster cluster, Runs runs, String runId) throws InterruptedException {
@@ -110,11 +123,5 @@ public final class RunCommand implements Callable<Integer> {
         throw new ExitException(ExitCodes.INTERNAL, "barrage run: the run failed: " + e.getCause().getMessage());
       }
     }
-  }
-
-  static String outcomeLine(RunOutcome outcome) {
-    if (outcome instanceof RunOutcome.Aborted a) return "run aborted: " + a.reason();
-    if (outcome instanceof RunOutcome.Degraded d) return "run completed, degraded: " + d.reason();
-    return "run completed";
   }
 }

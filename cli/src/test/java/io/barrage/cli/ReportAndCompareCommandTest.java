@@ -44,6 +44,30 @@ class ReportAndCompareCommandTest {
   }
 
   @Test
+  void reportPrintsTheTableWithErrorsTheCellsLeftOutAndTheOutcome(@TempDir Path tmp) throws Exception {
+    Path dir = ResultDirs.write(tmp.resolve("e"), "run-e", 1.0, 5); // c10: 10 ok, 5 resets (33.3 %)
+    Outcome o = run("report", dir.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).containsPattern("target\\s+tokens\\s+load\\s+ok\\s+errors\\s+err %")
+        .containsPattern("stack\\s+128\\s+c1\\s+10\\s+0\\s+0\\.0\\s")
+        .containsPattern("stack\\s+128\\s+c10\\s+10\\s+5\\s+33\\.3\\s")
+        .contains("stack/m128/c10: 33.33 % errors > 1 %")
+        .contains("run completed");
+  }
+
+  @Test
+  void compareLeavesOutACellWithTooManyErrors(@TempDir Path tmp) throws Exception {
+    Path a = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
+    Path b = ResultDirs.write(tmp.resolve("b"), "run-b", 2.5, 5);
+    Outcome o = run("compare", a.toString(), b.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    // c10 of B had 33 % errors: the sentence falls back to the highest level both measured cleanly
+    assertThat(o.out()).contains("B:stack: 2.5× the tokens/s and 2.5× lower median latency than A:stack at 1 concurrent request (128 new tokens)")
+        .doesNotContain("at 10 concurrent requests (128 new tokens)")
+        .contains("B:stack/m128/c10: 33.33 % errors > 1 %");
+  }
+
+  @Test
   void reportOfADirectoryWithoutResultsIsBadInputWithAClearMessage(@TempDir Path tmp) {
     Outcome o = run("report", tmp.toString());
     assertThat(o.code()).isEqualTo(2);

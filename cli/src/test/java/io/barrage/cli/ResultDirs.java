@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.IntervalCounters;
 import io.barrage.protocol.metrics.IntervalReport;
@@ -54,6 +55,11 @@ final class ResultDirs {
 
   /** One target "stack", c1 and c10, 128 tokens; tokens/s = 100 × speed at every level, e2e = 1000 ms / speed. */
   static Path write(Path dir, String runId, double speed) throws Exception {
+    return write(dir, runId, speed, 0);
+  }
+
+  /** As {@link #write(Path, String, double)}, with {@code resetsAtC10} failed requests (reset) besides the 10 ok at c10. */
+  static Path write(Path dir, String runId, double speed, long resetsAtC10) throws Exception {
     var sc = ScenarioLoader.parse("""
         name: cli-fixture
         targets: [{name: stack, api: tgi, url: "http://127.0.0.1:9", deployment: {usdPerHour: 2.0}}]
@@ -65,7 +71,10 @@ final class ResultDirs {
       CellAggregate a = new CellAggregate(spec.id());
       Histogram e2e = Histograms.create();
       for (int i = 0; i < 10; i++) e2e.recordValue(Math.round(1_000_000 / speed));
-      IntervalCounters c = new IntervalCounters(10, 10, Map.of(), Map.of(), Math.round(1000 * speed), Math.round(1000 * speed), 0, 0, 0, 0, t0 * 1_000_000, (t0 + 10_000) * 1_000_000);
+      long resets = spec.id().endsWith("/c10") ? resetsAtC10 : 0;
+      Map<ErrorClass, Long> errors = resets == 0 ? Map.of() : Map.of(ErrorClass.RESET, resets);
+      IntervalCounters c = new IntervalCounters(10 + resets, 10, errors, Map.of(), Math.round(1000 * speed), Math.round(1000 * speed), 0, 0, 0, 0,
+          t0 * 1_000_000, (t0 + 10_000) * 1_000_000);
       a.add(new IntervalReport("w1", spec.id(), 0, t0, t0 + 10_000, Map.of(Metric.E2E, Histograms.encode(e2e)), c, true));
       cells.add(new CellRecord(spec, a, 10.0, 0, 50, 1, t0, t0 + 10_000));
     }

@@ -65,17 +65,26 @@ public final class Recommender {
   }
 
   public static Recommendations recommend(List<TargetSummary> targets, Settings s) {
-    List<Group> gs = groups(targets);
-    Recommendation cost = pick(gs, s.costAtConcurrency(), Group::usdPer1MTokens, false, "USD per 1M tokens", "no target has a deployment.usdPerHour (or no throughput was measured)");
-    Recommendation latency = pick(gs, s.latencyAtConcurrency(), Group::ntpotP50Ms, false, "ms/token (median ntpot)", "no successful requests");
-    Recommendation tput = pick(gs, s.throughputAtConcurrency(), Group::tokensPerSecond, true, "tokens/s", "no throughput was measured");
+    return recommend(targets, s, 0);
+  }
+
+  /**
+   * The recommendations over {@code eligible} cells; {@code leftOut} cells were removed before (see
+   * {@link Verdicts}), and a note that falls back to another level or finds nothing says so.
+   */
+  public static Recommendations recommend(List<TargetSummary> eligible, Settings s, int leftOut) {
+    List<Group> gs = groups(eligible);
+    String aside = leftOut == 0 ? "" : " (" + leftOut + " cell(s) left out of the verdicts do not count)";
+    Recommendation cost = pick(gs, s.costAtConcurrency(), Group::usdPer1MTokens, false, "USD per 1M tokens", "no target has a deployment.usdPerHour (or no throughput was measured)", aside);
+    Recommendation latency = pick(gs, s.latencyAtConcurrency(), Group::ntpotP50Ms, false, "ms/token (median ntpot)", "no successful requests", aside);
+    Recommendation tput = pick(gs, s.throughputAtConcurrency(), Group::tokensPerSecond, true, "tokens/s", "no throughput was measured", aside);
     return new Recommendations(s, cost, latency, tput, pareto(gs));
   }
 
-  static Recommendation pick(List<Group> gs, double requested, Function<Group, Double> f, boolean highest, String unit, String whyNone) {
+  static Recommendation pick(List<Group> gs, double requested, Function<Group, Double> f, boolean highest, String unit, String whyNone, String aside) {
     boolean anyClosed = gs.stream().anyMatch(Group::closedLoop);
     List<Group> eligible = gs.stream().filter(g -> g.closedLoop() == anyClosed && f.apply(g) != null).toList();
-    if (eligible.isEmpty()) return new Recommendation(null, null, 0, requested, requested, whyNone, null, unit, null, null, null);
+    if (eligible.isEmpty()) return new Recommendation(null, null, 0, requested, requested, whyNone + aside, null, unit, null, null, null);
     TreeSet<Double> levels = new TreeSet<>();
     eligible.forEach(g -> levels.add(g.level()));
     double level = levels.first();
@@ -88,7 +97,7 @@ public final class Recommender {
     Group best = eligible.stream().filter(g -> g.level() == at).min(byValue).orElseThrow();
     String unitName = anyClosed ? "concurrent requests" : "requests/s";
     String note = at == requested ? null
-        : "nothing was measured at " + Numbers.trim(requested) + " " + unitName + "; judged at the nearest measured level, " + Numbers.trim(at);
+        : "nothing was measured at " + Numbers.trim(requested) + " " + unitName + "; judged at the nearest measured level, " + Numbers.trim(at) + aside;
     return new Recommendation(
         best.target(), best.cell(), best.maxNewTokens(), requested, at, note, Numbers.round(f.apply(best), 4), unit,
         Numbers.round(best.tokensPerSecond(), 4), Numbers.round(best.ntpotP50Ms(), 3), Numbers.round(best.usdPer1MTokens(), 4));

@@ -3,10 +3,12 @@ package io.barrage.coordinator.report;
 import io.barrage.coordinator.report.model.CellSummary;
 import io.barrage.coordinator.report.model.Comparison;
 import io.barrage.coordinator.report.model.Distributions;
+import io.barrage.coordinator.report.model.Eligibility;
 import io.barrage.coordinator.report.model.RunInfo;
 import io.barrage.coordinator.report.model.Summary;
 import io.barrage.coordinator.report.model.TargetSummary;
 import io.barrage.coordinator.report.model.Timeline;
+import io.barrage.protocol.scenario.SloSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +32,14 @@ public final class RunComparison {
 
   public static Summary compare(ResultSet a, ResultSet b) {
     List<TargetSummary> ta = prefixed("A:", a.summary().targets()), tb = prefixed("B:", b.summary().targets());
+    // each run's cells are judged by that run's own error-rate limit
+    double limitA = maxErrorRate(a.summary()), limitB = maxErrorRate(b.summary());
+    List<TargetSummary> ea = Verdicts.eligibleOnly(ta, limitA), eb = Verdicts.eligibleOnly(tb, limitB);
     Set<String> namesA = a.summary().targets().stream().map(TargetSummary::name).collect(Collectors.toSet());
     Set<String> common = b.summary().targets().stream().map(TargetSummary::name).filter(namesA::contains).collect(Collectors.toSet());
     List<Comparison> cs = new ArrayList<>();
-    for (TargetSummary y : tb) {
-      for (TargetSummary x : ta) {
+    for (TargetSummary y : eb) {
+      for (TargetSummary x : ea) {
         String nx = x.name().substring(2), ny = y.name().substring(2);
         if (!common.isEmpty() && !nx.equals(ny)) continue;
         Comparison c = Comparisons.compare(x, y, x.name(), y.name());
@@ -52,8 +57,17 @@ public final class RunComparison {
         "completed".equals(outcome) ? null : "A was " + ra.outcome() + ", B was " + rb.outcome(),
         new RunInfo.Workers(ra.workers().planned() + rb.workers().planned(), lost, List.of()));
     var settings = a.summary().recommendations() == null ? Recommender.settings(null) : a.summary().recommendations().settings();
+    List<TargetSummary> eligible = new ArrayList<>(ea);
+    eligible.addAll(eb);
+    List<Eligibility.Excluded> excluded = new ArrayList<>(Verdicts.eligibility(ta, limitA).excluded());
+    excluded.addAll(Verdicts.eligibility(tb, limitB).excluded());
     return new Summary(Summary.SCHEMA_VERSION, run, all, cs.isEmpty() ? null : cs.get(0), cs.size() > 1 ? cs.subList(1, cs.size()) : List.of(),
-        Recommender.recommend(all, settings));
+        Recommender.recommend(eligible, settings, excluded.size()), new Eligibility(limitA, excluded));
+  }
+
+  /** The limit a saved run was judged by (the default for files written before it was saved). */
+  static double maxErrorRate(Summary s) {
+    return s.eligibility() == null ? SloSpec.DEFAULT_MAX_ERROR_RATE : s.eligibility().maxErrorRate();
   }
 
   static List<TargetSummary> prefixed(String p, List<TargetSummary> ts) {
@@ -62,7 +76,7 @@ public final class RunComparison {
       List<CellSummary> cells = new ArrayList<>();
       for (CellSummary c : t.cells()) {
         cells.add(new CellSummary(p + c.id(), p + c.target(), c.load(), c.maxNewTokens(), c.repeat(), c.startedAt(), c.endedAt(), c.requests(),
-            c.outputTokens(), c.tokens(), c.windowSeconds(), c.throughput(), c.latency(), c.cost(), c.generator(), c.slo()));
+            c.outputTokens(), c.tokens(), c.windowSeconds(), c.throughput(), c.latency(), c.cost(), c.generator(), c.slo(), c.unreachable()));
       }
       out.add(new TargetSummary(p + t.name(), t.api(), t.model(), t.deployment(), cells));
     }

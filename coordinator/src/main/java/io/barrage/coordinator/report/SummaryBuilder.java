@@ -10,6 +10,7 @@ import io.barrage.coordinator.report.model.CellSummary.Throughput;
 import io.barrage.coordinator.report.model.CellSummary.Tokens;
 import io.barrage.coordinator.report.model.Comparison;
 import io.barrage.coordinator.report.model.Distributions;
+import io.barrage.coordinator.report.model.Eligibility;
 import io.barrage.coordinator.report.model.LoadInfo;
 import io.barrage.coordinator.report.model.Numbers;
 import io.barrage.coordinator.report.model.Recommendations;
@@ -20,6 +21,7 @@ import io.barrage.coordinator.report.model.TargetSummary.DeploymentInfo;
 import io.barrage.coordinator.report.model.Timeline;
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.Metric;
+import io.barrage.protocol.metrics.UnreachableSpan;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.results.CellRecord;
@@ -60,14 +62,18 @@ public final class SummaryBuilder {
               cells));
     }
     Recommendations.Settings settings = Recommender.settings(sc.recommendations());
-    List<Comparison> comparisons = Comparisons.fromScenario(sc.comparison(), targets);
+    double maxErrorRate = SloSpec.verdictErrorRateLimit(sc.slo());
+    List<TargetSummary> eligible = Verdicts.eligibleOnly(targets, maxErrorRate);
+    Eligibility eligibility = Verdicts.eligibility(targets, maxErrorRate);
+    List<Comparison> comparisons = Comparisons.fromScenario(sc.comparison(), eligible);
     return new Summary(
         Summary.SCHEMA_VERSION,
         runInfo(run),
         targets,
         comparisons.isEmpty() ? null : comparisons.get(0),
         comparisons.size() > 1 ? comparisons.subList(1, comparisons.size()) : List.of(),
-        Recommender.recommend(targets, settings));
+        Recommender.recommend(eligible, settings, eligibility.excluded().size()),
+        eligibility);
   }
 
   static RunInfo runInfo(RunRecord run) {
@@ -104,7 +110,9 @@ public final class SummaryBuilder {
     a.httpStatuses().forEach((k, v) -> statuses.put(Integer.toString(k), v));
     long errorTotal = a.errorCount();
     Double errorRate = a.ok() + errorTotal == 0 ? null : (double) errorTotal / (a.ok() + errorTotal);
-    Requests requests = new Requests(a.ok(), errorTotal, errors, statuses, c.incomplete(), Numbers.round(errorRate, 6), a.warmupRequests());
+    Map<String, List<String>> messages = new LinkedHashMap<>();
+    a.errorMessages().forEach((k, v) -> messages.put(k.key(), v));
+    Requests requests = new Requests(a.ok(), errorTotal, errors, statuses, c.incomplete(), Numbers.round(errorRate, 6), a.warmupRequests(), messages);
 
     double window = c.windowSeconds();
     Double tps = window > 0 ? a.outputTokens() / window : null;
@@ -122,7 +130,12 @@ public final class SummaryBuilder {
     Histogram lag = a.histogram(Metric.SEND_LAG);
     Double lagP99 = lag.getTotalCount() == 0 ? null : Numbers.round(lag.getValueAtPercentile(99) / 1000.0, 3);
     boolean saturated = lagP99 != null && lagP99 > c.sendLagBudgetMs();
-    Generator generator = new Generator(lagP99, c.sendLagBudgetMs(), saturated, c.workersUsed(), clamped);
+    Generator generator = new Generator(lagP99, c.sendLagBudgetMs(), saturated, c.workersUsed(), clamped, a.retries());
+    List<CellSummary.Unreachable> unreachable = new ArrayList<>();
+    for (UnreachableSpan u : a.unreachable()) {
+      unreachable.add(new CellSummary.Unreachable(iso(u.startEpochMs()), iso(u.endEpochMs()),
+          Numbers.round((u.endEpochMs() - u.startEpochMs()) / 1000.0, 3), u.failedAttempts()));
+    }
 
     return new CellSummary(
         c.spec().id(),
@@ -134,13 +147,14 @@ public final class SummaryBuilder {
         iso(c.endedAtEpochMs()),
         requests,
         a.outputTokens(),
-        new Tokens(a.outputTokens(), a.clientTokens(), a.tokenMismatches()),
+        new Tokens(a.outputTokens(), a.clientCountedRequests() == 0 ? null : a.clientTokens(), a.clientCountedRequests(), a.tokenMismatches()),
         Numbers.round(window, 6),
         throughput,
         latency,
         cost,
         generator,
-        slo(slo, latency, errorRate));
+        slo(slo, latency, errorRate),
+        unreachable);
   }
 
   static Slo slo(SloSpec s, Map<String, LatencySummary> latency, Double errorRate) {
@@ -170,7 +184,7 @@ public final class SummaryBuilder {
     for (CellRecord c : run.cells()) {
       List<Timeline.Point> points = new ArrayList<>();
       for (CellAggregate.TimelinePoint p : c.aggregate().timeline()) {
-        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight()));
+        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens()));
       }
       points.sort((x, y) -> Long.compare(x.startEpochMs(), y.startEpochMs()));
       cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points));

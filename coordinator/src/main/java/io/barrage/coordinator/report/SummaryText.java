@@ -2,8 +2,10 @@ package io.barrage.coordinator.report;
 
 import io.barrage.coordinator.report.model.CellSummary;
 import io.barrage.coordinator.report.model.Comparison;
+import io.barrage.coordinator.report.model.Eligibility;
 import io.barrage.coordinator.report.model.Numbers;
 import io.barrage.coordinator.report.model.Recommendations;
+import io.barrage.coordinator.report.model.RunInfo;
 import io.barrage.coordinator.report.model.Summary;
 import io.barrage.coordinator.report.model.TargetSummary;
 import java.util.Locale;
@@ -12,16 +14,22 @@ import java.util.Locale;
 public final class SummaryText {
   private SummaryText() {}
 
+  /**
+   * The table (one row per cell, errors included), the comparison sentences, the recommendations,
+   * the cells the verdicts left out, warnings, and the run's outcome as the last line.
+   */
   public static String render(Summary s) {
     StringBuilder b = new StringBuilder();
-    String fmt = "%-28s %6s %8s %6s %10s %10s %10s %10s %10s %8s%n";
-    b.append(String.format(Locale.ROOT, fmt, "target", "tokens", "load", "ok", "tok/s", "TTFT p50", "e2e p50", "e2e p99", "ms/tok", "$/1M"));
+    String fmt = "%-28s %6s %8s %6s %7s %7s %10s %10s %10s %10s %10s %8s%n";
+    b.append(String.format(Locale.ROOT, fmt, "target", "tokens", "load", "ok", "errors", "err %", "tok/s", "TTFT p50", "e2e p50", "e2e p99", "ms/tok", "$/1M"));
     for (TargetSummary t : s.targets()) {
       for (CellSummary c : t.cells()) {
+        CellSummary.Requests r = c.requests();
         b.append(String.format(Locale.ROOT, fmt, clip(t.name(), 28), c.maxNewTokens(), c.load().shortLabel() + (c.repeat() > 1 ? "#" + c.repeat() : ""),
-            c.requests().ok(), Numbers.fmt(c.tokensPerSecond(), 1), Numbers.fmt(c.latencyValue("ttft", "p50"), 0),
+            r.ok(), r.errorTotal(), r.errorRate() == null ? "–" : Numbers.fmt(r.errorRate() * 100, 1),
+            Numbers.fmt(c.tokensPerSecond(), 1), Numbers.fmt(c.latencyValue("ttft", "p50"), 0),
             Numbers.fmt(c.latencyValue("e2e", "p50"), 0), Numbers.fmt(c.latencyValue("e2e", "p99"), 0),
-            Numbers.fmt(c.latencyValue("ntpot", "p50"), 1), Numbers.fmt(c.cost().usdPer1MTokens(), 2)));
+            Numbers.fmt(c.latencyValue("ntpot", "p50"), 1), Numbers.fmt(c.cost() == null ? null : c.cost().usdPer1MTokens(), 2)));
       }
     }
     for (Comparison c : HtmlReport.comparisons(s)) {
@@ -34,10 +42,27 @@ public final class SummaryText {
       line(b, "best latency", r.bestLatency());
       line(b, "best throughput", r.bestThroughput());
     }
+    String left = excluded(s.eligibility());
+    if (!left.isEmpty()) b.append('\n').append(left);
     long saturated = s.targets().stream().flatMap(t -> t.cells().stream()).filter(c -> c.generator().saturated()).count();
     if (saturated > 0) b.append("\nWARNING: the load generator was saturated in ").append(saturated).append(" cell(s); see report.html\n");
     if (!s.run().workers().lost().isEmpty()) b.append("WARNING: ").append(s.run().workers().lost().size()).append(" worker(s) lost during the run\n");
+    b.append('\n').append(outcomeLine(s.run())).append('\n');
     return b.toString();
+  }
+
+  /** The cells the verdicts left out, a line each after a heading; empty when none was. */
+  public static String excluded(Eligibility e) {
+    if (e == null || e.excluded().isEmpty()) return "";
+    StringBuilder b = new StringBuilder("left out of the verdicts (more than ").append(Verdicts.percent(e.maxErrorRate())).append(" errors, or nothing measured):\n");
+    for (Eligibility.Excluded x : e.excluded()) b.append("  ").append(x.describe()).append('\n');
+    return b.toString();
+  }
+
+  /** "run completed", "run degraded: why" or "run aborted: why". */
+  public static String outcomeLine(RunInfo run) {
+    if ("completed".equals(run.outcome())) return "run completed";
+    return "run " + run.outcome() + (run.outcomeReason() == null ? "" : ": " + run.outcomeReason());
   }
 
   private static void line(StringBuilder b, String name, Recommendations.Recommendation r) {

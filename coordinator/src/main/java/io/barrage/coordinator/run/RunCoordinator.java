@@ -1,5 +1,6 @@
 package io.barrage.coordinator.run;
 
+import io.barrage.coordinator.report.Verdicts;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.plan.CellPlanner;
@@ -52,7 +53,9 @@ import org.slf4j.MDC;
  * gracefully leaving worker is rebalanced only after its final interval arrived, so it loses nothing.
  *
  * <p>When the run ends (all cells, {@link Stop}, or abort) the {@link RunRecord} completes the
- * result future and the actor stops.
+ * result future and the actor stops. A run that ran to its end is {@code degraded} when a worker or
+ * requests were lost, or when a cell measured nothing (no successful request: every request failed
+ * or was in the warm-up, see {@link Verdicts#emptyCells}).
  */
 public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Command> {
 
@@ -291,7 +294,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (merged) {
       logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
-      cell.tokensSinceTick += r.counters().outputTokens();
+      cell.tokensSinceTick += r.counters().arrivedTokens(); // the live rate, by arrival like the chart
       if (a != null) {
         a.completed += r.counters().ok() + r.counters().errorCount();
         a.started += r.counters().started();
@@ -410,12 +413,18 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       records.add(new CellRecord(c.spec, c.aggregate, window, c.requestsLost, settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs, c.endedAtEpochMs));
     }
     List<WorkerEvent> losses = events.stream().filter(e -> e.kind() == WorkerEvent.Kind.LOST).toList();
+    List<String> degraded = new ArrayList<>();
+    if (!losses.isEmpty() || lostRequests > 0) {
+      degraded.add(losses.size() + " worker(s) lost (" + String.join(", ", losses.stream().map(WorkerEvent::workerId).toList())
+          + "), " + lostRequests + " request(s) lost with them");
+    }
+    String empty = Verdicts.emptyCells(records);
+    if (empty != null) degraded.add(empty);
     RunOutcome outcome;
     if (abortReason != null) {
       outcome = new RunOutcome.Aborted(abortReason);
-    } else if (!losses.isEmpty() || lostRequests > 0) {
-      outcome = new RunOutcome.Degraded(losses.size() + " worker(s) lost (" + String.join(", ", losses.stream().map(WorkerEvent::workerId).toList())
-          + "), " + lostRequests + " request(s) lost with them");
+    } else if (!degraded.isEmpty()) {
+      outcome = new RunOutcome.Degraded(String.join("; ", degraded));
     } else {
       outcome = new RunOutcome.Completed();
     }

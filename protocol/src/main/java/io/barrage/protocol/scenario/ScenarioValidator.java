@@ -1,5 +1,8 @@
 package io.barrage.protocol.scenario;
 
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +66,7 @@ public final class ScenarioValidator {
           out.add(new ScenarioProblem(p + ".auth", "name the secret's source: env or file"));
         }
         if (t.tls() != null) validateTls(t, p + ".tls", baseDir, out);
+        if (t.fastapi() != null) validateFastapi(t.fastapi(), p + ".fastapi", out);
       }
     }
     Workload w = s.workload();
@@ -81,6 +85,34 @@ public final class ScenarioValidator {
     }
     if (s.repeat() != null && (s.repeat() < 1 || s.repeat() > 100)) {
       out.add(new ScenarioProblem("repeat", "must be between 1 and 100"));
+    }
+    if (s.slo() != null && s.slo().maxErrorRate() != null && !(s.slo().maxErrorRate() >= 0 && s.slo().maxErrorRate() <= 1)) {
+      out.add(new ScenarioProblem("slo.maxErrorRate", "must be a fraction between 0 and 1 (0.01 = 1 %), got " + s.slo().maxErrorRate()));
+    }
+  }
+
+  /** Renders the request template with sample values the way the worker will, and checks the JSON pointers. */
+  private static void validateFastapi(FastapiOptions f, String p, List<ScenarioProblem> out) {
+    if (f.requestTemplate() != null) {
+      try {
+        byte[] body = RequestTemplate.parse(f.requestTemplate()).render("a \"sample\" prompt\nwith two lines", 128, 42);
+        SAMPLE_READER.readTree(body);
+      } catch (IllegalArgumentException | IOException e) {
+        out.add(new ScenarioProblem(p + ".requestTemplate", e.getMessage()));
+      }
+    }
+    pointer(f.textPath(), p + ".textPath", out);
+    pointer(f.tokensPath(), p + ".tokensPath", out);
+  }
+
+  private static final ObjectMapper SAMPLE_READER = new ObjectMapper();
+
+  private static void pointer(String path, String yamlPath, List<ScenarioProblem> out) {
+    if (path == null) return;
+    try {
+      JsonPointer.compile(path);
+    } catch (IllegalArgumentException e) {
+      out.add(new ScenarioProblem(yamlPath, "not a JSON pointer (e.g. /details/generated_tokens): " + e.getMessage()));
     }
   }
 

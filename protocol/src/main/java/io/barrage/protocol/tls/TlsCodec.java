@@ -152,6 +152,11 @@ public final class TlsCodec {
     return out.position() > 0;
   }
 
+  /** Ciphertext bytes queued and not yet written. */
+  public int outboundBytes() {
+    return out.position();
+  }
+
   /** Writes queued ciphertext while the socket takes it; returns true when nothing is left. */
   public boolean flush(SocketChannel ch) throws IOException {
     if (out.position() == 0) return true;

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.IntervalCounters;
+import io.barrage.protocol.metrics.UnreachableSpan;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.plan.CellSpec;
@@ -51,6 +52,7 @@ public final class WireRegistry {
           new Entry(123, Load.Concurrency.class),
           new Entry(124, Load.Rate.class),
           new Entry(125, LoadShare.class),
+          new Entry(130, UnreachableSpan.class),
           // coordinator -> worker
           new Entry(200, WorkerProtocol.ClockPing.class),
           new Entry(201, WorkerProtocol.StartStep.class),

@@ -43,6 +43,16 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void theVerdictsErrorRateLimitIsOnePercentUnlessTheSloSetsOne() throws Exception {
+    assertThat(SloSpec.verdictErrorRateLimit(ScenarioLoader.parse(GOOD, null).slo())).isEqualTo(0.01);
+    assertThat(SloSpec.verdictErrorRateLimit(ScenarioLoader.parse(GOOD + "slo: {ttftP99: 2s}\n", null).slo())).isEqualTo(0.01);
+    assertThat(SloSpec.verdictErrorRateLimit(ScenarioLoader.parse(GOOD + "slo: {maxErrorRate: 0.05}\n", null).slo())).isEqualTo(0.05);
+    InvalidScenarioException e = catchThrowableOfType(() -> ScenarioLoader.parse(GOOD + "slo: {maxErrorRate: 5}\n", null), InvalidScenarioException.class);
+    assertThat(e.problems()).extracting(ScenarioProblem::path).containsExactly("slo.maxErrorRate");
+    assertThat(e.getMessage()).contains("0.01 = 1 %");
+  }
+
+  @Test
   void aGoodScenarioBinds() throws Exception {
     Scenario s = ScenarioLoader.parse(GOOD, null);
     assertThat(s.targets()).hasSize(2);

@@ -65,6 +65,7 @@ public final class SimHttpServer implements AutoCloseable {
   final Handler handler;
   final Listener listener;
   final int maxBody;
+  final ConnectionPolicy policy;
   private final int ioNice;
   private final boolean realtimeIo;
   final ScheduledThreadPoolExecutor timer;
@@ -87,12 +88,17 @@ public final class SimHttpServer implements AutoCloseable {
    */
   public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, Handler handler,
       Listener listener) throws IOException {
-    this(host, port, loops, ioNice, realtimeIo, maxBody, handler, listener, null);
+    this(host, port, loops, ioNice, realtimeIo, maxBody, ConnectionPolicy.DEFAULT, handler, listener, null);
   }
 
-  /** @param tls serve https with this identity (every connection does a TLS handshake first); null = plain http */
-  public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, Handler handler,
-      Listener listener, ServerTls tls) throws IOException {
+  /**
+   * As above, with the connections handled as {@code policy} says (close after streams, listen
+   * backlog), and over TLS with {@code tls} (every connection does a TLS handshake first; null = plain
+   * http).
+   */
+  public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, ConnectionPolicy policy,
+      Handler handler, Listener listener, ServerTls tls) throws IOException {
+    this.policy = policy;
     this.tls = tls;
     this.ioNice = ioNice;
     this.realtimeIo = realtimeIo;
@@ -102,7 +108,7 @@ public final class SimHttpServer implements AutoCloseable {
     this.server = ServerSocketChannel.open();
     try {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      server.bind(new InetSocketAddress(host, port), 4096);
+      server.bind(new InetSocketAddress(host, port), policy.backlog());
     } catch (IOException e) {
       server.close();
       throw e;

@@ -14,10 +14,12 @@ import java.util.Optional;
 public final class AuthHeader {
   private final String name;
   private final String value;
+  private final String secret;
 
-  private AuthHeader(String name, String value) {
+  private AuthHeader(String name, String value, String secret) {
     this.name = name;
     this.value = value;
+    this.secret = secret;
   }
 
   /** No auth configured: empty. A configured source that is missing or empty is an error. */
@@ -49,7 +51,7 @@ public final class AuthHeader {
           : "file " + auth.file()) + " contains a control character (line break?)");
     }
     if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new IllegalArgumentException("auth: header name is not a valid token: " + name);
-    return Optional.of(new AuthHeader(name, value));
+    return Optional.of(new AuthHeader(name, value, secret));
   }
 
   public String name() {
@@ -59,6 +61,11 @@ public final class AuthHeader {
   /** The header value, secret included: for the transports only, never for logs. */
   String value() {
     return value;
+  }
+
+  /** {@code text} with every occurrence of the secret replaced by {@code ***} (for error messages). */
+  public String redact(String text) {
+    return text == null ? null : text.replace(secret, "***");
   }
 
   @Override

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * core ({@link EventLoop}), keep-alive connections, Content-Length / chunked / close-delimited
  * bodies, SSE parsed directly on the read buffer and {@code System.nanoTime()} taken right after
  * {@code read()}; TLS for {@code https://} targets through the JDK's {@code SSLEngine} on the same
- * loops ({@link ClientTls}, {@code TlsCodec}). No pipelining, no retries, no redirects.
+ * loops ({@link ClientTls}, {@code TlsCodec}). No pipelining, no redirects; the one retry is of a
+ * request whose kept-alive connection the server had closed before answering it ({@link
+ * NioConnection}).
  * The loops start with the first transport and stop with {@link #close()}.
  */
 public final class NioHttpClient implements AutoCloseable {

@@ -29,6 +29,7 @@ final class NioTransport implements Transport {
   final ClientTls tls;
   private final NioHttpClient client;
   private final byte[] head;
+  volatile ConnectionEvents events = ConnectionEvents.NONE;
 
   NioTransport(NioHttpClient client, ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts, TlsOptions tlsOptions, Path baseDir) {
     this.client = client;
@@ -70,6 +71,11 @@ final class NioTransport implements Transport {
     System.arraycopy(tail, 0, all, head.length, tail.length);
     System.arraycopy(body, 0, all, head.length + tail.length, body.length);
     return ByteBuffer.wrap(all);
+  }
+
+  @Override
+  public void connectionEvents(ConnectionEvents e) {
+    events = e == null ? ConnectionEvents.NONE : e;
   }
 
   @Override

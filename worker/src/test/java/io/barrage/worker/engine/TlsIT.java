@@ -4,6 +4,7 @@ import static io.barrage.worker.engine.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.scenario.ApiKind;
 import io.barrage.protocol.scenario.Target;
@@ -109,7 +110,7 @@ class TlsIT {
   }
 
   @Test
-  void theHandshakeIsTimedOnTheRequestThatOpenedTheConnection() throws Exception {
+  void theConnectSpanHoldsTheHandshakeAndIsOnTheRequestThatOpenedTheConnection() throws Exception {
     List<RequestTrace> traces = new CopyOnWriteArrayList<>();
     engine.onRequest(traces::add);
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST), SchemeFixture.identity())) {
@@ -117,17 +118,19 @@ class TlsIT {
           new TlsOptions(SchemeFixture.identity().certificateFile().toString(), null)), requests(6), 2));
       assertThat(a.ok()).isEqualTo(6);
       assertThat(s.stats().connectionsAccepted()).isEqualTo(2);
+      assertThat(a.histogram(Metric.CONNECT).getTotalCount()).as("one connect sample per connection").isEqualTo(2);
     } finally {
       engine.onRequest(null);
     }
     assertThat(traces).hasSize(6);
-    List<RequestTrace> opened = traces.stream().filter(t -> t.tTlsStart >= 0).toList();
-    assertThat(opened).as("one handshake per connection").hasSize(2);
+    List<RequestTrace> opened = traces.stream().filter(t -> t.connectStart >= 0).toList();
+    assertThat(opened).as("one connect (TCP + handshake) per connection").hasSize(2);
     for (RequestTrace t : opened) {
-      assertThat(t.tTlsEnd).isGreaterThan(t.tTlsStart);
-      assertThat(t.tFirst).isGreaterThan(t.tTlsEnd);
+      assertThat(t.connectEnd).isGreaterThan(t.connectStart);
+      assertThat(t.tSend).as("the request goes out after the handshake").isGreaterThanOrEqualTo(t.connectEnd);
+      assertThat(t.tFirst).isGreaterThan(t.tSend);
     }
-    assertThat(traces).filteredOn(t -> t.tTlsStart < 0).allMatch(t -> t.tTlsEnd < 0);
+    assertThat(traces).filteredOn(t -> t.connectStart < 0).hasSize(4).allMatch(t -> t.connectEnd < 0 && t.tSend >= 0);
   }
 
   @Test

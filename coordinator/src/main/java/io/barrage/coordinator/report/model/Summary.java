@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param comparison the head-to-head of the baseline with its (first) candidate, null with one target
  * @param otherComparisons the baseline against every further candidate (empty with two targets)
+ * @param eligibility the cells the comparisons and recommendations left out, and why (null in files
+ *     written before it existed)
  */
 public record Summary(
     int schemaVersion,
@@ -16,7 +18,8 @@ public record Summary(
     List<TargetSummary> targets,
     Comparison comparison,
     List<Comparison> otherComparisons,
-    Recommendations recommendations) {
+    Recommendations recommendations,
+    Eligibility eligibility) {
 
   public static final int SCHEMA_VERSION = 1;
 
