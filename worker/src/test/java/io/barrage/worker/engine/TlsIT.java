@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.Metric;
+import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.scenario.ApiKind;
 import io.barrage.protocol.scenario.Target;
@@ -13,11 +14,20 @@ import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import io.barrage.worker.client.RequestTrace;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +141,93 @@ class TlsIT {
       assertThat(t.tFirst).isGreaterThan(t.tSend);
     }
     assertThat(traces).filteredOn(t -> t.connectStart < 0).hasSize(4).allMatch(t -> t.connectEnd < 0 && t.tSend >= 0);
+  }
+
+  /**
+   * A TLS 1.3 server (the JDK's, blocking, a thread per connection) that after every response sends
+   * a key update asking for one back, beside its session tickets: records that decrypt to nothing
+   * arrive between requests, just as the connection is reused (back to back) or while it is idle
+   * (spaced). They must not pass for a closed connection, or every request would reconnect.
+   */
+  @Test
+  void keyUpdatesAndSessionTicketsBetweenRequestsKeepTheConnection() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    AtomicInteger answered = new AtomicInteger();
+    String body = String.join("", ScriptedServer.tgiStream(3));
+    byte[] response = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: "
+        + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    SSLServerSocket server = (SSLServerSocket) SchemeFixture.identity().context().getServerSocketFactory()
+        .createServerSocket(0, 8, InetAddress.getLoopbackAddress());
+    server.setEnabledProtocols(new String[] {"TLSv1.3"});
+    Thread acceptor = new Thread(() -> {
+      while (!server.isClosed()) {
+        SSLSocket c;
+        try {
+          c = (SSLSocket) server.accept();
+        } catch (IOException e) {
+          return; // closed
+        }
+        connections.incrementAndGet();
+        Thread serve = new Thread(() -> {
+          try (c) {
+            InputStream in = new BufferedInputStream(c.getInputStream());
+            OutputStream out = c.getOutputStream();
+            while (readRequest(in)) {
+              out.write(response);
+              out.flush();
+              answered.incrementAndGet();
+              c.startHandshake(); // on an established TLS 1.3 session: a KeyUpdate, update requested
+            }
+          } catch (IOException e) {
+            // the client closed the connection (after its last request): the counts tell the rest
+          }
+        }, "tls-key-update-conn");
+        serve.setDaemon(true);
+        serve.start();
+      }
+    }, "tls-key-update-server");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    try {
+      Target target = https("https://127.0.0.1:" + server.getLocalPort(),
+          new TlsOptions(SchemeFixture.identity().certificateFile().toString(), null));
+      // back to back: the next request goes out on the loop as the previous one ends
+      CellAggregate backToBack = run(engine, closed(target, requests(6), 1));
+      assertThat(backToBack.errors()).as("%s", backToBack.errorMessages()).isEmpty();
+      assertThat(backToBack.ok()).isEqualTo(6).isEqualTo(answered.get());
+      assertThat(connections.get()).as("one connection for the six requests").isEqualTo(1);
+      assertThat(backToBack.histogram(Metric.CONNECT).getTotalCount()).isEqualTo(1);
+      assertThat(backToBack.retries()).as("nothing to retry: the server never closed").isZero();
+      // spaced 200 ms apart: the key update arrives while the connection is idle in the open-loop pool
+      CellAggregate spaced = run(engine, open(target, requests(6), new Load.Rate(5, null), 0, 1, 6, null));
+      assertThat(spaced.errors()).as("%s", spaced.errorMessages()).isEmpty();
+      assertThat(spaced.ok()).isEqualTo(6);
+      assertThat(answered.get()).isEqualTo(12);
+      long opened = spaced.histogram(Metric.CONNECT).getTotalCount();
+      assertThat(opened).as("connect samples = connections the server accepted").isEqualTo(connections.get() - 1);
+      // one connection, or two if the first request (with its handshake) outlasted the 200 ms gap; a
+      // client that took the key update for a close would open six
+      assertThat(opened).as("idle connections are reused").isBetween(1L, 2L);
+      assertThat(spaced.retries()).isZero();
+    } finally {
+      server.close();
+    }
+  }
+
+  /** Reads one request (head, then a Content-Length body); false at the end of the stream. */
+  private static boolean readRequest(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0) {
+      head.append((char) b);
+      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) break;
+    }
+    if (b < 0) return false;
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+    }
+    return in.readNBytes(length).length == length;
   }
 
   @Test
