@@ -173,9 +173,9 @@ class TlsIT {
             InputStream in = new BufferedInputStream(c.getInputStream());
             OutputStream out = c.getOutputStream();
             while (readRequest(in)) {
+              answered.incrementAndGet(); // before the client can see the answer
               out.write(response);
               out.flush();
-              answered.incrementAndGet();
               c.startHandshake(); // on an established TLS 1.3 session: a KeyUpdate, update requested
             }
           } catch (IOException e) {
