@@ -34,7 +34,7 @@ public final class HtmlReport {
       new String[] {"queue", "TGI header x-queue-time", "the server's own queue time"},
       new String[] {"ttftSched", "coordinated-omission-free TTFT (cf. k6/Gatling open models)", "first token − intended send time"},
       new String[] {"sendLag", "generator lag (k6 'dropped iterations' in spirit)", "actual − intended send time (includes waiting for a connection)"},
-      new String[] {"connect", "connection time (curl time_connect / time_appconnect)", "TCP connect (plus TLS handshake) of each new connection; not in TTFT"},
+      new String[] {"connect", "connection time (curl time_connect on http, time_appconnect on https)", "TCP connect, plus the TLS handshake on https, of each new connection; not in TTFT"},
       new String[] {"outputTokensPerSecond", "output throughput (vLLM), tokens/s (SageMaker benchmark)", "output tokens / measurement window"},
       new String[] {"perRequestThroughput", "\"throughput\" of the FastAPI-vs-TGI article (its mean); output tokens/s per user (GenAI-Perf, LLMPerf, NIM benchmarks)",
           "per successful request: output tokens / e2e; mean and percentiles over the requests"});

@@ -78,6 +78,7 @@ public final class ScenarioValidator {
             }
           }
         }
+        if (t.tls() != null) validateTls(t, p + ".tls", baseDir, out);
         if (t.fastapi() != null) validateFastapi(t.fastapi(), p + ".fastapi", out);
       }
     }
@@ -156,6 +157,24 @@ public final class ScenarioValidator {
     } else if (d.mean() != null) {
       if (d.min() != null && d.mean() < d.min()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is below min " + d.min()));
       if (d.max() != null && d.mean() > d.max()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is above max " + d.max()));
+    }
+  }
+
+  private static void validateTls(Target t, String p, Path baseDir, List<ScenarioProblem> out) {
+    TlsOptions tls = t.tls();
+    if (t.url() != null && !t.url().startsWith("https://")) {
+      out.add(new ScenarioProblem(p, "applies to https:// urls only; this target's url is not https"));
+    }
+    if (tls.caFile() != null && tls.skipVerify()) {
+      out.add(new ScenarioProblem(p, "give caFile or insecureSkipVerify: true, not both"));
+    }
+    if (tls.caFile() != null) {
+      Path ca = baseDir == null ? Path.of(tls.caFile()) : baseDir.resolve(tls.caFile());
+      try {
+        io.barrage.protocol.tls.Pem.certificates(ca);
+      } catch (IllegalArgumentException e) {
+        out.add(new ScenarioProblem(p + ".caFile", e.getMessage()));
+      }
     }
   }
 

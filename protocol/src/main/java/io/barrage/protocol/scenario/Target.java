@@ -8,6 +8,8 @@ import java.util.List;
  * @param url for {@code fastapi} the full endpoint; for the other kinds the server's base URL
  * @param stream for the openai kinds, whether to stream (default true)
  * @param maxNewTokens the values of {@code workload.maxNewTokens} this target runs; null = all of them
+ * @param tls for {@code https://} urls, how the server's certificate is checked (null: the JVM's
+ *     trusted authorities, host name verified)
  */
 public record Target(
     String name,
@@ -18,11 +20,13 @@ public record Target(
     Auth auth,
     FastapiOptions fastapi,
     Boolean stream,
-    List<Integer> maxNewTokens) {
+    List<Integer> maxNewTokens,
+    TlsOptions tls) {
 
-  /** A target that runs every {@code workload.maxNewTokens} value. */
-  public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi, Boolean stream) {
-    this(name, api, url, model, deployment, auth, fastapi, stream, null);
+  /** A target that runs every {@code workload.maxNewTokens} value, without TLS options. */
+  public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
+      Boolean stream) {
+    this(name, api, url, model, deployment, auth, fastapi, stream, null, null);
   }
 
   /** Whether this target has a cell at {@code maxNewTokens}. */
