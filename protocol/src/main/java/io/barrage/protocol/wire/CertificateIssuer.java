@@ -50,6 +50,12 @@ public final class CertificateIssuer {
     public String keyPem() {
       return pem("PRIVATE KEY", key.getEncoded());
     }
+
+    /** The subject and issuer only: the private key never reaches a log. */
+    @Override
+    public String toString() {
+      return "Issued[" + certificate.getSubjectX500Principal() + " by " + certificate.getIssuerX500Principal() + "]";
+    }
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -62,6 +62,7 @@ class CertificateIssuerTest {
     assertThat(leafCert.getNotBefore().toInstant()).isBefore(Instant.now());
     assertThat(leafCert.getNotAfter().toInstant()).isBetween(Instant.now().plus(Duration.ofHours(23)), Instant.now().plus(Duration.ofHours(25)));
     assertThat(leaf.keyPem()).startsWith("-----BEGIN PRIVATE KEY-----\n");
+    assertThat(leaf.toString()).isEqualTo("Issued[CN=node by CN=test-ca]").doesNotContain(leaf.keyPem().lines().skip(1).findFirst().orElseThrow());
 
     // the JDK's own path validator (what a TrustManager runs) accepts the chain
     PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(caCert, null)));
