@@ -12,9 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.time.Duration;
-import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
@@ -59,15 +57,12 @@ class HttpsServeTest {
 
   @Test
   void aPemIdentityServesAndBadPemFilesAreNamed(@TempDir Path dir) throws Exception {
-    ServerTls generated = ServerTls.selfSigned(dir.resolve("gen"));
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (var in = Files.newInputStream(dir.resolve("gen/simulator.p12"))) {
-      ks.load(in, "barrage-simulator".toCharArray());
-    }
-    PrivateKey key = (PrivateKey) ks.getKey("simulator", "barrage-simulator".toCharArray());
-    Path keyPem = dir.resolve("key.pem");
-    Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getEncoded())
-        + "\n-----END PRIVATE KEY-----\n");
+    var issued = io.barrage.protocol.wire.CertificateIssuer.issue("sim", java.util.List.of("localhost"),
+        java.util.List.of(java.net.InetAddress.getByName("127.0.0.1")), false, java.time.Duration.ofDays(1), null);
+    Files.createDirectories(dir.resolve("gen"));
+    Path certPem = Files.writeString(dir.resolve("gen/cert.pem"), issued.certificatePem());
+    Path keyPem = Files.writeString(dir.resolve("key.pem"), issued.keyPem());
+    ServerTls generated = ServerTls.fromPem(certPem, keyPem);
     ServerTls fromPem = ServerTls.fromPem(generated.certificateFile(), keyPem);
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST), fromPem)) {
       assertThat(post(trusting(generated.certificateFile()), s.baseUrl() + "/generate").statusCode()).isEqualTo(200);

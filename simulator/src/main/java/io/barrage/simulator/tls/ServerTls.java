@@ -1,8 +1,9 @@
 package io.barrage.simulator.tls;
 
 import io.barrage.protocol.tls.Pem;
+import io.barrage.protocol.wire.CertificateIssuer;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,9 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -21,8 +23,8 @@ import javax.net.ssl.SSLParameters;
 /**
  * The simulator's TLS identity: a certificate chain and its private key, from PEM files ({@code
  * --tls-cert} / {@code --tls-key}) or generated on the spot ({@link #selfSigned(Path)}: a
- * self-signed EC certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, made with the
- * JDK's {@code keytool}, whose PEM a client can trust through a scenario's {@code tls.caFile}).
+ * self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, issued in
+ * process, whose PEM a client can trust through a scenario's {@code tls.caFile}).
  * Hands out one server-mode {@link SSLEngine} per connection; ALPN selects {@code http/1.1}.
  */
 public final class ServerTls {
@@ -58,52 +60,43 @@ public final class ServerTls {
   }
 
   /**
-   * A new self-signed identity for tests and demos, generated with the running JDK's {@code
-   * keytool} into {@code dir}; its certificate is written to {@code dir/cert.pem}.
+   * A new self-signed identity for tests and demos, issued in process ({@link CertificateIssuer}:
+   * RSA 2048, valid 30 days); its certificate is written to {@code dir/cert.pem}.
    */
   public static ServerTls selfSigned(Path dir) {
     return selfSigned(dir, "dns:localhost,ip:127.0.0.1,ip:::1");
   }
 
   /**
-   * Like {@link #selfSigned(Path)}, for the names in {@code subjectAltNames} only ({@code keytool}'s
-   * syntax, e.g. {@code dns:localhost}): tests of host name verification use a certificate that does
-   * not name the address they connect to.
+   * Like {@link #selfSigned(Path)}, for the names in {@code subjectAltNames} only (comma-separated
+   * {@code dns:NAME} / {@code ip:ADDRESS}, e.g. {@code dns:localhost}): tests of host name
+   * verification use a certificate that does not name the address they connect to.
    */
   public static ServerTls selfSigned(Path dir, String subjectAltNames) {
-    Path store = dir.resolve("simulator.p12");
-    String pass = "barrage-simulator"; // protects nothing: a throw-away test key
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    List<String> dns = new ArrayList<>();
+    List<InetAddress> ips = new ArrayList<>();
+    for (String name : subjectAltNames.split(",")) {
+      String n = name.strip();
+      if (n.regionMatches(true, 0, "dns:", 0, 4)) {
+        dns.add(n.substring(4));
+      } else if (n.regionMatches(true, 0, "ip:", 0, 3)) {
+        try {
+          ips.add(InetAddress.getByName(n.substring(3))); // a literal address: no lookup
+        } catch (IOException e) {
+          throw new IllegalArgumentException("not an IP address in the subject alternative names: " + n);
+        }
+      } else {
+        throw new IllegalArgumentException("subject alternative name must be dns:NAME or ip:ADDRESS: " + n);
+      }
+    }
     try {
+      CertificateIssuer.Issued id = CertificateIssuer.issue("barrage-simulator", dns, ips, false, Duration.ofDays(30), null);
       Files.createDirectories(dir);
-      Files.deleteIfExists(store);
-      Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "simulator", "-keyalg", "EC",
-          "-groupname", "secp256r1", "-validity", "30", "-dname", "CN=barrage-simulator",
-          "-ext", "SAN=" + subjectAltNames, "-keystore", store.toString(), "-storetype", "PKCS12",
-          "-storepass", pass, "-keypass", pass, "-noprompt")
-          .redirectErrorStream(true).start();
-      String output;
-      try (InputStream out = p.getInputStream()) {
-        output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IllegalStateException("keytool could not generate a self-signed certificate: " + output.strip());
-      }
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(store)) {
-        ks.load(in, pass.toCharArray());
-      }
-      PrivateKey key = (PrivateKey) ks.getKey("simulator", pass.toCharArray());
-      X509Certificate cert = (X509Certificate) ks.getCertificate("simulator");
       Path pem = dir.resolve("cert.pem");
-      Files.writeString(pem, Pem.encode(cert), StandardCharsets.US_ASCII);
-      return new ServerTls(key, List.of(cert), pem);
+      Files.writeString(pem, id.certificatePem(), StandardCharsets.US_ASCII);
+      return new ServerTls(id.key(), List.of(id.certificate()), pem);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate a self-signed certificate in " + dir + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while generating a self-signed certificate", e);
     }
   }
 
