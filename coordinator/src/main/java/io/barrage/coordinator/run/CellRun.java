@@ -54,6 +54,8 @@ final class CellRun {
   long tokensSinceTick;
   boolean stopping;
   long stopDeadlineNanos;
+  long cutAtEpochMs = -1; // when it was stopped before its plan; -1 while it runs to plan
+  long lastReportAtEpochMs = -1; // when the latest interval report was merged
 
   CellRun(CellSpec spec, long requests, long startAtEpochMs, List<Assignment> assigned) {
     this.spec = spec;
@@ -76,6 +78,23 @@ final class CellRun {
       if (!a.finished && !(a.lost && !a.leaving)) return false;
     }
     return true;
+  }
+
+  /** True when no worker carried its share to the end: every one was lost or left early. */
+  boolean nobodyFinished() {
+    for (Assignment a : assignments.values()) if (a.finished && !a.lost) return false;
+    return true;
+  }
+
+  /** Whether the cell ended before its plan; then {@link #cutAt} is when its measurement really stopped. */
+  boolean cut() {
+    return cutAtEpochMs >= 0 || nobodyFinished();
+  }
+
+  /** When a cut cell stopped measuring: the stop order, else the last report that reached us. */
+  long cutAt(long nowEpochMs) {
+    if (cutAtEpochMs >= 0) return cutAtEpochMs;
+    return lastReportAtEpochMs >= 0 ? lastReportAtEpochMs : nowEpochMs;
   }
 
   int inFlight() {

@@ -28,6 +28,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -63,6 +64,15 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   /** Stop the run; what was measured is kept. */
   public record Stop(String reason) implements Command {}
+
+  /**
+   * Interrupt the run from outside (Ctrl-C, SIGTERM, the node shutting down): stop the load, wait at
+   * most {@link #INTERRUPT_GRACE} for the workers' last reports, end with outcome {@code interrupted}.
+   */
+  public record Interrupt(String reason) implements Command {}
+
+  /** How long an interrupted cell waits for its last reports: the whole interrupt must fit in ~10 s. */
+  static final java.time.Duration INTERRUPT_GRACE = java.time.Duration.ofSeconds(4);
 
   private record Wire(CoordinatorProtocol.Event event) implements Command {}
 
@@ -107,6 +117,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private long waitingSinceNanos = System.nanoTime();
   private int workersPlanned;
   private String abortReason;
+  private String interruptReason;
   private String message = "waiting for workers";
   private final Address selfAddress;
 
@@ -152,6 +163,8 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         .onMessage(Removed.class, r -> onMemberLost(r.address(), "removed from the cluster"))
         .onMessage(Tick.class, t -> onTick())
         .onMessage(Stop.class, this::onStop)
+        .onMessage(Interrupt.class, this::onInterrupt)
+        .onSignal(PostStop.class, p -> onPostStop())
         .build();
   }
 
@@ -293,6 +306,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     }
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (merged) {
+      cell.lastReportAtEpochMs = System.currentTimeMillis();
       logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
       cell.tokensSinceTick += r.counters().outputTokens();
       if (a != null) {
@@ -370,9 +384,19 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   }
 
   private void stopCell() {
-    if (current == null || current.stopping) return;
+    stopCell(settings.stopTimeout());
+  }
+
+  private void stopCell(java.time.Duration waitForReports) {
+    if (current == null) return;
+    long deadline = System.nanoTime() + waitForReports.toNanos();
+    if (current.stopping) {
+      current.stopDeadlineNanos = Math.min(current.stopDeadlineNanos, deadline);
+      return;
+    }
     current.stopping = true;
-    current.stopDeadlineNanos = System.nanoTime() + settings.stopTimeout().toNanos();
+    current.stopDeadlineNanos = deadline;
+    if (current.cutAtEpochMs < 0) current.cutAtEpochMs = System.currentTimeMillis();
     for (CellRun.Assignment a : current.assignments.values()) {
       if (!a.finished && !a.lost) a.worker.tell(new WorkerProtocol.StopStep(order.runId(), current.spec.id()));
     }
@@ -385,6 +409,25 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     return afterChange();
   }
 
+  private Behavior<Command> onInterrupt(Interrupt i) {
+    if (interruptReason == null) interruptReason = i.reason();
+    getContext().getLog().warn("run {}: interrupted: {}", order.runId(), i.reason());
+    nextCell = cells.size(); // no further cell
+    stopCell(INTERRUPT_GRACE.compareTo(settings.stopTimeout()) < 0 ? INTERRUPT_GRACE : settings.stopTimeout());
+    return afterChange();
+  }
+
+  /** The actor system stopped this actor before the run ended: hand over what was measured. */
+  private Behavior<Command> onPostStop() {
+    if (!result.isDone()) {
+      String why = interruptReason != null ? interruptReason : "the coordinator's actor system stopped before the run ended";
+      getContext().getLog().error("run {}: {}; keeping what was measured", order.runId(), why);
+      logs.close();
+      result.complete(record(new RunOutcome.Interrupted(why), true));
+    }
+    return this;
+  }
+
   /** Closes the current cell when complete, then starts the next or finishes the run. */
   private Behavior<Command> afterChange() {
     if (current != null && current.complete()) {
@@ -394,6 +437,10 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       finishedCells.add(current);
       current = null;
       waitingSinceNanos = System.nanoTime();
+      if (nextCell < cells.size() && abortReason == null && interruptReason == null) {
+        observer.checkpoint(record(new RunOutcome.Interrupted(
+            "not finished: results after " + finishedCells.size() + " of " + cells.size() + " cells; the coordinator did not end the run"), false));
+      }
       if (abortReason == null && nextCell < cells.size()) maybeStartCell();
     }
     if (current == null && (abortReason != null || nextCell >= cells.size())) return finish();
@@ -402,39 +449,75 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> finish() {
     logs.close();
-    List<CellRecord> records = new ArrayList<>();
-    StepSpec step = order.scenario().workload().step();
-    long lostRequests = 0;
-    for (CellRun c : finishedCells) {
-      double window = step.duration() != null
-          ? (step.duration().minus(step.warmupOrZero()).toNanos() / 1e9)
-          : c.aggregate.measuredSpanSeconds();
-      lostRequests += c.requestsLost;
-      records.add(new CellRecord(c.spec, c.aggregate, window, c.requestsLost, settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs, c.endedAtEpochMs));
-    }
-    List<WorkerEvent> losses = events.stream().filter(e -> e.kind() == WorkerEvent.Kind.LOST).toList();
-    List<String> degraded = new ArrayList<>();
-    if (!losses.isEmpty() || lostRequests > 0) {
-      degraded.add(losses.size() + " worker(s) lost (" + String.join(", ", losses.stream().map(WorkerEvent::workerId).toList())
-          + "), " + lostRequests + " request(s) lost with them");
-    }
-    String empty = Verdicts.emptyCells(records);
-    if (empty != null) degraded.add(empty);
-    RunOutcome outcome;
-    if (abortReason != null) {
-      outcome = new RunOutcome.Aborted(abortReason);
-    } else if (!degraded.isEmpty()) {
-      outcome = new RunOutcome.Degraded(String.join("; ", degraded));
-    } else {
-      outcome = new RunOutcome.Completed();
-    }
-    RunRecord record = new RunRecord(order.runId(), order.scenario(), startedAtEpochMs, System.currentTimeMillis(), outcome, workersPlanned, List.copyOf(events), records);
-    message = outcome instanceof RunOutcome.Completed ? "completed" : outcome.key() + ": " + (outcome instanceof RunOutcome.Aborted ab ? ab.reason() : ((RunOutcome.Degraded) outcome).reason());
+    RunRecord record = record(null, false);
+    RunOutcome outcome = record.outcome();
+    message = outcome instanceof RunOutcome.Completed ? "completed" : outcome.key() + ": " + outcome.reason();
     getContext().getLog().info("run {} {}", order.runId(), message);
     publish(RunStatus.Phase.WRITING_RESULTS);
     result.complete(record);
     MDC.remove("runId");
     return Behaviors.stopped();
+  }
+
+  /**
+   * The run as measured so far.
+   *
+   * @param outcome the outcome to state, or null to judge it from what happened
+   * @param withRunningCell also include the cell still running, as cut now
+   */
+  private RunRecord record(RunOutcome outcome, boolean withRunningCell) {
+    List<CellRun> ended = new ArrayList<>(finishedCells);
+    if (withRunningCell && current != null) {
+      if (current.cutAtEpochMs < 0) current.cutAtEpochMs = current.cutAt(System.currentTimeMillis());
+      current.endedAtEpochMs = System.currentTimeMillis();
+      ended.add(current);
+    }
+    List<CellRecord> records = new ArrayList<>();
+    long lostRequests = 0;
+    List<String> cut = new ArrayList<>();
+    for (CellRun c : ended) {
+      lostRequests += c.requestsLost;
+      boolean isCut = c.cut();
+      if (isCut) cut.add(c.spec.id());
+      records.add(new CellRecord(c.spec, c.aggregate, window(c, isCut), c.requestsLost, settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs,
+          c.endedAtEpochMs, isCut));
+    }
+    if (outcome == null) {
+      List<WorkerEvent> losses = events.stream().filter(e -> e.kind() == WorkerEvent.Kind.LOST).toList();
+      List<String> degraded = new ArrayList<>();
+      if (!losses.isEmpty() || lostRequests > 0) {
+        degraded.add(losses.size() + " worker(s) lost (" + String.join(", ", losses.stream().map(WorkerEvent::workerId).toList())
+            + "), " + lostRequests + " request(s) lost with them");
+      }
+      String empty = Verdicts.emptyCells(records);
+      if (empty != null) degraded.add(empty);
+      if (!cut.isEmpty()) degraded.add("cut short: " + String.join(", ", cut));
+      if (interruptReason != null) {
+        outcome = new RunOutcome.Interrupted(interruptReason + (cut.isEmpty() ? "" : " (cut short: " + String.join(", ", cut) + ")"));
+      } else if (abortReason != null) {
+        outcome = new RunOutcome.Aborted(abortReason);
+      } else if (!degraded.isEmpty()) {
+        outcome = new RunOutcome.Degraded(String.join("; ", degraded));
+      } else {
+        outcome = new RunOutcome.Completed();
+      }
+    }
+    return new RunRecord(order.runId(), order.scenario(), startedAtEpochMs, System.currentTimeMillis(), outcome, workersPlanned, List.copyOf(events), records);
+  }
+
+  /**
+   * What a cell's throughput is divided by: the planned window (duration − warm-up) for a duration
+   * step that ran to its plan; for a cut one the time from the end of its warm-up to the cut; for a
+   * request-count step the span its measured requests really took.
+   */
+  private double window(CellRun c, boolean cut) {
+    StepSpec step = order.scenario().workload().step();
+    if (step.duration() == null) return c.aggregate.measuredSpanSeconds();
+    double planned = step.duration().minus(step.warmupOrZero()).toNanos() / 1e9;
+    if (!cut) return planned;
+    long measuredFrom = c.startAtEpochMs + step.warmupOrZero().toMillis();
+    double real = Math.max(0, c.cutAt(c.endedAtEpochMs > 0 ? c.endedAtEpochMs : System.currentTimeMillis()) - measuredFrom) / 1000.0;
+    return Math.min(planned, real);
   }
 
   // --- helpers ------------------------------------------------------------------------------------

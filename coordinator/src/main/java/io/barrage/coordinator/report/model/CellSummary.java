@@ -7,6 +7,8 @@ import java.util.Map;
  *
  * @param latency one entry per metric key ({@code ttft}, {@code e2e}, {@code tpot}, {@code ntpot}, ...)
  * @param slo the SLO checks of this cell, null when the scenario has no {@code slo}
+ * @param status {@value #COMPLETED} when the cell ran to its plan, {@value #INTERRUPTED} when it was
+ *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
  */
 public record CellSummary(
     String id,
@@ -24,7 +26,25 @@ public record CellSummary(
     Map<String, LatencySummary> latency,
     Cost cost,
     Generator generator,
-    Slo slo) {
+    Slo slo,
+    String status) {
+
+  public static final String COMPLETED = "completed";
+  public static final String INTERRUPTED = "interrupted";
+
+  /** A cell that ran to its plan. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt, Requests requests,
+      long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput, Map<String, LatencySummary> latency, Cost cost,
+      Generator generator, Slo slo) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput, latency, cost,
+        generator, slo, COMPLETED);
+  }
+
+  /** True when the cell was cut short; a summary written before this field existed reads as completed. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean interrupted() {
+    return INTERRUPTED.equals(status);
+  }
 
   /**
    * Request outcomes over the measurement window.
