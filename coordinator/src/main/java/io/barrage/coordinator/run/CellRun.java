@@ -24,6 +24,8 @@ final class CellRun {
     long completed; // measured requests it reported (ok + errors)
     long started;
     int lastInFlight;
+    long lostRequests; // counted as lost when it was lost; given back if its last report arrives after all
+    int lostEvent = -1; // index of its LOST event in the run's events
 
     Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, LoadShare share) {
       this.workerId = workerId;
@@ -56,6 +58,7 @@ final class CellRun {
   long stopDeadlineNanos;
   long cutAtEpochMs = -1; // when it was stopped before its plan; -1 while it runs to plan
   long lastReportAtEpochMs = -1; // when the latest interval report was merged
+  long measuredUntilEpochMs = -1; // the latest end of a merged interval, in the coordinator's clock
 
   CellRun(CellSpec spec, long requests, long startAtEpochMs, List<Assignment> assigned) {
     this.spec = spec;
@@ -94,6 +97,7 @@ final class CellRun {
   /** When a cut cell stopped measuring: the stop order, else the last report that reached us. */
   long cutAt(long nowEpochMs) {
     if (cutAtEpochMs >= 0) return cutAtEpochMs;
+    if (measuredUntilEpochMs >= 0) return measuredUntilEpochMs;
     return lastReportAtEpochMs >= 0 ? lastReportAtEpochMs : nowEpochMs;
   }
 

@@ -71,6 +71,9 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
    */
   public record Interrupt(String reason) implements Command {}
 
+  /** A duration cell whose measurement ended this much before its planned end was cut short. */
+  private static final long END_TOLERANCE_MS = 1000;
+
   /** How long an interrupted cell waits for its last reports: the whole interrupt must fit in ~10 s. */
   static final java.time.Duration INTERRUPT_GRACE = java.time.Duration.ofSeconds(4);
 
@@ -82,6 +85,8 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private record Removed(Address address) implements Command {}
 
+  private record Reachable(Address address) implements Command {}
+
   private enum Tick implements Command {
     INSTANCE
   }
@@ -90,6 +95,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     final String id;
     final ActorRef<WorkerProtocol.Command> ref;
     boolean lost;
+    boolean gone; // left, removed or downed: never used again (a merely unreachable one may come back)
 
     WorkerInfo(String id, ActorRef<WorkerProtocol.Command> ref) {
       this.id = id;
@@ -149,6 +155,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     this.selfAddress = cluster.selfMember().address();
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new Unreachable(e.member().address())), ClusterEvent.UnreachableMember.class));
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new Removed(e.member().address())), ClusterEvent.MemberRemoved.class));
+    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachableMember.class, e -> new Reachable(e.member().address())), ClusterEvent.ReachableMember.class));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
     ctx.getLog().info("run {}: {} cells planned, waiting for {} worker(s)", order.runId(), cells.size(), order.minWorkers());
     publish(RunStatus.Phase.WAITING_FOR_WORKERS);
@@ -161,6 +168,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         .onMessage(WorkersListed.class, this::onListing)
         .onMessage(Unreachable.class, u -> onMemberLost(u.address(), "unreachable"))
         .onMessage(Removed.class, r -> onMemberLost(r.address(), "removed from the cluster"))
+        .onMessage(Reachable.class, r -> onReachable(r.address()))
         .onMessage(Tick.class, t -> onTick())
         .onMessage(Stop.class, this::onStop)
         .onMessage(Interrupt.class, this::onInterrupt)
@@ -182,7 +190,9 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     }
     // a worker that disappeared from the listing is no longer used for new cells
     for (WorkerInfo w : workers.values()) {
-      if (!l.workers().contains(w.ref) && !w.lost) {
+      if (!l.workers().contains(w.ref) && !w.gone) {
+        w.gone = true;
+        if (w.lost) continue;
         w.lost = true;
         loseAssignment(w, false, "left the receptionist listing");
       }
@@ -190,8 +200,20 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     return this;
   }
 
+  /** A worker that was only unreachable (paused, starved) is taken back from the next cell on. */
+  private Behavior<Command> onReachable(Address address) {
+    for (WorkerInfo w : workers.values()) {
+      if (w.ref.path().address().equals(address) && w.lost && !w.gone) {
+        w.lost = false;
+        getContext().getLog().info("worker {} is reachable again; it takes part from the next cell on", w.id);
+      }
+    }
+    return this;
+  }
+
   private Behavior<Command> onMemberLost(Address address, String why) {
     for (WorkerInfo w : workers.values()) {
+      if (w.ref.path().address().equals(address) && "removed from the cluster".equals(why)) w.gone = true;
       if (w.ref.path().address().equals(address) && !w.lost) {
         w.lost = true;
         getContext().getLog().warn("worker {} {}", w.id, why);
@@ -216,6 +238,8 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     long now = System.currentTimeMillis();
     WorkerEvent.Kind kind = graceful ? WorkerEvent.Kind.LEFT : WorkerEvent.Kind.LOST;
     String detail = (wasLeaving && !graceful ? "left without flushing: " : "") + why;
+    a.lostRequests = lostRequests;
+    a.lostEvent = events.size();
     events.add(new WorkerEvent(a.workerId, kind, now, current.spec.id(), capacity, lostRequests, detail));
     getContext().getLog().warn("cell {}: worker {} {} ({}% of the load, {} requests lost)", current.spec.id(), a.workerId,
         graceful ? "left" : "lost", Math.round(capacity * 100), lostRequests);
@@ -270,7 +294,10 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         }
       }
       WorkerInfo info = workers.get(l.worker());
-      if (info != null) info.lost = true; // not used for later cells
+      if (info != null) {
+        info.lost = true; // not used for later cells
+        info.gone = true;
+      }
       return this;
     }
     if (e instanceof CoordinatorProtocol.StepFailed f) {
@@ -307,6 +334,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (merged) {
       cell.lastReportAtEpochMs = System.currentTimeMillis();
+      cell.measuredUntilEpochMs = Math.max(cell.measuredUntilEpochMs, r.endEpochMs() - clocks.offsetMs(r.workerId()));
       logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
       cell.tokensSinceTick += r.counters().outputTokens();
       if (a != null) {
@@ -314,6 +342,16 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         a.started += r.counters().started();
         a.lastInFlight = r.counters().inFlight();
       }
+    }
+    if (a != null && merged && r.last() && a.lost && !a.leaving && a.lostRequests > 0) {
+      // it was only unreachable: its last report holds what was counted as lost with it
+      cell.requestsLost -= a.lostRequests;
+      if (a.lostEvent >= 0) {
+        WorkerEvent e = events.get(a.lostEvent);
+        events.set(a.lostEvent, new WorkerEvent(e.workerId(), e.kind(), e.atEpochMs(), e.cellId(), e.capacityShare(), 0,
+            e.detail() + "; came back and delivered the " + a.lostRequests + " request(s) it had in flight"));
+      }
+      a.lostRequests = 0;
     }
     if (a != null && r.last() && !a.finished) {
       // a leaving worker's last interval is in: now its unfinished share is known exactly
@@ -432,6 +470,12 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private Behavior<Command> afterChange() {
     if (current != null && current.complete()) {
       current.endedAtEpochMs = System.currentTimeMillis();
+      StepSpec step = order.scenario().workload().step();
+      if (current.cutAtEpochMs < 0 && step.duration() != null && current.measuredUntilEpochMs >= 0
+          && current.measuredUntilEpochMs < current.startAtEpochMs + step.duration().toMillis() - END_TOLERANCE_MS) {
+        // the workers ended their load before the cell's planned end (e.g. they lost the coordinator)
+        current.cutAtEpochMs = current.measuredUntilEpochMs;
+      }
       getContext().getLog().info("cell {} done: {} ok, {} errors, {} tokens", current.spec.id(), current.aggregate.ok(), current.aggregate.errorCount(), current.aggregate.outputTokens());
       publish(RunStatus.Phase.RUNNING);
       finishedCells.add(current);

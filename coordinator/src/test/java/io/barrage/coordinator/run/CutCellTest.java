@@ -62,8 +62,9 @@ class CutCellTest {
     assertThat(r.outcome()).isInstanceOf(RunOutcome.Aborted.class);
     CellRecord cell = r.cells().get(0);
     assertThat(cell.cut()).isTrue();
-    // the measurement started at the cell's start instant and ended at the stop: far less than 60 s
-    assertThat(cell.windowSeconds()).isBetween((stoppedFrom - cell.startedAtEpochMs()) / 1000.0, (stoppedBy - cell.startedAtEpochMs()) / 1000.0);
+    // the measurement started at the cell's start instant and ended at the stop (which the actor
+    // handles a moment after the call): far less than 60 s
+    assertThat(cell.windowSeconds()).isBetween((stoppedFrom - cell.startedAtEpochMs()) / 1000.0, (stoppedBy + 500 - cell.startedAtEpochMs()) / 1000.0);
     CellSummary s = SummaryBuilder.summary(r).targets().get(0).cells().get(0);
     assertThat(s.status()).isEqualTo(CellSummary.INTERRUPTED);
     assertThat(s.throughput().outputTokensPerSecond()).isCloseTo(cell.aggregate().outputTokens() / cell.windowSeconds(), org.assertj.core.data.Offset.offset(0.01));
