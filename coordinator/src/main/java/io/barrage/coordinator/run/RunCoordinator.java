@@ -180,6 +180,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> onListing(WorkersListed l) {
     for (ActorRef<WorkerProtocol.Command> ref : l.workers()) {
+      WorkerInfo known = workers.get(ref);
+      if (known != null && known.lost && !known.gone && reachable(ref)) {
+        known.lost = false;
+        getContext().getLog().info("worker {} is listed again; it takes part from the next cell on", known.id);
+      }
       if (!workers.containsKey(ref)) {
         WorkerInfo w = new WorkerInfo(workerId(ref), ref);
         workers.put(ref, w);
@@ -190,14 +195,24 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     }
     // a worker that disappeared from the listing is no longer used for new cells
     for (WorkerInfo w : workers.values()) {
-      if (!l.workers().contains(w.ref) && !w.gone) {
-        w.gone = true;
-        if (w.lost) continue;
+      if (!l.workers().contains(w.ref) && !w.lost) {
+        // the listing leaves out unreachable nodes: lost for now, taken back if it is listed again
         w.lost = true;
         loseAssignment(w, false, "left the receptionist listing");
+        // if it comes back it must not keep running a share nobody counts any more
+        if (current != null) w.ref.tell(new WorkerProtocol.StopStep(order.runId(), current.spec.id()));
       }
     }
     return this;
+  }
+
+  private boolean reachable(ActorRef<?> ref) {
+    Address a = ref.path().address();
+    if (a.host().isEmpty()) return true; // on this node
+    for (org.apache.pekko.cluster.Member m : Cluster.get(getContext().getSystem()).state().getUnreachable()) {
+      if (m.address().equals(a)) return false;
+    }
+    return true;
   }
 
   /** A worker that was only unreachable (paused, starved) is taken back from the next cell on. */

@@ -81,10 +81,16 @@ public final class Runs implements AutoCloseable {
     // interrupted first and its results are written before the cluster connections go
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "barrage-interrupt-run", () -> {
       String reason = "the coordinator is shutting down (" + describe(CoordinatedShutdown.get(system).getShutdownReason()) + ")";
+      if (active().isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+      // its own thread: the shared pools may already be shut down by close()
       return CompletableFuture.supplyAsync(() -> {
         interruptActive(reason, INTERRUPT_WAIT);
         return Done.getInstance();
-      }, platform);
+      }, r -> {
+        Thread t = new Thread(r, "barrage-interrupt-run");
+        t.setDaemon(true);
+        t.start();
+      });
     });
   }
 
