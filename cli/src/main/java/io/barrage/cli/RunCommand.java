@@ -53,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a scenario value, e.g. workload.step.requests=20 (repeatable)")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--force", description = "write into a --out directory that already holds files (its old result files are replaced)")
+  @Option(names = "--force", description = "write into a --out directory that already holds a run's results (they are removed first)")
   boolean force;
 
   @Option(names = "--http-port", paramLabel = "N", defaultValue = "-1", description = "serve the API and live page on this port while running (default: off)")
@@ -115,31 +115,33 @@ public final class RunCommand implements Callable<Integer> {
     return ExitCodes.ofRun(record.outcome().key(), failed);
   }
 
+  /** The files a run writes into its result directory (plus {@code histograms/}). */
+  private static final List<String> RESULT_FILES = List.of("summary.json", "timeline.json", "distributions.json", "results.csv", "report.html");
+
   /**
-   * A result directory that already holds files would mix the old run's interval logs into the new
-   * one: refused unless {@code --force}, which clears the old result files first.
+   * A directory that already holds a run's results would mix the old run's interval logs into the
+   * new one: refused unless {@code --force}, which removes the old result files first. Other files
+   * (the scenario itself, notes) do not count and are left alone.
    */
   static void refuseNonEmpty(Path outDir, boolean force) throws IOException {
     if (!Files.isDirectory(outDir)) return;
-    List<Path> entries;
-    try (var s = Files.list(outDir)) {
-      entries = s.toList();
-    }
-    if (entries.isEmpty()) return;
-    if (!force) {
-      throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: --out " + outDir + " is not empty (" + entries.size()
-          + " entries); choose a new directory, or add --force to replace the results in it");
-    }
-    // the files a run writes; anything else in the directory is left alone
-    for (String name : List.of("summary.json", "timeline.json", "distributions.json", "results.csv", "report.html")) {
-      Files.deleteIfExists(outDir.resolve(name));
-    }
+    List<String> found = new ArrayList<>();
+    for (String name : RESULT_FILES) if (Files.exists(outDir.resolve(name))) found.add(name);
     Path histograms = outDir.resolve("histograms");
+    List<Path> logs = List.of();
     if (Files.isDirectory(histograms)) {
       try (var s = Files.list(histograms)) {
-        for (Path p : s.toList()) Files.deleteIfExists(p);
+        logs = s.toList();
       }
+      if (!logs.isEmpty()) found.add("histograms/ (" + logs.size() + " files)");
     }
+    if (found.isEmpty()) return;
+    if (!force) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: --out " + outDir + " is not empty: it holds a run's results ("
+          + String.join(", ", found) + "); choose a new directory, or add --force to replace them");
+    }
+    for (String name : RESULT_FILES) Files.deleteIfExists(outDir.resolve(name));
+    for (Path p : logs) Files.deleteIfExists(p);
   }
 
   /** How long the run may take to hand over its results once the coordinator's actor system ended. */

@@ -79,7 +79,7 @@ class RunCommandTest {
   }
 
   @Test
-  void aNonEmptyOutDirectoryIsRefusedUnlessForced() throws Exception {
+  void anOutDirectoryHoldingAnotherRunsResultsIsRefusedUnlessForced() throws Exception {
     Path f = dir.resolve("t.yaml");
     Files.writeString(f, YAML);
     Path out = Files.createDirectories(dir.resolve("old-run/histograms"));
@@ -95,5 +95,6 @@ class RunCommandTest {
     assertThat(out.resolve("a_m16_c2_e2e.hlog")).doesNotExist();
     assertThat(dir.resolve("old-run/summary.json")).doesNotExist();
     assertThat(dir.resolve("old-run/notes.txt")).exists(); // not a result file: left alone
+    RunCommand.refuseNonEmpty(dir.resolve("old-run"), false); // only other files now: accepted (the demo writes its scenario there)
   }
 }
