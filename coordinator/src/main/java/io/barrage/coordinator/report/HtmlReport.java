@@ -86,6 +86,17 @@ public final class HtmlReport {
       }
       b.append("</ul></div>");
     }
+    List<String> cut = new ArrayList<>();
+    for (TargetSummary t : s.targets()) {
+      for (CellSummary c : t.cells()) {
+        if (c.interrupted()) cut.add("<li><code>" + Html.esc(c.id()) + "</code>: measured " + Numbers.fmt(c.windowSeconds(), 1) + " s</li>");
+      }
+    }
+    if (!cut.isEmpty()) {
+      b.append("<div class=\"alert note\" id=\"alert-interrupted\"><strong>").append(cut.size())
+          .append(" cell(s) interrupted.</strong> They were cut short; their rates are over the time they really measured.<ul>")
+          .append(String.join("", cut)).append("</ul></div>");
+    }
     List<String> saturated = new ArrayList<>();
     for (TargetSummary t : s.targets()) {
       for (CellSummary c : t.cells()) {

@@ -68,6 +68,9 @@ class CutCellTest {
     CellSummary s = SummaryBuilder.summary(r).targets().get(0).cells().get(0);
     assertThat(s.status()).isEqualTo(CellSummary.INTERRUPTED);
     assertThat(s.throughput().outputTokensPerSecond()).isCloseTo(cell.aggregate().outputTokens() / cell.windowSeconds(), org.assertj.core.data.Offset.offset(0.01));
+    // the report says so
+    io.barrage.coordinator.report.ResultWriter.write(r, out.resolve("written"));
+    assertThat(java.nio.file.Files.readString(out.resolve("written/report.html"))).contains("id=\"alert-interrupted\"").contains(cell.spec().id());
   }
 
   @Test
