@@ -116,3 +116,42 @@ imagePullSecrets:
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 {{- end }}
+
+{{/* The Secret with tls.key, tls.crt and ca.crt for the cluster port (mutual TLS). */}}
+{{- define "barrage.clusterTlsSecretName" -}}
+{{- default (printf "%s-cluster-tls" (include "barrage.fullname" .)) .Values.clusterTls.existingSecret }}
+{{- end }}
+
+{{/* Args, env, volume mount and volume that put a barrage node's cluster port on mutual TLS (or plain TCP when off). */}}
+{{- define "barrage.clusterTlsArgs" -}}
+{{- if not .Values.clusterTls.enabled }}
+# clusterTls.enabled=false: anyone who reaches the cluster port can join and order the workers
+- --insecure-cluster
+{{- end }}
+{{- end }}
+
+{{- define "barrage.clusterTlsEnv" -}}
+{{- if .Values.clusterTls.enabled }}
+- name: BARRAGE_CLUSTER_TLS_DIR
+  value: {{ .Values.clusterTls.mountPath }}
+{{- end }}
+{{- end }}
+
+{{- define "barrage.clusterTlsMount" -}}
+{{- if .Values.clusterTls.enabled }}
+- name: cluster-tls
+  mountPath: {{ .Values.clusterTls.mountPath }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "barrage.clusterTlsVolume" -}}
+{{- if .Values.clusterTls.enabled }}
+# a Secret volume (no subPath): a rotated certificate reaches the running pod, which re-reads it
+- name: cluster-tls
+  secret:
+    secretName: {{ include "barrage.clusterTlsSecretName" . }}
+    # 0440: readable by the pod's group (fsGroup) only
+    defaultMode: 288
+{{- end }}
+{{- end }}

@@ -10,6 +10,7 @@ import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.wire.ClusterSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,17 +57,21 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "with --scenario: after the run, keep serving the API and live page instead of exiting (what a Kubernetes Deployment needs)")
   boolean keepRunning;
 
+  @Mixin ClusterSecurityOptions cluster = new ClusterSecurityOptions();
+
   @Option(names = "--token-file", paramLabel = "FILE", description = "API bearer token file (else $BARRAGE_API_TOKEN; else one is generated into DIR/api-token)")
   Path tokenFile;
 
   @Override
   public Integer call() throws Exception {
     if (minWorkers < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: --min-workers must be >= 1");
+    String bind = bindHost == null ? host : bindHost;
+    ClusterSecurity security = cluster.resolve("barrage coordinator", bind);
     Scenario scenario = null;
     String text = null;
     if (scenarioFile != null) {
       try {
-        text = Files.readString(scenarioFile);
+        text = ScenarioLoader.readText(scenarioFile);
         scenario = ScenarioLoader.parse(text, scenarioFile.toAbsolutePath().getParent());
       } catch (IOException e) {
         throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: cannot read " + scenarioFile + ": " + e.getMessage());
@@ -80,13 +86,31 @@ public final class CoordinatorCommand implements Callable<Integer> {
       System.out.println(t.source());
       token = t.token();
     }
-    String bind = bindHost == null ? host : bindHost;
+    ClusterCertificates throwaway = null;
+    if (security == ClusterSecurity.LOOPBACK_ONLY) {
+      // no directory and no --insecure-cluster, on loopback: TLS all the same, with a CA made now
+      // whose files workers on this machine are pointed at (deleted when the coordinator exits)
+      throwaway = ClusterCertificates.create("barrage-coordinator-ca", 30);
+      security = throwaway.security();
+    }
     // under the chart (BARRAGE_K8S_SETTINGS + an API server): discovery, scaling, export; else nothing
     RunHooks hooks = KubernetesRunHooks.fromEnvironment();
-    CoordinatorNode node = CoordinatorNode.start(
-        new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of("")), ResultWriter::write, hooks, minWorkers);
-    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "barrage-coordinator-stop"));
+    CoordinatorNode node;
+    try {
+      node = CoordinatorNode.start(
+          new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security), ResultWriter::write, hooks, minWorkers);
+    } catch (RuntimeException e) {
+      if (throwaway != null) throwaway.close();
+      throw e;
+    }
+    ClusterCertificates certs = throwaway;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      if (certs != null) certs.close();
+    }, "barrage-coordinator-stop"));
     System.out.println("coordinator up: workers join with --join " + host + ":" + node.clusterPort()
+        + (certs != null ? " --cluster-tls-dir " + certs.dir() + " (mutual TLS, certificates made for this coordinator)"
+            : security instanceof ClusterSecurity.MutualTls ? " (mutual TLS)" : " --insecure-cluster (plain TCP)")
         + (httpPort >= 0 ? "; API and live page on port " + node.httpPort() : ""));
     if (scenario == null) {
       node.system().getWhenTerminated().toCompletableFuture().join();
@@ -98,7 +122,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
     String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path runDir = out.resolve(runId);
     node.runs().addObserver(new ProgressPrinter(System.out, 2000));
-    var submitted = (Runs.Submitted.Accepted) node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers));
+    var submitted = RunCommand.accepted("barrage coordinator",
+        node.runs().submit(new RunOrder(runId, scenario, text, scenarioFile.toAbsolutePath().getParent(), runDir, minWorkers)));
     RunRecord record = submitted.finished().join();
     int code = RunCommand.finish(System.out, record, runDir);
     if (keepRunning) {
@@ -108,6 +133,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
       return code;
     }
     node.close();
+    if (certs != null) certs.close();
     return code;
   }
 }

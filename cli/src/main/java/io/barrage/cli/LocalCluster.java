@@ -2,6 +2,7 @@ package io.barrage.cli;
 
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.protocol.wire.ClusterSecurity;
 import io.barrage.worker.cluster.EngineStepLauncher;
 import io.barrage.worker.cluster.WorkerAgent;
 import io.barrage.worker.cluster.WorkerNode;
@@ -22,26 +23,41 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * the cluster is closed, on failure, and on Ctrl-C (shutdown hook); each also exits by itself if this
  * process disappears ({@code --exit-with-parent}). With N = 0 the coordinator node also carries the
  * worker role (one process).
+ *
+ * <p>With worker JVMs the cluster port speaks mutual TLS with a CA and certificate made for this run
+ * ({@link ClusterCertificates}, in a private temporary directory deleted on close): another local
+ * user or process that reaches the loopback port cannot join or order the workers.
  */
 final class LocalCluster implements AutoCloseable {
   private final CoordinatorNode coordinator;
+  private final ClusterCertificates certificates;
   private final List<Process> workers = new ArrayList<>();
   private final List<Path> workerLogs = new ArrayList<>();
   private final Thread hook;
   private EngineStepLauncher inProcessLauncher;
   private boolean closed;
 
-  private LocalCluster(CoordinatorNode coordinator) {
+  private LocalCluster(CoordinatorNode coordinator, ClusterCertificates certificates) {
     this.coordinator = coordinator;
+    this.certificates = certificates;
     this.hook = new Thread(this::close, "barrage-local-cluster-stop");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
   static LocalCluster start(int workerCount, Path logDir, int httpPort, String apiToken) throws IOException {
-    CoordinatorNode node = CoordinatorNode.start(
-        new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, httpPort, "127.0.0.1", workerCount == 0, apiToken, logDir, Path.of("")),
-        ResultWriter::write);
-    LocalCluster c = new LocalCluster(node);
+    // one process has no cluster peer to authenticate: its port stays plain and on loopback
+    ClusterCertificates certs = workerCount == 0 ? null : ClusterCertificates.create("barrage-run-ca", 2);
+    CoordinatorNode node;
+    try {
+      node = CoordinatorNode.start(
+          new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, httpPort, "127.0.0.1", workerCount == 0, apiToken, logDir, Path.of(""),
+              certs == null ? ClusterSecurity.LOOPBACK_ONLY : certs.security()),
+          ResultWriter::write);
+    } catch (RuntimeException e) {
+      if (certs != null) certs.close();
+      throw e;
+    }
+    LocalCluster c = new LocalCluster(node, certs);
     try {
       if (workerCount == 0) {
         c.inProcessLauncher = EngineWarmup.warm(new EngineStepLauncher(Adapter.toClassic(node.system())));
@@ -68,6 +84,7 @@ final class LocalCluster implements AutoCloseable {
         BarrageMain.class.getName(), "worker",
         "--join", coordinator.clusterHost() + ":" + coordinator.clusterPort(),
         "--host", "127.0.0.1", "--port", "0",
+        "--cluster-tls-dir", certificates.dir().toString(),
         "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
     Path log = logDir.resolve("worker-" + (i + 1) + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -107,6 +124,7 @@ final class LocalCluster implements AutoCloseable {
     }
     coordinator.close();
     if (inProcessLauncher != null) inProcessLauncher.close();
+    if (certificates != null) certificates.close();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {

@@ -65,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
     if (localWorkers < 0) throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: --local-workers must be >= 0");
     String text;
     try {
-      text = Files.readString(scenarioFile);
+      text = ScenarioLoader.readText(scenarioFile);
     } catch (NoSuchFileException e) {
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: no such file: " + scenarioFile);
     } catch (IOException e) {
@@ -95,10 +95,17 @@ public final class RunCommand implements Callable<Integer> {
       if (httpPort >= 0) o.println("live page: http://127.0.0.1:" + cluster.coordinator().httpPort() + "/");
       Runs runs = cluster.coordinator().runs();
       runs.addObserver(new ProgressPrinter(o, 2000));
-      var submitted = (Runs.Submitted.Accepted) runs.submit(new RunOrder(runId, scenario, text, baseDir, outDir, Math.max(1, localWorkers)));
+      var submitted = accepted("barrage run", runs.submit(new RunOrder(runId, scenario, text, baseDir, outDir, Math.max(1, localWorkers))));
       RunRecord record = await(submitted, cluster, runs, runId);
       return finish(o, record, outDir);
     }
+  }
+
+  /** The accepted submission, or exit 2 with the reason the scenario cannot be shipped to workers. */
+  static Runs.Submitted.Accepted accepted(String command, Runs.Submitted s) {
+    if (s instanceof Runs.Submitted.TooLarge t) throw new ExitException(ExitCodes.BAD_INPUT, command + ": " + t.reason());
+    if (s instanceof Runs.Submitted.Accepted a) return a;
+    throw new IllegalStateException(command + ": a run is already in progress: " + s);
   }
 
   /**

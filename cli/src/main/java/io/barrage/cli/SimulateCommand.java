@@ -3,6 +3,7 @@ package io.barrage.cli;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
+import io.barrage.simulator.http.ConnectionPolicy;
 import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--fault-slow-headers", paramLabel = "DURATION", defaultValue = "0ms", description = "Delay before every response's headers.")
   String slowHeaders;
 
+  @Option(names = "--fault-count-offset", paramLabel = "N", defaultValue = "0", description = "Add N to every token count the server "
+      + "reports (generated_tokens, usage) while sending the true tokens: a server that miscounts.")
+  int countOffset;
+
   @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' on generation routes (TGI's --api-key); "
       + "else 401. Other users of the machine can read a command line: prefer --api-key-env.")
   String apiKey;
@@ -89,6 +94,16 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--api-key-env", paramLabel = "NAME", description = "Like --api-key, with the key read from environment variable NAME.")
   String apiKeyEnv;
+
+  @Option(names = "--close-after-stream", paramLabel = "MODE", defaultValue = "keep", description = "What happens to a "
+      + "connection after a streamed response: keep (HTTP/1.1 keep-alive), silent (closed right after the last chunk "
+      + "although the response said 'Keep-Alive: timeout=5, max=100', as some real servers do), announced (closed, "
+      + "with 'Connection: close'). Default: ${DEFAULT-VALUE}.")
+  String closeAfterStream;
+
+  @Option(names = "--backlog", paramLabel = "N", defaultValue = "4096", description = "Listen backlog (a single-process "
+      + "Python server uses 5: bursts of new connections beyond it wait for SYN retransmission). Default: ${DEFAULT-VALUE}.")
+  int backlog;
 
   /** Where {@code --api-key-env} reads from (tests replace it). */
   java.util.function.UnaryOperator<String> environment = System::getenv;
@@ -144,12 +159,20 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     if (faultAfter < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --fault-after-tokens must be >= 1");
     Profile.Faults faults = new Profile.Faults(errorRate, midStreamErrorRate, stallRate, duration("--fault-stall", stall),
-        disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders));
+        disconnectRate, faultAfter, duration("--fault-slow-headers", slowHeaders), countOffset);
     if (faults.any()) p = p.withFaults(faults);
     if (ioNice < 0 || ioNice > 19) throw new ExitException(2, "--io-nice must be 0..19, got " + ioNice);
     boolean realtimeIo = ioPriority == Priority.realtime;
     if (realtimeIo && ioNice > 0) throw new ExitException(2, "--io-priority realtime and --io-nice " + ioNice + " exclude each other");
-    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == Priority.realtime, realtimeIo);
+    if (backlog < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --backlog must be at least 1, got " + backlog);
+    ConnectionPolicy.AfterStream after;
+    try {
+      after = ConnectionPolicy.AfterStream.parse(closeAfterStream);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --close-after-stream " + e.getMessage());
+    }
+    return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == Priority.realtime, realtimeIo,
+        new ConnectionPolicy(after, backlog));
   }
 
   /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */

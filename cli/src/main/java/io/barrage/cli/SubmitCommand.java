@@ -6,6 +6,7 @@ import io.barrage.coordinator.run.RunStatus;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.DurationText;
 import io.barrage.protocol.scenario.InvalidScenarioException;
+import io.barrage.protocol.scenario.ScenarioLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -91,7 +92,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
   private String readScenario() {
     try {
-      String text = Files.readString(scenarioFile);
+      String text = ScenarioLoader.readText(scenarioFile);
       return sets.isEmpty() ? text : ScenarioOverrides.apply(text, sets);
     } catch (NoSuchFileException e) {
       throw bad("no such file: " + scenarioFile);

@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.protocol.wire.ClusterSecurity;
 import io.barrage.worker.cluster.EngineStepLauncher;
 import io.barrage.worker.cluster.ReadinessServer;
 import io.barrage.worker.cluster.WorkerNode;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code barrage worker --join HOST:PORT}: the worker role, until the process is stopped (SIGTERM flushes first). */
@@ -29,6 +31,8 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--health-port", paramLabel = "N", description = "serve GET /ready (200 once Up in the cluster) and /healthz on this port")
   Integer healthPort;
 
+  @Mixin ClusterSecurityOptions cluster = new ClusterSecurityOptions();
+
   @Option(names = "--exit-with-parent", paramLabel = "PID", hidden = true, description = "exit when this process ends (local clusters)")
   Long parentPid;
 
@@ -40,7 +44,12 @@ public final class WorkerCommand implements Callable<Integer> {
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage worker: --join " + e.getMessage());
     }
     String bind = bindHost == null ? host : bindHost;
-    WorkerNode node = WorkerNode.start(new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15)), sys -> EngineWarmup.warm(new EngineStepLauncher(sys)));
+    ClusterSecurity security = cluster.resolve("barrage worker", bind);
+    if (security == ClusterSecurity.LOOPBACK_ONLY) {
+      System.out.println("cluster port: plain TCP on loopback; a coordinator with TLS refuses this worker "
+          + "(give --cluster-tls-dir DIR: a coordinator started without one prints it)");
+    }
+    WorkerNode node = WorkerNode.start(new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15), security), sys -> EngineWarmup.warm(new EngineStepLauncher(sys)));
     ReadinessServer health = null;
     try {
       if (healthPort != null) health = ReadinessServer.start(bind, healthPort, node::isUp);

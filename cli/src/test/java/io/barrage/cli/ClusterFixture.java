@@ -17,14 +17,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A coordinator and the simulator in the test JVM, worker JVMs forked on the same classpath. Every
- * worker process is killed on close.
+ * A coordinator and the simulator in the test JVM, worker JVMs forked on the same classpath, the
+ * cluster port on mutual TLS with certificates made for the fixture. Every worker process is killed
+ * on close.
  */
 final class ClusterFixture implements AutoCloseable {
   final SimulatorServer sim;
   final CoordinatorNode coordinator;
   final List<Process> workers = new ArrayList<>();
   final Path out;
+  final ClusterCertificates certs;
 
   ClusterFixture(Path out, int workerCount) throws Exception {
     this.out = out;
@@ -34,18 +36,31 @@ final class ClusterFixture implements AutoCloseable {
     Profile.Timing t = fast.timing();
     this.sim = SimulatorServer.start(SimulatorConfig.loopback(fast.withTiming(new Profile.Timing(5_000, t.decodePerSeqMicros(),
         t.decodePerKvTokenNanos(), t.prefillBaseMicros(), t.prefillPerTokenMicros(), t.validationMicros(), t.tailMicros()))));
-    this.coordinator = CoordinatorNode.start(
-        new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, -1, "127.0.0.1", false, "unused", out, out), ResultWriter::write);
-    for (int i = 0; i < workerCount; i++) {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          BarrageMain.class.getName(), "worker", "--join", "127.0.0.1:" + coordinator.clusterPort(), "--port", "0",
-          "--exit-with-parent", Long.toString(ProcessHandle.current().pid()))
-          .redirectErrorStream(true)
-          .redirectOutput(out.resolve("worker-" + i + ".log").toFile())
-          .start();
-      workers.add(p);
+    try {
+      this.certs = ClusterCertificates.create("fixture-ca", 1);
+    } catch (Exception e) {
+      sim.close();
+      throw e;
     }
+    try {
+      this.coordinator = CoordinatorNode.start(
+          new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, -1, "127.0.0.1", false, "unused", out, out, certs.security()), ResultWriter::write);
+    } catch (RuntimeException e) {
+      sim.close();
+      certs.close();
+      throw e;
+    }
+    for (int i = 0; i < workerCount; i++) workers.add(startWorker(out.resolve("worker-" + i + ".log"), "--cluster-tls-dir", certs.dir().toString()));
+  }
+
+  /** A {@code barrage worker} JVM joining the coordinator, with {@code extraArgs} (e.g. the TLS directory). */
+  Process startWorker(Path log, String... extraArgs) throws java.io.IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        BarrageMain.class.getName(), "worker", "--join", "127.0.0.1:" + coordinator.clusterPort(), "--port", "0",
+        "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+    cmd.addAll(List.of(extraArgs));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   String scenario(String load, String step, String policy) {
@@ -88,5 +103,6 @@ final class ClusterFixture implements AutoCloseable {
     }
     coordinator.close();
     sim.close();
+    certs.close();
   }
 }

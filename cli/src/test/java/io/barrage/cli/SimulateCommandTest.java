@@ -67,6 +67,19 @@ class SimulateCommandTest {
   }
 
   @Test
+  void connectionHabitsOfRealServersAreOptionsWithKeepAliveAsTheDefault() {
+    assertThat(parse("--profile", "tgi-fast").config().connections())
+        .isEqualTo(io.barrage.simulator.http.ConnectionPolicy.DEFAULT);
+    var c = parse("--profile", "fastapi-fast", "--close-after-stream", "silent", "--backlog", "5").config().connections();
+    assertThat(c.afterStream()).isEqualTo(io.barrage.simulator.http.ConnectionPolicy.AfterStream.SILENT);
+    assertThat(c.backlog()).isEqualTo(5);
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--close-after-stream", "sometimes")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--close-after-stream expected keep, silent or announced, got 'sometimes'");
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--backlog", "0")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--backlog must be at least 1, got 0");
+  }
+
+  @Test
   void ioPriorityIsNormalUnlessAskedAndExcludesANiceValue() {
     assertThat(parse("--profile", "tgi-fast").config().realtimeIo()).isFalse();
     assertThat(parse("--profile", "tgi-fast", "--io-priority", "realtime").config().realtimeIo()).isTrue();
@@ -74,6 +87,14 @@ class SimulateCommandTest {
         .isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--io-priority realtime and --io-nice 5 exclude each other");
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--io-priority", "fast")).isEqualTo(ExitCodes.BAD_INPUT);
+  }
+
+  @Test
+  void aCountOffsetMakesTheServerMiscountAndNothingElse() {
+    assertThat(parse("--profile", "tgi-fast").config().profile().faults().countOffset()).isZero();
+    var faults = parse("--profile", "tgi-fast", "--fault-count-offset", "3").config().profile().faults();
+    assertThat(faults.countOffset()).isEqualTo(3);
+    assertThat(faults.errorRate()).isZero();
   }
 
   @Test

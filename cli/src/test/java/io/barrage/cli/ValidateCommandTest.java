@@ -55,6 +55,22 @@ class ValidateCommandTest {
   }
 
   @Test
+  void overflowingDurationsAndOversizedFilesAreBadInputNotACrash() throws Exception {
+    String scenario = """
+        name: big
+        targets: [{name: a, api: tgi-stream, url: "http://127.0.0.1:1"}]
+        workload: {prompt: {text: hi}, maxNewTokens: [8], load: {concurrency: [1]}, step: {duration: 10000000h}}
+        """;
+    Result overflow = validate(scenario);
+    assertThat(overflow.code()).isEqualTo(2);
+    assertThat(overflow.err()).contains("workload.step.duration").contains("longer than barrage can count").doesNotContain("Exception");
+    // a 2 MB comment is refused before the YAML parser sees it
+    Result big = validate(scenario.replace("10000000h", "10s") + "#" + "x".repeat(2 * 1024 * 1024) + "\n");
+    assertThat(big.code()).isEqualTo(2);
+    assertThat(big.err()).contains("(file)").contains("more than 1048576 bytes").contains("BARRAGE_MAX_SCENARIO_FILE_BYTES");
+  }
+
+  @Test
   void aMissingFileIsBadInput() throws Exception {
     assertThat(BarrageMain.execute("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
   }

@@ -153,6 +153,8 @@ public record Profile(
    * @param disconnectRate the server drops the connection after {@code faultAfterTokens} tokens
    * @param faultAfterTokens where mid-stream faults strike
    * @param slowHeaders delay before response headers go out (every request)
+   * @param countOffset added to every token count the server reports ({@code details.generated_tokens},
+   *     {@code usage.completion_tokens}) while the tokens sent stay as they are: a server that miscounts
    */
   public record Faults(
       double errorRate,
@@ -161,11 +163,23 @@ public record Profile(
       Duration stall,
       double disconnectRate,
       int faultAfterTokens,
-      Duration slowHeaders) {
+      Duration slowHeaders,
+      int countOffset) {
     public static final Faults NONE = new Faults(0, 0, 0, Duration.ZERO, 0, 1, Duration.ZERO);
 
+    /** Counts told truthfully. */
+    public Faults(double errorRate, double midStreamErrorRate, double stallRate, Duration stall, double disconnectRate,
+        int faultAfterTokens, Duration slowHeaders) {
+      this(errorRate, midStreamErrorRate, stallRate, stall, disconnectRate, faultAfterTokens, slowHeaders, 0);
+    }
+
+    /** The same faults, with every reported token count off by {@code offset}. */
+    public Faults withCountOffset(int offset) {
+      return new Faults(errorRate, midStreamErrorRate, stallRate, stall, disconnectRate, faultAfterTokens, slowHeaders, offset);
+    }
+
     public boolean any() {
-      return errorRate > 0 || midStreamErrorRate > 0 || stallRate > 0 || disconnectRate > 0 || !slowHeaders.isZero();
+      return errorRate > 0 || midStreamErrorRate > 0 || stallRate > 0 || disconnectRate > 0 || !slowHeaders.isZero() || countOffset != 0;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.barrage.simulator;
 
+import io.barrage.simulator.http.ConnectionPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -16,16 +17,24 @@ import java.util.Objects;
  * @param ioNice nice value of the HTTP event loops (0 = normal; see {@link #withIoNice})
  * @param realtimeClock SCHED_FIFO for the engine's scheduling thread where permitted (see {@link #withRealtimeClock})
  * @param realtimeIo SCHED_FIFO for the HTTP event loops where permitted (see {@link #withRealtimeIo})
+ * @param connections closing after streamed responses and the listen backlog (see {@link #withConnections})
  */
 public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey,
-    int ioNice, boolean realtimeClock, boolean realtimeIo) {
+    int ioNice, boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections) {
   public SimulatorConfig {
+    Objects.requireNonNull(connections, "connections");
     if (ioNice < 0 || ioNice > 19) throw new IllegalArgumentException("io nice must be 0..19, got " + ioNice);
     if (realtimeIo && ioNice > 0) throw new IllegalArgumentException("real-time event loops and an io nice of " + ioNice + " exclude each other");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(profile, "profile");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
     if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("the api key must not be empty");
+  }
+
+  /** Keep-alive connections, the default backlog. */
+  public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey, int ioNice,
+      boolean realtimeClock, boolean realtimeIo) {
+    this(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, ConnectionPolicy.DEFAULT);
   }
 
   /** Event loops not real-time. */
@@ -55,15 +64,15 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
   }
 
   public SimulatorConfig withTruthLog(Path file) {
-    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock, realtimeIo);
+    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo, connections);
   }
 
   public SimulatorConfig withApiKey(String key) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo, connections);
   }
 
   /**
@@ -73,7 +82,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * steps do not wait for the router's writes. Only lowers priority: needs no privilege.
    */
   public SimulatorConfig withIoNice(int nice) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo, connections);
   }
 
   /**
@@ -82,7 +91,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * ordinary thread (see {@code Engine}).
    */
   public SimulatorConfig withRealtimeClock(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo, connections);
   }
 
   /**
@@ -93,13 +102,21 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * that are saturated (a capacity test) would then starve the simulator's other threads.
    */
   public SimulatorConfig withRealtimeIo(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on, connections);
+  }
+
+  /**
+   * Handles connections as a particular real server does: closing after every streamed response
+   * (with or without saying so) and a small listen backlog. Default: keep-alive, backlog 4096.
+   */
+  public SimulatorConfig withConnections(ConnectionPolicy c) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, c);
   }
 
   /** The key itself is never part of the text (configs end up in logs). */
   @Override
   public String toString() {
     return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
-        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + "]";
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + ", connections=" + connections + "]";
   }
 }

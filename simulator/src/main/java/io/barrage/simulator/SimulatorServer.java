@@ -39,7 +39,7 @@ public final class SimulatorServer implements AutoCloseable {
     this.keepAlives = timer;
     SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey());
     try {
-      this.http = new SimHttpServer(config.host(), config.port(), LOOPS, config.ioNice(), config.realtimeIo(), MAX_BODY, routes, new SimHttpServer.Listener() {
+      this.http = new SimHttpServer(config.host(), config.port(), LOOPS, config.ioNice(), config.realtimeIo(), MAX_BODY, config.connections(), routes, new SimHttpServer.Listener() {
         @Override public void opened() { stats.connectionOpened(); }
 
         @Override public void closed() { stats.connectionClosed(); }

@@ -234,4 +234,38 @@ class HttpWireTest {
       }
     }
   }
+
+  /** A server with {@code policy}: one streamed and one whole response on a connection, as a raw client sees them. */
+  @Test
+  void closingAfterAStreamWithoutSayingSoSendsKeepAliveThenTheFinRightAfterTheLastChunk() throws Exception {
+    var silent = io.barrage.simulator.http.ConnectionPolicy.DEFAULT.withAfterStream(io.barrage.simulator.http.ConnectionPolicy.AfterStream.SILENT);
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withConnections(silent));
+        Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", sim.port()), 5_000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(post("/generate", "{\"inputs\":\"a\",\"parameters\":{\"max_new_tokens\":2}}").getBytes(StandardCharsets.UTF_8));
+      Response whole = read(s.getInputStream());
+      assertThat(whole.header("connection")).as("whole responses keep the connection").isNull();
+      s.getOutputStream().write(post("/generate_stream", BODY).getBytes(StandardCharsets.UTF_8));
+      Response r = read(s.getInputStream());
+      assertThat(r.header("connection")).isNull();
+      assertThat(r.header("keep-alive")).isEqualTo("timeout=5, max=100");
+      assertThat(r.body().split("\n\n")).hasSize(3);
+      assertThat(s.getInputStream().read()).as("end of stream right after the last chunk").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void closingAfterAStreamAnnouncedSaysConnectionClose() throws Exception {
+    var announced = io.barrage.simulator.http.ConnectionPolicy.DEFAULT.withAfterStream(io.barrage.simulator.http.ConnectionPolicy.AfterStream.ANNOUNCED);
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withConnections(announced));
+        Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", sim.port()), 5_000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(post("/generate_stream", BODY).getBytes(StandardCharsets.UTF_8));
+      Response r = read(s.getInputStream());
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+  }
 }

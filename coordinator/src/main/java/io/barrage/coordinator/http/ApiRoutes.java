@@ -35,6 +35,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 import static org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling.toEventStream;
 
@@ -58,6 +59,10 @@ public final class ApiRoutes extends AllDirectives {
   private final Supplier<String> ids;
   private final int minWorkers;
   private final String livePage;
+  private final long maxScenarioBytes;
+
+  /** The default of {@code barrage.coordinator.http.max-scenario-bytes}. */
+  public static final long DEFAULT_MAX_SCENARIO_BYTES = 512 * 1024;
 
   public ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir) {
     this(runs, token, ready, runsDir, scenarioBaseDir, 1);
@@ -73,6 +78,17 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, Supplier<String> ids, int minWorkers) {
+    this(runs, token, ready, runsDir, scenarioBaseDir, ids, minWorkers, DEFAULT_MAX_SCENARIO_BYTES);
+  }
+
+  /** @param maxScenarioBytes largest request body {@code POST /api/runs} reads ({@code barrage.coordinator.http.max-scenario-bytes}) */
+  public ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, int minWorkers, long maxScenarioBytes) {
+    this(runs, token, ready, runsDir, scenarioBaseDir, () -> UUID.randomUUID().toString().substring(0, 8), minWorkers, maxScenarioBytes);
+  }
+
+  ApiRoutes(Runs runs, String token, BooleanSupplier ready, Path runsDir, Path scenarioBaseDir, Supplier<String> ids, int minWorkers,
+      long maxScenarioBytes) {
+    this.maxScenarioBytes = maxScenarioBytes;
     this.runs = runs;
     this.token = token;
     this.ready = ready;
@@ -104,13 +120,68 @@ public final class ApiRoutes extends AllDirectives {
   private Route api() {
     return pathPrefix("runs", () -> concat(
         pathEnd(() -> concat(
-            post(() -> parameterOptional("workers", workers -> entity(Unmarshaller.entityToString(), body -> submit(body, workers)))),
+            post(() -> parameterOptional("workers", workers -> scenarioBody(body -> submit(body, workers)))),
             get(() -> json(StatusCodes.OK, runs.list())))),
         pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> concat(
                 get(() -> withStatus(id, s -> json(StatusCodes.OK, s))),
                 delete(() -> stop(id)))),
             path("events", () -> get(() -> events(id)))))));
+  }
+
+  /**
+   * The request body as text, kept only up to {@link #maxScenarioBytes}: parsing a scenario costs
+   * far more than its size suggests (an 8 MB YAML comment took 20 s), so the size is checked on the
+   * bytes first. A body over the cap is read on and dropped, up to {@link #DRAIN_BYTES}, so that the
+   * client (which usually sends its whole body before it reads) gets the 413 rather than a reset
+   * connection; one declared larger than that is refused from its head alone.
+   */
+  private Route scenarioBody(java.util.function.Function<String, Route> inner) {
+    return extractMaterializer(mat -> extractRequestEntity(entity -> {
+      long drain = Math.max(DRAIN_BYTES, maxScenarioBytes);
+      java.util.OptionalLong declared = entity.getContentLengthOption();
+      if (declared.isPresent() && declared.getAsLong() > drain) return tooLarge();
+      var body = entity.withSizeLimit(drain).getDataBytes()
+          .runFold(new CappedBody(maxScenarioBytes), CappedBody::add, mat);
+      return onComplete(body, read -> {
+        if (read.isFailure()) {
+          Throwable e = read.failed().get();
+          if (e instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) return tooLarge();
+          return json(StatusCodes.BAD_REQUEST, Map.of("error", "cannot read the request body: " + e.getMessage()));
+        }
+        if (read.get().over) return tooLarge();
+        return inner.apply(read.get().bytes.decodeString(StandardCharsets.UTF_8));
+      });
+    }));
+  }
+
+  /** Most bytes of an oversized body read (and dropped) before answering 413. */
+  static final long DRAIN_BYTES = 8L * 1024 * 1024;
+
+  /** A body being read: its bytes while within the cap, then only the fact that it went over. */
+  private static final class CappedBody {
+    final long cap;
+    ByteString bytes = ByteString.emptyByteString();
+    boolean over;
+
+    CappedBody(long cap) {
+      this.cap = cap;
+    }
+
+    CappedBody add(ByteString more) {
+      if (!over && bytes.size() + (long) more.size() > cap) {
+        over = true;
+        bytes = ByteString.emptyByteString();
+      }
+      if (!over) bytes = bytes.concat(more);
+      return this;
+    }
+  }
+
+  private Route tooLarge() {
+    return json(StatusCodes.PAYLOAD_TOO_LARGE, Map.of("error", "scenario too large", "problems", List.of(Map.of("path", "(document)",
+        "message", "a scenario posted to the API may have at most " + maxScenarioBytes
+            + " bytes (barrage.coordinator.http.max-scenario-bytes, BARRAGE_MAX_SCENARIO_BYTES)"))));
   }
 
   private Route submit(String body, Optional<String> workersParam) {
@@ -137,6 +208,10 @@ public final class ApiRoutes extends AllDirectives {
     String id = ids.get();
     RunOrder order = new RunOrder(id, scenario, body, scenarioBaseDir, runsDir.resolve(id), workers);
     Runs.Submitted s = runs.submit(order);
+    if (s instanceof Runs.Submitted.TooLarge t) {
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid scenario",
+          "problems", List.of(Map.of("path", "(document)", "message", t.reason()))));
+    }
     if (s instanceof Runs.Submitted.Busy b) {
       return json(StatusCodes.CONFLICT, Map.of("error", "a run is in progress", "activeRun", b.activeRunId()));
     }
@@ -160,7 +235,7 @@ public final class ApiRoutes extends AllDirectives {
               .map(t -> runs.status(id).orElse(first))
               .takeWhile(s -> !s.phase().terminal(), true)
               .map(s -> ServerSentEvent.create(JSON.writeValueAsString(s), "status"))
-              .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
+              .keepAlive(Duration.ofSeconds(5), ServerSentEvent::heartbeat) // well inside the server's idle timeout
               .mapMaterializedValue(c -> org.apache.pekko.NotUsed.getInstance());
       return completeOK(source, toEventStream());
     });

@@ -1,13 +1,20 @@
 package io.barrage.coordinator.http;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * The API's bearer token: from {@code BARRAGE_API_TOKEN}, else from a token file, else generated and
@@ -37,13 +44,32 @@ public final class ApiToken {
     String t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
-    Files.writeString(file, t + "\n", StandardCharsets.UTF_8);
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: keep the default permissions
-    }
+    write(file, t + "\n");
     return new Resolved(t, "API token generated and written to " + file);
+  }
+
+  /**
+   * Creates the token file owner-only from the first byte: mode 600 is given to {@code open(2)}
+   * itself, not set afterwards (which leaves it readable by everyone for a moment). The file must
+   * not exist yet, not even as a symbolic link, so a link planted in a shared directory cannot
+   * redirect the token elsewhere.
+   */
+  private static void write(Path file, String content) throws IOException {
+    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+    try (SeekableByteChannel ch = open(file, options)) {
+      while (bytes.hasRemaining()) ch.write(bytes);
+    } catch (FileAlreadyExistsException e) {
+      throw new IOException("token file " + file + " appeared while it was being created (or is a dangling link): not writing the token there");
+    }
+  }
+
+  private static SeekableByteChannel open(Path file, Set<OpenOption> options) throws IOException {
+    try {
+      return Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      return Files.newByteChannel(file, options); // not a POSIX file system: its default permissions
+    }
   }
 
   /** Constant-time check of an {@code Authorization} header value. */

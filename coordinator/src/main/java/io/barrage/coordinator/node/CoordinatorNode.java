@@ -6,6 +6,8 @@ import io.barrage.coordinator.run.RunHooks;
 import io.barrage.coordinator.run.RunSettings;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.protocol.wire.ClusterSecurity;
+import io.barrage.protocol.wire.MembershipLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,9 +37,26 @@ public final class CoordinatorNode implements AutoCloseable {
    * @param alsoWorker give this node the worker role too (single-process mode)
    * @param apiToken bearer token of the API (never logged)
    * @param runsDir where runs posted to the API write their results ({@code runsDir/<runId>})
+   * @param clusterSecurity how the cluster port is protected (mutual TLS, or plain TCP)
    */
   public record Settings(
-      String canonicalHost, String bindHost, int port, int httpPort, String httpBindHost, boolean alsoWorker, String apiToken, Path runsDir, Path scenarioBaseDir) {}
+      String canonicalHost,
+      String bindHost,
+      int port,
+      int httpPort,
+      String httpBindHost,
+      boolean alsoWorker,
+      String apiToken,
+      Path runsDir,
+      Path scenarioBaseDir,
+      ClusterSecurity clusterSecurity) {
+
+    /** Plain TCP, loopback only ({@link ClusterSecurity#LOOPBACK_ONLY}): single-machine use and tests. */
+    public Settings(
+        String canonicalHost, String bindHost, int port, int httpPort, String httpBindHost, boolean alsoWorker, String apiToken, Path runsDir, Path scenarioBaseDir) {
+      this(canonicalHost, bindHost, port, httpPort, httpBindHost, alsoWorker, apiToken, runsDir, scenarioBaseDir, ClusterSecurity.LOOPBACK_ONLY);
+    }
+  }
 
   private final ActorSystem<Void> system;
   private final Runs runs;
@@ -61,26 +80,33 @@ public final class CoordinatorNode implements AutoCloseable {
   public static CoordinatorNode start(Settings s, ResultsSink sink, RunHooks hooks, int apiMinWorkers) {
     List<String> roles = new ArrayList<>(List.of(ClusterConfig.ROLE_COORDINATOR));
     if (s.alsoWorker()) roles.add(ClusterConfig.ROLE_WORKER);
-    var config = ClusterConfig.node(roles, s.canonicalHost(), s.bindHost(), s.port(), List.of());
+    var config = ClusterConfig.node(roles, s.canonicalHost(), s.bindHost(), s.port(), List.of(), s.clusterSecurity());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, config);
     try {
+      system.systemActorOf(MembershipLog.create(), "membership-log", org.apache.pekko.actor.typed.Props.empty());
       Cluster cluster = Cluster.get(system);
       Address self = cluster.selfMember().address();
       cluster.manager().tell(Join.create(self)); // the coordinator is the seed
       Runs runs = new Runs(system, RunSettings.fromConfig(system.settings().config()), sink, hooks);
       ServerBinding binding = null;
       if (s.httpPort() >= 0) {
-        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(), s.scenarioBaseDir(), apiMinWorkers);
+        long maxScenarioBytes = system.settings().config().getBytes("barrage.coordinator.http.max-scenario-bytes");
+        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
+            s.scenarioBaseDir(), apiMinWorkers, maxScenarioBytes);
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());
       }
-      log.info("coordinator node {} up; workers join with --join {}:{}", self, self.host().get(), self.port().get());
+      log.info("coordinator node {} up ({}); workers join with --join {}:{}", self, describe(s.clusterSecurity()), self.host().get(), self.port().get());
       return new CoordinatorNode(system, runs, binding);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("coordinator could not start: " + e.getMessage(), e);
     }
+  }
+
+  static String describe(ClusterSecurity security) {
+    return security instanceof ClusterSecurity.MutualTls tls ? "cluster port: mutual TLS, certificates in " + tls.dir() : "cluster port: plain TCP";
   }
 
   public ActorSystem<Void> system() {

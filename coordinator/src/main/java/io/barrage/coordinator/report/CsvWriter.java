@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * {@code results.csv}: one row per cell. The first columns are the SageMaker benchmark's (model,
  * quantization, instance, concurrent requests, median ms/token, tokens/s, USD/hour, minutes and USD
- * per 1M tokens); then TTFT/TPOT/e2e p50 and p99, request counts and error rate. RFC 4180 quoting.
+ * per 1M tokens); then TTFT/TPOT/e2e p50 and p99, request counts and error rate. RFC 4180 quoting;
+ * text that would start a spreadsheet formula is escaped (see {@link #quote}).
  */
 public final class CsvWriter {
   public static final List<String> HEADER = List.of(
@@ -76,8 +77,18 @@ public final class CsvWriter {
     sb.append("\r\n");
   }
 
+  /** A plain number: never taken for a formula, so a negative one stays a number. */
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+
+  /**
+   * A cell as RFC 4180 text. Text that a spreadsheet would run as a formula (starting with
+   * {@code =}, {@code +}, {@code -}, {@code @}, tab or carriage return, e.g. a target or model name
+   * {@code =HYPERLINK(...)} taken from a scenario or a server) gets a leading {@code '}, which
+   * spreadsheets show as text; plain numbers are left alone.
+   */
   static String quote(String v) {
     if (v == null) return "";
+    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0 && !NUMBER.matcher(v).matches()) v = "'" + v;
     if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) return v;
     return '"' + v.replace("\"", "\"\"") + '"';
   }

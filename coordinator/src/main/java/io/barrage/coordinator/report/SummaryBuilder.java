@@ -21,6 +21,7 @@ import io.barrage.coordinator.report.model.TargetSummary.DeploymentInfo;
 import io.barrage.coordinator.report.model.Timeline;
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.Metric;
+import io.barrage.protocol.metrics.UnreachableSpan;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.results.CellRecord;
@@ -107,7 +108,9 @@ public final class SummaryBuilder {
     a.httpStatuses().forEach((k, v) -> statuses.put(Integer.toString(k), v));
     long errorTotal = a.errorCount();
     Double errorRate = a.ok() + errorTotal == 0 ? null : (double) errorTotal / (a.ok() + errorTotal);
-    Requests requests = new Requests(a.ok(), errorTotal, errors, statuses, c.incomplete(), Numbers.round(errorRate, 6), a.warmupRequests());
+    Map<String, List<String>> messages = new LinkedHashMap<>();
+    a.errorMessages().forEach((k, v) -> messages.put(k.key(), v));
+    Requests requests = new Requests(a.ok(), errorTotal, errors, statuses, c.incomplete(), Numbers.round(errorRate, 6), a.warmupRequests(), messages);
 
     double window = c.windowSeconds();
     Double tps = window > 0 ? a.outputTokens() / window : null;
@@ -125,7 +128,12 @@ public final class SummaryBuilder {
     Histogram lag = a.histogram(Metric.SEND_LAG);
     Double lagP99 = lag.getTotalCount() == 0 ? null : Numbers.round(lag.getValueAtPercentile(99) / 1000.0, 3);
     boolean saturated = lagP99 != null && lagP99 > c.sendLagBudgetMs();
-    Generator generator = new Generator(lagP99, c.sendLagBudgetMs(), saturated, c.workersUsed(), clamped);
+    Generator generator = new Generator(lagP99, c.sendLagBudgetMs(), saturated, c.workersUsed(), clamped, a.retries());
+    List<CellSummary.Unreachable> unreachable = new ArrayList<>();
+    for (UnreachableSpan u : a.unreachable()) {
+      unreachable.add(new CellSummary.Unreachable(iso(u.startEpochMs()), iso(u.endEpochMs()),
+          Numbers.round((u.endEpochMs() - u.startEpochMs()) / 1000.0, 3), u.failedAttempts()));
+    }
 
     return new CellSummary(
         c.spec().id(),
@@ -137,13 +145,14 @@ public final class SummaryBuilder {
         iso(c.endedAtEpochMs()),
         requests,
         a.outputTokens(),
-        new Tokens(a.outputTokens(), a.clientTokens(), a.tokenMismatches()),
+        new Tokens(a.outputTokens(), a.clientCountedRequests() == 0 ? null : a.clientTokens(), a.clientCountedRequests(), a.tokenMismatches()),
         Numbers.round(window, 6),
         throughput,
         latency,
         cost,
         generator,
         slo(slo, latency, errorRate),
+        unreachable,
         c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED);
   }
 
@@ -174,7 +183,7 @@ public final class SummaryBuilder {
     for (CellRecord c : run.cells()) {
       List<Timeline.Point> points = new ArrayList<>();
       for (CellAggregate.TimelinePoint p : c.aggregate().timeline()) {
-        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight()));
+        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens()));
       }
       points.sort((x, y) -> Long.compare(x.startEpochMs(), y.startEpochMs()));
       cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points));

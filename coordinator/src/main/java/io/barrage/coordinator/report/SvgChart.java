@@ -14,7 +14,16 @@ final class SvgChart {
   };
   private static final int W = 720, H = 340, LEFT = 70, RIGHT = 20, TOP = 36, BOTTOM = 48;
 
-  record Series(String name, List<double[]> points, int color, boolean dashed) {}
+  /**
+   * One line. {@code color} indexes the palette (the report gives each target one index in every
+   * chart); {@code variant} picks the point marker (circle, square, diamond, triangle) to tell apart
+   * several lines of the same colour.
+   */
+  record Series(String name, List<double[]> points, int color, boolean dashed, int variant) {
+    Series(String name, List<double[]> points, int color, boolean dashed) {
+      this(name, points, color, dashed, 0);
+    }
+  }
 
   record Marker(double x, String label) {}
 
@@ -121,8 +130,8 @@ final class SvgChart {
       if (s.points().size() <= 60) {
         for (double[] p : s.points()) {
           if (!plottable(p)) continue;
-          sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: %s, %s</title></circle>",
-              xa.px(p[0]), ya.px(p[1]), color, Html.esc(s.name()), label(p[0]), label(p[1])));
+          sb.append(marker(s.variant(), xa.px(p[0]), ya.px(p[1]), color,
+              "<title>" + Html.esc(s.name()) + ": " + label(p[0]) + ", " + label(p[1]) + "</title>"));
         }
       }
     }
@@ -137,11 +146,24 @@ final class SvgChart {
       String color = PALETTE[s.color() % PALETTE.length];
       sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"%s/>",
           lx, lx + 20, ly, ly, color, s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
+      if (s.variant() > 0) sb.append(marker(s.variant(), lx + 10, ly, color, ""));
       sb.append(String.format(Locale.ROOT, "<text class=\"legend\" x=\"%d\" y=\"%d\">%s</text>", lx + 24, ly + 4, Html.esc(s.name())));
       lx += w;
     }
     sb.append("</svg></figure>");
     return sb.toString();
+  }
+
+  /** A point marker: circle, square, diamond or triangle by variant; {@code inner} goes inside the element. */
+  static String marker(int variant, double x, double y, String color, String inner) {
+    return switch (Math.floorMod(variant, 4)) {
+      case 1 -> String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"6\" height=\"6\" fill=\"%s\">%s</rect>", x - 3, y - 3, color, inner);
+      case 2 -> String.format(Locale.ROOT, "<path d=\"M%.1f %.1f L%.1f %.1f L%.1f %.1f L%.1f %.1f Z\" fill=\"%s\">%s</path>",
+          x, y - 4, x + 4, y, x, y + 4, x - 4, y, color, inner);
+      case 3 -> String.format(Locale.ROOT, "<path d=\"M%.1f %.1f L%.1f %.1f L%.1f %.1f Z\" fill=\"%s\">%s</path>",
+          x, y - 4, x + 4, y + 3, x - 4, y + 3, color, inner);
+      default -> String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">%s</circle>", x, y, color, inner);
+    };
   }
 
   private int legendHeight() {

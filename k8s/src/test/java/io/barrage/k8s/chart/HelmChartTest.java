@@ -390,8 +390,19 @@ class HelmChartTest {
   }
 
   @Test
-  void networkPoliciesAreOptionalAndLetOnlyThisReleaseSpeakArtery() {
-    assertThat(render(List.of()).all(V1NetworkPolicy.class)).isEmpty();
+  void networkPoliciesAreOnByDefaultAndLetOnlyThisReleaseSpeakArtery() {
+    assertThat(RenderedChart.render(Map.of("networkPolicy.enabled", false)).all(V1NetworkPolicy.class)).isEmpty();
+    RenderedChart byDefault = render(List.of());
+    V1NetworkPolicy workers = byDefault.one(V1NetworkPolicy.class, WORKERS);
+    // workers: Artery from this release only; the health port has no rule (the kubelet probes from
+    // the node, which a NetworkPolicy always admits), so no other pod reaches it
+    assertThat(workers.getSpec().getIngress()).singleElement().satisfies(rule -> {
+      assertThat(rule.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntValue()).isEqualTo(25520));
+      assertThat(rule.getFrom()).singleElement().satisfies(peer ->
+          assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/instance", "perf"));
+    });
+    assertThat(byDefault.one(V1NetworkPolicy.class, COORDINATOR)).isNotNull();
+
     RenderedChart chart = render(List.of("production.yaml"));
     V1NetworkPolicy coordinator = chart.one(V1NetworkPolicy.class, COORDINATOR);
     assertThat(coordinator.getSpec().getPolicyTypes()).containsExactly("Ingress");
@@ -405,7 +416,84 @@ class HelmChartTest {
         && "monitoring".equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")));
     assertThat(api.getFrom()).anyMatch(peer -> peer.getPodSelector() != null
         && "perf".equals(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/instance")));
-    assertThat(chart.one(V1NetworkPolicy.class, WORKERS)).isNotNull();
+    var health = chart.one(V1NetworkPolicy.class, WORKERS).getSpec().getIngress().stream()
+        .filter(r -> r.getPorts().stream().anyMatch(p -> p.getPort().getIntValue() == 8558)).findFirst().orElseThrow();
+    assertThat(health.getFrom()).singleElement().satisfies(peer ->
+        assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "monitoring"));
+  }
+
+  // ---- cluster TLS ----------------------------------------------------------------------------------
+
+  @Test
+  void everyBarragePodMountsTheClusterCertificatesAndNoneRunsAnInsecureClusterPort() {
+    RenderedChart chart = render(List.of());
+    V1Secret secret = chart.one(V1Secret.class, "perf-barrage-cluster-tls");
+    assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+    assertThat(secret.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
+    // generated once: `helm upgrade` does not replace the CA the running pods trust
+    assertThat(secret.getMetadata().getAnnotations()).containsEntry(RenderedChart.HOOK_MARKER, "pre-install");
+    for (V1PodSpec pod : List.of(coordinatorPod(chart), workerPod(chart))) {
+      V1Container c = pod.getContainers().get(0);
+      assertThat(c.getArgs()).as(c.getName()).doesNotContain("--insecure-cluster");
+      assertThat(env(c, "BARRAGE_CLUSTER_TLS_DIR").getValue()).isEqualTo("/etc/barrage/cluster-tls");
+      assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+        assertThat(m.getName()).isEqualTo("cluster-tls");
+        assertThat(m.getMountPath()).isEqualTo("/etc/barrage/cluster-tls");
+        assertThat(m.getReadOnly()).isTrue();
+        assertThat(m.getSubPath()).as("a subPath mount would never see a rotated certificate").isNull();
+      });
+      assertThat(pod.getVolumes()).anySatisfy(v -> {
+        assertThat(v.getName()).isEqualTo("cluster-tls");
+        assertThat(v.getSecret().getSecretName()).isEqualTo("perf-barrage-cluster-tls");
+        assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+      });
+    }
+  }
+
+  @Test
+  void turningClusterTlsOffIsAnExplicitInsecureClusterFlag() {
+    RenderedChart chart = RenderedChart.withHooks(List.of(), Map.of("clusterTls.enabled", false));
+    assertThat(chart.all(V1Secret.class)).extracting(s -> s.getMetadata().getName()).doesNotContain("perf-barrage-cluster-tls");
+    for (V1PodSpec pod : List.of(coordinatorPod(chart), workerPod(chart))) {
+      V1Container c = pod.getContainers().get(0);
+      assertThat(c.getArgs()).contains("--insecure-cluster");
+      assertThat(c.getEnv()).noneMatch(e -> e.getName().equals("BARRAGE_CLUSTER_TLS_DIR"));
+    }
+  }
+
+  @Test
+  void anExistingSecretIsMountedAndNoneIsGenerated() {
+    RenderedChart chart = render(List.of("existing-objects.yaml"));
+    assertThat(workerPod(chart).getVolumes()).filteredOn(v -> v.getName().equals("cluster-tls")).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("team-barrage-cluster-tls"));
+    assertThat(chart.all(V1Secret.class)).isEmpty();
+    assertThatThrownBy(() -> RenderedChart.render(Map.of("clusterTls.source", "existingSecret")))
+        .hasMessageContaining("clusterTls.existingSecret");
+  }
+
+  @Test
+  void certManagerIssuesTheClusterCertificateAsPekkoReadsIt() throws Exception {
+    String manifest = RenderedChart.template(RenderedChart.CHART, List.of(),
+        Map.of("clusterTls.source", "certManager", "clusterTls.certManager.issuerRef.name", "team-ca"));
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    com.fasterxml.jackson.databind.JsonNode certificate = null;
+    List<String> secrets = new ArrayList<>();
+    try (var docs = yaml.readerFor(com.fasterxml.jackson.databind.JsonNode.class).readValues(manifest)) {
+      while (docs.hasNext()) {
+        com.fasterxml.jackson.databind.JsonNode d = (com.fasterxml.jackson.databind.JsonNode) docs.next();
+        if (d != null && "Certificate".equals(d.path("kind").asText())) certificate = d;
+        if (d != null && "Secret".equals(d.path("kind").asText())) secrets.add(d.path("metadata").path("name").asText());
+      }
+    }
+    assertThat(certificate).as("a cert-manager Certificate").isNotNull();
+    assertThat(certificate.path("apiVersion").asText()).isEqualTo("cert-manager.io/v1");
+    var spec = certificate.path("spec");
+    assertThat(spec.path("secretName").asText()).isEqualTo("perf-barrage-cluster-tls");
+    assertThat(spec.path("commonName").asText()).isEqualTo("barrage-cluster");
+    assertThat(spec.path("privateKey").path("algorithm").asText()).isEqualTo("RSA");
+    assertThat(spec.path("issuerRef").path("name").asText()).isEqualTo("team-ca");
+    assertThat(manifest).doesNotContain("kind: Secret\nmetadata:\n  name: perf-barrage-cluster-tls");
+    assertThatThrownBy(() -> RenderedChart.render(Map.of("clusterTls.source", "certManager"))).hasMessageContaining("issuerRef.name");
   }
 
   // ---- simulator and helm test --------------------------------------------------------------------

@@ -23,8 +23,13 @@ public enum Metric {
   SERVER_TPOT("serverTpot", "server-reported time per token"),
   /** The server's queue time (TGI x-queue-time). */
   QUEUE("queue", "server-reported queue time"),
-  /** tSend − tSched: the generator's own health. */
-  SEND_LAG("sendLag", "send lag behind the schedule (generator health)");
+  /** tSend − tSched: the generator's own health (includes waiting for and opening a connection). */
+  SEND_LAG("sendLag", "send lag behind the schedule (generator health)"),
+  /**
+   * connectEnd − connectStart of each new connection: TCP connect (plus the TLS handshake on https),
+   * one sample per connection a measured request opened. Not part of TTFT or e2e.
+   */
+  CONNECT("connect", "connection setup (TCP connect and TLS handshake) per new connection");
 
   private final String key;
   private final String description;

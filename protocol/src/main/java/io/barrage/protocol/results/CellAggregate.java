@@ -4,10 +4,13 @@ import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
+import io.barrage.protocol.metrics.UnreachableSpan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +25,7 @@ import org.HdrHistogram.Histogram;
 public final class CellAggregate {
 
   /** One point of the cell's timeline: what one worker reported for one interval. */
-  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight) {}
+  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {}
 
   private final String cellId;
   private final Map<Metric, Histogram> histograms = new EnumMap<>(Metric.class);
@@ -32,10 +35,16 @@ public final class CellAggregate {
   private final List<TimelinePoint> timeline = new ArrayList<>();
   private final Set<String> workers = new HashSet<>();
   private final Set<String> finishedWorkers = new HashSet<>();
-  private long started, ok, outputTokens, clientTokens, tokenMismatches, clamped, warmupRequests;
+  private long started, ok, outputTokens, clientTokens, clientCounted, tokenMismatches, clamped, warmupRequests;
   private long firstMeasuredStartNs = Long.MAX_VALUE, lastMeasuredEndNs = Long.MIN_VALUE;
   private long firstIntervalStartMs = Long.MAX_VALUE, lastIntervalEndMs = Long.MIN_VALUE;
   private long duplicates;
+  private long retries;
+  private final List<UnreachableSpan> unreachablePieces = new ArrayList<>();
+  private final Map<ErrorClass, Set<String>> errorMessages = new EnumMap<>(ErrorClass.class);
+
+  /** Distinct messages kept per error class. */
+  public static final int MESSAGES_PER_CLASS = 5;
 
   public CellAggregate(String cellId) {
     this.cellId = cellId;
@@ -93,16 +102,23 @@ public final class CellAggregate {
     c.httpStatuses().forEach((k, v) -> httpStatuses.merge(k, v, Long::sum));
     outputTokens += c.outputTokens();
     clientTokens += c.clientTokens();
+    clientCounted += c.clientCountedRequests();
     tokenMismatches += c.tokenMismatches();
     clamped += c.clamped();
     warmupRequests += c.warmupRequests();
+    retries += c.retries();
+    unreachablePieces.addAll(c.unreachable());
+    c.errorMessages().forEach((cls, msgs) -> {
+      Set<String> kept = errorMessages.computeIfAbsent(cls, k -> new LinkedHashSet<>());
+      for (String m : msgs) if (kept.size() < MESSAGES_PER_CLASS) kept.add(m);
+    });
     if (c.firstMeasuredStartNanosEpoch() >= 0) firstMeasuredStartNs = Math.min(firstMeasuredStartNs, c.firstMeasuredStartNanosEpoch());
     if (c.lastMeasuredEndNanosEpoch() >= 0) lastMeasuredEndNs = Math.max(lastMeasuredEndNs, c.lastMeasuredEndNanosEpoch());
     firstIntervalStartMs = Math.min(firstIntervalStartMs, r.startEpochMs());
     lastIntervalEndMs = Math.max(lastIntervalEndMs, r.endEpochMs());
     workers.add(r.workerId());
     if (r.last()) finishedWorkers.add(r.workerId());
-    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight()));
+    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens()));
     return true;
   }
 
@@ -116,10 +132,42 @@ public final class CellAggregate {
   public Map<Integer, Long> httpStatuses() { return Collections.unmodifiableMap(httpStatuses); }
   public long outputTokens() { return outputTokens; }
   public long clientTokens() { return clientTokens; }
+  /** Successful requests whose tokens the client counted itself (see {@link #clientTokens()}). */
+  public long clientCountedRequests() { return clientCounted; }
   public long tokenMismatches() { return tokenMismatches; }
   public long clamped() { return clamped; }
   public long warmupRequests() { return warmupRequests; }
   public long duplicates() { return duplicates; }
+  /** Requests sent again on a fresh connection after their reused connection turned out closed. */
+  public long retries() { return retries; }
+  /** Per error class, the first distinct messages (at most {@link #MESSAGES_PER_CLASS}), in arrival order. */
+  public Map<ErrorClass, List<String>> errorMessages() {
+    Map<ErrorClass, List<String>> out = new EnumMap<>(ErrorClass.class);
+    errorMessages.forEach((k, v) -> out.put(k, List.copyOf(v)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * When the target could not be reached, as disjoint spans in time order: the pieces every worker
+   * reported, joined where they touch or overlap (an outage that lasted several report intervals, or
+   * that several workers saw), their failed attempts added.
+   */
+  public List<UnreachableSpan> unreachable() {
+    List<UnreachableSpan> sorted = new ArrayList<>(unreachablePieces);
+    sorted.sort(Comparator.comparingLong(UnreachableSpan::startEpochMs));
+    List<UnreachableSpan> out = new ArrayList<>();
+    for (UnreachableSpan p : sorted) {
+      int last = out.size() - 1;
+      if (last >= 0 && p.startEpochMs() <= out.get(last).endEpochMs()) {
+        UnreachableSpan cur = out.get(last);
+        out.set(last, new UnreachableSpan(cur.startEpochMs(), Math.max(cur.endEpochMs(), p.endEpochMs()),
+            cur.failedAttempts() + p.failedAttempts()));
+      } else {
+        out.add(p);
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
   public Set<String> workers() { return Collections.unmodifiableSet(workers); }
   public Set<String> finishedWorkers() { return Collections.unmodifiableSet(finishedWorkers); }
   public List<TimelinePoint> timeline() { return Collections.unmodifiableList(timeline); }

@@ -11,7 +11,12 @@ public final class DurationText {
 
   private DurationText() {}
 
-  /** Parses a duration; a bare number means seconds. */
+  /**
+   * Parses a duration; a bare number means seconds.
+   *
+   * @throws IllegalArgumentException for text that is not a duration, one longer than a signed
+   *     64-bit count of nanoseconds, or one finer than a nanosecond
+   */
   public static Duration parse(String text) {
     Matcher m = P.matcher(text == null ? "" : text);
     if (!m.matches()) {
@@ -29,8 +34,18 @@ public final class DurationText {
           case "h" -> BigDecimal.valueOf(3_600_000_000_000L);
           default -> throw new IllegalArgumentException("unit " + unit);
         };
-    return Duration.ofNanos(v.multiply(nanosPerUnit).longValueExact());
+    BigDecimal nanos = v.multiply(nanosPerUnit);
+    if (nanos.compareTo(MAX_NANOS) > 0) {
+      throw new IllegalArgumentException("'" + text + "' is longer than barrage can count (about 292 years)");
+    }
+    try {
+      return Duration.ofNanos(nanos.longValueExact());
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a whole number of nanoseconds");
+    }
   }
+
+  private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
 
   /** The shortest exact text for a duration, e.g. {@code 1500ms}, {@code 2s}. */
   public static String format(Duration d) {

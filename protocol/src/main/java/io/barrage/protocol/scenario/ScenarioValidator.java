@@ -1,5 +1,8 @@
 package io.barrage.protocol.scenario;
 
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +65,8 @@ public final class ScenarioValidator {
         if (t.auth() != null && t.auth().env() == null && t.auth().file() == null) {
           out.add(new ScenarioProblem(p + ".auth", "name the secret's source: env or file"));
         }
+        validateAuthHeader(t.auth(), p + ".auth", out);
+        if (t.fastapi() != null) validateFastapi(t.fastapi(), p + ".fastapi", out);
       }
     }
     Workload w = s.workload();
@@ -83,6 +88,62 @@ public final class ScenarioValidator {
     }
     if (s.slo() != null && s.slo().maxErrorRate() != null && !(s.slo().maxErrorRate() >= 0 && s.slo().maxErrorRate() <= 1)) {
       out.add(new ScenarioProblem("slo.maxErrorRate", "must be a fraction between 0 and 1 (0.01 = 1 %), got " + s.slo().maxErrorRate()));
+    }
+    validateBounds(s, out);
+  }
+
+  /** Renders the request template with sample values the way the worker will, and checks the JSON pointers. */
+  private static void validateFastapi(FastapiOptions f, String p, List<ScenarioProblem> out) {
+    if (f.requestTemplate() != null) {
+      try {
+        byte[] body = RequestTemplate.parse(f.requestTemplate()).render("a \"sample\" prompt\nwith two lines", 128, 42);
+        SAMPLE_READER.readTree(body);
+      } catch (IllegalArgumentException | IOException e) {
+        out.add(new ScenarioProblem(p + ".requestTemplate", e.getMessage()));
+      }
+    }
+    pointer(f.textPath(), p + ".textPath", out);
+    pointer(f.tokensPath(), p + ".tokensPath", out);
+  }
+
+  private static final ObjectMapper SAMPLE_READER = new ObjectMapper();
+
+  private static void pointer(String path, String yamlPath, List<ScenarioProblem> out) {
+    if (path == null) return;
+    try {
+      JsonPointer.compile(path);
+    } catch (IllegalArgumentException e) {
+      out.add(new ScenarioProblem(yamlPath, "not a JSON pointer (e.g. /details/generated_tokens): " + e.getMessage()));
+    }
+  }
+
+  /** The header a secret travels in: a CR or LF in its name or scheme would inject headers into every request. */
+  private static void validateAuthHeader(Auth auth, String p, List<ScenarioProblem> out) {
+    if (auth == null) return;
+    if (auth.header() != null && !HeaderSyntax.isToken(auth.header())) {
+      out.add(new ScenarioProblem(p + ".header", "not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only): "
+          + HeaderSyntax.printable(auth.header())));
+    }
+    if (auth.scheme() != null && !HeaderSyntax.isFieldValue(auth.scheme())) {
+      out.add(new ScenarioProblem(p + ".scheme", "may hold only visible ASCII, spaces and tabs (no line breaks): "
+          + HeaderSyntax.printable(auth.scheme())));
+    }
+  }
+
+  /** The caps of {@link ScenarioLimits} and ranges whose ends must be in order. */
+  private static void validateBounds(Scenario s, List<ScenarioProblem> out) {
+    ScenarioLimits.get().check(s, out);
+    Workload w = s.workload();
+    if (w == null || w.prompt() == null || w.prompt().synthetic() == null || w.prompt().synthetic().inputTokens() == null) return;
+    PromptSpec.TokenDistribution d = w.prompt().synthetic().inputTokens();
+    String p = "workload.prompt.synthetic.inputTokens.";
+    if (d.min() != null && d.min() < 1) out.add(new ScenarioProblem(p + "min", "must be >= 1"));
+    if (d.max() != null && d.max() < 1) out.add(new ScenarioProblem(p + "max", "must be >= 1"));
+    if (d.min() != null && d.max() != null && d.min() > d.max()) {
+      out.add(new ScenarioProblem(p + "min", "min " + d.min() + " is greater than max " + d.max()));
+    } else if (d.mean() != null) {
+      if (d.min() != null && d.mean() < d.min()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is below min " + d.min()));
+      if (d.max() != null && d.mean() > d.max()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is above max " + d.max()));
     }
   }
 

@@ -14,6 +14,13 @@ import org.apache.pekko.serialization.JSerializer;
  * Pekko serializer for every {@link WireMessage} (bound in this module's {@code reference.conf}).
  * Kryo with registration required and the fixed ids of {@link WireRegistry}; the class id travels in
  * the payload, so no Pekko manifest is needed. Kryo instances are pooled (they are not thread-safe).
+ *
+ * <p>Inbound bytes are untrusted: whatever cannot be decoded within {@link WireRegistry}'s limits
+ * is an {@link IllegalArgumentException}. Pekko's Artery treats a non-fatal exception from a
+ * serializer as one undeliverable message: it logs it (sender address, serializer id) and drops it,
+ * and the node carries on. Decoding never allocates more than the message's own size warrants and
+ * never recurses deeper than {@link WireRegistry#MAX_DEPTH}, so no {@code OutOfMemoryError} or
+ * {@code StackOverflowError} (fatal errors, which make Pekko exit the JVM) can come out of it.
  */
 public final class KryoWireSerializer extends JSerializer {
 
@@ -72,18 +79,31 @@ public final class KryoWireSerializer extends JSerializer {
       }
     }
 
+    /**
+     * Decodes one message.
+     *
+     * @throws IllegalArgumentException for anything that is not a well-formed message within the
+     *     limits (the message is to be dropped)
+     */
     public WireMessage decode(byte[] bytes) {
       Kryo kryo = pool.obtain();
+      boolean clean = false;
       try {
         Object o = kryo.readClassAndObject(new Input(bytes));
+        clean = true;
         if (!(o instanceof WireMessage m)) {
           throw new IllegalArgumentException("payload is not a barrage wire message: " + (o == null ? "null" : o.getClass().getName()));
         }
         return m;
+      } catch (IllegalArgumentException e) {
+        throw e;
       } catch (KryoException e) {
-        throw new IllegalArgumentException("cannot decode barrage wire message: " + e.getMessage(), e);
+        throw new IllegalArgumentException("cannot decode barrage wire message (" + bytes.length + " bytes): " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        // a record constructor refusing a value, an actor path Pekko cannot parse, ...
+        throw new IllegalArgumentException("cannot decode barrage wire message (" + bytes.length + " bytes): " + e, e);
       } finally {
-        pool.free(kryo);
+        if (clean) pool.free(kryo); // an instance that failed mid-read may hold state: drop it
       }
     }
   }

@@ -1,13 +1,17 @@
 package io.barrage.protocol.wire;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.RecordSerializer;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.IntervalCounters;
+import io.barrage.protocol.metrics.UnreachableSpan;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.plan.CellSpec;
@@ -26,11 +30,33 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
  * The fixed Kryo registration table of the wire protocol. Ids are part of the protocol: never
  * renumber or reuse one; append new classes with new ids. Registration is required, so a class that
  * is not listed here cannot cross the wire (it fails loudly at the sender).
+ *
+ * <p>Reading is bounded: the bytes come from whoever reaches the cluster port. Every length read
+ * from the wire (list and map sizes, string and byte-array lengths) is checked against the bytes
+ * left in the message and against {@link #MAX_LENGTH} before anything is allocated, nesting is
+ * capped at {@link #MAX_DEPTH}, and class names are never read (ids only). A violation is a
+ * {@link com.esotericsoftware.kryo.KryoException}, which the codec turns into an
+ * {@link IllegalArgumentException}: Pekko drops that one message and logs it.
  */
 public final class WireRegistry {
 
   /** Pekko serializer identifier of {@link KryoWireSerializer} (0..40 are Pekko's own). */
   public static final int SERIALIZER_ID = 7401;
+
+  /**
+   * Deepest nesting of objects a message may have. The deepest real message (an interval report's
+   * histogram map inside the report inside the message) is 5 levels; nothing in the protocol nests
+   * lists in lists, so 16 leaves room for additions while keeping a hostile message's recursion
+   * thousands of frames away from the thread's stack limit.
+   */
+  public static final int MAX_DEPTH = 16;
+
+  /**
+   * Largest element count, string length or byte-array length read from the wire. A length is
+   * also never more than the bytes left in the message (every element takes at least one byte), so
+   * with Artery's 1 MiB frame this cap only matters when the codec decodes something bigger.
+   */
+  public static final int MAX_LENGTH = 16 * 1024 * 1024;
 
   /** One row of the table. */
   public record Entry(int id, Class<?> type) {}
@@ -51,6 +77,7 @@ public final class WireRegistry {
           new Entry(123, Load.Concurrency.class),
           new Entry(124, Load.Rate.class),
           new Entry(125, LoadShare.class),
+          new Entry(130, UnreachableSpan.class),
           // coordinator -> worker
           new Entry(200, WorkerProtocol.ClockPing.class),
           new Entry(201, WorkerProtocol.StartStep.class),
@@ -79,6 +106,8 @@ public final class WireRegistry {
     Kryo kryo = new Kryo(new WireClassResolver(), new MapReferenceResolver());
     kryo.setRegistrationRequired(true);
     kryo.setReferences(false);
+    kryo.setMaxDepth(MAX_DEPTH);
+    kryo.register(String.class, new BoundedStringSerializer());
     for (Entry e : ENTRIES) {
       kryo.register(e.type(), serializerFor(e.type(), resolver), e.id());
     }
@@ -91,7 +120,7 @@ public final class WireRegistry {
     if (type == Map.class) return new MapSerializer();
     if (type == ActorRef.class) return new ActorRefSerializer(resolver);
     if (type.isRecord()) return new RecordSerializer(type);
-    if (type == byte[].class) return new com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ByteArraySerializer();
+    if (type == byte[].class) return new BoundedByteArraySerializer();
     if (type.isEnum()) return new com.esotericsoftware.kryo.serializers.DefaultSerializers.EnumSerializer((Class) type);
     throw new IllegalStateException("no serializer for " + type);
   }
@@ -110,6 +139,83 @@ public final class WireRegistry {
       if (Map.class.isAssignableFrom(type)) return super.getRegistration(Map.class);
       return null;
     }
+
+    /** Registration is required, so a class name on the wire is never legitimate: refuse it unread. */
+    @Override
+    protected Registration readName(Input in) {
+      throw new KryoException("class names are not accepted on the wire (registered ids only)");
+    }
+  }
+
+  /**
+   * A length just read from the wire, checked before it sizes an allocation.
+   *
+   * @param minBytesEach the fewest bytes one element takes on the wire
+   */
+  static int checkedLength(Input in, int declared, int minBytesEach, String what) {
+    long left = in.limit() - in.position();
+    if (declared < 0 || declared > MAX_LENGTH || (long) declared * minBytesEach > left) {
+      throw new KryoException(what + " declares " + Integer.toUnsignedString(declared) + " elements but "
+          + left + " bytes are left (cap " + MAX_LENGTH + ")");
+    }
+    return declared;
+  }
+
+  /** Reads a Kryo string after checking its declared length (ASCII strings end at a marker byte). */
+  static String readString(Input in) {
+    if (!in.readVarIntFlag()) return in.readString(); // ASCII: scanned up to its end marker, no length
+    int start = in.position();
+    int lengthPlusOne = in.readVarIntFlag(true);
+    if (lengthPlusOne > 1) checkedLength(in, lengthPlusOne - 1, 1, "string");
+    in.setPosition(start);
+    return in.readString();
+  }
+
+  /** Strings as Kryo writes them; reading checks the declared length first. */
+  private static final class BoundedStringSerializer extends Serializer<String> {
+    BoundedStringSerializer() {
+      setImmutable(true);
+      setAcceptsNull(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, String s) {
+      out.writeString(s);
+    }
+
+    @Override
+    public String read(Kryo kryo, Input in, Class<? extends String> type) {
+      return readString(in);
+    }
+  }
+
+  /** Byte arrays (encoded histograms) as length + 1 then the bytes; the length is checked first. */
+  private static final class BoundedByteArraySerializer extends Serializer<byte[]> {
+    BoundedByteArraySerializer() {
+      setAcceptsNull(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, byte[] bytes) {
+      if (bytes == null) {
+        out.writeVarInt(0, true);
+        return;
+      }
+      out.writeVarInt(bytes.length + 1, true);
+      out.writeBytes(bytes);
+    }
+
+    @Override
+    public byte[] read(Kryo kryo, Input in, Class<? extends byte[]> type) {
+      int lengthPlusOne = in.readVarInt(true);
+      if (lengthPlusOne == 0) return null;
+      return in.readBytes(checkedLength(in, lengthPlusOne - 1, 1, "byte array"));
+    }
+
+    @Override
+    public byte[] copy(Kryo kryo, byte[] original) {
+      return original.clone();
+    }
   }
 
   /** Lists travel as their elements and come back unmodifiable. */
@@ -119,14 +225,14 @@ public final class WireRegistry {
     }
 
     @Override
-    public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output out, List<?> list) {
+    public void write(Kryo kryo, Output out, List<?> list) {
       out.writeVarInt(list.size(), true);
       for (Object o : list) kryo.writeClassAndObject(out, o);
     }
 
     @Override
-    public List<?> read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends List<?>> type) {
-      int n = in.readVarInt(true);
+    public List<?> read(Kryo kryo, Input in, Class<? extends List<?>> type) {
+      int n = checkedLength(in, in.readVarInt(true), 1, "list");
       Object[] items = new Object[n];
       for (int i = 0; i < n; i++) items[i] = kryo.readClassAndObject(in);
       return Collections.unmodifiableList(java.util.Arrays.asList(items));
@@ -140,7 +246,7 @@ public final class WireRegistry {
     }
 
     @Override
-    public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output out, Map<?, ?> map) {
+    public void write(Kryo kryo, Output out, Map<?, ?> map) {
       out.writeVarInt(map.size(), true);
       for (Map.Entry<?, ?> e : map.entrySet()) {
         kryo.writeClassAndObject(out, e.getKey());
@@ -149,8 +255,8 @@ public final class WireRegistry {
     }
 
     @Override
-    public Map<?, ?> read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends Map<?, ?>> type) {
-      int n = in.readVarInt(true);
+    public Map<?, ?> read(Kryo kryo, Input in, Class<? extends Map<?, ?>> type) {
+      int n = checkedLength(in, in.readVarInt(true), 2, "map");
       Map<Object, Object> m = new LinkedHashMap<>(Math.max(4, n * 2));
       for (int i = 0; i < n; i++) m.put(kryo.readClassAndObject(in), kryo.readClassAndObject(in));
       return Collections.unmodifiableMap(m);
@@ -167,13 +273,15 @@ public final class WireRegistry {
     }
 
     @Override
-    public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output out, ActorRef<?> ref) {
+    public void write(Kryo kryo, Output out, ActorRef<?> ref) {
       out.writeString(resolver.get().toSerializationFormat(ref));
     }
 
     @Override
-    public ActorRef<?> read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends ActorRef<?>> type) {
-      return resolver.get().resolveActorRef(in.readString());
+    public ActorRef<?> read(Kryo kryo, Input in, Class<? extends ActorRef<?>> type) {
+      String path = readString(in);
+      if (path == null) throw new KryoException("actor ref without a path");
+      return resolver.get().resolveActorRef(path);
     }
   }
 }

@@ -65,4 +65,34 @@ class CellAggregateTest {
     assertThat(agg.histogram(Metric.TTFT).getTotalCount()).isEqualTo(1);
     assertThat(agg.outputTokens()).isEqualTo(10);
   }
+
+  private static IntervalReport outage(String worker, long seq, java.util.List<io.barrage.protocol.metrics.UnreachableSpan> spans,
+      Map<ErrorClass, java.util.List<String>> messages) {
+    var c = new IntervalCounters(0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, -1, -1, 1, spans, messages, 0, 0);
+    return new IntervalReport(worker, "cell", seq, 1000 * seq, 1000 * (seq + 1), Map.of(), c, false);
+  }
+
+  @Test
+  void outagePiecesFromSeveralIntervalsAndWorkersJoinIntoOneSpanWithTheirAttemptsAdded() {
+    CellAggregate agg = new CellAggregate("cell");
+    agg.add(outage("w1", 0, java.util.List.of(new io.barrage.protocol.metrics.UnreachableSpan(500, 1000, 4)), Map.of()));
+    agg.add(outage("w1", 1, java.util.List.of(new io.barrage.protocol.metrics.UnreachableSpan(1000, 1700, 2)), Map.of()));
+    agg.add(outage("w2", 0, java.util.List.of(new io.barrage.protocol.metrics.UnreachableSpan(1600, 1800, 1),
+        new io.barrage.protocol.metrics.UnreachableSpan(5000, 5100, 3)), Map.of()));
+    assertThat(agg.unreachable()).containsExactly(
+        new io.barrage.protocol.metrics.UnreachableSpan(500, 1800, 7),
+        new io.barrage.protocol.metrics.UnreachableSpan(5000, 5100, 3));
+    assertThat(agg.retries()).isEqualTo(3);
+  }
+
+  @Test
+  void errorMessagesKeepTheFirstDistinctOnesPerClass() {
+    CellAggregate agg = new CellAggregate("cell");
+    agg.add(outage("w1", 0, java.util.List.of(), Map.of(ErrorClass.CONNECT, java.util.List.of("Connection refused"))));
+    agg.add(outage("w2", 0, java.util.List.of(), Map.of(ErrorClass.CONNECT, java.util.List.of("Connection refused", "connect timeout"),
+        ErrorClass.RESET, java.util.List.of("Connection reset by peer"))));
+    for (int i = 0; i < 10; i++) agg.add(outage("w3", i, java.util.List.of(), Map.of(ErrorClass.RESET, java.util.List.of("m" + i))));
+    assertThat(agg.errorMessages().get(ErrorClass.CONNECT)).containsExactly("Connection refused", "connect timeout");
+    assertThat(agg.errorMessages().get(ErrorClass.RESET)).hasSize(CellAggregate.MESSAGES_PER_CLASS).startsWith("Connection reset by peer");
+  }
 }

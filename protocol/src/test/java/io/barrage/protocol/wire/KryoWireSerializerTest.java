@@ -84,7 +84,9 @@ class KryoWireSerializerTest {
   void anIntervalReportKeepsItsHistogramsBitForBit() {
     Histogram h = Histograms.create();
     for (int i = 1; i <= 1000; i++) h.recordValue(i * 37L);
-    var counters = new IntervalCounters(3, 2, Map.of(ErrorClass.RESET, 1L), Map.of(503, 1L), 200, 200, 0, 0, 4, 0, 10, 20);
+    var counters = new IntervalCounters(3, 2, Map.of(ErrorClass.RESET, 1L), Map.of(503, 1L), 200, 200, 0, 0, 4, 0, 10, 20,
+        1, java.util.List.of(new io.barrage.protocol.metrics.UnreachableSpan(1000, 1500, 7)),
+        Map.of(ErrorClass.CONNECT, java.util.List.of("Connection refused")), 2, 180);
     var report = new IntervalReport("w1", "t/m128/c10", 3, 1000, 2000, Map.of(Metric.TTFT, Histograms.encode(h)), counters, true);
     var msg = new CoordinatorProtocol.Interval("run-1", report, testKit.createTestProbe(WorkerProtocol.Command.class).getRef());
     var back = (CoordinatorProtocol.Interval) codec.decode(codec.encode(msg));

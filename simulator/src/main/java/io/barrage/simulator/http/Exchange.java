@@ -120,7 +120,13 @@ public final class Exchange {
   /** Starts a chunked response; {@code onHeadWritten} (may be null) gets the instant the head was written. */
   public Stream stream(int status, List<String[]> headers, String contentType, LongConsumer onHeadWritten) {
     if (!started.compareAndSet(false, true)) throw new IllegalStateException("response already started");
-    conn.write(head(status, headers, contentType, -1, !head.keepAlive()), onHeadWritten);
+    ConnectionPolicy.AfterStream after = conn.server.policy.afterStream();
+    List<String[]> h = headers;
+    if (after == ConnectionPolicy.AfterStream.SILENT) { // what the imitated server says while it closes anyway
+      h = new java.util.ArrayList<>(headers);
+      h.add(new String[] {"keep-alive", "timeout=5, max=100"});
+    }
+    conn.write(head(status, h, contentType, -1, !head.keepAlive() || after == ConnectionPolicy.AfterStream.ANNOUNCED), onHeadWritten);
     return new Stream();
   }
 
@@ -149,13 +155,17 @@ public final class Exchange {
       return lastWrite;
     }
 
-    /** Ends the body (the terminating chunk); the connection goes on with the next request. */
+    /**
+     * Ends the body (the terminating chunk); the connection goes on with the next request, or is
+     * closed right after that chunk when the server's {@link ConnectionPolicy} says so.
+     */
     public synchronized void end() {
       if (ended) return;
       ended = true;
       if (!complete.compareAndSet(false, true)) return;
       conn.write(LAST, null);
-      conn.exchangeDone(Exchange.this);
+      if (conn.server.policy.afterStream() != ConnectionPolicy.AfterStream.KEEP) conn.closeWhenFlushed();
+      else conn.exchangeDone(Exchange.this);
     }
 
     /** Drops the connection once what was sent so far is written: the body stays unterminated. */

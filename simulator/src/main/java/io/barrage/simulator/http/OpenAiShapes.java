@@ -23,7 +23,7 @@ final class OpenAiShapes {
     return "eos_token".equals(tgi) ? "stop" : tgi;
   }
 
-  static byte[] chat(Generated r, String model, long created, String fingerprint) {
+  static byte[] chat(Generated r, String model, long created, String fingerprint, int countOffset) {
     return Json.bytes(g -> {
       g.writeStartObject();
       head(g, "chat.completion", model, created, fingerprint);
@@ -38,12 +38,12 @@ final class OpenAiShapes {
       g.writeStringField("finish_reason", finishReason(r.finishReason()));
       g.writeEndObject();
       g.writeEndArray();
-      usage(g, r);
+      usage(g, r, countOffset);
       g.writeEndObject();
     });
   }
 
-  static byte[] completion(Generated r, String model, long created, String fingerprint) {
+  static byte[] completion(Generated r, String model, long created, String fingerprint, int countOffset) {
     return Json.bytes(g -> {
       g.writeStartObject();
       head(g, "text_completion", model, created, fingerprint);
@@ -55,7 +55,7 @@ final class OpenAiShapes {
       g.writeStringField("finish_reason", finishReason(r.finishReason()));
       g.writeEndObject();
       g.writeEndArray();
-      usage(g, r);
+      usage(g, r, countOffset);
       g.writeEndObject();
     });
   }
@@ -94,14 +94,14 @@ final class OpenAiShapes {
   }
 
   /** TGI {@code /generate}: {@code generated_text} and, when asked, {@code details} with every token. */
-  static byte[] tgiGenerate(Generated r, GenerationParams p) {
+  static byte[] tgiGenerate(Generated r, GenerationParams p, int countOffset) {
     return Json.bytes(g -> {
       g.writeStartObject();
       g.writeStringField("generated_text", r.text());
       if (p.details()) {
         g.writeObjectFieldStart("details");
         g.writeStringField("finish_reason", r.finishReason());
-        g.writeNumberField("generated_tokens", r.tokens().size());
+        g.writeNumberField("generated_tokens", r.tokens().size() + countOffset);
         StreamFormat.writeSeed(g, p);
         g.writeArrayFieldStart("prefill");
         g.writeEndArray();
@@ -122,14 +122,14 @@ final class OpenAiShapes {
   }
 
   /** The FastAPI baseline: TGI's response shape, {@code details} reduced to what such an app reports. */
-  static byte[] fastapiGenerate(Generated r, GenerationParams p) {
+  static byte[] fastapiGenerate(Generated r, GenerationParams p, int countOffset) {
     return Json.bytes(g -> {
       g.writeStartObject();
       g.writeStringField("generated_text", r.text());
       if (p.details()) {
         g.writeObjectFieldStart("details");
         g.writeStringField("finish_reason", r.finishReason());
-        g.writeNumberField("generated_tokens", r.tokens().size());
+        g.writeNumberField("generated_tokens", r.tokens().size() + countOffset);
         StreamFormat.writeSeed(g, p);
         g.writeEndObject();
       }
@@ -137,11 +137,11 @@ final class OpenAiShapes {
     });
   }
 
-  private static void usage(JsonGenerator g, Generated r) throws IOException {
+  private static void usage(JsonGenerator g, Generated r, int countOffset) throws IOException {
     g.writeObjectFieldStart("usage");
     g.writeNumberField("prompt_tokens", r.promptTokens());
-    g.writeNumberField("completion_tokens", r.tokens().size());
-    g.writeNumberField("total_tokens", r.promptTokens() + r.tokens().size());
+    g.writeNumberField("completion_tokens", r.tokens().size() + countOffset);
+    g.writeNumberField("total_tokens", r.promptTokens() + r.tokens().size() + countOffset);
     g.writeEndObject();
   }
 }

@@ -61,6 +61,7 @@ public final class SimHttpServer implements AutoCloseable {
   final Handler handler;
   final Listener listener;
   final int maxBody;
+  final ConnectionPolicy policy;
   private final int ioNice;
   private final boolean realtimeIo;
   final ScheduledThreadPoolExecutor timer;
@@ -81,6 +82,13 @@ public final class SimHttpServer implements AutoCloseable {
    */
   public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, Handler handler,
       Listener listener) throws IOException {
+    this(host, port, loops, ioNice, realtimeIo, maxBody, ConnectionPolicy.DEFAULT, handler, listener);
+  }
+
+  /** As above, with the connections handled as {@code policy} says (close after streams, listen backlog). */
+  public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, ConnectionPolicy policy,
+      Handler handler, Listener listener) throws IOException {
+    this.policy = policy;
     this.ioNice = ioNice;
     this.realtimeIo = realtimeIo;
     this.handler = handler;
@@ -89,7 +97,7 @@ public final class SimHttpServer implements AutoCloseable {
     this.server = ServerSocketChannel.open();
     try {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      server.bind(new InetSocketAddress(host, port), 4096);
+      server.bind(new InetSocketAddress(host, port), policy.backlog());
     } catch (IOException e) {
       server.close();
       throw e;

@@ -384,11 +384,13 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
 
   private StreamFormat format(Kind kind, GenerationParams params) {
     long created = System.currentTimeMillis() / 1000;
-    return switch (kind) {
+    StreamFormat f = switch (kind) {
       case CHAT -> new StreamFormat.Chat(params, model(params), created, FINGERPRINT);
       case COMPLETIONS -> new StreamFormat.Completions(params, model(params), created, FINGERPRINT);
       default -> new StreamFormat.Tgi(params);
     };
+    f.countOffset = profile.faults().countOffset();
+    return f;
   }
 
   private void whole(Kind kind, Exchange ex, GenerationParams params, GenRequest gen, long arrival, TruthLog.Recording rec) {
@@ -660,12 +662,13 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
 
   private Reply wholeResponse(Kind kind, GenerationParams params, Generated g, long now) {
     long created = System.currentTimeMillis() / 1000;
+    int lie = profile.faults().countOffset();
     byte[] body = switch (kind) {
-      case FASTAPI -> OpenAiShapes.fastapiGenerate(g, params);
-      case CHAT -> OpenAiShapes.chat(g, model(params), created, FINGERPRINT);
-      case COMPLETIONS -> OpenAiShapes.completion(g, model(params), created, FINGERPRINT);
-      case COMPAT -> compatArray(OpenAiShapes.tgiGenerate(g, params));
-      default -> OpenAiShapes.tgiGenerate(g, params);
+      case FASTAPI -> OpenAiShapes.fastapiGenerate(g, params, lie);
+      case CHAT -> OpenAiShapes.chat(g, model(params), created, FINGERPRINT, lie);
+      case COMPLETIONS -> OpenAiShapes.completion(g, model(params), created, FINGERPRINT, lie);
+      case COMPAT -> compatArray(OpenAiShapes.tgiGenerate(g, params, lie));
+      default -> OpenAiShapes.tgiGenerate(g, params, lie);
     };
     Reply r = json(200, body);
     if (kind == Kind.FASTAPI) return r;

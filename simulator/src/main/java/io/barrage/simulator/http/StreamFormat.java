@@ -17,6 +17,8 @@ abstract class StreamFormat {
   final StringBuilder text = new StringBuilder();
   final GenerationParams params;
   int generated;
+  /** Added to the token count the stream reports (a server that miscounts: {@code Profile.Faults#countOffset}). */
+  int countOffset;
 
   StreamFormat(GenerationParams params) {
     this.params = params;
@@ -69,7 +71,7 @@ abstract class StreamFormat {
           if (params.details()) {
             g.writeObjectFieldStart("details");
             g.writeStringField("finish_reason", t.finishReason());
-            g.writeNumberField("generated_tokens", t.index());
+            g.writeNumberField("generated_tokens", t.index() + countOffset);
             writeSeed(g, params);
             g.writeNumberField("input_length", params.inputTokens());
             g.writeEndObject();
@@ -132,8 +134,8 @@ abstract class StreamFormat {
     void usage(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
       g.writeObjectFieldStart("usage");
       g.writeNumberField("prompt_tokens", params.inputTokens());
-      g.writeNumberField("completion_tokens", generated);
-      g.writeNumberField("total_tokens", params.inputTokens() + generated);
+      g.writeNumberField("completion_tokens", generated + countOffset);
+      g.writeNumberField("total_tokens", params.inputTokens() + generated + countOffset);
       g.writeEndObject();
     }
   }

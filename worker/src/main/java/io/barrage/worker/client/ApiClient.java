@@ -79,13 +79,19 @@ public abstract class ApiClient {
     return n;
   }
 
-  /** A whole response carries all its tokens at once: first = last = end of the body. */
-  static void wholeResponse(RequestTrace trace, long nanos, int serverTokens, int clientTokens) {
+  /**
+   * A whole response carries all its tokens at once: first = last = end of the body.
+   *
+   * @param serverTokens the server's count, −1 when it gave none
+   * @param clientTokens what the client counted itself (a token list in the body), or {@link
+   *     RequestTrace#NOT_COUNTED}: never a copy of {@code serverTokens}
+   * @param estimate the client's estimate of N (words of the text), used only when neither count exists
+   */
+  static void wholeResponse(RequestTrace trace, long nanos, int serverTokens, int clientTokens, int estimate) {
     trace.serverTokens = serverTokens;
-    if (clientTokens > 0 || serverTokens > 0) {
-      trace.tokenEvent(nanos, Math.max(1, serverTokens >= 0 ? serverTokens : clientTokens));
-      trace.clientTokens = clientTokens >= 0 ? clientTokens : trace.clientTokens;
-    }
+    int n = serverTokens >= 0 ? serverTokens : clientTokens >= 0 ? clientTokens : estimate;
+    if (n > 0) trace.tokenEvent(nanos, n);
+    trace.clientTokens = clientTokens;
   }
 
   static Optional<Long> headerMillisAsMicros(ResponseHeaders r, String name) {

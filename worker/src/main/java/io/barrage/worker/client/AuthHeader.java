@@ -1,6 +1,7 @@
 package io.barrage.worker.client;
 
 import io.barrage.protocol.scenario.Auth;
+import io.barrage.protocol.scenario.HeaderSyntax;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,15 +10,18 @@ import java.util.Optional;
 /**
  * Resolves a target's credential from an environment variable or a file into a request header. The
  * secret never appears in a message, a log line or {@link #toString()}: errors name only where it
- * was looked for.
+ * was looked for. Name and value follow {@link HeaderSyntax} (the scenario validator checked the
+ * name and scheme already; a worker checks again, and the transport once more where it writes the line).
  */
 public final class AuthHeader {
   private final String name;
   private final String value;
+  private final String secret;
 
-  private AuthHeader(String name, String value) {
+  private AuthHeader(String name, String value, String secret) {
     this.name = name;
     this.value = value;
+    this.secret = secret;
   }
 
   /** No auth configured: empty. A configured source that is missing or empty is an error. */
@@ -48,8 +52,18 @@ public final class AuthHeader {
       throw new IllegalArgumentException("auth: the secret from " + (auth.env() != null ? "environment variable " + auth.env()
           : "file " + auth.file()) + " contains a control character (line break?)");
     }
-    if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new IllegalArgumentException("auth: header name is not a valid token: " + name);
-    return Optional.of(new AuthHeader(name, value));
+    if (!HeaderSyntax.isToken(name)) {
+      throw new IllegalArgumentException("auth: header name " + HeaderSyntax.printable(name) + " is not a valid HTTP token");
+    }
+    if (!HeaderSyntax.isFieldValue(scheme)) {
+      throw new IllegalArgumentException("auth: scheme " + HeaderSyntax.printable(scheme) + " has a character that is not visible ASCII, space or tab");
+    }
+    if (!HeaderSyntax.isFieldValue(value)) {
+      // the secret itself: say where it came from, never what it is
+      throw new IllegalArgumentException("auth: the secret from " + (auth.env() != null ? "environment variable " + auth.env()
+          : "file " + auth.file()) + " has a character that is not visible ASCII, space or tab");
+    }
+    return Optional.of(new AuthHeader(name, value, secret));
   }
 
   public String name() {
@@ -59,6 +73,11 @@ public final class AuthHeader {
   /** The header value, secret included: for the transports only, never for logs. */
   String value() {
     return value;
+  }
+
+  /** {@code text} with every occurrence of the secret replaced by {@code ***} (for error messages). */
+  public String redact(String text) {
+    return text == null ? null : text.replace(secret, "***");
   }
 
   @Override

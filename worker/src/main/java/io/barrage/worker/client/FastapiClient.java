@@ -2,32 +2,24 @@ package io.barrage.worker.client;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.barrage.protocol.scenario.FastapiOptions;
+import io.barrage.protocol.scenario.RequestTemplate;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * A home-made endpoint that returns the whole text at once (the FastAPI baseline of the seed
  * benchmark). The body is a JSON template whose string values may hold {@code {{prompt}}}, {@code
  * {{maxNewTokens}}} and {@code {{seed}}}; a value that is exactly {@code "{{maxNewTokens}}"} or
  * {@code "{{seed}}"} becomes a number. The text and the server's token count are read at the
- * configured JSON pointers; without a count, the client's estimate (whitespace-separated words) is
- * used and the request counts as having no server count.
+ * configured JSON pointers. The client cannot count tokens in a plain text, so it reports no count of
+ * its own (never a copy of the server's); without a server count, N is the client's estimate
+ * (whitespace-separated words).
  */
 final class FastapiClient extends ApiClient {
-  static final String DEFAULT_TEMPLATE =
-      "{\"inputs\":\"{{prompt}}\",\"parameters\":{\"max_new_tokens\":\"{{maxNewTokens}}\",\"details\":true}}";
-
-  private final JsonNode template;
+  private final RequestTemplate template;
   private final JsonPointer textPath;
   private final JsonPointer tokensPath;
-  private final boolean usesSeed;
   /** The last body built: a fixed prompt and length give the same bytes every time (no seed in the template). */
   private volatile Rendered last;
 
@@ -35,13 +27,11 @@ final class FastapiClient extends ApiClient {
 
   FastapiClient(URI uri, String model, FastapiOptions options) {
     super(uri, model);
-    String tpl = options == null || options.requestTemplate() == null ? DEFAULT_TEMPLATE : options.requestTemplate();
     try {
-      this.template = JSON.readTree(tpl);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("fastapi.requestTemplate is not JSON: " + e.getMessage(), e);
+      this.template = RequestTemplate.parse(options == null ? null : options.requestTemplate());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("fastapi.requestTemplate: " + e.getMessage(), e);
     }
-    this.usesSeed = tpl.contains("{{seed}}");
     this.textPath = JsonPointer.compile(options == null || options.textPath() == null ? "/generated_text" : options.textPath());
     this.tokensPath = JsonPointer.compile(
         options == null || options.tokensPath() == null ? "/details/generated_tokens" : options.tokensPath());
@@ -55,40 +45,10 @@ final class FastapiClient extends ApiClient {
   @Override
   public byte[] body(String prompt, int maxNewTokens, long seed) {
     Rendered r = last;
-    if (!usesSeed && r != null && r.maxNewTokens == maxNewTokens && r.prompt.equals(prompt)) return r.bytes;
-    try {
-      byte[] b = JSON.writeValueAsBytes(fill(template, prompt, maxNewTokens, seed & Long.MAX_VALUE));
-      if (!usesSeed) last = new Rendered(prompt, maxNewTokens, b);
-      return b;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static JsonNode fill(JsonNode n, String prompt, int mnt, long seed) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    if (n.isTextual()) {
-      String s = n.asText();
-      if (s.equals("{{maxNewTokens}}")) return f.numberNode(mnt);
-      if (s.equals("{{seed}}")) return f.numberNode(seed);
-      if (s.indexOf("{{") < 0) return n;
-      return TextNode.valueOf(s.replace("{{prompt}}", prompt).replace("{{maxNewTokens}}", Integer.toString(mnt))
-          .replace("{{seed}}", Long.toString(seed)));
-    }
-    if (n.isObject()) {
-      ObjectNode o = f.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        o.set(e.getKey(), fill(e.getValue(), prompt, mnt, seed));
-      }
-      return o;
-    }
-    if (n.isArray()) {
-      ArrayNode a = f.arrayNode();
-      for (JsonNode c : n) a.add(fill(c, prompt, mnt, seed));
-      return a;
-    }
-    return n;
+    if (!template.usesSeed() && r != null && r.maxNewTokens == maxNewTokens && r.prompt.equals(prompt)) return r.bytes;
+    byte[] b = template.render(prompt, maxNewTokens, seed & Long.MAX_VALUE);
+    if (!template.usesSeed()) last = new Rendered(prompt, maxNewTokens, b);
+    return b;
   }
 
   @Override
@@ -98,12 +58,11 @@ final class FastapiClient extends ApiClient {
     if (!text.isTextual()) throw new IOException("no text at " + textPath);
     JsonNode tokens = n.at(tokensPath);
     int server = tokens.canConvertToInt() && tokens.isNumber() ? tokens.asInt() : -1;
-    int client = words(text.asText());
-    wholeResponse(trace, nanos, server, server >= 0 ? server : client);
+    wholeResponse(trace, nanos, server, RequestTrace.NOT_COUNTED, server >= 0 ? 0 : words(text.asText()));
     trace.streamComplete = true;
   }
 
-  /** The client's estimate of a text's tokens when the server gives none: whitespace-separated words. */
+  /** The client's estimate of a text's tokens when nothing counted them: whitespace-separated words. */
   static int words(String s) {
     int n = 0;
     boolean in = false;

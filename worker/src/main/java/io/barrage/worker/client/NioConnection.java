@@ -15,10 +15,21 @@ import java.util.function.Consumer;
  * user owns one for the whole step, so N concurrent streams are N connections; it (re)connects on
  * demand when the server closed it or a request failed on it.
  *
- * <p>Timing: {@code tSend} is taken on the loop right before the request is written (after the
- * connect when the connection is new, which then counts in that request's latency like in any
- * client); each body piece carries the {@code System.nanoTime()} taken right after the {@code
- * read()} that returned it, and the SSE parser runs on those bytes in place.
+ * <p>Lifecycle: CLOSED → CONNECTING → BUSY (request written, response read) → IDLE (keep-alive) →
+ * BUSY ... An IDLE connection is checked before it is reused: a non-blocking read that finds the
+ * server's FIN (or RST) already in the socket, which the selector may not have reported yet, closes
+ * it and the request goes out on a fresh one. A request that still fails on a reused connection
+ * before any byte of its response arrived (the write fails, a reset, an end of stream) was not
+ * answered by the server: it is sent once more on a fresh connection and counted in {@link
+ * RequestTrace#retries}, not as an error. {@code Connection: close} and HTTP/1.0 responses end the
+ * connection ({@link Http1ResponseParser}).
+ *
+ * <p>Timing: {@code connectStart}/{@code connectEnd} bracket the opening of a new connection (the
+ * TLS handshake belongs between {@code finishConnect} and {@link #connected()}); {@code tSend} is
+ * taken right before the {@code write} that hands the request's first byte to the kernel, so neither
+ * the connect nor a retry is inside TTFT or e2e (they are in the send lag); each body piece carries
+ * the {@code System.nanoTime()} taken right after the {@code read()} that returned it, and the SSE
+ * parser runs on those bytes in place.
  *
  * <p>Failures are data: connect errors, resets, malformed bytes and the three timeouts end the
  * request with their {@link ErrorClass} and close the connection; the loop is never affected.
@@ -39,8 +50,16 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
 
   // the current exchange
   private RequestTrace trace;
+  private Consumer<RequestTrace> onSent;
   private Consumer<RequestTrace> onDone;
+  private boolean sentReported;
   private ByteBuffer out;
+  /** The current attempt runs on a connection that carried an earlier request. */
+  private boolean reused;
+  /** A byte of the response to the current attempt has arrived. */
+  private boolean responseStarted;
+  /** When the current attempt began (the base of its timeouts until its first byte is written). */
+  private long attemptStart;
   private long connectDeadline;
   private boolean streaming;
   private boolean discard;
@@ -73,18 +92,49 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     });
   }
 
-  private void start(String requestId, byte[] requestBody, RequestTrace t, Consumer<RequestTrace> onSent, Consumer<RequestTrace> done) {
-    long now = System.nanoTime();
-    t.tSend = now;
-    t.lastTokenNanos(now);
-    onSent.accept(t);
+  private void start(String requestId, byte[] requestBody, RequestTrace t, Consumer<RequestTrace> sent, Consumer<RequestTrace> done) {
     if (state == State.BUSY || state == State.CONNECTING) { // a caller bug; never lose the request silently
-      failLater(t, done, ErrorClass.CLIENT, "connection already has a request in flight");
+      failLater(t, sent, done, ErrorClass.CLIENT, "connection already has a request in flight");
       return;
     }
     trace = t;
+    onSent = sent;
     onDone = done;
+    sentReported = false;
     out = transport.encode(requestId, requestBody);
+    t.lastTokenNanos(System.nanoTime());
+    if (state == State.IDLE) {
+      if (stillOpen()) {
+        beginAttempt(true);
+        state = State.BUSY;
+        write();
+        return;
+      }
+      closeChannel(); // the server closed it while it was idle: do not write into a dead socket
+    }
+    connect();
+  }
+
+  /**
+   * Whether an idle keep-alive connection can carry a request: the server's FIN or RST may already be
+   * in the socket (it often comes in the same segment as the last chunk) before the selector said so.
+   */
+  private boolean stillOpen() {
+    ByteBuffer buf = loop.readBuffer;
+    buf.clear();
+    try {
+      return channel.read(buf) == 0; // -1: closed; bytes: the server spoke out of turn
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Resets what one attempt of the current request accumulates (a retry starts over). */
+  private void beginAttempt(boolean onReused) {
+    reused = onReused;
+    responseStarted = false;
+    attemptStart = System.nanoTime();
+    out.rewind();
     streaming = transport.api.streaming();
     discard = false;
     bodyLen = 0;
@@ -92,22 +142,24 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     pendingError = null;
     pendingDetail = null;
     sse.reset();
-    loop.track(this, Math.min(checkFrom(t), plus(now, transport.connectTimeoutNanos)));
-    if (state == State.IDLE) {
-      state = State.BUSY;
-      write();
-      return;
-    }
+    loop.track(this, Math.min(checkFrom(trace), plus(attemptStart, transport.connectTimeoutNanos)));
+  }
+
+  /** Opens a new connection for the current request; {@link #connected()} writes it. */
+  private void connect() {
+    beginAttempt(false);
+    long now = attemptStart;
+    trace.connectStart = now;
+    trace.connectEnd = -1;
+    connectDeadline = plus(now, transport.connectTimeoutNanos);
     try {
       channel = SocketChannel.open();
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // Nagle + delayed ACK would hold requests back
       channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-      connectDeadline = now + transport.connectTimeoutNanos;
       if (channel.connect(transport.address)) {
         key = channel.register(loop.selector, 0, this);
-        state = State.BUSY;
-        write();
+        connected();
       } else {
         key = channel.register(loop.selector, SelectionKey.OP_CONNECT, this);
         state = State.CONNECTING;
@@ -115,16 +167,49 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     } catch (IOException | RuntimeException e) {
       // deliver on the next loop turn: a caller that sends again from onDone must not recurse
       RequestTrace failed = trace;
+      Consumer<RequestTrace> sent = sentReported ? null : onSent;
       Consumer<RequestTrace> cb = onDone;
       clearExchange();
       closeChannel();
-      failLater(failed, cb, ErrorClass.CONNECT, String.valueOf(e.getMessage()));
+      failLater(failed, sent, cb, ErrorClass.CONNECT, describe(e));
     }
   }
 
-  private void failLater(RequestTrace t, Consumer<RequestTrace> done, ErrorClass cls, String detail) {
+  /**
+   * The new connection is up (a TLS handshake, when there is one, completes before this): the span
+   * since {@code connectStart} is this connection's {@code connect} sample; the request goes out.
+   */
+  private void connected() {
+    trace.connectEnd = System.nanoTime();
+    state = State.BUSY;
+    transport.events.connected(trace);
+    write();
+  }
+
+  /** The request's first byte was just handed to the kernel at {@code nanos}. */
+  private void sent(long nanos) {
+    RequestTrace t = trace;
+    t.tSend = nanos;
+    t.lastTokenNanos(nanos);
+    loop.track(this, checkFrom(t));
+    if (!sentReported) {
+      sentReported = true;
+      onSent.accept(t);
+    }
+  }
+
+  /** An exception's message for the error detail (its type when it has none). */
+  static String describe(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  private void failLater(RequestTrace t, Consumer<RequestTrace> sent, Consumer<RequestTrace> done, ErrorClass cls, String detail) {
     loop.submit(() -> {
-      if (t.failAndFinish(cls, detail, System.nanoTime())) done.accept(t);
+      if (t.failAndFinish(cls, detail, System.nanoTime())) {
+        if (sent != null) sent.accept(t);
+        done.accept(t);
+      }
     });
   }
 
@@ -137,11 +222,10 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       try {
         if (!channel.finishConnect()) return;
       } catch (IOException e) {
-        end(ErrorClass.CONNECT, String.valueOf(e.getMessage()), System.nanoTime(), true);
+        end(ErrorClass.CONNECT, describe(e), System.nanoTime(), true);
         return;
       }
-      state = State.BUSY;
-      write();
+      connected();
       return;
     }
     if ((ready & SelectionKey.OP_WRITE) != 0) {
@@ -154,11 +238,32 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   private void write() {
     try {
       if (!parser.inResponse()) parser.expectResponse();
+      boolean first = out.position() == 0;
+      long nanos = System.nanoTime(); // just before the write that hands the first byte over
       channel.write(out);
+      if (first && out.position() > 0) sent(nanos);
       key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
     } catch (IOException e) {
-      end(ErrorClass.RESET, String.valueOf(e.getMessage()), System.nanoTime(), true);
+      failBeforeAnswer(describe(e), System.nanoTime());
     }
+  }
+
+  /**
+   * The connection failed (write error, reset, end of stream) before the response was complete. On a
+   * reused connection with no response byte yet, the server never answered this request: send it
+   * once more on a fresh connection. Otherwise it is a {@code reset}.
+   */
+  private void failBeforeAnswer(String detail, long nanos) {
+    if (reused && !responseStarted && trace != null) {
+      trace.retries++;
+      trace.tSend = -1;
+      boolean closeAfter = closeWhenIdle; // a close asked for while busy still applies after the retry
+      closeChannel();
+      closeWhenIdle = closeAfter;
+      connect();
+      return;
+    }
+    end(ErrorClass.RESET, detail, nanos, true);
   }
 
   private void read() {
@@ -168,7 +273,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     try {
       n = channel.read(buf);
     } catch (IOException e) {
-      if (state == State.BUSY) end(ErrorClass.RESET, String.valueOf(e.getMessage()), System.nanoTime(), true);
+      if (state == State.BUSY) failBeforeAnswer(describe(e), System.nanoTime());
       else closeChannel();
       return;
     }
@@ -180,9 +285,10 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     }
     if (n < 0) {
       if (parser.endOfStream(nanos)) finishExchange(false);
-      else end(ErrorClass.RESET, "connection closed by the server before the response ended", nanos, true);
+      else failBeforeAnswer("connection closed by the server before the response ended", nanos);
       return;
     }
+    responseStarted = true;
     int extra;
     try {
       extra = parser.feed(buf.array(), 0, n, nanos);
@@ -281,6 +387,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   /** Ends the current request (at most once), frees or closes the connection, then tells the step. */
   private void end(ErrorClass cls, String detail, long nanos, boolean close) {
     RequestTrace t = trace;
+    Consumer<RequestTrace> sent = sentReported ? null : onSent;
     Consumer<RequestTrace> cb = onDone;
     clearExchange();
     if (close || closeWhenIdle) {
@@ -290,33 +397,47 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     }
     if (t == null) return;
     boolean first = cls != null ? t.failAndFinish(cls, detail, nanos) : t.finish(nanos);
-    if (first) cb.accept(t);
+    if (first) {
+      if (sent != null) sent.accept(t);
+      cb.accept(t);
+    }
   }
 
   private void clearExchange() {
     loop.untrack(this);
     trace = null;
+    onSent = null;
     onDone = null;
     out = null;
   }
 
-  /** Timeout scan (loop thread): connect timeout, then total, then first-token / idle. */
+  /**
+   * Timeout scan (loop thread): while connecting, the connect timeout; once the request is written,
+   * total, then first-token / idle, all counted from {@code tSend}.
+   */
   void checkTimeouts(long now) {
     RequestTrace t = trace;
     if (t == null) {
       loop.untrack(this);
       return;
     }
-    if (state == State.CONNECTING && now >= connectDeadline) {
-      end(ErrorClass.CONNECT, "connect timeout", now, true);
+    if (state == State.CONNECTING) {
+      if (now >= connectDeadline) end(ErrorClass.CONNECT, "connect timed out after " + transport.connectTimeoutNanos / 1_000_000 + " ms", now, true);
+      else loop.track(this, connectDeadline);
       return;
     }
+    long from = sendBase(t);
     ErrorClass cls = null;
-    if (now - t.tSend >= transport.totalNanos) cls = ErrorClass.TOTAL_TIMEOUT;
-    else if (t.tFirst < 0 && now - t.tSend >= transport.firstTokenNanos) cls = ErrorClass.FIRST_TOKEN_TIMEOUT;
+    if (now - from >= transport.totalNanos) cls = ErrorClass.TOTAL_TIMEOUT;
+    else if (t.tFirst < 0 && now - from >= transport.firstTokenNanos) cls = ErrorClass.FIRST_TOKEN_TIMEOUT;
     else if (t.tFirst >= 0 && now - t.lastTokenNanos() >= transport.idleNanos) cls = ErrorClass.IDLE_TIMEOUT;
     if (cls != null) end(cls, cls.name(), now, true);
-    else loop.track(this, state == State.CONNECTING ? Math.min(checkFrom(t), connectDeadline) : checkFrom(t));
+    else loop.track(this, checkFrom(t));
+  }
+
+  /** The request's send instant, or the start of the attempt while nothing is written yet. */
+  private long sendBase(RequestTrace t) {
+    return t.tSend >= 0 ? t.tSend : attemptStart;
   }
 
   /**
@@ -326,9 +447,10 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
    * idle one, which may be the shorter.
    */
   private long checkFrom(RequestTrace t) {
-    long at = plus(t.tSend, transport.totalNanos);
-    at = Math.min(at, plus(t.lastTokenNanos(), transport.idleNanos));
-    if (t.tFirst < 0) at = Math.min(at, plus(t.tSend, transport.firstTokenNanos));
+    long base = sendBase(t);
+    long at = plus(base, transport.totalNanos);
+    at = Math.min(at, plus(Math.max(base, t.lastTokenNanos()), transport.idleNanos));
+    if (t.tFirst < 0) at = Math.min(at, plus(base, transport.firstTokenNanos));
     return at;
   }
 

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small non-blocking HTTP/1.1 client on Java NIO, built for measuring: one selector thread per
  * core ({@link EventLoop}), keep-alive connections, Content-Length / chunked / close-delimited
  * bodies, SSE parsed directly on the read buffer and {@code System.nanoTime()} taken right after
- * {@code read()}. No pipelining, no retries, no redirects, no TLS (https targets use Pekko HTTP).
+ * {@code read()}. No pipelining, no redirects, no TLS (https targets use Pekko HTTP); the one retry
+ * is of a request whose kept-alive connection the server had closed before answering it ({@link
+ * NioConnection}).
  * The loops start with the first transport and stop with {@link #close()}.
  */
 public final class NioHttpClient implements AutoCloseable {

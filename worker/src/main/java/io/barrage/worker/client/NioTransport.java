@@ -24,6 +24,7 @@ final class NioTransport implements Transport {
   final int maxBodyBytes;
   private final NioHttpClient client;
   private final byte[] head;
+  volatile ConnectionEvents events = ConnectionEvents.NONE;
 
   NioTransport(NioHttpClient client, ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts) {
     this.client = client;
@@ -49,7 +50,7 @@ final class NioTransport implements Transport {
         .append("User-Agent: barrage\r\n")
         .append("Accept: */*\r\n")
         .append("Content-Type: application/json\r\n");
-    auth.ifPresent(a -> h.append(a.name()).append(": ").append(a.value()).append("\r\n"));
+    auth.ifPresent(a -> h.append(io.barrage.protocol.scenario.HeaderSyntax.line(a.name(), a.value())));
     this.head = h.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -62,6 +63,11 @@ final class NioTransport implements Transport {
     System.arraycopy(tail, 0, all, head.length, tail.length);
     System.arraycopy(body, 0, all, head.length + tail.length, body.length);
     return ByteBuffer.wrap(all);
+  }
+
+  @Override
+  public void connectionEvents(ConnectionEvents e) {
+    events = e == null ? ConnectionEvents.NONE : e;
   }
 
   @Override

@@ -76,8 +76,7 @@ final class OpenAiClient extends ApiClient {
     JsonNode usage = n.path("usage").path("completion_tokens");
     int server = usage.isInt() ? usage.asInt() : -1;
     String text = chat ? choice.path("message").path("content").asText("") : choice.path("text").asText("");
-    int client = server >= 0 ? server : FastapiClient.words(text);
-    wholeResponse(trace, nanos, server, client);
+    wholeResponse(trace, nanos, server, RequestTrace.NOT_COUNTED, FastapiClient.words(text));
     trace.streamComplete = true;
   }
 }

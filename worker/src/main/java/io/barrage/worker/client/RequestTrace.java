@@ -4,6 +4,7 @@ import io.barrage.protocol.metrics.ErrorClass;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything measured about one request, in {@code System.nanoTime()} units: the intended send
@@ -14,6 +15,8 @@ import java.util.Arrays;
 public final class RequestTrace {
   /** Token count of an event that the client cannot know (an OpenAI chunk may carry several). */
   public static final int UNKNOWN = 0;
+  /** {@link #clientTokens} of a request whose tokens the client could not count itself. */
+  public static final int NOT_COUNTED = -1;
   private static final VarHandle LAST_TOKEN;
 
   static {
@@ -27,7 +30,24 @@ public final class RequestTrace {
   public final String id;
   public final long tSched;
   public final boolean measured;
-  public long tSend;
+  /**
+   * When the first byte of the request was written to the socket (after the connect, when the
+   * request opened a connection), −1 until then and for a request that was never written (its
+   * connection failed). TTFT and e2e run from here; {@code tSend − tSched} is the send lag.
+   */
+  public long tSend = -1;
+  /**
+   * Start and end of the connection this request opened: TCP connect, then (on https) the TLS
+   * handshake, both inside this span. −1 when the request reused a keep-alive connection or its
+   * connection never came up. One {@code connect} sample per such span.
+   */
+  public long connectStart = -1;
+  public long connectEnd = -1;
+  /**
+   * Times the request was sent again on a fresh connection because its reused keep-alive connection
+   * turned out closed before any response byte came back (0 or 1). Not an error.
+   */
+  public int retries;
   public long tFirst = -1;
   public long tLast = -1;
   public long tEnd = -1;
@@ -36,8 +56,16 @@ public final class RequestTrace {
   /** Tokens carried by each event (1 for TGI's native stream), or {@link #UNKNOWN}. */
   int[] eventTokens;
   int events;
-  /** The client's own count: token events (TGI) or content chunks (OpenAI). */
+  /**
+   * The client's own count, never a copy of the server's: token events (TGI stream), content chunks
+   * (OpenAI stream), or the tokens a whole body lists (TGI {@code details.tokens}); {@link
+   * #NOT_COUNTED} when the client cannot count (a whole text without a token list).
+   */
   public int clientTokens;
+  /** Tokens carried by the token events so far (an unknown count counts one): the last resort for N. */
+  private int carried;
+  /** Where the tokens of a measured request are counted as they arrive, null when not watched. */
+  private LongAdder arrivals;
   /** The server's count ({@code details.generated_tokens}, {@code usage}), −1 when it gave none. */
   public int serverTokens = -1;
   /** Server-reported per-token time and queue time in microseconds (TGI headers), −1 when absent. */
@@ -93,7 +121,20 @@ public final class RequestTrace {
     if (tFirst < 0) tFirst = nanos;
     tLast = nanos;
     LAST_TOKEN.setRelease(this, nanos);
-    clientTokens += Math.max(tokens, 1);
+    int n = Math.max(tokens, 1);
+    carried += n;
+    if (clientTokens >= 0) clientTokens += n;
+    if (arrivals != null) arrivals.add(n);
+  }
+
+  /** Counts this request's tokens into {@code sink} as their events arrive (the tokens/s-over-time series). */
+  public void countArrivalsInto(LongAdder sink) {
+    arrivals = sink;
+  }
+
+  /** Tokens carried by the events so far, as counted into the arrival sink. */
+  public int carriedTokens() {
+    return carried;
   }
 
   public int events() {
@@ -132,9 +173,12 @@ public final class RequestTrace {
     return out;
   }
 
-  /** The output token count N of the metric definitions: the server's where given, else the client's. */
+  /**
+   * The output token count N of the metric definitions: the server's where given, else the client's
+   * own count, else what the events carried (a whole text's word count: an estimate).
+   */
   public int outputTokens() {
-    return serverTokens >= 0 ? serverTokens : clientTokens;
+    return serverTokens >= 0 ? serverTokens : clientTokens >= 0 ? clientTokens : carried;
   }
 
   public void fail(ErrorClass cls, String detail) {

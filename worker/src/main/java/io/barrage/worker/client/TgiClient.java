@@ -73,8 +73,8 @@ final class TgiClient extends ApiClient {
     if (!n.path("generated_text").isTextual()) throw new IOException("no generated_text in TGI response");
     JsonNode details = n.path("details");
     int server = details.path("generated_tokens").isInt() ? details.get("generated_tokens").asInt() : -1;
-    int client = details.path("tokens").isArray() ? details.get("tokens").size() : server;
-    wholeResponse(trace, nanos, server, client);
+    int client = details.path("tokens").isArray() ? details.get("tokens").size() : RequestTrace.NOT_COUNTED;
+    wholeResponse(trace, nanos, server, client, FastapiClient.words(n.path("generated_text").asText()));
     trace.streamComplete = true;
   }
 }

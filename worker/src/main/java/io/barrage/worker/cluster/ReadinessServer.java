@@ -11,6 +11,13 @@ import java.util.function.BooleanSupplier;
 /**
  * A tiny HTTP endpoint for Kubernetes probes: {@code GET /ready} answers 200 once the node is Up in
  * the cluster and 503 before; {@code GET /healthz} answers 200 while the process lives.
+ *
+ * <p>A liveness probe that goes unanswered restarts the worker mid-run, so one slow client must not
+ * be able to hold the port: the JDK server reads a request on an executor thread with blocking
+ * reads, so there are {@value #THREADS} threads, and a client that has not sent its whole request
+ * within {@value #REQUEST_SECONDS} s is disconnected (the JDK server's {@code maxReqTime} and
+ * {@code maxRspTime}, JVM-wide settings read once: {@link #start} sets them unless given with
+ * {@code -D}; in a worker JVM this is the only JDK HTTP server).
  */
 public final class ReadinessServer implements AutoCloseable {
   private final HttpServer server;
@@ -19,8 +26,20 @@ public final class ReadinessServer implements AutoCloseable {
     this.server = server;
   }
 
+  /** Seconds a client may take to send its request, and to read the answer, before it is disconnected. */
+  public static final int REQUEST_SECONDS = 10;
+
+  /** Requests served at once; a probe gets through while this many minus one clients are slow. */
+  public static final int THREADS = 4;
+
   public static ReadinessServer start(String bindHost, int port, BooleanSupplier ready) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 16);
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(REQUEST_SECONDS));
+    }
+    HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
     server.createContext(
         "/ready",
         ex -> {
@@ -28,7 +47,7 @@ public final class ReadinessServer implements AutoCloseable {
           respond(ex, up ? 200 : 503, up ? "ready\n" : "not ready: not Up in the cluster yet\n");
         });
     server.createContext("/healthz", ex -> respond(ex, 200, "ok\n"));
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+    server.setExecutor(Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "barrage-readiness");
       t.setDaemon(true);
       return t;

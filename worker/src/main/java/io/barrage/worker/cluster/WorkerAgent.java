@@ -34,6 +34,12 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * leaving, stops its steps, sends the final interval and answers only once every report is
  * acknowledged (or the shutdown phase times out). A step the launcher refuses is reported as
  * {@link CoordinatorProtocol.StepFailed}, never as a crash of the agent.
+ *
+ * <p>Clock probes and step orders are obeyed only when their reply-to lives on the coordinator this
+ * worker joined ({@link OrderGate}); anything else is refused, logged with the address, and not
+ * answered. The scenario of a step order is validated with the coordinator's validator
+ * ({@link ScenarioLoader#parse}) before anything is started: a scenario the coordinator would refuse
+ * is refused here too ({@code StepFailed}).
  */
 public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
@@ -91,6 +97,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private final StepLauncher launcher;
   private final Settings settings;
+  private final OrderGate gate;
   private final ActorRef<WorkerProtocol.Command> self;
   private final Map<String, ActiveStep> steps = new HashMap<>();
   private final Map<String, Scenario> scenarios = new HashMap<>();
@@ -98,14 +105,20 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final List<ActorRef<Done>> flushWaiters = new ArrayList<>();
   private boolean flushing;
 
+  /** An agent that obeys only the oldest coordinator-role member of its cluster ({@link OrderGate#joinedCoordinator}). */
   public static Behavior<Command> create(StepLauncher launcher, Settings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerAgent(ctx, timers, launcher, settings)));
+    return Behaviors.setup(ctx -> create(launcher, settings, OrderGate.joinedCoordinator(ctx.getSystem())));
   }
 
-  private WorkerAgent(ActorContext<Command> ctx, TimerScheduler<Command> timers, StepLauncher launcher, Settings settings) {
+  public static Behavior<Command> create(StepLauncher launcher, Settings settings, OrderGate gate) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerAgent(ctx, timers, launcher, settings, gate)));
+  }
+
+  private WorkerAgent(ActorContext<Command> ctx, TimerScheduler<Command> timers, StepLauncher launcher, Settings settings, OrderGate gate) {
     super(ctx);
     this.launcher = launcher;
     this.settings = settings;
+    this.gate = gate;
     this.self = ctx.messageAdapter(WorkerProtocol.Command.class, Wire::new);
     ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.SERVICE_KEY, self));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.reportInterval());
@@ -124,6 +137,14 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private Behavior<Command> onWire(Wire w) {
     WorkerProtocol.Command m = w.message();
+    ActorRef<?> replyTo = m instanceof WorkerProtocol.ClockPing p ? p.replyTo() : m instanceof WorkerProtocol.StartStep s ? s.coordinator() : null;
+    if (replyTo != null) {
+      String refusal = gate.refusal(replyTo);
+      if (refusal != null) {
+        getContext().getLog().warn("refused {} from {}: {}", m.getClass().getSimpleName(), replyTo.path().address(), refusal);
+        return this;
+      }
+    }
     if (m instanceof WorkerProtocol.ClockPing p) {
       p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), epochMicros(), self));
     } else if (m instanceof WorkerProtocol.StartStep s) {
@@ -161,7 +182,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     try {
       Scenario scenario = scenarios.get(s.runId());
       if (scenario == null) {
-        scenario = ScenarioLoader.yamlMapper().readValue(s.scenarioYaml(), Scenario.class);
+        // the coordinator's validator: a scenario it would refuse is refused here too
+        scenario = ScenarioLoader.parse(s.scenarioYaml(), s.baseDir().isEmpty() ? null : Path.of(s.baseDir()));
         scenarios.clear(); // one run at a time: keep only the current one
         finishedSteps.clear();
         scenarios.put(s.runId(), scenario);

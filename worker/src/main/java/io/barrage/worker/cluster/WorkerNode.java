@@ -1,6 +1,8 @@
 package io.barrage.worker.cluster;
 
 import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.protocol.wire.ClusterSecurity;
+import io.barrage.protocol.wire.MembershipLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -29,8 +31,14 @@ public final class WorkerNode implements AutoCloseable {
   /**
    * @param join seed {@code HOST:PORT}
    * @param flushTimeout how long a leaving worker waits for its last reports to be acknowledged
+   * @param clusterSecurity how the cluster port is protected (mutual TLS, or plain TCP)
    */
-  public record Settings(String join, String canonicalHost, String bindHost, int port, Duration flushTimeout) {}
+  public record Settings(String join, String canonicalHost, String bindHost, int port, Duration flushTimeout, ClusterSecurity clusterSecurity) {
+    /** Plain TCP, loopback only ({@link ClusterSecurity#LOOPBACK_ONLY}): single-machine use and tests. */
+    public Settings(String join, String canonicalHost, String bindHost, int port, Duration flushTimeout) {
+      this(join, canonicalHost, bindHost, port, flushTimeout, ClusterSecurity.LOOPBACK_ONLY);
+    }
+  }
 
   private final ActorSystem<Void> system;
   private final StepLauncher launcher;
@@ -45,8 +53,9 @@ public final class WorkerNode implements AutoCloseable {
    * clients on it).
    */
   public static WorkerNode start(Settings s, Function<org.apache.pekko.actor.ActorSystem, StepLauncher> launcherFactory) {
-    var config = ClusterConfig.node(List.of(ClusterConfig.ROLE_WORKER), s.canonicalHost(), s.bindHost(), s.port(), List.of(s.join()));
+    var config = ClusterConfig.node(List.of(ClusterConfig.ROLE_WORKER), s.canonicalHost(), s.bindHost(), s.port(), List.of(s.join()), s.clusterSecurity());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, config);
+    system.systemActorOf(MembershipLog.create(), "membership-log", org.apache.pekko.actor.typed.Props.empty());
     StepLauncher launcher;
     try {
       launcher = launcherFactory.apply(Adapter.toClassic(system));
@@ -58,7 +67,8 @@ public final class WorkerNode implements AutoCloseable {
     installFlushOnShutdown(system, agent, s.flushTimeout());
     Duration lostAfter = system.settings().config().getDuration("barrage.worker.cluster.coordinator-lost-after");
     system.systemActorOf(CoordinatorWatch.create(agent, lostAfter), "coordinator-watch", org.apache.pekko.actor.typed.Props.empty());
-    log.info("worker node {} joining {}", Cluster.get(system).selfMember().address(), s.join());
+    log.info("worker node {} joining {} ({})", Cluster.get(system).selfMember().address(), s.join(),
+        s.clusterSecurity() instanceof ClusterSecurity.MutualTls tls ? "mutual TLS, certificates in " + tls.dir() : "plain TCP");
     return new WorkerNode(system, launcher);
   }
 

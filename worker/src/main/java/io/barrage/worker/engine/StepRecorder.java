@@ -5,10 +5,17 @@ import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.IntervalCounters;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
+import io.barrage.protocol.metrics.UnreachableSpan;
+import io.barrage.protocol.results.CellAggregate;
 import io.barrage.worker.client.RequestTrace;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -24,6 +31,13 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Failed requests are counted by class and never reach a latency histogram. Requests that
  * started during the warmup are counted as {@code warmupRequests} and nothing else.
+ *
+ * <p>Connections: each new connection of a measured request is a {@code connect} sample. Whether the
+ * target can be reached is followed over every request, warm-up or not: a failed connection attempt
+ * starts an unreachable span, the next successful connect ends it; each interval report carries the
+ * spans (an ongoing one cut at the interval's end and continued in the next) and their failed
+ * attempts. The first few distinct error messages of each class go out once each, cleaned by
+ * {@link ErrorText}.
  */
 public final class StepRecorder {
   private final String workerId;
@@ -36,12 +50,23 @@ public final class StepRecorder {
   private final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   private final LongAdder outputTokens = new LongAdder();
   private final LongAdder clientTokens = new LongAdder();
+  private final LongAdder clientCounted = new LongAdder();
   private final LongAdder mismatches = new LongAdder();
+  private final LongAdder arrived = new LongAdder();
   private final LongAdder clamped = new LongAdder();
   private final LongAdder warmup = new LongAdder();
   private final LongAccumulator firstStart = new LongAccumulator(Math::min, Long.MAX_VALUE);
   private final LongAccumulator lastEnd = new LongAccumulator(Math::max, Long.MIN_VALUE);
+  private final LongAdder retries = new LongAdder();
   private final AtomicLong sequence = new AtomicLong();
+  // reachability (guarded by spans)
+  private final List<UnreachableSpan> spans = new ArrayList<>();
+  private long unreachableSince = -1;
+  private long failedAttempts;
+  // error messages (guarded by messagesSeen)
+  private final Map<ErrorClass, Set<String>> messagesSeen = new EnumMap<>(ErrorClass.class);
+  private final Map<ErrorClass, List<String>> messagesNew = new EnumMap<>(ErrorClass.class);
+  private volatile UnaryOperator<String> redact = UnaryOperator.identity();
   private final long epochNanosAtAnchor;
   private final long nanoAnchor;
   private volatile long intervalStartMs;
@@ -60,19 +85,63 @@ public final class StepRecorder {
     return epochNanosAtAnchor + (nanoTime - nanoAnchor);
   }
 
-  /** A request was sent (measured or not); its send lag is recorded when it is measured. */
-  public void sent(RequestTrace t) {
-    started.increment();
-    if (t.measured) record(Metric.SEND_LAG, t.tSend - t.tSched);
+  /** Removes the target's credential from error messages (the step's auth header, when it has one). */
+  public void redactWith(UnaryOperator<String> r) {
+    redact = r;
   }
 
-  /** A request ended (successfully or not). */
+  /** Counts a measured request's tokens in the interval they arrive (call before it is sent). */
+  public void watchArrivals(RequestTrace t) {
+    if (t.measured) t.countArrivalsInto(arrived);
+  }
+
+  /** A request went out (measured or not), or failed before it could. */
+  public void sent(RequestTrace t) {
+    started.increment();
+  }
+
+  /** A request opened a new connection ({@code connectStart}..{@code connectEnd}): the target is reachable. */
+  public void connected(RequestTrace t) {
+    reachable(t.connectEnd);
+    if (t.measured) record(Metric.CONNECT, t.connectEnd - t.connectStart);
+  }
+
+  /** The target was reachable at {@code nanos}: an open unreachable span that started before ends there. */
+  private void reachable(long nanos) {
+    synchronized (spans) {
+      if (unreachableSince >= 0 && nanos >= unreachableSince) {
+        spans.add(span(unreachableSince, nanos, failedAttempts));
+        unreachableSince = -1;
+        failedAttempts = 0;
+      }
+    }
+  }
+
+  private UnreachableSpan span(long fromNanos, long toNanos, long attempts) {
+    return new UnreachableSpan(epochNanos(fromNanos) / 1_000_000L, epochNanos(toNanos) / 1_000_000L, attempts);
+  }
+
+  /**
+   * A request ended (successfully or not). The send lag ({@code tSend − tSched}) is recorded here,
+   * once the request's last attempt is known, for every measured request that was written.
+   */
   public void finished(RequestTrace t) {
+    if (t.error == ErrorClass.CONNECT) {
+      synchronized (spans) {
+        if (unreachableSince < 0) unreachableSince = t.tEnd;
+        failedAttempts++;
+      }
+    }
+    // a transport that reports no connect events (the https pool): an answer proves the target was there
+    else if (t.httpStatus > 0 && t.tSend >= 0) reachable(t.tSend);
+    if (t.error != null) message(t.error, t.errorDetail);
     if (!t.measured) {
       warmup.increment();
       return;
     }
-    firstStart.accumulate(epochNanos(t.tSend));
+    if (t.tSend >= 0) record(Metric.SEND_LAG, t.tSend - t.tSched);
+    if (t.retries > 0) retries.add(t.retries);
+    firstStart.accumulate(epochNanos(t.tSend >= 0 ? t.tSend : t.tEnd));
     lastEnd.accumulate(epochNanos(t.tEnd));
     if (!t.ok()) {
       errors.computeIfAbsent(t.error, k -> new LongAdder()).increment();
@@ -82,8 +151,13 @@ public final class StepRecorder {
     ok.increment();
     int n = t.outputTokens();
     outputTokens.add(n);
-    clientTokens.add(t.clientTokens);
-    if (t.serverTokens >= 0 && t.serverTokens != t.clientTokens) mismatches.increment();
+    if (t.clientTokens >= 0) {
+      clientTokens.add(t.clientTokens);
+      clientCounted.increment();
+      if (t.serverTokens >= 0 && t.serverTokens != t.clientTokens) mismatches.increment();
+    }
+    // a count the client only learns at the end (OpenAI usage over multi-token chunks) arrives then
+    if (n > t.carriedTokens()) arrived.add(n - t.carriedTokens());
     record(Metric.E2E_END, t.tEnd - t.tSend);
     if (t.serverTpotUs >= 0) recordMicros(Metric.SERVER_TPOT, t.serverTpotUs, 1);
     if (t.queueUs >= 0) recordMicros(Metric.QUEUE, t.queueUs, 1);
@@ -105,6 +179,15 @@ public final class StepRecorder {
         long us = clampCount(gap / k[i] / 1000);
         itl.recordValueWithCount(us, k[i]);
       }
+    }
+  }
+
+  private void message(ErrorClass cls, String detail) {
+    String m = ErrorText.clean(detail, redact);
+    if (m == null) return;
+    synchronized (messagesSeen) {
+      Set<String> seen = messagesSeen.computeIfAbsent(cls, k -> new LinkedHashSet<>());
+      if (seen.size() < CellAggregate.MESSAGES_PER_CLASS && seen.add(m)) messagesNew.computeIfAbsent(cls, k -> new ArrayList<>()).add(m);
     }
   }
 
@@ -146,10 +229,27 @@ public final class StepRecorder {
     });
     long first = firstStart.getThenReset();
     long lastEndNs = lastEnd.getThenReset();
+    List<UnreachableSpan> unreachable;
+    synchronized (spans) {
+      if (unreachableSince >= 0) { // still unreachable: this interval's piece ends now, the next goes on from here
+        long nowNanos = System.nanoTime();
+        spans.add(span(unreachableSince, Math.max(unreachableSince, nowNanos), failedAttempts));
+        unreachableSince = Math.max(unreachableSince, nowNanos);
+        failedAttempts = 0;
+      }
+      unreachable = List.copyOf(spans);
+      spans.clear();
+    }
+    Map<ErrorClass, List<String>> messages = new EnumMap<>(ErrorClass.class);
+    synchronized (messagesSeen) {
+      messagesNew.forEach((k, v) -> messages.put(k, List.copyOf(v)));
+      messagesNew.clear();
+    }
     IntervalCounters c = new IntervalCounters(
         started.sumThenReset(), ok.sumThenReset(), errs, st, outputTokens.sumThenReset(), clientTokens.sumThenReset(),
         mismatches.sumThenReset(), clamped.sumThenReset(), inFlight, warmup.sumThenReset(),
-        first == Long.MAX_VALUE ? -1 : first, lastEndNs == Long.MIN_VALUE ? -1 : lastEndNs);
+        first == Long.MAX_VALUE ? -1 : first, lastEndNs == Long.MIN_VALUE ? -1 : lastEndNs,
+        retries.sumThenReset(), unreachable, messages, clientCounted.sumThenReset(), arrived.sumThenReset());
     long now = System.currentTimeMillis();
     long start = intervalStartMs;
     intervalStartMs = now;

@@ -1,5 +1,6 @@
 package io.barrage.worker.engine;
 
+import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
@@ -16,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -30,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * cell's global arrival schedule and sends the arrivals of this worker's slice at their intended
  * times, so that a slow server or a slow generator shows as {@code ttftSched} / {@code sendLag}
  * instead of vanishing (coordinated omission). Warmup is decided by intended start time.
+ *
+ * <p>When the target cannot be reached: a closed-loop user whose request failed to connect waits
+ * ({@link Backoff}: doubling, jittered, at most about 1 s) before its next request, whose intended
+ * start is the end of that wait; a successful connect resets the wait. Open-loop arrivals keep their
+ * schedule, one connection attempt each: the arrival rate already bounds the attempts, and every
+ * arrival that could not be sent is a real failed request of that load.
  */
 final class StepRunner implements RunningStep {
   private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
@@ -87,6 +96,8 @@ final class StepRunner implements RunningStep {
       prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
       timeouts = req.workload().timeoutsOrDefaults();
       transport = transports.create(api, auth, timeouts, connections(share));
+      transport.connectionEvents(recorder::connected);
+      auth.ifPresent(a -> recorder.redactWith(a::redact));
     } catch (RuntimeException e) {
       log.warn("step {} cannot start: {}", req.cell().id(), e.getMessage());
       pacerDone = true;
@@ -116,8 +127,10 @@ final class StepRunner implements RunningStep {
     final int stream;
     /** This user's connection for the whole step: N users, N connections. */
     final Transport.Lane lane;
-    final Consumer<RequestTrace> then = t -> next(t.tEnd);
+    final Consumer<RequestTrace> then = this::after;
     long n;
+    /** Failed connection attempts in a row (reset by any request whose connection came up). */
+    int connectFailures;
     volatile boolean retired;
 
     VirtualUser(int stream) {
@@ -140,6 +153,22 @@ final class StepRunner implements RunningStep {
       long key = Seeds.closedLoop(seed, stream, n++);
       // runs on the event loop that read the previous response: no hop between two requests
       send(lane, key, tSched, measured, then);
+    }
+
+    /** The previous request ended: the next one goes now, or after a back-off when it could not connect. */
+    void after(RequestTrace t) {
+      if (t.error != ErrorClass.CONNECT) {
+        connectFailures = 0;
+        next(t.tEnd);
+        return;
+      }
+      long delay = Backoff.delayNanos(++connectFailures, ThreadLocalRandom.current().nextDouble());
+      long at = t.tEnd + delay;
+      if (stopping || retired || at >= endNanos) {
+        retire();
+        return;
+      }
+      CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS).execute(() -> next(at));
     }
 
     void retire() {
@@ -221,6 +250,7 @@ final class StepRunner implements RunningStep {
     byte[] body = api.body(p.text(), mnt, Seeds.of(seed, key, 7));
     // room for every token event up front (TGI: one per token, plus slack), capped for huge limits
     RequestTrace trace = new RequestTrace(id, tSched, measured, Math.min(mnt + 2, 4096));
+    recorder.watchArrivals(trace);
     inFlight.incrementAndGet();
     lane.send(id, body, trace, recorder::sent, t -> {
       recorder.finished(t);
@@ -236,7 +266,7 @@ final class StepRunner implements RunningStep {
     RequestTrace t = new RequestTrace(idPrefix + ids.incrementAndGet(), tSched, measured);
     long now = System.nanoTime();
     t.tSend = now;
-    t.failAndFinish(io.barrage.protocol.metrics.ErrorClass.CLIENT, why, now);
+    t.failAndFinish(ErrorClass.CLIENT, why, now);
     recorder.sent(t);
     recorder.finished(t);
     listener.accept(t);

@@ -39,6 +39,8 @@ class WorkerAgentTest {
   private final ConcurrentHashMap<String, StepLauncher.StepOrder> orders = new ConcurrentHashMap<>();
   private ActorRef<WorkerAgent.Command> agent;
   private TestProbe<CoordinatorProtocol.Event> coordinator;
+  /** Reply addresses the gate treats as "not the coordinator this worker joined". */
+  private final java.util.Set<ActorRef<?>> strangers = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void start() {
@@ -52,7 +54,8 @@ class WorkerAgentTest {
           runs.add(r);
           return r;
         };
-    agent = kit.spawn(WorkerAgent.create(launcher, new WorkerAgent.Settings(Duration.ofMillis(100), Duration.ofMillis(300))));
+    OrderGate gate = replyTo -> strangers.contains(replyTo) ? "not the coordinator" : null;
+    agent = kit.spawn(WorkerAgent.create(launcher, new WorkerAgent.Settings(Duration.ofMillis(100), Duration.ofMillis(300)), gate));
     coordinator = kit.createTestProbe(CoordinatorProtocol.Event.class);
   }
 
@@ -78,6 +81,31 @@ class WorkerAgentTest {
   private WorkerProtocol.StartStep start(String cellId, String yaml) {
     var cell = new CellSpec(0, cellId, "sim", 16, new Load.Concurrency(2), 1);
     return new WorkerProtocol.StartStep("run1", "w1", yaml, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), coordinator.getRef());
+  }
+
+  @Test
+  void probesAndOrdersWhoseRepliesWouldGoToAnotherNodeAreRefused() {
+    var worker = workerRef();
+    TestProbe<CoordinatorProtocol.Event> stranger = kit.createTestProbe(CoordinatorProtocol.Event.class);
+    strangers.add(stranger.getRef());
+    worker.tell(new WorkerProtocol.ClockPing(7, stranger.getRef()));
+    var cell = new CellSpec(0, "hijack", "sim", 16, new Load.Concurrency(2), 1);
+    worker.tell(new WorkerProtocol.StartStep("run1", "w1", YAML, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), stranger.getRef()));
+    // the real coordinator's order after them is obeyed: the refused ones were handled, not queued
+    worker.tell(start("sim/m16/c2", YAML));
+    coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
+    stranger.expectNoMessage(Duration.ofMillis(300));
+    assertThat(orders).containsOnlyKeys("sim/m16/c2");
+  }
+
+  @Test
+  void aScenarioTheCoordinatorsValidatorRefusesStartsNothing() {
+    var worker = workerRef();
+    String invalid = YAML.replace("maxNewTokens: [16]", "maxNewTokens: [-5]");
+    worker.tell(start("sim/m16/c2", invalid));
+    var failed = coordinator.expectMessageClass(CoordinatorProtocol.StepFailed.class, Duration.ofSeconds(5));
+    assertThat(failed.reason()).contains("maxNewTokens");
+    assertThat(orders).isEmpty();
   }
 
   @Test

@@ -94,7 +94,7 @@ class StepRecorderTest {
     assertThat(r.counters().errors()).containsEntry(ErrorClass.HTTP_STATUS, 1L);
     assertThat(r.counters().httpStatuses()).containsEntry(503, 1L);
     assertThat(r.counters().ok()).isZero();
-    assertThat(r.histograms()).isEmpty();
+    assertThat(r.histograms()).as("only the generator's send lag: the request was written").containsOnlyKeys(Metric.SEND_LAG);
   }
 
   @Test
@@ -135,5 +135,94 @@ class StepRecorderTest {
     IntervalReport r = rec.drain(0, false);
     assertThat(r.counters().clamped()).isPositive();
     assertThat(h(r, Metric.TTFT).getMaxValue()).isGreaterThanOrEqualTo(Histograms.HIGHEST_US);
+  }
+
+  /** A request whose connection attempt failed at {@code atMs} with {@code message}. */
+  static RequestTrace refused(long atMs, String message) {
+    RequestTrace t = new RequestTrace("x", atMs * MS, true);
+    t.connectStart = atMs * MS;
+    t.failAndFinish(ErrorClass.CONNECT, message, atMs * MS);
+    return t;
+  }
+
+  @Test
+  void eachNewConnectionOfAMeasuredRequestIsOneConnectSampleOutsideTtft() {
+    RequestTrace t = fourTokens(true);
+    t.connectStart = 0;
+    t.connectEnd = MS / 2;
+    rec.connected(t);
+    rec.sent(t);
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(h(r, Metric.CONNECT).getTotalCount()).isEqualTo(1);
+    assertThat(h(r, Metric.CONNECT).getMaxValue()).isBetween(499L, 501L);
+    assertThat(h(r, Metric.TTFT).getMaxValue()).as("from the first byte written").isBetween(9_990L, 10_010L);
+  }
+
+  @Test
+  void aRequestWrittenTwiceCountsOneRetryAndNoError() {
+    RequestTrace t = fourTokens(true);
+    t.retries = 1;
+    rec.finished(t);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(r.counters().retries()).isEqualTo(1);
+    assertThat(r.counters().ok()).isEqualTo(1);
+    assertThat(r.counters().errors()).isEmpty();
+  }
+
+  @Test
+  void failedConnectsOpenAnUnreachableSpanThatTheNextConnectCloses() {
+    rec.finished(refused(100, "Connection refused"));
+    rec.finished(refused(150, "Connection refused"));
+    rec.finished(refused(400, "Connection refused"));
+    RequestTrace back = fourTokens(true);
+    back.connectStart = 900 * MS;
+    back.connectEnd = 901 * MS;
+    rec.connected(back);
+    IntervalReport r = rec.drain(0, false);
+    assertThat(r.counters().unreachable()).hasSize(1);
+    var span = r.counters().unreachable().get(0);
+    assertThat(span.failedAttempts()).isEqualTo(3);
+    assertThat(span.endEpochMs() - span.startEpochMs()).isBetween(800L, 802L);
+    assertThat(r.counters().errors()).containsEntry(ErrorClass.CONNECT, 3L);
+    assertThat(r.counters().errorMessages()).containsEntry(ErrorClass.CONNECT, java.util.List.of("Connection refused"));
+    assertThat(rec.drain(0, false).counters().errorMessages()).as("each message goes out once").isEmpty();
+  }
+
+  @Test
+  void withoutConnectEventsAnAnsweredRequestEndsTheUnreachableSpan() {
+    rec.finished(refused(100, "Connection refused"));
+    RequestTrace answered = new RequestTrace("a", 300 * MS, true);
+    answered.tSend = 300 * MS;
+    answered.httpStatus = 503;
+    answered.failAndFinish(ErrorClass.HTTP_STATUS, "HTTP 503", 310 * MS);
+    rec.finished(answered);
+    var spans = rec.drain(0, false).counters().unreachable();
+    assertThat(spans).hasSize(1);
+    assertThat(spans.get(0).endEpochMs() - spans.get(0).startEpochMs()).isBetween(199L, 201L);
+  }
+
+  @Test
+  void anOutageStillGoingAtTheEndOfAnIntervalContinuesInTheNext() {
+    rec.finished(refused(System.nanoTime() / MS, "Connection refused"));
+    IntervalReport a = rec.drain(0, false);
+    rec.finished(refused(System.nanoTime() / MS, "Connection refused"));
+    IntervalReport b = rec.drain(0, false);
+    assertThat(a.counters().unreachable()).hasSize(1);
+    assertThat(b.counters().unreachable()).hasSize(1);
+    assertThat(b.counters().unreachable().get(0).startEpochMs()).isEqualTo(a.counters().unreachable().get(0).endEpochMs());
+    assertThat(a.counters().unreachable().get(0).failedAttempts() + b.counters().unreachable().get(0).failedAttempts()).isEqualTo(2);
+  }
+
+  @Test
+  void errorMessagesCarryNoCredential() {
+    rec.redactWith(s -> s.replace("sk-live-123456", "***"));
+    RequestTrace t = new RequestTrace("m", 0, true);
+    t.failAndFinish(ErrorClass.MALFORMED, "bad event near sk-live-123456 and Authorization: Bearer abc.def\nnext", 50 * MS);
+    rec.finished(t);
+    String m = rec.drain(0, false).counters().errorMessages().get(ErrorClass.MALFORMED).get(0);
+    assertThat(m).doesNotContain("sk-live-123456").doesNotContain("abc.def").doesNotContain("\n").contains("***");
+    assertThat(ErrorText.clean("Unrecognized token 'x' then api_key=s3cr3t and Bearer eyJhbGciOi", x -> x))
+        .isEqualTo("Unrecognized token 'x' then api_key=*** and Bearer ***");
   }
 }

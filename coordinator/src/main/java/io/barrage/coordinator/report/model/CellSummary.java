@@ -1,5 +1,6 @@
 package io.barrage.coordinator.report.model;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,6 +8,8 @@ import java.util.Map;
  *
  * @param latency one entry per metric key ({@code ttft}, {@code e2e}, {@code tpot}, {@code ntpot}, ...)
  * @param slo the SLO checks of this cell, null when the scenario has no {@code slo}
+ * @param unreachable when the target could not be reached during the cell (connections refused or
+ *     timed out), joined over workers; empty when it always could
  * @param status {@value #COMPLETED} when the cell ran to its plan, {@value #INTERRUPTED} when it was
  *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
  */
@@ -27,24 +30,46 @@ public record CellSummary(
     Cost cost,
     Generator generator,
     Slo slo,
+    List<Unreachable> unreachable,
     String status) {
 
   public static final String COMPLETED = "completed";
   public static final String INTERRUPTED = "interrupted";
 
-  /** A cell that ran to its plan. */
-  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt, Requests requests,
-      long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput, Map<String, LatencySummary> latency, Cost cost,
-      Generator generator, Slo slo) {
-    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput, latency, cost,
-        generator, slo, COMPLETED);
+  public CellSummary {
+    unreachable = unreachable == null ? List.of() : List.copyOf(unreachable);
+    status = status == null ? COMPLETED : status; // a summary written before this field existed
   }
 
-  /** True when the cell was cut short; a summary written before this field existed reads as completed. */
+  /** A cell the target could always be reached in, run to its plan. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        latency, cost, generator, slo, List.of());
+  }
+
+  /** A cell run to its plan. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo, List<Unreachable> unreachable) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        latency, cost, generator, slo, unreachable, COMPLETED);
+  }
+
+  /** True when the cell was cut short. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean interrupted() {
     return INTERRUPTED.equals(status);
   }
+
+  /**
+   * A stretch of the cell during which connection attempts to the target failed: from the first
+   * failed attempt to the first successful connect after it (or the end of the cell).
+   *
+   * @param failedAttempts connection attempts that failed within it (each one a {@code connect} error)
+   */
+  public record Unreachable(String from, String to, double seconds, long failedAttempts) {}
 
   /**
    * Request outcomes over the measurement window.
@@ -54,11 +79,32 @@ public record CellSummary(
    * @param incomplete measured requests whose outcome never arrived (lost with a worker or cut off)
    * @param errorRate errors / (ok + errors), null when nothing completed
    * @param warmupExcluded requests that started during the warmup and are not counted anywhere else
+   * @param errorMessages per error class key, the first distinct messages seen (e.g. {@code connect}:
+   *     {@code Connection refused}), shortened and with credentials removed
    */
-  public record Requests(long ok, long errorTotal, Map<String, Long> errors, Map<String, Long> httpStatuses, long incomplete, Double errorRate, long warmupExcluded) {}
+  public record Requests(long ok, long errorTotal, Map<String, Long> errors, Map<String, Long> httpStatuses, long incomplete, Double errorRate,
+      long warmupExcluded, Map<String, List<String>> errorMessages) {
+    public Requests {
+      errorMessages = errorMessages == null ? Map.of() : errorMessages;
+    }
 
-  /** The client's own token count beside the server's, and how many requests disagreed. */
-  public record Tokens(long server, long client, long mismatchedRequests) {}
+    /** Without error messages. */
+    public Requests(long ok, long errorTotal, Map<String, Long> errors, Map<String, Long> httpStatuses, long incomplete, Double errorRate,
+        long warmupExcluded) {
+      this(ok, errorTotal, errors, httpStatuses, incomplete, errorRate, warmupExcluded, Map.of());
+    }
+  }
+
+  /**
+   * The client's own token count beside N, and how many requests disagreed.
+   *
+   * @param server N over the ok requests: the server's count where it gives one (= {@code outputTokens})
+   * @param client the tokens the client counted itself over {@code clientCountedRequests}; null when it
+   *     could count none (a whole text without a token list): a copy of the server's count is never given
+   * @param clientCountedRequests ok requests whose tokens the client counted
+   * @param mismatchedRequests requests with both counts that differ
+   */
+  public record Tokens(long server, Long client, long clientCountedRequests, long mismatchedRequests) {}
 
   /** Per second of the measurement window; null when the window is empty. */
   public record Throughput(Double outputTokensPerSecond, Double requestsPerSecond) {}
@@ -88,8 +134,15 @@ public record CellSummary(
    *     latencies it measured are suspect
    * @param workers how many workers carried the cell
    * @param samplesOverRange latency samples clamped to the histogram maximum (1 h)
+   * @param retries requests sent a second time on a fresh connection because the kept-alive one they
+   *     were written on had been closed by the server before any of the response came back (not errors)
    */
-  public record Generator(Double sendLagP99Ms, double sendLagBudgetMs, boolean saturated, int workers, long samplesOverRange) {}
+  public record Generator(Double sendLagP99Ms, double sendLagBudgetMs, boolean saturated, int workers, long samplesOverRange, long retries) {
+    /** Without retries. */
+    public Generator(Double sendLagP99Ms, double sendLagBudgetMs, boolean saturated, int workers, long samplesOverRange) {
+      this(sendLagP99Ms, sendLagBudgetMs, saturated, workers, samplesOverRange, 0);
+    }
+  }
 
   /** SLO checks: each field null when the scenario does not set that objective. */
   public record Slo(Boolean ttftP99Met, Boolean tpotP99Met, Boolean e2eP99Met, Boolean errorRateMet, boolean met) {}

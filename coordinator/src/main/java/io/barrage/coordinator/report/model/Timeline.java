@@ -10,6 +10,18 @@ public record Timeline(int schemaVersion, long runStartEpochMs, List<CellTimelin
 
   public record CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points) {}
 
-  /** One interval of one worker: deltas, except {@code inFlight} (a gauge at the interval's end). */
-  public record Point(String worker, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight) {}
+  /**
+   * One interval of one worker: deltas, except {@code inFlight} (a gauge at the interval's end).
+   *
+   * @param outputTokens tokens of the ok requests that ended in the interval (they sum to the cell's outputTokens)
+   * @param arrivedTokens tokens that arrived in the interval, whatever became of their request (the
+   *     tokens/s-over-time chart); null in results written before it was recorded
+   */
+  public record Point(String worker, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, Long arrivedTokens) {
+
+    /** Tokens booked at arrival where recorded, else at the end of their request. */
+    public long tokensForRate() {
+      return arrivedTokens != null ? arrivedTokens : outputTokens;
+    }
+  }
 }

@@ -1,0 +1,267 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.barrage.protocol.plan.CellSpec;
+import io.barrage.protocol.plan.Load;
+import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.results.RunOutcome;
+import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.protocol.wire.ClusterSecurity;
+import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.WorkerProtocol;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The attacks on the cluster port, against a real coordinator (this JVM, mutual TLS) with one worker
+ * JVM and the simulator as the place a hijacked worker would send its requests (and secrets) to.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterSecurityIT {
+
+  @TempDir static Path out;
+  private ClusterFixture c;
+  private ClusterCertificates foreign;
+  private Path workerLog;
+
+  @BeforeAll
+  void start() throws Exception {
+    c = new ClusterFixture(out, 1);
+    workerLog = out.resolve("worker-0.log");
+    foreign = ClusterCertificates.create("someone-elses-ca", 1);
+    ClusterFixture.await("the worker is Up", Duration.ofSeconds(90), () -> upMembers(c.coordinator.system()).size() == 2);
+  }
+
+  @AfterAll
+  void stop() {
+    if (c != null) c.close();
+    if (foreign != null) foreign.close();
+  }
+
+  private static Set<String> upMembers(ActorSystem<?> system) {
+    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up())
+        .map(m -> m.address() + " " + m.getRoles())
+        .collect(Collectors.toSet());
+  }
+
+  private static SSLContext tls(Path dir, boolean withKey) throws Exception {
+    CertificateFactory cf = CertificateFactory.getInstance("X.509");
+    X509Certificate ca = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("ca.crt"))));
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyManagerFactory kmf = null;
+    if (withKey) {
+      X509Certificate node = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("tls.crt"))));
+      var key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(ClusterCertificatesTest.der(dir.resolve("tls.key"))));
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("node", key, "x".toCharArray(), new Certificate[] {node});
+      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, "x".toCharArray());
+    }
+    SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+    ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  @Test
+  void theClusterPortCompletesATlsHandshakeWithANodeThatHoldsTheClustersCertificate() throws Exception {
+    try (SSLSocket s = (SSLSocket) tls(c.certs.dir(), true).getSocketFactory().createSocket("127.0.0.1", c.coordinator.clusterPort())) {
+      s.setSoTimeout(10_000);
+      s.startHandshake();
+      assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+      X509Certificate server = (X509Certificate) s.getSession().getPeerCertificates()[0];
+      assertThat(server.getSubjectX500Principal().getName()).isEqualTo("CN=barrage-cluster");
+    }
+  }
+
+  @Test
+  void opensslCompletesAHandshakeWithTheClustersCertificateAndIsRefusedWithout() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    Path dir = c.certs.dir();
+    String connect = "127.0.0.1:" + c.coordinator.clusterPort();
+    String with = openssl("s_client", "-connect", connect, "-tls1_3", "-CAfile", dir.resolve("ca.crt").toString(),
+        "-cert", dir.resolve("tls.crt").toString(), "-key", dir.resolve("tls.key").toString(), "-verify_return_error");
+    assertThat(with).contains("Verify return code: 0 (ok)").contains("TLSv1.3").contains("CN = barrage-cluster");
+    // without a client certificate the server sends "certificate required" once the client has finished
+    // (-ign_eof: read until the server closes, which it does right after the alert)
+    String without = openssl("s_client", "-connect", connect, "-tls1_3", "-CAfile", dir.resolve("ca.crt").toString(), "-ign_eof");
+    assertThat(without).containsPattern("alert (bad certificate|certificate required)");
+  }
+
+  private static String openssl(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Path output = Files.createTempFile(out, "openssl", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    p.getOutputStream().close(); // nothing to send
+    boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+    if (!ended) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    String text = Files.readString(output);
+    assertThat(ended).as("openssl ended by itself: " + text).isTrue();
+    return text;
+  }
+
+  @Test
+  void aClientWithoutACertificateIsRefused() throws Exception {
+    try (SSLSocket s = (SSLSocket) tls(c.certs.dir(), false).getSocketFactory().createSocket("127.0.0.1", c.coordinator.clusterPort())) {
+      s.setSoTimeout(10_000);
+      // TLS 1.3: the server checks the client's certificate after the client has finished its side,
+      // so the refusal arrives as an alert on the first read
+      assertThatThrownBy(() -> {
+            s.startHandshake();
+            if (s.getInputStream().read() < 0) throw new IOException("closed without a word");
+          })
+          .isInstanceOf(SSLException.class)
+          .hasMessageContaining("certificate");
+    }
+  }
+
+  @Test
+  void workersWithoutTheClustersCertificateCannotJoin() throws Exception {
+    Set<String> before = upMembers(c.coordinator.system());
+    Path foreignLog = out.resolve("rogue-foreign-ca.log");
+    Path plainLog = out.resolve("rogue-plain.log");
+    Process withForeignCa = c.startWorker(foreignLog, "--cluster-tls-dir", foreign.dir().toString());
+    Process plain = c.startWorker(plainLog);
+    try {
+      // each keeps trying; what it logs shows that it reached the port and was turned away
+      ClusterFixture.await("the foreign-CA worker's handshake fails", Duration.ofSeconds(90), () -> log(foreignLog).contains("SSLHandshakeException"));
+      ClusterFixture.await("the plain worker's join attempts go unanswered", Duration.ofSeconds(90),
+          () -> log(plainLog).contains("Couldn't join seed nodes") || log(plainLog).contains("InitJoin"));
+      assertThat(upMembers(c.coordinator.system())).isEqualTo(before);
+      assertThat(Cluster.get(c.coordinator.system()).state().getMembers()).hasSize(2);
+    } finally {
+      withForeignCa.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      plain.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String log(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The worker's order address, as the coordinator's receptionist lists it. */
+  private String workerAddress() throws Exception {
+    ActorSystem<Void> sys = c.coordinator.system();
+    Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            sys.receptionist(), r -> Receptionist.find(WorkerProtocol.SERVICE_KEY, r), Duration.ofSeconds(5), sys.scheduler())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ActorRef<WorkerProtocol.Command> worker = listing.getServiceInstances(WorkerProtocol.SERVICE_KEY).iterator().next();
+    return ActorRefResolver.get(sys).toSerializationFormat(worker);
+  }
+
+  private WorkerProtocol.StartStep order(TestProbe<CoordinatorProtocol.Event> replyTo) {
+    String yaml = c.scenario("{concurrency: [2]}", "{requests: 20}", "rebalance");
+    var cell = new CellSpec(0, "hijack", "sim", 32, new Load.Concurrency(2), 1);
+    return new WorkerProtocol.StartStep("rogue-run", "w1", yaml, "", cell, new LoadShare(2, 0, 0, 1, 20), System.currentTimeMillis(), replyTo.getRef());
+  }
+
+  private static ActorSystem<Void> rogue(List<String> roles, ClusterSecurity security, List<String> seeds) {
+    return ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, ClusterConfig.node(roles, "127.0.0.1", "127.0.0.1", 0, seeds, security));
+  }
+
+  @Test
+  void aStrangerWithoutTheCertificateCannotOrderTheWorker() throws Exception {
+    String target = workerAddress();
+    long received = c.sim.stats().requestsReceived();
+    long connections = c.sim.stats().connectionsAccepted();
+    // it knows the worker's address and speaks TLS, with a certificate of its own CA
+    ActorSystem<Void> rogue = rogue(List.of(ClusterConfig.ROLE_COORDINATOR), foreign.security(), List.of());
+    try {
+      ActorRef<WorkerProtocol.Command> worker = ActorRefResolver.get(rogue).resolveActorRef(target);
+      TestProbe<CoordinatorProtocol.Event> replies = TestProbe.create(rogue);
+      worker.tell(new WorkerProtocol.ClockPing(1, replies.getRef()));
+      worker.tell(order(replies));
+      replies.expectNoMessage(Duration.ofSeconds(5));
+      assertThat(c.sim.stats().requestsReceived()).isEqualTo(received);
+      assertThat(c.sim.stats().connectionsAccepted()).isEqualTo(connections);
+    } finally {
+      rogue.terminate();
+      rogue.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aMemberThatIsNotTheJoinedCoordinatorCannotOrderTheWorker() throws Exception {
+    long received = c.sim.stats().requestsReceived();
+    long connections = c.sim.stats().connectionsAccepted();
+    // the worst case: a node holding the cluster's certificate that claims the coordinator role
+    ActorSystem<Void> rogue = rogue(List.of(ClusterConfig.ROLE_COORDINATOR), c.certs.security(), List.of("127.0.0.1:" + c.coordinator.clusterPort()));
+    try {
+      ClusterFixture.await("the rogue member is Up", Duration.ofSeconds(60), () -> Cluster.get(rogue).selfMember().status() == MemberStatus.up());
+      ActorRef<WorkerProtocol.Command> worker = ActorRefResolver.get(rogue).resolveActorRef(workerAddress());
+      TestProbe<CoordinatorProtocol.Event> replies = TestProbe.create(rogue);
+      worker.tell(new WorkerProtocol.ClockPing(1, replies.getRef()));
+      worker.tell(order(replies));
+      ClusterFixture.await("the worker logs the refusal", Duration.ofSeconds(30), () -> log(workerLog).contains("refused StartStep"));
+      assertThat(log(workerLog)).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
+      replies.expectNoMessage(Duration.ofSeconds(2));
+      assertThat(c.sim.stats().requestsReceived()).isEqualTo(received);
+      assertThat(c.sim.stats().connectionsAccepted()).isEqualTo(connections);
+      // the joins are on record, with address and roles
+      assertThat(log(workerLog)).contains("cluster member " + Cluster.get(rogue).selfMember().address() + " up: roles [");
+    } finally {
+      Cluster.get(rogue).manager().tell(org.apache.pekko.cluster.typed.Leave.create(Cluster.get(rogue).selfMember().address()));
+      ClusterFixture.await("the rogue member is gone", Duration.ofSeconds(60),
+          () -> StreamSupport.stream(Cluster.get(c.coordinator.system()).state().getMembers().spliterator(), false).count() == 2);
+      rogue.terminate();
+      rogue.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theCoordinatorStillRunsAScenarioOnItsWorker() throws Exception {
+    long received = c.sim.stats().requestsReceived();
+    var run = c.submit(c.scenario("{concurrency: [2]}", "{requests: 20}", "rebalance"), 1);
+    var record = run.finished().get(120, TimeUnit.SECONDS);
+    assertThat(record.outcome()).isInstanceOf(RunOutcome.Completed.class);
+    assertThat(record.cells().get(0).workersUsed()).isEqualTo(1);
+    assertThat(c.sim.stats().requestsReceived() - received).isEqualTo(20);
+  }
+}

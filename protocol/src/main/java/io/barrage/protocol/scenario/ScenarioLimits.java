@@ -1,0 +1,97 @@
+package io.barrage.protocol.scenario;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Caps on scenario values that would otherwise break a run or a node: a step of ten million hours,
+ * two billion requests, a synthetic prompt of two billion tokens (a worker out of memory), a scenario
+ * file of 50 MB (minutes of parsing). A person who really means a bigger value raises the cap in the
+ * deployment, not in the scenario, because whoever can submit a scenario is not necessarily whoever
+ * runs the nodes: {@code barrage.scenario.limits} in {@code protocol}'s {@code reference.conf}, each
+ * with an environment override (set it on the coordinator and every worker alike).
+ *
+ * @param maxDuration longest step duration, warmup or request timeout ({@code BARRAGE_MAX_DURATION})
+ * @param maxRequests most measured requests in one step ({@code BARRAGE_MAX_REQUESTS})
+ * @param maxPromptTokens largest synthetic prompt length in tokens ({@code BARRAGE_MAX_PROMPT_TOKENS})
+ * @param maxFileBytes largest scenario file read by the CLI ({@code BARRAGE_MAX_SCENARIO_FILE_BYTES})
+ */
+public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxPromptTokens, long maxFileBytes) {
+
+  private static volatile ScenarioLimits configured;
+
+  /** The limits of this process ({@code barrage.scenario.limits}, read once). */
+  public static ScenarioLimits get() {
+    ScenarioLimits l = configured;
+    if (l == null) {
+      l = from(ConfigFactory.load().getConfig("barrage.scenario.limits"));
+      configured = l;
+    }
+    return l;
+  }
+
+  /** Reads {@code max-duration}, {@code max-requests}, {@code max-prompt-tokens}, {@code max-file-bytes}. */
+  public static ScenarioLimits from(Config c) {
+    ScenarioLimits l = new ScenarioLimits(c.getDuration("max-duration"), c.getLong("max-requests"),
+        c.getInt("max-prompt-tokens"), c.getBytes("max-file-bytes"));
+    if (l.maxDuration.isNegative() || l.maxDuration.isZero() || l.maxRequests < 1 || l.maxPromptTokens < 1 || l.maxFileBytes < 1) {
+      throw new IllegalArgumentException("barrage.scenario.limits: every limit must be > 0, got " + l);
+    }
+    return l;
+  }
+
+  /** Adds a problem, with its YAML path, for every value over a cap. */
+  public void check(Scenario s, List<ScenarioProblem> out) {
+    Workload w = s.workload();
+    if (w == null) return;
+    StepSpec st = w.step();
+    if (st != null) {
+      duration("workload.step.duration", st.duration(), out);
+      duration("workload.step.warmup", st.warmup(), out);
+      if (st.requests() != null && st.requests() > maxRequests) {
+        out.add(over("workload.step.requests", Long.toString(maxRequests), "max-requests", "BARRAGE_MAX_REQUESTS"));
+      }
+      if (st.requestsPerUser() != null && st.requestsPerUser() > 0 && w.load() != null && w.load().concurrency() != null) {
+        long most = w.load().concurrency().stream().filter(c -> c != null && c > 0).mapToLong(c -> (long) c * st.requestsPerUser()).max().orElse(0);
+        if (most > maxRequests) {
+          out.add(new ScenarioProblem("workload.step.requestsPerUser", "makes " + most + " requests at the highest concurrency; at most "
+              + maxRequests + " per step (barrage.scenario.limits.max-requests; raise it with BARRAGE_MAX_REQUESTS on the coordinator and every worker)"));
+        }
+      }
+    }
+    Timeouts t = w.timeouts();
+    if (t != null) {
+      duration("workload.timeouts.firstToken", t.firstToken(), out);
+      duration("workload.timeouts.idle", t.idle(), out);
+      duration("workload.timeouts.total", t.total(), out);
+    }
+    PromptSpec pr = w.prompt();
+    if (pr != null && pr.synthetic() != null && pr.synthetic().inputTokens() != null) {
+      PromptSpec.TokenDistribution d = pr.synthetic().inputTokens();
+      String p = "workload.prompt.synthetic.inputTokens.";
+      tokens(p + "mean", d.mean(), out);
+      tokens(p + "stddev", d.stddev(), out);
+      tokens(p + "min", d.min(), out);
+      tokens(p + "max", d.max(), out);
+    }
+  }
+
+  private void duration(String path, Duration d, List<ScenarioProblem> out) {
+    if (d != null && d.compareTo(maxDuration) > 0) {
+      out.add(over(path, DurationText.format(maxDuration), "max-duration", "BARRAGE_MAX_DURATION"));
+    }
+  }
+
+  private void tokens(String path, Integer n, List<ScenarioProblem> out) {
+    if (n != null && n > maxPromptTokens) {
+      out.add(over(path, Integer.toString(maxPromptTokens), "max-prompt-tokens", "BARRAGE_MAX_PROMPT_TOKENS"));
+    }
+  }
+
+  private static ScenarioProblem over(String path, String cap, String key, String env) {
+    return new ScenarioProblem(path, "at most " + cap + " (barrage.scenario.limits." + key + "; raise it with " + env
+        + " on the coordinator and every worker)");
+  }
+}
