@@ -26,6 +26,7 @@ final class CellRun {
     int lastInFlight;
     long lostRequests; // counted as lost when it was lost; given back if its last report arrives after all
     int lostEvent = -1; // index of its LOST event in the run's events
+    long lastReportEndEpochMs = -1; // end of its latest merged interval, coordinator clock
     boolean heard; // any report or failure arrived: the start order was received
 
     Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, LoadShare share) {

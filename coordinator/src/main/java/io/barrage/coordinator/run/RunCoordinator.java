@@ -248,7 +248,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     boolean wasLeaving = a.leaving;
     a.lost = true;
     a.leaving = false;
-    long lostRequests = graceful ? 0 : a.lastInFlight;
+    // requests in flight at a report that ended inside the warm-up started in the warm-up: they
+    // are excluded from the measurement, so losing them loses nothing measured
+    long warmupMs = order.scenario().workload().step().warmupOrZero().toMillis();
+    boolean inWarmup = warmupMs > 0 && a.lastReportEndEpochMs >= 0 && a.lastReportEndEpochMs < current.startAtEpochMs + warmupMs;
+    long lostRequests = graceful || inWarmup ? 0 : a.lastInFlight;
     current.requestsLost += lostRequests;
     double capacity = Rebalancer.capacityShare(current.spec.load(), a.share);
     long now = System.currentTimeMillis();
@@ -361,6 +365,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         a.completed += r.counters().ok() + r.counters().errorCount();
         a.started += r.counters().started();
         a.lastInFlight = r.counters().inFlight();
+        a.lastReportEndEpochMs = Math.max(a.lastReportEndEpochMs, r.endEpochMs() - clocks.offsetMs(r.workerId()));
       }
     }
     if (a != null && merged && r.last() && a.lost && !a.leaving && a.lostRequests > 0) {

@@ -108,4 +108,18 @@ class CutCellTest {
     assertThat(r.cells().get(0).aggregate().finishedWorkers()).hasSize(1); // its last report arrived
     assertThat(tookSeconds).as("interrupt handled within the grace").isLessThan(10);
   }
+
+  @Test
+  void aWorkerLostDuringTheWarmUpLosesNoMeasuredRequest() throws Exception {
+    ActorRef<Object> only = endlessWorker("w0");
+    var run = submit("{concurrency: [4]}", "{duration: 60s, warmup: 30s}");
+    awaitRequests(40);
+    only.tell(new FakeWorker.Die());
+    RunRecord r = run.finished().get(30, TimeUnit.SECONDS);
+
+    var lost = r.workerEvents().stream().filter(e -> e.kind() == io.barrage.protocol.results.WorkerEvent.Kind.LOST).findFirst().orElseThrow();
+    // it had 4 requests in flight, all started in the warm-up: nothing measured was lost
+    assertThat(lost.requestsLost()).isZero();
+    assertThat(r.cells().get(0).incomplete()).isZero();
+  }
 }
