@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The coordinator as its own process ({@code barrage coordinator --scenario}) with one worker JVM
- * against the simulator: killed -9, its worker stops the load within the configured bound and the
+ * The coordinator as its own process ({@code barrage coordinator --scenario}, plain TCP on loopback:
+ * {@code --insecure-cluster}) with one worker JVM against the simulator: killed -9, its worker stops the load within the configured bound and the
  * finished cell is on disk for {@code barrage report}; paused for 15 s, its worker neither downs
  * itself nor makes the run abort.
  */
@@ -72,10 +72,14 @@ class CoordinatorCrashIT {
       Path out = dir.resolve("results");
       Path workerLog = dir.resolve("worker.log");
       Process coordinator = start(dir.resolve("coordinator.log"), "coordinator", "--scenario", scenario(sim, "12s").toString(), "--port", Integer.toString(port),
-          "--http-port", "-1", "--out", out.toString());
-      Process worker = start(workerLog, "worker", "--join", "127.0.0.1:" + port);
+          "--http-port", "-1", "--out", out.toString(), "--insecure-cluster");
+      Process worker = start(workerLog, "worker", "--join", "127.0.0.1:" + port, "--insecure-cluster");
       try {
-        ClusterFixture.await("the first cell on disk", Duration.ofSeconds(90), () -> summaryUnder(out).isPresent() || !coordinator.isAlive());
+        try {
+          ClusterFixture.await("the first cell on disk", Duration.ofSeconds(90), () -> summaryUnder(out).isPresent() || !coordinator.isAlive());
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "\n--- coordinator:\n" + read(dir.resolve("coordinator.log")) + "\n--- worker:\n" + read(workerLog), e);
+        }
         assertThat(coordinator.isAlive()).as(read(dir.resolve("coordinator.log"))).isTrue();
         long firstServed = sim.stats().requestsSucceeded();
         // kill early in the second cell: its 12 s would end it long after the bound
@@ -128,8 +132,8 @@ class CoordinatorCrashIT {
       Path out = dir.resolve("results");
       Path coordinatorLog = dir.resolve("coordinator.log");
       Process coordinator = start(coordinatorLog, "coordinator", "--scenario", scenario(sim, "8s").toString(), "--port", Integer.toString(port),
-          "--http-port", "-1", "--out", out.toString());
-      Process worker = start(dir.resolve("worker.log"), "worker", "--join", "127.0.0.1:" + port);
+          "--http-port", "-1", "--out", out.toString(), "--insecure-cluster");
+      Process worker = start(dir.resolve("worker.log"), "worker", "--join", "127.0.0.1:" + port, "--insecure-cluster");
       try {
         ClusterFixture.await("the first cell measuring", Duration.ofSeconds(90), () -> sim.stats().requestsSucceeded() > 20 || !coordinator.isAlive());
         assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(coordinator.pid())).start().waitFor()).isZero();
