@@ -398,7 +398,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     long now = System.nanoTime();
     for (WorkerInfo w : workers.values()) if (!w.lost) probe(w);
     if (current == null && abortReason == null && nextCell < cells.size()) maybeStartCell();
-    if (current != null && !current.stopping) checkStartAcknowledged();
+    // after a pause of this coordinator (GC, SIGSTOP, throttling) the reports that arrived meanwhile
+    // are still queued behind this tick: judge the start acknowledgements at the next tick, not now
+    boolean paused = now - lastTickNanos > 3 * settings.tick().toNanos();
+    if (paused) getContext().getLog().warn("the coordinator did not run for {} ms (paused or starved)", (now - lastTickNanos) / 1_000_000);
+    if (current != null && !current.stopping && !paused) checkStartAcknowledged();
     if (current != null && current.stopping && now > current.stopDeadlineNanos) {
       getContext().getLog().warn("cell {}: stop timed out waiting for last reports", current.spec.id());
       for (CellRun.Assignment a : current.assignments.values()) {
