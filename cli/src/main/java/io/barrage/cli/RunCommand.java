@@ -91,6 +91,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     String runId = stamp;
     o.printf("barrage run %s: %s, %d worker%s%n", scenario.name(), scenarioFile, localWorkers, localWorkers == 1 ? "" : "s");
+    ValidateCommand.tlsWarnings(scenario).forEach(o::println);
     try (LocalCluster cluster = LocalCluster.start(localWorkers, outDir.resolve("logs"), httpPort, token)) {
       if (httpPort >= 0) o.println("live page: http://127.0.0.1:" + cluster.coordinator().httpPort() + "/");
       Runs runs = cluster.coordinator().runs();

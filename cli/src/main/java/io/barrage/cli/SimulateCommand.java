@@ -5,6 +5,7 @@ import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.http.ConnectionPolicy;
 import io.barrage.simulator.SimulatorServer;
+import io.barrage.simulator.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -108,6 +109,16 @@ public final class SimulateCommand implements Callable<Integer> {
   /** Where {@code --api-key-env} reads from (tests replace it). */
   java.util.function.UnaryOperator<String> environment = System::getenv;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve https with this PEM certificate (chain); needs --tls-key.")
+  java.nio.file.Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The unencrypted PKCS#8 PEM private key of --tls-cert.")
+  java.nio.file.Path tlsKey;
+
+  @Option(names = "--tls-self-signed", description = "Serve https with a self-signed certificate generated now (for tests); "
+      + "its PEM file, to trust with a target's tls.caFile, is printed.")
+  boolean tlsSelfSigned;
+
   @Override
   public Integer call() throws Exception {
     if (list) {
@@ -117,9 +128,10 @@ public final class SimulateCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     SimulatorConfig config = config();
+    ServerTls tls = tls();
     SimulatorServer server;
     try {
-      server = SimulatorServer.start(config);
+      server = SimulatorServer.start(config, tls);
     } catch (RuntimeException e) {
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + e.getMessage());
     }
@@ -131,9 +143,30 @@ public final class SimulateCommand implements Callable<Integer> {
     Profile p = config.profile();
     spec.commandLine().getOut().printf("barrage simulate: profile %s (%s) listening on %s%s%n", p.name(), p.description(),
         server.baseUrl(), config.apiKey() == null ? "" : " (bearer token required on generation routes)");
+    if (tlsSelfSigned) {
+      spec.commandLine().getOut().printf("barrage simulate: self-signed certificate (trust it with tls.caFile): %s%n",
+          tls.certificateFile());
+    }
     spec.commandLine().getOut().flush();
     stop.await();
     return ExitCodes.OK;
+  }
+
+  /** The TLS identity asked for (null: plain http); bad input is an {@link ExitException} with exit code 2. */
+  ServerTls tls() {
+    if (tlsSelfSigned && (tlsCert != null || tlsKey != null)) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: give --tls-self-signed or --tls-cert/--tls-key, not both");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --tls-cert and --tls-key go together");
+    }
+    try {
+      if (tlsCert != null) return ServerTls.fromPem(tlsCert, tlsKey);
+      if (tlsSelfSigned) return ServerTls.selfSigned(java.nio.file.Files.createTempDirectory("barrage-simulator-tls"));
+    } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + e.getMessage());
+    }
+    return null;
   }
 
   /** The server this command line asks for; bad input is an {@link ExitException} with exit code 2. */

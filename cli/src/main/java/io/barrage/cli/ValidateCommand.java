@@ -38,6 +38,20 @@ public final class ValidateCommand implements Callable<Integer> {
     int cells = CellPlanner.plan(s).size();
     spec.commandLine().getOut().printf("%s: valid scenario '%s': %d target(s), %d cell(s)%n",
         scenario, s.name(), s.targets().size(), cells);
+    for (String w : tlsWarnings(s)) spec.commandLine().getOut().println("  " + w);
     return ExitCodes.OK;
+  }
+
+  /** One line per target whose certificate checks are off (validate and run print them). */
+  static java.util.List<String> tlsWarnings(Scenario s) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < s.targets().size(); i++) {
+      var t = s.targets().get(i);
+      if (t.tls() != null && t.tls().skipVerify()) {
+        out.add("WARNING targets[" + i + "].tls.insecureSkipVerify: the certificate of '" + t.name() + "' is not checked "
+            + "(encrypted, but the server is not authenticated); for self-signed test servers only");
+      }
+    }
+    return out;
   }
 }

@@ -24,32 +24,45 @@ final class ResultDirs {
   private ResultDirs() {}
 
   /**
-   * The demo's two targets at c1 and c10: fastapi-a100 flat at 100 tokens/s with e2e growing 10× with
-   * the queue; tgi-2xa4000 at 100 × c tokens/s with a flat e2e when {@code batchingWins}, else the same as fastapi.
+   * The article's matrix at 1, 50 and 300 concurrent requests as the fitted simulators give it
+   * (ArticleProfilesTest's table: per-request tokens/s and mean latency in seconds at the hardware's
+   * speed, 100 of 300 timeouts at 300 × 256), measured {@code timeScale}× faster. With {@code
+   * tgiSpeedup} ≠ 1, TGI's 128-token cells are that much faster (rate ×, latency ÷).
    */
-  static Path writeDemoLike(Path dir, boolean batchingWins) throws Exception {
+  static Path writeArticleLike(Path dir, double timeScale, double tgiSpeedup) throws Exception {
     var sc = ScenarioLoader.parse("""
-        name: demo-like
+        name: article-like
         targets:
-          - {name: fastapi-a100, api: fastapi, url: "http://127.0.0.1:9/generate"}
+          - {name: fastapi-a100, api: fastapi, url: "http://127.0.0.1:9/generate", maxNewTokens: [128]}
           - {name: tgi-2xa4000, api: tgi-stream, url: "http://127.0.0.1:9"}
-        workload: {prompt: {text: hi}, maxNewTokens: [128], load: {concurrency: [1, 10]}, step: {requests: 10}}
+        workload: {prompt: {text: hi}, maxNewTokens: [128, 256], load: {concurrency: [1, 50, 300]}, step: {requestsPerUser: 1}}
+        comparison: {baseline: fastapi-a100}
         """, null);
+    // {rate tok/s, mean latency s} per level 1, 50, 300
+    Map<String, double[][]> figures = Map.of(
+        "fastapi-a100/128", new double[][] {{3.13, 40.9}, {2.50, 51.1}, {1.24, 103.5}},
+        "tgi-2xa4000/128", new double[][] {{27.94, 4.6}, {7.53, 17.0}, {1.59, 80.3}},
+        "tgi-2xa4000/256", new double[][] {{27.81, 9.2}, {7.31, 35.0}, {2.24, 114.1}});
     List<CellRecord> cells = new ArrayList<>();
     long t0 = 1_700_000_000_000L;
     for (CellSpec spec : CellPlanner.plan(sc)) {
       int c = ((io.barrage.protocol.plan.Load.Concurrency) spec.load()).streams();
-      boolean tgi = spec.target().startsWith("tgi") && batchingWins;
-      double tps = tgi ? 100 * c : 100;
-      long e2eMicros = tgi ? 1_000_000 : 1_000_000L * c;
+      double[] f = figures.get(spec.target() + "/" + spec.maxNewTokens())[c == 1 ? 0 : c == 50 ? 1 : 2];
+      double speed = spec.target().startsWith("tgi") && spec.maxNewTokens() == 128 ? tgiSpeedup : 1;
+      long timeouts = spec.target().startsWith("tgi") && spec.maxNewTokens() == 256 && c == 300 ? 100 : 0;
+      long ok = c - timeouts;
+      Histogram e2e = Histograms.create(), rate = Histograms.create();
+      e2e.recordValueWithCount(Math.round(f[1] / speed / timeScale * 1e6), ok);
+      rate.recordValueWithCount(Math.round(f[0] * speed * timeScale * Metric.MILLI), ok);
+      Map<ErrorClass, Long> errors = timeouts > 0 ? Map.of(ErrorClass.TOTAL_TIMEOUT, timeouts) : Map.of();
+      long tokens = ok * spec.maxNewTokens();
+      IntervalCounters k = new IntervalCounters(c, ok, errors, Map.of(), tokens, tokens, 0, 0, 0, 0, t0 * 1_000_000, (t0 + 10_000) * 1_000_000);
       CellAggregate a = new CellAggregate(spec.id());
-      Histogram e2e = Histograms.create();
-      for (int i = 0; i < 10; i++) e2e.recordValue(e2eMicros);
-      IntervalCounters k = new IntervalCounters(10, 10, Map.of(), Map.of(), Math.round(tps * 10), Math.round(tps * 10), 0, 0, 0, 0, t0 * 1_000_000, (t0 + 10_000) * 1_000_000);
-      a.add(new IntervalReport("w1", spec.id(), 0, t0, t0 + 10_000, Map.of(Metric.E2E, Histograms.encode(e2e)), k, true));
+      a.add(new IntervalReport("w1", spec.id(), 0, t0, t0 + 10_000,
+          Map.of(Metric.E2E, Histograms.encode(e2e), Metric.PER_REQUEST_THROUGHPUT, Histograms.encode(rate)), k, true));
       cells.add(new CellRecord(spec, a, 10.0, 0, 50, 1, t0, t0 + 10_000));
     }
-    ResultWriter.write(new RunRecord("demo-like", sc, t0, t0 + 30_000, new RunOutcome.Completed(), 2, List.of(), cells), dir);
+    ResultWriter.write(new RunRecord("article-like", sc, t0, t0 + 30_000, new RunOutcome.Completed(), 2, List.of(), cells), dir);
     return dir;
   }
 

@@ -53,6 +53,18 @@ class SimulateCommandTest {
   }
 
   @Test
+  void tlsOptionsMustComeTogetherAndNotTwice() {
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--tls-cert", "cert.pem")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString()).contains("--tls-cert and --tls-key go together");
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--tls-self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"))
+        .isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString()).contains("give --tls-self-signed or --tls-cert/--tls-key, not both");
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"))
+        .isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString()).contains("/nonexistent/");
+  }
+
+  @Test
   void badOptionValuesExit2() {
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--port", "70000")).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--keep-alive", "soon")).isEqualTo(ExitCodes.BAD_INPUT);

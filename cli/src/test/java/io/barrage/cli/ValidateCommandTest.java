@@ -43,6 +43,17 @@ class ValidateCommandTest {
   }
 
   @Test
+  void turningCertificateChecksOffIsValidButSaidLoudly() throws Exception {
+    Result r = validate("""
+        name: ok
+        targets: [{name: selfsigned, api: tgi-stream, url: "https://127.0.0.1:1", tls: {insecureSkipVerify: true}}]
+        workload: {prompt: {text: hi}, maxNewTokens: 8, load: {concurrency: 1}, step: {requests: 5}}
+        """);
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("WARNING targets[0].tls.insecureSkipVerify").contains("'selfsigned'").contains("not authenticated");
+  }
+
+  @Test
   void everyProblemIsListedWithItsPathAndTheExitCodeIsTwo() throws Exception {
     Result r = validate("""
         name: bad

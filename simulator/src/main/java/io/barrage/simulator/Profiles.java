@@ -74,17 +74,14 @@ public final class Profiles {
         Profile.Api.FASTAPI, Profile.EngineKind.NAIVE, "sim/fastapi-fast", "1-simulated-gpu",
         new Profile.Timing(300, 0, 0, 100, 0.5, 20, 0), new Profile.Limits(0, 4095, 4096, 1_000_000, 16_384, 1),
         Profile.OutputModel.FULL_LENGTH, Profile.Faults.NONE, 1, TGI_KEEP_ALIVE));
-    // Llama 2 13B fp16 under HF transformers' generate() on one A100 40GB: ~36 ms/token, no batching.
-    put(m, new Profile(FASTAPI_A100, "FastAPI wrapping Llama 2 13B (fp16) on one A100 40GB: naive, one request at a time",
-        Profile.Api.FASTAPI, Profile.EngineKind.NAIVE, "meta-llama/Llama-2-13b-chat-hf", "1-nvidia-a100-sxm4-40gb",
-        new Profile.Timing(36_000, 0, 0, 30_000, 0.3, 2_000, 0), new Profile.Limits(0, 4095, 4096, 1_000_000, 4096, 1),
+    // The FastAPI-vs-TGI article's two servers, fitted to its figures (ArticleCalibration; docs/simulator.md).
+    put(m, new Profile(FASTAPI_A100, "FastAPI wrapping Llama 2 13B (fp16) on one A100 40GB: no continuous batching, fitted to the FastAPI-vs-TGI article",
+        Profile.Api.FASTAPI, Profile.EngineKind.CONTINUOUS_BATCHING, "meta-llama/Llama-2-13b-chat-hf", "1-nvidia-a100-sxm4-40gb",
+        ArticleCalibration.FASTAPI_TIMING, new Profile.Limits(0, 4095, 4096, 100_000_000, 1_000_000, 100_000),
         Profile.OutputModel.FULL_LENGTH, Profile.Faults.NONE, 1, TGI_KEEP_ALIVE));
-    // Llama 2 13B fp16 on 2x RTX A4000 (16 GB, 448 GB/s each), TP2: 26 GB of weights read per step
-    // over 2 x 448 GB/s at ~85% -> 34 ms incl. ~1 ms all-reduce; KV 800 KiB/token split over 2 shards.
-    put(m, new Profile(TGI_2XA4000, "TGI continuous batching, Llama 2 13B (fp16) on 2x RTX A4000, tensor parallel 2",
+    put(m, new Profile(TGI_2XA4000, "TGI continuous batching, Llama 2 13B (fp16) on 2x RTX A4000, tensor parallel 2, fitted to the FastAPI-vs-TGI article",
         Profile.Api.TGI, Profile.EngineKind.CONTINUOUS_BATCHING, "meta-llama/Llama-2-13b-chat-hf", "2-nvidia-rtx-a4000",
-        new Profile.Timing(34_000, 150, 1_100, 8_000, 1.0, 1_000, 0),
-        new Profile.Limits(128, 1024, 2048, 5_000, 4096, 10_000), Profile.OutputModel.FULL_LENGTH,
+        ArticleCalibration.TGI_TIMING, ArticleCalibration.TGI_LIMITS, Profile.OutputModel.FULL_LENGTH,
         Profile.Faults.NONE, 1, TGI_KEEP_ALIVE));
     seeded(m, "sagemaker-llama2-7b-gptq-g5.2xlarge", "Llama 2 7B GPTQ on g5.2xlarge (1x A10G), TGI 1.0.3 on SageMaker",
         "TheBloke/Llama-2-7B-GPTQ", "1-nvidia-a10g", 7e9, 1, A10G_FLOPS);

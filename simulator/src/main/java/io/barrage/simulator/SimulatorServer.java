@@ -3,6 +3,7 @@ package io.barrage.simulator;
 import io.barrage.simulator.engine.Engine;
 import io.barrage.simulator.http.SimHttpServer;
 import io.barrage.simulator.http.SimulatorRoutes;
+import io.barrage.simulator.tls.ServerTls;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,11 @@ public final class SimulatorServer implements AutoCloseable {
   private final SimulatorStats stats;
   private final TruthLog truth;
   private final SimHttpServer http;
+  private final ServerTls tls;
 
-  private SimulatorServer(SimulatorConfig config) {
+  private SimulatorServer(SimulatorConfig config, ServerTls tls) {
     this.config = config;
+    this.tls = tls;
     Profile profile = config.profile();
     this.truth = new TruthLog(config.truthLogFile());
     this.engine = new Engine(profile, "sim-engine-" + profile.name(), config.realtimeClock());
@@ -45,7 +48,7 @@ public final class SimulatorServer implements AutoCloseable {
         @Override public void closed() { stats.connectionClosed(); }
 
         @Override public void pass(long nanos) { stats.loopPass(nanos); }
-      });
+      }, tls);
     } catch (IOException e) {
       engine.close();
       timer.shutdownNow();
@@ -63,7 +66,12 @@ public final class SimulatorServer implements AutoCloseable {
 
   /** Starts a server and blocks until it is bound. Port 0 binds an ephemeral port. */
   public static SimulatorServer start(SimulatorConfig config) {
-    return new SimulatorServer(config);
+    return new SimulatorServer(config, null);
+  }
+
+  /** Like {@link #start(SimulatorConfig)}, serving https with {@code tls} (plain http when null). */
+  public static SimulatorServer start(SimulatorConfig config, ServerTls tls) {
+    return new SimulatorServer(config, tls);
   }
 
   public int port() {
@@ -74,10 +82,15 @@ public final class SimulatorServer implements AutoCloseable {
     return config.host();
   }
 
-  /** {@code http://HOST:PORT}, with IPv6 hosts bracketed. */
+  /** {@code http://HOST:PORT} ({@code https://} when serving TLS), with IPv6 hosts bracketed. */
   public String baseUrl() {
     String h = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-    return "http://" + h + ":" + port();
+    return (tls == null ? "http://" : "https://") + h + ":" + port();
+  }
+
+  /** The TLS identity when serving https, else null. */
+  public ServerTls tls() {
+    return tls;
   }
 
   public Profile profile() {

@@ -10,8 +10,10 @@ import java.util.List;
 /**
  * {@code results.csv}: one row per cell. The first columns are the SageMaker benchmark's (model,
  * quantization, instance, concurrent requests, median ms/token, tokens/s, USD/hour, minutes and USD
- * per 1M tokens); then TTFT/TPOT/e2e p50 and p99, request counts and error rate. RFC 4180 quoting;
- * text that would start a spreadsheet formula is escaped (see {@link #quote}).
+ * per 1M tokens); then TTFT/TPOT/e2e p50 and p99, request counts and error rate; new columns are
+ * appended at the end (per-request throughput, mean e2e), so readers that go by position keep
+ * working. RFC 4180 quoting; text that would start a spreadsheet formula is escaped (see {@link
+ * #quote}).
  */
 public final class CsvWriter {
   public static final List<String> HEADER = List.of(
@@ -19,7 +21,8 @@ public final class CsvWriter {
       "throughput_tokens_per_second", "usd_per_hour", "minutes_per_1m_tokens", "usd_per_1m_tokens",
       "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms", "e2e_p50_ms", "e2e_p99_ms",
       "requests_ok", "errors", "incomplete", "error_rate", "requests_per_second", "window_seconds",
-      "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell");
+      "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell",
+      "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms");
 
   private CsvWriter() {}
 
@@ -59,6 +62,9 @@ public final class CsvWriter {
         r.add(d == null || d.gpus() == null ? null : d.gpus().toString());
         r.add(Boolean.toString(c.generator().saturated()));
         r.add(c.id());
+        r.add(num(c.perRequestTokensPerSecond()));
+        r.add(num(c.perRequestThroughput() == null ? null : c.perRequestThroughput().p50()));
+        r.add(num(c.latencyValue("e2e", "mean")));
         row(sb, r);
       }
     }

@@ -29,13 +29,15 @@ public final class HtmlReport {
       new String[] {"tpot", "TPOT (vLLM benchmark_serving); inter-token latency in some tools", "(last − first token) / (N − 1)"},
       new String[] {"ntpot", "\"Latency (ms/token)\" of the SageMaker Llama 2 benchmark; TPOT of GuideLLM", "end-to-end latency / N"},
       new String[] {"itl", "ITL (vLLM benchmark_serving, GuideLLM)", "each gap between token events, per token"},
-      new String[] {"e2e", "E2EL (vLLM), request latency (GuideLLM), \"latency\" of the FastAPI-vs-TGI article", "last token − send"},
+      new String[] {"e2e", "E2EL (vLLM), request latency (GuideLLM); its mean is the \"latency\" of the FastAPI-vs-TGI article", "last token − send"},
       new String[] {"serverTpot", "TGI header x-time-per-token", "the server's own time per token"},
       new String[] {"queue", "TGI header x-queue-time", "the server's own queue time"},
       new String[] {"ttftSched", "coordinated-omission-free TTFT (cf. k6/Gatling open models)", "first token − intended send time"},
       new String[] {"sendLag", "generator lag (k6 'dropped iterations' in spirit)", "actual − intended send time (includes waiting for a connection)"},
-      new String[] {"connect", "connection time (curl time_connect / time_appconnect)", "TCP connect (plus TLS handshake) of each new connection; not in TTFT"},
-      new String[] {"outputTokensPerSecond", "output throughput (vLLM), tokens/s (SageMaker benchmark)", "output tokens / measurement window"});
+      new String[] {"connect", "connection time (curl time_connect on http, time_appconnect on https)", "TCP connect, plus the TLS handshake on https, of each new connection; not in TTFT"},
+      new String[] {"outputTokensPerSecond", "output throughput (vLLM), tokens/s (SageMaker benchmark)", "output tokens / measurement window"},
+      new String[] {"perRequestThroughput", "\"throughput\" of the FastAPI-vs-TGI article (its mean); output tokens/s per user (GenAI-Perf, LLMPerf, NIM benchmarks)",
+          "per successful request: output tokens / e2e; mean and percentiles over the requests"});
 
   private HtmlReport() {}
 
@@ -400,8 +402,8 @@ public final class HtmlReport {
 
   private static void cellsTable(StringBuilder b, Summary s) {
     b.append("<h2>Every cell</h2><div class=\"scroll\"><table id=\"table-cells\"><thead><tr><th>target</th><th>model</th><th>quant.</th><th>instance</th>")
-        .append("<th>new tokens</th><th>load</th><th>rep</th><th>ok</th><th>errors</th><th>incompl.</th><th>error rate</th><th>window s</th><th>tokens/s</th><th>req/s</th>")
-        .append("<th>TTFT p50</th><th>TTFT p99</th><th>TPOT p50</th><th>TPOT p99</th><th>ms/token p50</th><th>e2e p50</th><th>e2e p99</th>")
+        .append("<th>new tokens</th><th>load</th><th>rep</th><th>ok</th><th>errors</th><th>incompl.</th><th>error rate</th><th>window s</th><th>tokens/s</th><th>tok/s per request</th><th>req/s</th>")
+        .append("<th>TTFT p50</th><th>TTFT p99</th><th>TPOT p50</th><th>TPOT p99</th><th>ms/token p50</th><th>e2e mean</th><th>e2e p50</th><th>e2e p99</th>")
         .append("<th>USD/h</th><th>min / 1M tok</th><th>USD / 1M tok</th><th>send-lag p99</th><th>generator</th><th>SLO</th></tr></thead><tbody>");
     for (TargetSummary t : s.targets()) {
       for (CellSummary c : t.cells()) {
@@ -414,8 +416,9 @@ public final class HtmlReport {
             .append("</td><td>").append(c.requests().ok()).append("</td><td>").append(errors(c)).append("</td><td>").append(c.requests().incomplete())
             .append("</td><td>").append(c.requests().errorRate() == null ? "–" : Numbers.fmt(c.requests().errorRate() * 100, 2) + " %")
             .append("</td><td>").append(Numbers.fmt(c.windowSeconds(), 1))
-            .append("</td><td>").append(Numbers.fmt(c.tokensPerSecond(), 1)).append("</td><td>").append(Numbers.fmt(c.throughput().requestsPerSecond(), 2));
-        for (String[] mp : new String[][] {{"ttft", "p50"}, {"ttft", "p99"}, {"tpot", "p50"}, {"tpot", "p99"}, {"ntpot", "p50"}, {"e2e", "p50"}, {"e2e", "p99"}}) {
+            .append("</td><td>").append(Numbers.fmt(c.tokensPerSecond(), 1)).append("</td><td>").append(Numbers.fmt(c.perRequestTokensPerSecond(), 2))
+            .append("</td><td>").append(Numbers.fmt(c.throughput().requestsPerSecond(), 2));
+        for (String[] mp : new String[][] {{"ttft", "p50"}, {"ttft", "p99"}, {"tpot", "p50"}, {"tpot", "p99"}, {"ntpot", "p50"}, {"e2e", "mean"}, {"e2e", "p50"}, {"e2e", "p99"}}) {
           b.append("</td><td>").append(Numbers.fmt(c.latencyValue(mp[0], mp[1]), 1));
         }
         b.append("</td><td>").append(Numbers.fmt(c.cost().usdPerHour(), 2)).append("</td><td>").append(Numbers.fmt(c.cost().minutesPer1MTokens(), 2))
@@ -425,7 +428,7 @@ public final class HtmlReport {
             .append(c.slo() == null ? "–" : c.slo().met() ? "met" : "<strong>missed</strong>").append("</td></tr>");
       }
     }
-    b.append("</tbody></table></div><p class=\"note\">Latencies in ms. ms/token = ntpot = e2e / output tokens (the SageMaker benchmark's \"latency ms/token\").</p>");
+    b.append("</tbody></table></div><p class=\"note\">Latencies in ms. ms/token = ntpot = e2e / output tokens (the SageMaker benchmark's \"latency ms/token\"). tok/s per request = the mean over successful requests of output tokens / e2e (the FastAPI-vs-TGI article's \"throughput\"); tokens/s = all output tokens / window.</p>");
   }
 
   /** The first distinct messages of each error class, per cell: what "connect 120" actually was. */

@@ -119,7 +119,9 @@ public final class SummaryBuilder {
 
     Map<String, LatencySummary> latency = new LinkedHashMap<>();
     long clamped = a.clamped();
-    for (Metric m : Metric.values()) latency.put(m.key(), LatencyStats.of(a.histogram(m)));
+    for (Metric m : Metric.values()) {
+      if (m.latency()) latency.put(m.key(), LatencyStats.of(a.histogram(m)));
+    }
 
     Double usdPerHour = t.deploymentOrUnknown().usdPerHour();
     Cost raw = CostCalculator.of(usdPerHour, tps);
@@ -148,6 +150,7 @@ public final class SummaryBuilder {
         new Tokens(a.outputTokens(), a.clientCountedRequests() == 0 ? null : a.clientTokens(), a.clientCountedRequests(), a.tokenMismatches()),
         Numbers.round(window, 6),
         throughput,
+        LatencyStats.rate(a.histogram(Metric.PER_REQUEST_THROUGHPUT)),
         latency,
         cost,
         generator,

@@ -130,7 +130,7 @@ public final class IntervalLogs implements AutoCloseable {
             // autoflush: every interval line reaches the file at once
             PrintStream out = new PrintStream(new FileOutputStream(dir.resolve(n).toFile()), true, "UTF-8");
             HistogramLogWriter w = new HistogramLogWriter(out);
-            w.outputComment("barrage cell " + cell.id() + ", metric " + m.key() + " (" + m.description() + "), microseconds; tag = worker");
+            w.outputComment("barrage cell " + cell.id() + ", metric " + m.key() + " (" + m.description() + "), " + (m.latency() ? "microseconds" : "milli-tokens per second") + "; tag = worker");
             w.outputLogFormatVersion();
             w.outputStartTime(cellStartMs);
             w.setBaseTime(cellStartMs);

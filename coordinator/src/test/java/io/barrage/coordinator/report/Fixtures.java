@@ -70,6 +70,10 @@ final class Fixtures {
     hs.put(Metric.NTPOT, histogramMs(ntpotMs));
     hs.put(Metric.SEND_LAG, histogramMs(sendLagMs));
     hs.put(Metric.TTFT, histogramMs(e2eMs.length == 0 ? new double[0] : new double[] {e2eMs[0] / 10}));
+    // each request's tokens / e2e, in milli-tokens per second (equal shares of the tokens)
+    Histogram rates = Histograms.create();
+    for (double e2e : e2eMs) rates.recordValue(Math.round((double) tokens / Math.max(ok, 1) / (e2e / 1000) * Metric.MILLI));
+    hs.put(Metric.PER_REQUEST_THROUGHPUT, Histograms.encode(rates));
     IntervalCounters c = new IntervalCounters(ok + errors.values().stream().mapToLong(Long::longValue).sum(), ok, errors,
         errors.containsKey(ErrorClass.HTTP_STATUS) ? Map.of(503, errors.get(ErrorClass.HTTP_STATUS)) : Map.of(),
         tokens, tokens, 0, 0, inFlight, 0, startMs * 1_000_000L, (startMs + 1000) * 1_000_000L);
@@ -92,7 +96,7 @@ final class Fixtures {
     String id = target + "/m" + mnt + "/c" + concurrency + (repeat > 0 ? "/rep" + repeat : "");
     return new CellSummary(id, target, LoadInfo.concurrency(concurrency), mnt, Math.max(repeat, 1), null, null,
         new CellSummary.Requests(10, 0, Map.of(), Map.of(), 0, 0.0, 0), 1000, new CellSummary.Tokens(1000, 1000L, 10, 0), 10,
-        new CellSummary.Throughput(tps, 1.0), lat, cost, new CellSummary.Generator(1.0, 50, false, 2, 0), null);
+        new CellSummary.Throughput(tps, 1.0), null, lat, cost, new CellSummary.Generator(1.0, 50, false, 2, 0), null);
   }
 
   static CellSummary.LatencySummary lat(Double p50) {

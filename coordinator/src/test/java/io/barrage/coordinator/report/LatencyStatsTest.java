@@ -11,6 +11,21 @@ import org.junit.jupiter.api.Test;
 class LatencyStatsTest {
 
   @Test
+  void perRequestThroughputMergesTheWorkersHistogramsExactlyAndReportsTokensPerSecond() {
+    // w1: three requests of 1 token in 1 s, 0.5 s and 1/3 s (1, 2, 3 tokens/s); w2: 10 tokens in 1 s
+    io.barrage.protocol.results.CellAggregate a = new io.barrage.protocol.results.CellAggregate("t/m128/c4");
+    a.add(Fixtures.report("w1", "t/m128/c4", 0, 0, 3, 3, java.util.Map.of(), new double[] {1000, 500, 1000.0 / 3}, new double[0], new double[0], 0));
+    a.add(Fixtures.report("w2", "t/m128/c4", 0, 0, 1, 10, java.util.Map.of(), new double[] {1000}, new double[0], new double[0], 0));
+    var r = LatencyStats.rate(a.histogram(io.barrage.protocol.metrics.Metric.PER_REQUEST_THROUGHPUT));
+    assertThat(r.count()).isEqualTo(4);
+    assertThat(r.mean()).isCloseTo(4.0, within(0.01)); // (1 + 2 + 3 + 10) / 4: the mean of the rates
+    assertThat(r.p50()).isCloseTo(2.0, within(0.002));
+    assertThat(r.p90()).isCloseTo(10.0, within(0.01));
+    assertThat(r.p99()).isCloseTo(10.0, within(0.01));
+    assertThat(LatencyStats.rate(Histograms.create()).mean()).as("no request: no figure").isNull();
+  }
+
+  @Test
   void percentilesOfOneToOneThousandMillisecondsAreWithinHistogramPrecision() {
     Histogram h = Histograms.create();
     for (int ms = 1; ms <= 1000; ms++) h.recordValue(ms * 1000L);

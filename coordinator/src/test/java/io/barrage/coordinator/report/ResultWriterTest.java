@@ -69,6 +69,11 @@ class ResultWriterTest {
     assertThat(c.get("windowSeconds").asDouble()).isEqualTo(12.0);
     assertThat(c.at("/throughput/outputTokensPerSecond").asDouble()).isEqualTo(128.0);
     assertThat(c.at("/throughput/requestsPerSecond").asDouble()).isEqualTo(1.0);
+    // 128 tokens in 40 s each: 3.2 tokens/s per request, beside the cell's 128 tokens/s
+    assertThat(c.at("/perRequestThroughput/count").asLong()).isEqualTo(12);
+    assertThat(c.at("/perRequestThroughput/mean").asDouble()).isCloseTo(3.2, org.assertj.core.api.Assertions.within(0.004)); // 3 digits
+    assertThat(c.at("/perRequestThroughput/p99").asDouble()).isCloseTo(3.2, org.assertj.core.api.Assertions.within(0.004));
+    assertThat(c.at("/latency").has("perRequestThroughput")).as("a rate is not a latency").isFalse();
     assertThat(c.at("/latency/e2e/count").asLong()).isEqualTo(12);
     assertThat(c.at("/latency/e2e/p50").asDouble()).isCloseTo(40_000, within(40.0));
     assertThat(c.at("/latency/ntpot/p99").asDouble()).isCloseTo(312.5, within(0.4));

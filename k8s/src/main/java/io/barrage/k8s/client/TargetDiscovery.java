@@ -112,6 +112,6 @@ public final class TargetDiscovery {
   }
 
   private static Target withDeployment(Target t, Deployment d) {
-    return new Target(t.name(), t.api(), t.url(), t.model(), d, t.auth(), t.fastapi(), t.stream());
+    return new Target(t.name(), t.api(), t.url(), t.model(), d, t.auth(), t.fastapi(), t.stream(), t.maxNewTokens(), t.tls());
   }
 }

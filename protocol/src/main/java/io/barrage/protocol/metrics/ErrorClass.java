@@ -21,7 +21,12 @@ public enum ErrorClass {
   IDLE_TIMEOUT("idleTimeout"),
   TOTAL_TIMEOUT("totalTimeout"),
   /** The generator itself could not send (e.g. pool exhausted); counted so nothing disappears. */
-  CLIENT("client");
+  CLIENT("client"),
+  /**
+   * The TLS handshake of an https target failed: certificate not trusted or not for this host, no
+   * common protocol or cipher, or a server that does not speak TLS.
+   */
+  TLS("tls");
 
   private final String key;
 

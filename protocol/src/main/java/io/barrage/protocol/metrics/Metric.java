@@ -1,8 +1,11 @@
 package io.barrage.protocol.metrics;
 
 /**
- * The canonical latency metrics (DESIGN.md "Metrics"). Recorded in microseconds into HdrHistograms,
- * reported in milliseconds. The {@link #key()} is the public name used in summary.json, CSV and logs.
+ * The canonical per-request metrics (DESIGN.md "Metrics"), each recorded into an HdrHistogram and
+ * merged exactly. Latencies are recorded in microseconds and reported in milliseconds; the one rate,
+ * {@link #PER_REQUEST_THROUGHPUT}, is recorded in milli-tokens per second and reported in tokens per
+ * second (see {@link #latency()}). The {@link #key()} is the public name used in summary.json, CSV
+ * and logs.
  */
 public enum Metric {
   /** tFirst − tSend: first event carrying an output token. */
@@ -29,7 +32,16 @@ public enum Metric {
    * connectEnd − connectStart of each new connection: TCP connect (plus the TLS handshake on https),
    * one sample per connection a measured request opened. Not part of TTFT or e2e.
    */
-  CONNECT("connect", "connection setup (TCP connect and TLS handshake) per new connection");
+  CONNECT("connect", "connection setup (TCP connect and TLS handshake) per new connection"),
+  /**
+   * Output tokens / (tLast − tSend), one sample per successful request, in milli-tokens per second
+   * (1 .. 3.6e9: 0.001 to 3.6 million tokens/s at 3 significant digits). The FastAPI-vs-TGI
+   * article's "throughput"; "output tokens/s per user" elsewhere.
+   */
+  PER_REQUEST_THROUGHPUT("perRequestThroughput", "per-request output tokens per second (tokens / e2e)");
+
+  /** Recorded units per token per second for {@link #PER_REQUEST_THROUGHPUT}. */
+  public static final long MILLI = 1000;
 
   private final String key;
   private final String description;
@@ -45,6 +57,11 @@ public enum Metric {
 
   public String description() {
     return description;
+  }
+
+  /** Whether this metric is a duration (microseconds); false for the per-request rate. */
+  public boolean latency() {
+    return this != PER_REQUEST_THROUGHPUT;
   }
 
   public static Metric fromKey(String key) {

@@ -21,6 +21,7 @@ public final class CellPlanner {
       for (int mnt : s.workload().maxNewTokens()) {
         for (Load load : loads) {
           for (Target t : s.targets()) {
+            if (!t.runs(mnt)) continue;
             String id = t.name() + "/m" + mnt + "/" + load.id() + (repeats > 1 ? "/rep" + rep : "");
             cells.add(new CellSpec(cells.size(), id, t.name(), mnt, load, rep));
           }

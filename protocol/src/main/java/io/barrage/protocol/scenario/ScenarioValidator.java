@@ -66,6 +66,19 @@ public final class ScenarioValidator {
           out.add(new ScenarioProblem(p + ".auth", "name the secret's source: env or file"));
         }
         validateAuthHeader(t.auth(), p + ".auth", out);
+        if (t.maxNewTokens() != null) {
+          List<Integer> all = s.workload() == null || s.workload().maxNewTokens() == null ? List.of() : s.workload().maxNewTokens();
+          if (t.maxNewTokens().isEmpty()) {
+            out.add(new ScenarioProblem(p + ".maxNewTokens", "must not be empty; leave it out to run every workload.maxNewTokens value"));
+          }
+          for (int j = 0; j < t.maxNewTokens().size(); j++) {
+            Integer v = t.maxNewTokens().get(j);
+            if (v == null || !all.contains(v)) {
+              out.add(new ScenarioProblem(p + ".maxNewTokens[" + j + "]", "must be one of workload.maxNewTokens " + all + ", got " + v));
+            }
+          }
+        }
+        if (t.tls() != null) validateTls(t, p + ".tls", baseDir, out);
         if (t.fastapi() != null) validateFastapi(t.fastapi(), p + ".fastapi", out);
       }
     }
@@ -144,6 +157,24 @@ public final class ScenarioValidator {
     } else if (d.mean() != null) {
       if (d.min() != null && d.mean() < d.min()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is below min " + d.min()));
       if (d.max() != null && d.mean() > d.max()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is above max " + d.max()));
+    }
+  }
+
+  private static void validateTls(Target t, String p, Path baseDir, List<ScenarioProblem> out) {
+    TlsOptions tls = t.tls();
+    if (t.url() != null && !t.url().startsWith("https://")) {
+      out.add(new ScenarioProblem(p, "applies to https:// urls only; this target's url is not https"));
+    }
+    if (tls.caFile() != null && tls.skipVerify()) {
+      out.add(new ScenarioProblem(p, "give caFile or insecureSkipVerify: true, not both"));
+    }
+    if (tls.caFile() != null) {
+      Path ca = baseDir == null ? Path.of(tls.caFile()) : baseDir.resolve(tls.caFile());
+      try {
+        io.barrage.protocol.tls.Pem.certificates(ca);
+      } catch (IllegalArgumentException e) {
+        out.add(new ScenarioProblem(p + ".caFile", e.getMessage()));
+      }
     }
   }
 

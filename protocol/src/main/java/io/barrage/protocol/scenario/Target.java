@@ -1,10 +1,15 @@
 package io.barrage.protocol.scenario;
 
+import java.util.List;
+
 /**
  * One serving stack under test.
  *
  * @param url for {@code fastapi} the full endpoint; for the other kinds the server's base URL
  * @param stream for the openai kinds, whether to stream (default true)
+ * @param maxNewTokens the values of {@code workload.maxNewTokens} this target runs; null = all of them
+ * @param tls for {@code https://} urls, how the server's certificate is checked (null: the JVM's
+ *     trusted authorities, host name verified)
  */
 public record Target(
     String name,
@@ -14,7 +19,20 @@ public record Target(
     Deployment deployment,
     Auth auth,
     FastapiOptions fastapi,
-    Boolean stream) {
+    Boolean stream,
+    List<Integer> maxNewTokens,
+    TlsOptions tls) {
+
+  /** A target that runs every {@code workload.maxNewTokens} value, without TLS options. */
+  public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
+      Boolean stream) {
+    this(name, api, url, model, deployment, auth, fastapi, stream, null, null);
+  }
+
+  /** Whether this target has a cell at {@code maxNewTokens}. */
+  public boolean runs(int maxNewTokens) {
+    return this.maxNewTokens == null || this.maxNewTokens.contains(maxNewTokens);
+  }
 
   public Deployment deploymentOrUnknown() {
     return deployment == null ? Deployment.unknown() : deployment;

@@ -62,6 +62,21 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void aTargetCanRunASubsetOfTheOutputLengths() throws Exception {
+    String yaml = GOOD.replace("url: http://127.0.0.1:8081/generate", "url: http://127.0.0.1:8081/generate\n    maxNewTokens: [128]");
+    Scenario s = ScenarioLoader.parse(yaml, null);
+    assertThat(s.targets().get(0).runs(256)).isFalse();
+    // fastapi at 128 only, tgi at both: 3 load levels × (1 + 2) cells, fastapi never at 256
+    List<io.barrage.protocol.plan.CellSpec> cells = io.barrage.protocol.plan.CellPlanner.plan(s);
+    assertThat(cells).hasSize(9);
+    assertThat(cells).filteredOn(c -> c.target().equals("fastapi-a100")).allSatisfy(c -> assertThat(c.maxNewTokens()).isEqualTo(128));
+    InvalidScenarioException e = catchThrowableOfType(InvalidScenarioException.class,
+        () -> ScenarioLoader.parse(GOOD.replace("url: http://127.0.0.1:8082", "url: http://127.0.0.1:8082\n    maxNewTokens: [128, 512]"), null));
+    assertThat(e.problems()).filteredOn(p -> p.path().equals("targets[1].maxNewTokens[1]"))
+        .singleElement().satisfies(p -> assertThat(p.message()).contains("must be one of workload.maxNewTokens [128, 256], got 512"));
+  }
+
+  @Test
   void aSingleValueStandsForAOneElementList() throws Exception {
     Scenario s = ScenarioLoader.parse(GOOD.replace("maxNewTokens: [128, 256]", "maxNewTokens: 128"), null);
     assertThat(s.workload().maxNewTokens()).containsExactly(128);

@@ -1,5 +1,6 @@
 package io.barrage.simulator.http;
 
+import io.barrage.protocol.tls.TlsCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.LongConsumer;
+import javax.net.ssl.SSLException;
 
 /**
  * One client connection of the {@link SimHttpServer}. Reading and request parsing happen on the
@@ -17,6 +19,10 @@ import java.util.function.LongConsumer;
  * Every write can carry a callback that receives the {@link System#nanoTime()} taken just before the
  * {@code write} call that handed its last byte to the kernel (the simulator's ground truth: no client
  * can have read those bytes earlier).
+ *
+ * <p>https: the connection's {@link TlsCodec} decrypts on the loop and encrypts in {@link #write}
+ * (the handshake's own messages go out through the same queue), both under this object's lock, so
+ * records leave in the order their plaintext was written.
  */
 final class Connection {
   private static final int MAX_HEAD = 64 * 1024;
@@ -25,6 +31,8 @@ final class Connection {
   final SimHttpServer server;
   final SimHttpServer.Loop loop;
   final SocketChannel ch;
+  /** The TLS layer (https), else null; used under this object's lock. */
+  private final TlsCodec tls;
   SelectionKey key;
 
   // ---- loop thread only
@@ -41,10 +49,11 @@ final class Connection {
 
   private record Pending(ByteBuffer bytes, LongConsumer onWritten) {}
 
-  Connection(SimHttpServer server, SimHttpServer.Loop loop, SocketChannel ch) {
+  Connection(SimHttpServer server, SimHttpServer.Loop loop, SocketChannel ch) throws SSLException {
     this.server = server;
     this.loop = loop;
     this.ch = ch;
+    this.tls = server.tls == null ? null : new TlsCodec(server.tls.engine());
   }
 
   // ------------------------------------------------------------------ reading (loop thread)
@@ -65,6 +74,7 @@ final class Connection {
       }
       grow(in.capacity() * 2);
     }
+    if (tls != null) return fillTls();
     int n;
     try {
       n = ch.read(in);
@@ -78,6 +88,39 @@ final class Connection {
     }
     readNanos = System.nanoTime();
     return current == null;
+  }
+
+  /** {@link #fill()} over TLS: read ciphertext, note when, then shake hands or decrypt into {@code in}. */
+  private boolean fillTls() {
+    int n;
+    ByteBuffer handshakeOut = null;
+    try {
+      synchronized (this) {
+        if (closed) return false;
+        n = ch.read(tls.inbound());
+        if (n > 0) {
+          readNanos = System.nanoTime();
+          if (tls.handshake()) {
+            do {
+              if (in.remaining() < tls.engine().getSession().getApplicationBufferSize()) {
+                grow(in.capacity() + tls.engine().getSession().getApplicationBufferSize());
+              }
+              tls.unwrap(in);
+            } while (tls.moreInbound());
+          }
+          if (tls.hasOutbound()) handshakeOut = tls.takeOutbound();
+        }
+      }
+    } catch (IOException e) {
+      close();
+      return false;
+    }
+    if (handshakeOut != null && !send(handshakeOut, null)) return false;
+    if (n < 0 || tls.inboundClosed()) {
+      close();
+      return false;
+    }
+    return n > 0 && current == null;
   }
 
   /** Parses and hands on what {@link #fill()} read (loop thread). */
@@ -210,10 +253,29 @@ final class Connection {
    * connection is closed.
    */
   boolean write(byte[] bytes, LongConsumer onWritten) {
-    boolean failed = false;
     synchronized (this) {
       if (closed) return false;
       ByteBuffer b = ByteBuffer.wrap(bytes);
+      if (tls != null) {
+        try {
+          tls.wrap(b);
+        } catch (SSLException e) {
+          b = null;
+        }
+        if (b != null) return send(tls.takeOutbound(), onWritten);
+      } else {
+        return send(b, onWritten);
+      }
+    }
+    close();
+    return false;
+  }
+
+  /** Writes {@code b} (what goes on the wire) after whatever is queued; see {@link #write}. */
+  private boolean send(ByteBuffer b, LongConsumer onWritten) {
+    boolean failed = false;
+    synchronized (this) {
+      if (closed) return false;
       if (holds == 0 && pending.isEmpty()) {
         long t = System.nanoTime();
         try {

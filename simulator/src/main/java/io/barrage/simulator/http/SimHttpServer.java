@@ -1,6 +1,7 @@
 package io.barrage.simulator.http;
 
 import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.simulator.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it speaks: HTTP/1.1 keep-alive (and 1.0), {@code Content-Length} and chunked request
  * bodies, {@code Expect: 100-continue}, pipelined requests answered in order, fixed-length and
- * chunked responses. Bad requests get 400 / 413 / 431 and the connection is closed.
+ * chunked responses. Bad requests get 400 / 413 / 431 and the connection is closed. With a {@link
+ * ServerTls} it speaks the same over TLS: each connection encrypts and decrypts through its own
+ * {@code SSLEngine} ({@code TlsCodec}); the ground truth of a token is then the instant before the
+ * write of its encrypted record.
  */
 public final class SimHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
@@ -65,6 +69,8 @@ public final class SimHttpServer implements AutoCloseable {
   private final int ioNice;
   private final boolean realtimeIo;
   final ScheduledThreadPoolExecutor timer;
+  /** TLS identity when serving https, else null. */
+  final ServerTls tls;
   private final ServerSocketChannel server;
   private final Loop[] loops;
   private final Thread acceptor;
@@ -82,13 +88,18 @@ public final class SimHttpServer implements AutoCloseable {
    */
   public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, Handler handler,
       Listener listener) throws IOException {
-    this(host, port, loops, ioNice, realtimeIo, maxBody, ConnectionPolicy.DEFAULT, handler, listener);
+    this(host, port, loops, ioNice, realtimeIo, maxBody, ConnectionPolicy.DEFAULT, handler, listener, null);
   }
 
-  /** As above, with the connections handled as {@code policy} says (close after streams, listen backlog). */
+  /**
+   * As above, with the connections handled as {@code policy} says (close after streams, listen
+   * backlog), and over TLS with {@code tls} (every connection does a TLS handshake first; null = plain
+   * http).
+   */
   public SimHttpServer(String host, int port, int loops, int ioNice, boolean realtimeIo, int maxBody, ConnectionPolicy policy,
-      Handler handler, Listener listener) throws IOException {
+      Handler handler, Listener listener, ServerTls tls) throws IOException {
     this.policy = policy;
+    this.tls = tls;
     this.ioNice = ioNice;
     this.realtimeIo = realtimeIo;
     this.handler = handler;

@@ -1,6 +1,7 @@
 package io.barrage.worker.client;
 
 import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.tls.TlsCodec;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -8,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
  * One keep-alive HTTP/1.1 connection and the request on it (at most one: no pipelining), driven
@@ -15,21 +17,30 @@ import java.util.function.Consumer;
  * user owns one for the whole step, so N concurrent streams are N connections; it (re)connects on
  * demand when the server closed it or a request failed on it.
  *
- * <p>Lifecycle: CLOSED → CONNECTING → BUSY (request written, response read) → IDLE (keep-alive) →
- * BUSY ... An IDLE connection is checked before it is reused: a non-blocking read that finds the
- * server's FIN (or RST) already in the socket, which the selector may not have reported yet, closes
- * it and the request goes out on a fresh one. A request that still fails on a reused connection
- * before any byte of its response arrived (the write fails, a reset, an end of stream) was not
+ * <p>Lifecycle: CLOSED → CONNECTING (TCP connect, then the TLS handshake on https) → BUSY (request
+ * written, response read) → IDLE (keep-alive) → BUSY ... An IDLE connection is checked before it is
+ * reused ({@link #stillOpen()}): a non-blocking read that finds the server's FIN (or RST, or on https
+ * its close_notify) already in the socket, which the selector may not have reported yet, closes it
+ * and the request goes out on a fresh one. A request that still fails on a reused connection before
+ * any byte of its response arrived (the write fails, a reset, a TLS error, an end of stream) was not
  * answered by the server: it is sent once more on a fresh connection and counted in {@link
  * RequestTrace#retries}, not as an error. {@code Connection: close} and HTTP/1.0 responses end the
  * connection ({@link Http1ResponseParser}).
  *
- * <p>Timing: {@code connectStart}/{@code connectEnd} bracket the opening of a new connection (the
- * TLS handshake belongs between {@code finishConnect} and {@link #connected()}); {@code tSend} is
- * taken right before the {@code write} that hands the request's first byte to the kernel, so neither
- * the connect nor a retry is inside TTFT or e2e (they are in the send lag); each body piece carries
- * the {@code System.nanoTime()} taken right after the {@code read()} that returned it, and the SSE
- * parser runs on those bytes in place.
+ * <p>Timing: {@code connectStart}/{@code connectEnd} bracket the opening of a new connection: from
+ * before the TCP connect to the end of the TLS handshake on https (curl's {@code time_appconnect}),
+ * to {@code finishConnect} on http; {@code tSend} is taken right before the {@code write} that hands
+ * the request's first byte (on https: the first ciphertext byte of the request) to the kernel, so
+ * neither the connect nor a retry is inside TTFT or e2e (they are in the send lag); each body piece
+ * carries the {@code System.nanoTime()} taken right after the {@code read()} that returned it (on
+ * https: the read of the ciphertext, before decrypting; every record decrypted from that read carries
+ * that time), and the SSE parser runs on those bytes in place.
+ *
+ * <p>TLS ({@code https://}, {@link TlsCodec}): the connect timeout covers the TCP connect and the
+ * handshake together. A failed handshake is a {@link ErrorClass#TLS} error, decided by the exception
+ * type ({@link SSLException}), never by its message. TLS 1.3 post-handshake messages (session
+ * tickets, key updates) decrypt to nothing: they are neither a response nor a sign of a closed
+ * connection.
  *
  * <p>Failures are data: connect errors, resets, malformed bytes and the three timeouts end the
  * request with their {@link ErrorClass} and close the connection; the loop is never affected.
@@ -44,6 +55,8 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   private final StreamEvent event = new StreamEvent();
   int activeIndex = -1;
   private SocketChannel channel;
+  /** The TLS layer of the current connection (https), else null. */
+  private TlsCodec tls;
   private SelectionKey key;
   private State state = State.CLOSED;
   private boolean closeWhenIdle;
@@ -120,11 +133,31 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
    * in the socket (it often comes in the same segment as the last chunk) before the selector said so.
    */
   private boolean stillOpen() {
+    if (tls != null) return stillOpenTls();
     ByteBuffer buf = loop.readBuffer;
     buf.clear();
     try {
       return channel.read(buf) == 0; // -1: closed; bytes: the server spoke out of turn
     } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@link #stillOpen()} on https: what is in the socket is decrypted first. Only the end of the
+   * stream, a reset, a close_notify, a TLS error or application bytes (the server spoke out of turn)
+   * make it closed; records that decrypt to nothing (a TLS 1.3 session ticket, a key update, whose
+   * answer is sent here) do not, or every reuse would reconnect.
+   */
+  private boolean stillOpenTls() {
+    try {
+      if (channel.read(tls.inbound()) < 0) return false;
+      ByteBuffer plain = loop.readBuffer;
+      plain.clear();
+      if (tls.unwrap(plain) > 0 || tls.inboundClosed()) return false;
+      if (tls.hasOutbound()) tls.flush(channel);
+      return true;
+    } catch (IOException e) { // SSLException included
       return false;
     }
   }
@@ -145,7 +178,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     loop.track(this, Math.min(checkFrom(trace), plus(attemptStart, transport.connectTimeoutNanos)));
   }
 
-  /** Opens a new connection for the current request; {@link #connected()} writes it. */
+  /** Opens a new connection for the current request; {@link #connected()} writes it once it is up. */
   private void connect() {
     beginAttempt(false);
     long now = attemptStart;
@@ -157,12 +190,12 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // Nagle + delayed ACK would hold requests back
       channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+      state = State.CONNECTING;
       if (channel.connect(transport.address)) {
         key = channel.register(loop.selector, 0, this);
-        connected();
+        tcpConnected();
       } else {
         key = channel.register(loop.selector, SelectionKey.OP_CONNECT, this);
-        state = State.CONNECTING;
       }
     } catch (IOException | RuntimeException e) {
       // deliver on the next loop turn: a caller that sends again from onDone must not recurse
@@ -175,9 +208,45 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     }
   }
 
+  /** The TCP connection is up: send the request, or first shake hands (https). */
+  private void tcpConnected() {
+    if (transport.tls == null) {
+      connected();
+      return;
+    }
+    try {
+      tls = new TlsCodec(transport.tls.engine());
+    } catch (SSLException e) {
+      end(ErrorClass.TLS, "TLS handshake failed: " + describe(e), System.nanoTime(), true);
+      return;
+    }
+    handshake(false);
+  }
+
+  /** Moves the TLS handshake on (reading first when the socket is readable); sends the request once it is done. */
+  private void handshake(boolean readable) {
+    try {
+      if (readable && channel.read(tls.inbound()) < 0) {
+        end(ErrorClass.TLS, "TLS handshake failed: the server closed the connection during the handshake", System.nanoTime(), true);
+        return;
+      }
+      boolean done = tls.handshake();
+      boolean flushed = tls.flush(channel);
+      if (done && flushed) {
+        connected();
+        return;
+      }
+      key.interestOps(flushed ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    } catch (SSLException e) {
+      end(ErrorClass.TLS, "TLS handshake failed: " + describe(e), System.nanoTime(), true);
+    } catch (IOException e) {
+      end(ErrorClass.CONNECT, describe(e), System.nanoTime(), true);
+    }
+  }
+
   /**
-   * The new connection is up (a TLS handshake, when there is one, completes before this): the span
-   * since {@code connectStart} is this connection's {@code connect} sample; the request goes out.
+   * The new connection is up (on https: the TLS handshake is complete too): the span since {@code
+   * connectStart} is this connection's {@code connect} sample; the request goes out.
    */
   private void connected() {
     trace.connectEnd = System.nanoTime();
@@ -225,7 +294,11 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
         end(ErrorClass.CONNECT, describe(e), System.nanoTime(), true);
         return;
       }
-      connected();
+      tcpConnected();
+      return;
+    }
+    if (state == State.CONNECTING) { // the TLS handshake
+      handshake((ready & SelectionKey.OP_READ) != 0);
       return;
     }
     if ((ready & SelectionKey.OP_WRITE) != 0) {
@@ -238,12 +311,23 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   private void write() {
     try {
       if (!parser.inResponse()) parser.expectResponse();
-      boolean first = out.position() == 0;
-      long nanos = System.nanoTime(); // just before the write that hands the first byte over
-      channel.write(out);
-      if (first && out.position() > 0) sent(nanos);
-      key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
-    } catch (IOException e) {
+      boolean pending;
+      if (tls == null) {
+        boolean first = out.position() == 0;
+        long nanos = System.nanoTime(); // just before the write that hands the first byte over
+        channel.write(out);
+        if (first && out.position() > 0) sent(nanos);
+        pending = out.hasRemaining();
+      } else {
+        boolean first = trace.tSend < 0;
+        if (out.hasRemaining()) tls.wrap(out); // all of it, into ciphertext
+        int queued = tls.outboundBytes();
+        long nanos = System.nanoTime(); // just before the write that hands the first ciphertext byte over
+        pending = !tls.flush(channel);
+        if (first && tls.outboundBytes() < queued) sent(nanos);
+      }
+      key.interestOps(pending ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
+    } catch (IOException e) { // SSLException included
       failBeforeAnswer(describe(e), System.nanoTime());
     }
   }
@@ -267,6 +351,10 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   }
 
   private void read() {
+    if (tls != null) {
+      readTls();
+      return;
+    }
     ByteBuffer buf = loop.readBuffer;
     buf.clear();
     int n;
@@ -284,23 +372,76 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       return;
     }
     if (n < 0) {
-      if (parser.endOfStream(nanos)) finishExchange(false);
-      else failBeforeAnswer("connection closed by the server before the response ended", nanos);
+      endOfStream(nanos);
       return;
     }
+    deliver(buf.array(), n, nanos);
+  }
+
+  /**
+   * The https read: ciphertext into the connection's TLS buffer, the time, then the plaintext of
+   * every whole record read so far, each piece with that time. A session ticket or key update
+   * decrypts to nothing: not a response, and on an idle connection not a reason to close it.
+   */
+  private void readTls() {
+    int n;
+    try {
+      n = channel.read(tls.inbound());
+    } catch (IOException e) {
+      if (state == State.BUSY) failBeforeAnswer(describe(e), System.nanoTime());
+      else closeChannel();
+      return;
+    }
+    long nanos = System.nanoTime(); // where the bytes arrive; decrypting below takes longer than this read
+    if (n == 0) return;
+    ByteBuffer plain = loop.readBuffer;
+    try {
+      do {
+        plain.clear();
+        int m = tls.unwrap(plain);
+        if (m == 0) continue;
+        if (state != State.BUSY) { // the server spoke out of turn
+          closeChannel();
+          return;
+        }
+        if (!deliver(plain.array(), m, nanos)) return;
+      } while (tls.moreInbound());
+      if (tls.hasOutbound()) tls.flush(channel); // a key update's answer (tiny: the socket takes it)
+    } catch (IOException e) { // SSLException included: a bad record, an alert
+      if (state == State.BUSY) failBeforeAnswer("TLS: " + describe(e), nanos);
+      else closeChannel();
+      return;
+    }
+    if (n < 0 || tls.inboundClosed()) {
+      if (state == State.BUSY) endOfStream(nanos);
+      else closeChannel(); // the server closed an idle keep-alive connection
+    }
+  }
+
+  private void endOfStream(long nanos) {
+    if (parser.endOfStream(nanos)) finishExchange(false);
+    else failBeforeAnswer("connection closed by the server before the response ended", nanos);
+  }
+
+  /** Response bytes read at {@code nanos}; returns false when they ended the exchange. */
+  private boolean deliver(byte[] bytes, int n, long nanos) {
     responseStarted = true;
     int extra;
     try {
-      extra = parser.feed(buf.array(), 0, n, nanos);
+      extra = parser.feed(bytes, 0, n, nanos);
     } catch (Http1ResponseParser.ProtocolException e) {
       end(ErrorClass.MALFORMED, e.getMessage(), nanos, true);
-      return;
+      return false;
     }
     if (pendingError != null) {
       end(pendingError, pendingDetail, nanos, true);
-      return;
+      return false;
     }
-    if (responseComplete) finishExchange(keepAlive && extra == 0);
+    if (responseComplete) {
+      finishExchange(keepAlive && extra == 0);
+      return false;
+    }
+    return true;
   }
 
   // ---- response parser callbacks ----
@@ -422,8 +563,9 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       return;
     }
     if (state == State.CONNECTING) {
-      if (now >= connectDeadline) end(ErrorClass.CONNECT, "connect timed out after " + transport.connectTimeoutNanos / 1_000_000 + " ms", now, true);
-      else loop.track(this, connectDeadline);
+      if (now < connectDeadline) loop.track(this, connectDeadline);
+      else if (tls != null) end(ErrorClass.TLS, "TLS handshake not complete within the connect timeout of " + transport.connectTimeoutNanos / 1_000_000 + " ms", now, true);
+      else end(ErrorClass.CONNECT, "connect timed out after " + transport.connectTimeoutNanos / 1_000_000 + " ms", now, true);
       return;
     }
     long from = sendBase(t);
@@ -475,6 +617,15 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     closeWhenIdle = false;
     parser.abandon();
     if (key != null) key.cancel();
+    if (tls != null && channel != null && channel.isConnected()) {
+      tls.closeOutbound(); // close_notify, best effort: the socket closes right after
+      try {
+        tls.flush(channel);
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    tls = null;
     if (channel != null) {
       try {
         channel.close();

@@ -1,6 +1,8 @@
 package io.barrage.worker.client;
 
 import io.barrage.protocol.scenario.Timeouts;
+import io.barrage.protocol.scenario.TlsOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small non-blocking HTTP/1.1 client on Java NIO, built for measuring: one selector thread per
  * core ({@link EventLoop}), keep-alive connections, Content-Length / chunked / close-delimited
  * bodies, SSE parsed directly on the read buffer and {@code System.nanoTime()} taken right after
- * {@code read()}. No pipelining, no redirects, no TLS (https targets use Pekko HTTP); the one retry
- * is of a request whose kept-alive connection the server had closed before answering it ({@link
+ * {@code read()}; TLS for {@code https://} targets through the JDK's {@code SSLEngine} on the same
+ * loops ({@link ClientTls}, {@code TlsCodec}). No pipelining, no redirects; the one retry is of a
+ * request whose kept-alive connection the server had closed before answering it ({@link
  * NioConnection}).
  * The loops start with the first transport and stop with {@link #close()}.
  */
@@ -42,10 +45,18 @@ public final class NioHttpClient implements AutoCloseable {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** A step's transport to {@code api}'s plain-HTTP endpoint. */
-  public Transport transport(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts) {
-    if (!"http".equalsIgnoreCase(api.uri().getScheme())) throw new IllegalArgumentException("not an http:// url: " + api.uri());
-    return new NioTransport(this, api, auth, timeouts);
+  /**
+   * A step's transport to {@code api}'s endpoint, {@code http://} or {@code https://}.
+   *
+   * @param tls the target's TLS options (https only; null = defaults)
+   * @param baseDir where a relative {@code tls.caFile} is resolved, or null
+   */
+  public Transport transport(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts, TlsOptions tls, Path baseDir) {
+    String scheme = api.uri().getScheme();
+    if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+      throw new IllegalArgumentException("not an http:// or https:// url: " + api.uri());
+    }
+    return new NioTransport(this, api, auth, timeouts, tls, baseDir);
   }
 
   EventLoop nextLoop() {

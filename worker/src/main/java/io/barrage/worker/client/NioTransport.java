@@ -1,6 +1,8 @@
 package io.barrage.worker.client;
 
 import io.barrage.protocol.scenario.Timeouts;
+import io.barrage.protocol.scenario.TlsOptions;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -8,10 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * One step's view of a plain-HTTP target for {@link NioHttpClient}: the resolved address, the
- * request head bytes that are the same for every request (request line, Host, Content-Type, the
- * auth header), the timeouts in nanoseconds and the body limits. Lanes are connections spread
- * round-robin over the client's event loops.
+ * One step's view of a target for {@link NioHttpClient}: the resolved address, the TLS settings for
+ * {@code https://} ({@link ClientTls}, null for plain HTTP), the request head bytes that are the
+ * same for every request (request line, Host, Content-Type, the auth header), the timeouts in
+ * nanoseconds and the body limits. Lanes are connections spread round-robin over the client's event
+ * loops.
  */
 final class NioTransport implements Transport {
   final ApiClient api;
@@ -22,19 +25,24 @@ final class NioTransport implements Transport {
   final long totalNanos;
   final int maxLineBytes;
   final int maxBodyBytes;
+  /** TLS for https targets; null for http. */
+  final ClientTls tls;
   private final NioHttpClient client;
   private final byte[] head;
   volatile ConnectionEvents events = ConnectionEvents.NONE;
 
-  NioTransport(NioHttpClient client, ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts) {
+  NioTransport(NioHttpClient client, ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts, TlsOptions tlsOptions, Path baseDir) {
     this.client = client;
     this.api = api;
     URI uri = api.uri();
-    int port = uri.getPort() >= 0 ? uri.getPort() : 80;
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
     String host = uri.getHost();
     if (host == null) throw new IllegalArgumentException("target url has no host: " + uri);
-    this.address = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
+    String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    this.address = new InetSocketAddress(bareHost, port);
     if (address.isUnresolved()) throw new IllegalArgumentException("cannot resolve target host " + host);
+    this.tls = https ? ClientTls.of(tlsOptions, baseDir, bareHost, port, uri.toString()) : null;
     Timeouts t = timeouts.orDefaults();
     this.firstTokenNanos = t.firstToken().toNanos();
     this.idleNanos = t.idle().toNanos();

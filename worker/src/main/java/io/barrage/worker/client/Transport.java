@@ -3,16 +3,13 @@ package io.barrage.worker.client;
 import java.util.function.Consumer;
 
 /**
- * How one step's requests reach its target: lanes that each carry one request at a time. Plain
- * {@code http://} targets use {@link NioHttpClient} (a lane is one keep-alive connection owned by an
- * event loop); {@code https://} targets go through Pekko HTTP's host pool ({@link PekkoTransport}).
+ * How one step's requests reach its target: lanes that each carry one request at a time. {@link
+ * NioHttpClient} makes them: a lane is one keep-alive connection (TLS for {@code https://}) owned by
+ * an event loop.
  */
 public interface Transport {
   /** A new lane. Closed loop: one per virtual user, so N streams are N connections. */
   Lane lane();
-
-  /** The most requests this step may have in flight at once changed (rebalance). */
-  default void capacity(int connections) {}
 
   /** Where this transport reports the connections it opens (set once, before the first lane sends). */
   default void connectionEvents(ConnectionEvents events) {}

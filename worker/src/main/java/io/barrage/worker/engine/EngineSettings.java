@@ -8,12 +8,11 @@ import java.time.Duration;
  *
  * @param maxSseLineBytes longest SSE line accepted; longer is a malformed response
  * @param maxBodyBytes largest whole (non-streamed) response body accepted
- * @param connectingTimeout TCP connect timeout (a {@code connect} error past it)
+ * @param connectingTimeout TCP connect timeout, TLS handshake included (a {@code connect} error past
+ *     it, {@code tls} when the handshake is what did not finish)
  * @param openLoopMaxConnections connections per target host in open-loop steps
- * @param connectionHeadroom pool connections beyond the stream count of a closed-loop step (a
- *     request that timed out before its headers came keeps its connection until the server answers)
  * @param sendLagBudget a step whose send-lag p99 is over this is marked saturated
- * @param ioThreads event-loop threads of the HTTP client (plain-HTTP targets); 0 = one per core
+ * @param ioThreads event-loop threads of the HTTP client; 0 = one per core
  * @param timeoutTick how often in-flight requests are checked against their timeouts
  * @param ioRealtime run the event loops under SCHED_FIFO where the system permits it ({@code
  *     io-priority = realtime}): a token's arrival is then stamped as soon as its socket is ready,
@@ -26,27 +25,31 @@ public record EngineSettings(
     int maxBodyBytes,
     Duration connectingTimeout,
     int openLoopMaxConnections,
-    int connectionHeadroom,
     Duration sendLagBudget,
     int ioThreads,
     Duration timeoutTick,
     boolean ioRealtime) {
 
-  /** The settings before the NIO client existed: default I/O threads and timeout tick. */
+  /** Default I/O threads and timeout tick. */
   public EngineSettings(int maxSseLineBytes, int maxBodyBytes, Duration connectingTimeout, int openLoopMaxConnections,
-      int connectionHeadroom, Duration sendLagBudget) {
-    this(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, connectionHeadroom, sendLagBudget, 0,
-        Duration.ofMillis(10), false);
+      Duration sendLagBudget) {
+    this(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, 0, Duration.ofMillis(10), false);
   }
 
   /** The same settings with the event loops real-time (or not). */
   public EngineSettings withIoRealtime(boolean on) {
-    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, connectionHeadroom,
-        sendLagBudget, ioThreads, timeoutTick, on);
+    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, ioThreads,
+        timeoutTick, on);
+  }
+
+  /** The same settings with another connect timeout. */
+  public EngineSettings withConnectingTimeout(Duration d) {
+    return new EngineSettings(maxSseLineBytes, maxBodyBytes, d, openLoopMaxConnections, sendLagBudget, ioThreads, timeoutTick,
+        ioRealtime);
   }
 
   public static EngineSettings defaults() {
-    return new EngineSettings(1 << 20, 16 << 20, Duration.ofSeconds(10), 4096, 16, Duration.ofMillis(1));
+    return new EngineSettings(1 << 20, 16 << 20, Duration.ofSeconds(10), 4096, Duration.ofMillis(1));
   }
 
   public static EngineSettings fromConfig(Config root) {
@@ -56,7 +59,6 @@ public record EngineSettings(
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-body")),
         c.getDuration("connecting-timeout"),
         c.getInt("open-loop-max-connections"),
-        c.getInt("connection-headroom"),
         c.getDuration("send-lag-budget"),
         c.hasPath("io-threads") ? c.getInt("io-threads") : 0,
         c.hasPath("timeout-tick") ? c.getDuration("timeout-tick") : Duration.ofMillis(10),

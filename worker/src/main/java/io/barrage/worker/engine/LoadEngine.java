@@ -1,8 +1,6 @@
 package io.barrage.worker.engine;
 
-import io.barrage.worker.client.HttpDriver;
 import io.barrage.worker.client.NioHttpClient;
-import io.barrage.worker.client.PekkoTransport;
 import io.barrage.worker.client.RequestTrace;
 import io.barrage.worker.client.Transport;
 import java.lang.management.ManagementFactory;
@@ -13,35 +11,30 @@ import org.apache.pekko.actor.ActorSystem;
 
 /**
  * One worker's load engine: runs steps (one worker's share of one cell) against a target and
- * measures them. All steps share one HTTP client stack: barrage's NIO client ({@link
- * NioHttpClient}, one event loop per core) for {@code http://} targets, Pekko HTTP on the given
- * ActorSystem for {@code https://} ones (its pool sized from each step's load). Usable without a
+ * measures them. All steps share one HTTP client: barrage's NIO client ({@link NioHttpClient}, one
+ * event loop per core), for {@code http://} and {@code https://} targets alike. Usable without a
  * cluster: see {@link LocalStep} for running one step against a URL and getting the merged result.
  */
 public final class LoadEngine implements AutoCloseable {
-  private final ActorSystem system;
   private final EngineSettings settings;
-  private final HttpDriver driver;
   private final NioHttpClient nio;
   private final Set<StepRunner> running = ConcurrentHashMap.newKeySet();
   private volatile Consumer<RequestTrace> requestListener = t -> {};
 
-  /** @param system a classic ActorSystem (from a typed one: {@code Adapter.toClassic(system)}) */
+  /**
+   * @param system a classic ActorSystem (from a typed one: {@code Adapter.toClassic(system)}); the
+   *     client's event loops stop when it terminates
+   */
   public LoadEngine(ActorSystem system, EngineSettings settings) {
-    this.system = system;
     this.settings = settings;
-    this.driver = new HttpDriver(system, settings.maxSseLineBytes(), settings.maxBodyBytes());
     this.nio = new NioHttpClient(settings.ioThreads(), settings.timeoutTick(), settings.connectingTimeout(),
         settings.maxSseLineBytes(), settings.maxBodyBytes(), settings.ioRealtime());
     system.registerOnTermination(nio::close);
   }
 
   private Transport transport(io.barrage.worker.client.ApiClient api, java.util.Optional<io.barrage.worker.client.AuthHeader> auth,
-      io.barrage.protocol.scenario.Timeouts timeouts, int connections) {
-    if ("https".equalsIgnoreCase(api.uri().getScheme())) {
-      return new PekkoTransport(system, driver, api, auth, timeouts, connections, settings.connectingTimeout());
-    }
-    return nio.transport(api, auth, timeouts);
+      io.barrage.protocol.scenario.Timeouts timeouts, io.barrage.protocol.scenario.TlsOptions tls, java.nio.file.Path baseDir) {
+    return nio.transport(api, auth, timeouts, tls, baseDir);
   }
 
   /** Starts a step; it begins sending at {@code request.startAtEpochMs()}. */

@@ -167,6 +167,7 @@ public final class StepRecorder {
     long e2e = t.tLast - t.tSend;
     record(Metric.E2E, e2e);
     if (n > 0) record(Metric.NTPOT, e2e / n);
+    if (n > 0 && e2e > 0) recordRate(Math.max(1, Math.round(n * Metric.MILLI * 1e9 / e2e)));
     // TPOT needs per-token timing: a whole-text response (one event carrying every token) has none
     if (n > 1 && t.events() > 1) record(Metric.TPOT, (t.tLast - t.tFirst) / (n - 1));
     int events = t.events();
@@ -197,6 +198,11 @@ public final class StepRecorder {
 
   private void recordMicros(Metric m, long micros, long count) {
     recorders.get(m).recordValueWithCount(clampCount(micros), count);
+  }
+
+  /** A per-request rate in milli-tokens per second. */
+  private void recordRate(long milliTokensPerSecond) {
+    recorders.get(Metric.PER_REQUEST_THROUGHPUT).recordValue(clampCount(milliTokensPerSecond));
   }
 
   private long clampCount(long micros) {

@@ -6,6 +6,7 @@ import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Timeouts;
+import io.barrage.protocol.scenario.TlsOptions;
 import io.barrage.worker.client.ApiClient;
 import io.barrage.worker.client.AuthHeader;
 import io.barrage.worker.client.RequestTrace;
@@ -69,9 +70,9 @@ final class StepRunner implements RunningStep {
   private Timeouts timeouts;
   private long startNanos, warmupEndNanos, endNanos;
 
-  /** Makes a step's transport from its client, credential, timeouts and most concurrent requests. */
+  /** Makes a step's transport from its client, credential, timeouts and the target's TLS options (https). */
   interface TransportFactory {
-    Transport create(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts, int connections);
+    Transport create(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts, TlsOptions tls, java.nio.file.Path baseDir);
   }
 
   StepRunner(StepRequest req, TransportFactory transports, EngineSettings settings,
@@ -95,7 +96,7 @@ final class StepRunner implements RunningStep {
       Optional<AuthHeader> auth = AuthHeader.resolve(req.target().auth(), req.baseDir());
       prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
       timeouts = req.workload().timeoutsOrDefaults();
-      transport = transports.create(api, auth, timeouts, connections(share));
+      transport = transports.create(api, auth, timeouts, req.target().tls(), req.baseDir());
       transport.connectionEvents(recorder::connected);
       auth.ifPresent(a -> recorder.redactWith(a::redact));
     } catch (RuntimeException e) {
@@ -115,10 +116,6 @@ final class StepRunner implements RunningStep {
     t.setPriority(Thread.MAX_PRIORITY);
     t.start();
     return this;
-  }
-
-  private int connections(LoadShare s) {
-    return closedLoop ? s.streams() + settings.connectionHeadroom() : settings.openLoopMaxConnections();
   }
 
   // ---- closed loop ----
@@ -314,7 +311,6 @@ final class StepRunner implements RunningStep {
     LoadShare old = share;
     share = newShare;
     if (!closedLoop) return;
-    if (newShare.streams() > old.streams()) transport.capacity(connections(newShare));
     for (VirtualUser u : users.values()) {
       if (u.stream < newShare.firstStream() || u.stream >= newShare.firstStream() + newShare.streams()) u.retired = true;
     }

@@ -68,7 +68,9 @@ import org.apache.pekko.actor.ActorSystem;
  * <p>Environment: {@code BENCH_SERVER_CPU} (the simulator's core, default 1; empty: unpinned), {@code
  * BENCH_SERVER_JAVA_OPTS} (extra flags for the simulator JVM), {@code BENCH_KEEP_TRUTH=1} (keep each
  * level's truth file and write the engine's side next to it, for offline analysis), {@code
- * BENCH_IO_RT} (see {@link #realtimeIo()}), {@code BENCH_WARMUP_S} (default 20). Two seconds
+ * BENCH_IO_RT} (see {@link #realtimeIo()}), {@code BENCH_WARMUP_S} (default 20), {@code BENCH_TLS=1}
+ * (https: the simulator serves TLS with a self-signed certificate and the engine trusts it through
+ * {@code tls.caFile}). Two seconds
  * before each window opens, both JVMs run a full collection.
  *
  * <p>Usage: {@code BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=1 BENCH_TASKSET="taskset -c 0" scripts/bench worker
@@ -124,6 +126,8 @@ public final class AccuracyBench {
       System.out.println("WARNING: real-time event loops with the C2 compiler: on this project's 2-core VM 3 runs in 15"
           + " had a ~0.9 s stall of a whole JVM in the window; run with BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=1 (docs/bench/engine.md)");
     }
+    System.out.println(tls() ? "transport: https (TLS 1.3, self-signed certificate trusted through tls.caFile; BENCH_TLS=1)"
+        : "transport: http (BENCH_TLS=1: https)");
     System.out.printf("engine: this JVM, %d core(s) visible; simulator: own JVM on cpu %s; event loops of both: %s; JIT: %s%n",
         Runtime.getRuntime().availableProcessors(), simCpu.isBlank() ? "(unpinned)" : simCpu,
         realtimeIo() ? "real-time where permitted (BENCH_IO_RT=0: ordinary)" : "ordinary threads",
@@ -142,13 +146,15 @@ public final class AccuracyBench {
         String gc;
         String steal;
         CellAggregate agg;
-        try (SimulatorChild sim = SimulatorChild.start(simCpu, scale, mixed, truthFile)) {
+        Path tlsDir = tls() ? Files.createTempDirectory("barrage-accuracy-tls-") : null;
+        try (SimulatorChild sim = SimulatorChild.start(simCpu, scale, mixed, truthFile, tlsDir)) {
           System.out.println();
           System.out.println(clockCheck(sim));
           Workload w = new Workload(new PromptSpec("hello world", null, null), List.of(mnt), new LoadSpec(List.of(n), null, null),
               new StepSpec(null, Duration.ofSeconds(seconds + WARMUP_SECONDS), Duration.ofSeconds(WARMUP_SECONDS)),
               new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(120)), 42L);
-          Target t = new Target("sim", ApiKind.TGI_STREAM, sim.url(), "m", null, null, null, null);
+          Target t = new Target("sim", ApiKind.TGI_STREAM, sim.url(), "m", null, null, null, null, null,
+              tlsDir == null ? null : new io.barrage.protocol.scenario.TlsOptions(tlsDir.resolve("cert.pem").toString(), null));
           Load load = new Load.Concurrency(n);
           StepRequest r = new StepRequest("bench", new CellSpec(cellIndex++, "sim/m" + mnt + "/" + load.id(), "sim", mnt, load, 1),
               t, w, new LoadShare(n, 0, 0, 1, -1), 0, null);
@@ -198,7 +204,7 @@ public final class AccuracyBench {
           simCpuShare = simNow < 0 || atWarmupEnd[2] < 0 ? Double.NaN : (simNow - atWarmupEnd[2]) / wall;
           engineWait = (runQueueWaitNanos(self) - atWarmupEnd[3]) / wall;
           simWait = (runQueueWaitNanos(sim.pid()) - atWarmupEnd[4]) / wall;
-          schedLag = schedulingLag(http, sim.url());
+          schedLag = schedulingLag(tlsDir == null ? http : trusting(tlsDir.resolve("cert.pem")), sim.url());
           steal = stealShare(stealAtWarmupEnd[0], stealTicks(), wall);
           gc = "engine " + gcDelta(gcAtWarmupEnd[0], gcCounters()) + "; simulator " + gcDelta(gcAtWarmupEnd[1], sim.gcCounters());
         }
@@ -382,6 +388,27 @@ public final class AccuracyBench {
       }
     }
     return byId;
+  }
+
+  /** BENCH_TLS=1: the simulator serves https (self-signed, trusted through tls.caFile) and the engine speaks TLS. */
+  static boolean tls() {
+    return "1".equals(System.getenv("BENCH_TLS"));
+  }
+
+  /** A JDK HTTP client that trusts the simulator's self-signed certificate (for /metrics over https). */
+  private static HttpClient trusting(Path certPem) {
+    try {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setCertificateEntry("sim", io.barrage.protocol.tls.Pem.certificates(certPem).get(0));
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ctx).build();
+    } catch (java.security.GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The simulator's scheduling lag quantiles from its /metrics, in µs, or a note why not. */

@@ -74,7 +74,9 @@ public final class SimulatorChild implements AutoCloseable {
     SimulatorConfig config = SimulatorConfig.loopback(profile(scale, mixed)).withTruthLog(truthFile)
         .withRealtimeClock(!"0".equals(System.getenv().getOrDefault("BENCH_SERVER_RT", "1")));
     config = realtimeIo ? config.withRealtimeIo(true) : config.withIoNice(Integer.parseInt(System.getenv().getOrDefault("BENCH_SERVER_IO_NICE", "0")));
-    SimulatorServer sim = SimulatorServer.start(config);
+    String tlsDir = System.getenv("BENCH_TLS_DIR");
+    SimulatorServer sim = SimulatorServer.start(config,
+        tlsDir == null || tlsDir.isBlank() ? null : io.barrage.simulator.tls.ServerTls.selfSigned(Path.of(tlsDir)));
     AccuracyBench.stallWatchdog("simulator", "sim-");
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
@@ -111,6 +113,14 @@ public final class SimulatorChild implements AutoCloseable {
 
   /** Starts the child JVM, pinned to {@code cpu} through taskset when given, and waits until it listens. */
   static SimulatorChild start(String cpu, double timeScale, boolean mixedLengths, Path truthFile) throws IOException {
+    return start(cpu, timeScale, mixedLengths, truthFile, null);
+  }
+
+  /**
+   * @param tlsDir serve https with a self-signed certificate generated into this directory (its
+   *     {@code cert.pem} is there once the child has printed its URL); null = plain http
+   */
+  static SimulatorChild start(String cpu, double timeScale, boolean mixedLengths, Path truthFile, Path tlsDir) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (cpu != null && !cpu.isBlank()) cmd.addAll(List.of("taskset", "-c", cpu));
     cmd.add(System.getProperty("java.home") + "/bin/java");
@@ -128,7 +138,10 @@ public final class SimulatorChild implements AutoCloseable {
     cmd.add(Double.toString(timeScale));
     cmd.add(truthFile.toString());
     cmd.add(mixedLengths ? "mixed" : "full");
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (tlsDir != null) pb.environment().put("BENCH_TLS_DIR", tlsDir.toString());
+    else pb.environment().remove("BENCH_TLS_DIR");
+    Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
     Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII);
     String line = nextLine(out, "URL ");

@@ -36,18 +36,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The NIO client's connection lifecycle against the real simulator imitating real servers' habits:
  * closing after every stream (with and without saying so), a tiny listen backlog, a target that
  * refuses connections or goes away for a while. Every count is checked against the simulator's own:
- * every request it answered is ok, no request it never saw is an error.
+ * every request it answered is ok, no request it never saw is an error. {@link
+ * ConnectionLifecycleHttpsIT} runs the same over https.
  */
-class ConnectionLifecycleIT {
-  static ActorSystem system;
-  static LoadEngine engine;
-  static final Queue<RequestTrace> traces = new ConcurrentLinkedQueue<>();
-  static final AtomicLong refusals = new AtomicLong();
+class ConnectionLifecycleIT extends SchemeFixture {
+  ActorSystem system;
+  LoadEngine engine;
+  final Queue<RequestTrace> traces = new ConcurrentLinkedQueue<>();
+  final AtomicLong refusals = new AtomicLong();
 
   @BeforeAll
-  static void up() {
+  void up() {
     system = ActorSystem.create("lifecycle-it");
-    engine = new LoadEngine(system, EngineSettings.defaults());
+    engine = new LoadEngine(system, engineSettings());
     engine.onRequest(t -> {
       traces.add(t);
       if (t.error == ErrorClass.CONNECT) refusals.incrementAndGet();
@@ -55,16 +56,16 @@ class ConnectionLifecycleIT {
   }
 
   @AfterAll
-  static void down() {
+  void down() {
     engine.close();
     system.terminate();
   }
 
-  static SimulatorServer simulator(AfterStream after, int backlog) {
-    return SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withConnections(new ConnectionPolicy(after, backlog)));
+  SimulatorServer simulator(AfterStream after, int backlog) {
+    return simulator(SimulatorConfig.loopback(Profiles.TGI_FAST).withConnections(new ConnectionPolicy(after, backlog)));
   }
 
-  static StepRequest streams(SimulatorServer s, String name, int requests, int users) {
+  StepRequest streams(SimulatorServer s, String name, int requests, int users) {
     return closed(target(name, ApiKind.TGI_STREAM, s.baseUrl()), requests(requests), users);
   }
 
@@ -126,7 +127,7 @@ class ConnectionLifecycleIT {
   }
 
   /** A port nothing listens on (a simulator's, after it closed). */
-  static int deadPort() {
+  int deadPort() {
     SimulatorServer s = simulator(AfterStream.KEEP, 4096);
     int port = s.port();
     s.close();
@@ -138,7 +139,7 @@ class ConnectionLifecycleIT {
     int port = deadPort();
     var w = workload(new PromptSpec("hello there", null, null), new StepSpec(null, Duration.ofSeconds(3), null), QUICK);
     long before = System.currentTimeMillis();
-    CellAggregate a = run(engine, closed(target("down", ApiKind.TGI_STREAM, "http://127.0.0.1:" + port), w, 4));
+    CellAggregate a = run(engine, closed(target("down", ApiKind.TGI_STREAM, scheme() + "://127.0.0.1:" + port), w, 4));
     long after = System.currentTimeMillis();
     assertThat(a.ok()).isZero();
     assertThat(a.errors()).containsOnlyKeys(ErrorClass.CONNECT);
@@ -158,7 +159,7 @@ class ConnectionLifecycleIT {
   void openLoopArrivalsTryOnceEachOnSchedule() throws Exception {
     int port = deadPort();
     var rate = new Load.Rate(40, null);
-    CellAggregate a = run(engine, open(target("down-open", ApiKind.TGI_STREAM, "http://127.0.0.1:" + port), requests(30), rate, 0, 1, 30, null));
+    CellAggregate a = run(engine, open(target("down-open", ApiKind.TGI_STREAM, scheme() + "://127.0.0.1:" + port), requests(30), rate, 0, 1, 30, null));
     assertThat(a.errors()).containsExactly(java.util.Map.entry(ErrorClass.CONNECT, 30L));
     assertThat(a.unreachable()).hasSize(1);
     assertThat(a.unreachable().get(0).failedAttempts()).isEqualTo(30);
@@ -170,7 +171,7 @@ class ConnectionLifecycleIT {
     int port = first.port();
     refusals.set(0);
     var w = workload(new PromptSpec("hello there", null, null), new StepSpec(null, Duration.ofSeconds(5), null), QUICK);
-    StepRequest r = closed(target("outage", ApiKind.TGI_STREAM, "http://127.0.0.1:" + port), w, 4);
+    StepRequest r = closed(target("outage", ApiKind.TGI_STREAM, scheme() + "://127.0.0.1:" + port), w, 4);
     CompletableFuture<CellAggregate> run = CompletableFuture.supplyAsync(() -> {
       try {
         return EngineFixture.run(engine, r);
@@ -185,8 +186,7 @@ class ConnectionLifecycleIT {
     answeredBefore = first.stats().requestsSucceeded();
     await(() -> refusals.get() >= 8, Duration.ofSeconds(10));
     long backAt = System.currentTimeMillis(); // nothing can connect before the new server binds
-    SimulatorServer second = SimulatorServer.start(
-        new SimulatorConfig("127.0.0.1", port, first.profile(), null, 1));
+    SimulatorServer second = simulator(new SimulatorConfig("127.0.0.1", port, first.profile(), null, 1));
     try {
       CellAggregate a = run.get(30, TimeUnit.SECONDS);
       assertThat(a.ok()).isEqualTo(answeredBefore + second.stats().requestsSucceeded());

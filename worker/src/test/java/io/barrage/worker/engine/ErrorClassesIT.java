@@ -15,7 +15,10 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
-/** Every error class, each kept out of the latency histograms, none of them a crash of the engine. */
+/**
+ * Every error class, each kept out of the latency histograms, none of them a crash of the engine;
+ * over http here and over https in {@link ErrorClassesHttpsIT}.
+ */
 class ErrorClassesIT extends ScriptedEngineFixture {
   static final Timeouts SHORT = new Timeouts(Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofSeconds(20));
 
@@ -47,7 +50,7 @@ class ErrorClassesIT extends ScriptedEngineFixture {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    CellAggregate a = run(engine, closed(target("dead", ApiKind.TGI_STREAM, "http://127.0.0.1:" + port), requests(2), 1));
+    CellAggregate a = run(engine, closed(target("dead", ApiKind.TGI_STREAM, scheme() + "://127.0.0.1:" + port), requests(2), 1));
     assertOnly(a, ErrorClass.CONNECT, 2);
   }
 

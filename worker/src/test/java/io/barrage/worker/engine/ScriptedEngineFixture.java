@@ -6,22 +6,23 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * What the engine integration tests against a {@link ScriptedServer} share: one ActorSystem, one
- * scripted loopback server and one load engine per test class, all closed after the class.
+ * scripted loopback server (https in a class's https variant, see {@link SchemeFixture}) and one
+ * load engine per test class, all closed after the class.
  */
-abstract class ScriptedEngineFixture {
-  static ActorSystem system;
-  static ScriptedServer server;
-  static LoadEngine engine;
+abstract class ScriptedEngineFixture extends SchemeFixture {
+  ActorSystem system;
+  ScriptedServer server;
+  LoadEngine engine;
 
   @BeforeAll
-  static void up() throws Exception {
+  void up() throws Exception {
     system = ActorSystem.create("scripted-engine");
-    server = new ScriptedServer(system);
-    engine = new LoadEngine(system, EngineSettings.defaults());
+    server = new ScriptedServer(system, serverTls());
+    engine = new LoadEngine(system, engineSettings());
   }
 
   @AfterAll
-  static void down() throws Exception {
+  void down() throws Exception {
     engine.close();
     server.close();
     system.terminate();

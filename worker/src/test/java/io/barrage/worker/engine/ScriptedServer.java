@@ -42,12 +42,21 @@ final class ScriptedServer implements AutoCloseable {
   final AtomicInteger accepted = new AtomicInteger();
   private final ServerBinding binding;
   private final Materializer mat;
+  private final boolean https;
 
   ScriptedServer(ActorSystem system) throws Exception {
+    this(system, null);
+  }
+
+  /** @param tls serve https with this identity; null = plain http */
+  ScriptedServer(ActorSystem system, io.barrage.simulator.tls.ServerTls tls) throws Exception {
+    this.https = tls != null;
     mat = Materializer.matFromSystem(system);
+    var at = Http.get(system).newServerAt("127.0.0.1", 0);
+    if (tls != null) at = at.enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(tls.context()));
     // a real server's accept backlog (uvicorn 2048, the simulator 4096), not Pekko's 100: a thousand
     // connects at once would otherwise wait for SYN retransmits
-    CompletionStage<ServerBinding> b = Http.get(system).newServerAt("127.0.0.1", 0)
+    CompletionStage<ServerBinding> b = at
         .withSettings(org.apache.pekko.http.javadsl.settings.ServerSettings.create(system).withBacklog(4096)).connectionSource()
         .to(Sink.foreach(conn -> {
           accepted.incrementAndGet();
@@ -62,7 +71,7 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   String baseUrl() {
-    return "http://127.0.0.1:" + binding.localAddress().getPort();
+    return (https ? "https" : "http") + "://127.0.0.1:" + binding.localAddress().getPort();
   }
 
   private HttpResponse handle(HttpRequest req) {

@@ -64,6 +64,29 @@ class StepRecorderTest {
     assertThat(h(r, Metric.TTFT).getMaxValue()).isBetween(499_000L, 501_000L);
     // ms/token (ntpot) is still defined: e2e / tokens = 500 ms / 128
     assertThat(h(r, Metric.NTPOT).getMaxValue()).isBetween(3_900L, 3_910L);
+    // and so is the per-request rate: 128 tokens / 0.5 s = 256 tokens/s, in milli-tokens/s
+    assertThat(h(r, Metric.PER_REQUEST_THROUGHPUT).getMaxValue()).isBetween(255_800L, 256_200L);
+  }
+
+  @Test
+  void perRequestThroughputIsEachRequestsTokensOverItsLatencyAndFailuresHaveNone() {
+    RequestTrace fast = fourTokens(true); // 4 tokens, e2e 40 ms: 100 tokens/s
+    RequestTrace slow = new RequestTrace("s", 0, true);
+    slow.tSend = 0;
+    for (int i = 1; i <= 2; i++) slow.tokenEvent(i * 1_000 * MS, 1); // 2 tokens in 2 s: 1 token/s
+    slow.serverTokens = 2;
+    slow.finish(2_000 * MS);
+    RequestTrace failed = new RequestTrace("f", 0, true);
+    failed.tSend = 0;
+    failed.tokenEvent(10 * MS, 1);
+    failed.failAndFinish(ErrorClass.RESET, "reset", 20 * MS);
+    for (RequestTrace t : new RequestTrace[] {fast, slow, failed}) rec.finished(t);
+    Histogram h = h(rec.drain(0, false), Metric.PER_REQUEST_THROUGHPUT);
+    assertThat(h.getTotalCount()).isEqualTo(2);
+    assertThat(h.getMinValue()).isBetween(999L, 1_001L);
+    assertThat(h.getMaxValue()).isBetween(99_900L, 100_100L);
+    // the mean of the rates (50.5 tokens/s), not all tokens over all time (6 / 2.04 s)
+    assertThat(h.getMean() / Metric.MILLI).isCloseTo(50.5, org.assertj.core.api.Assertions.within(0.1));
   }
 
   @Test

@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * One measured cell (target × maxNewTokens × load level × repeat).
  *
- * @param latency one entry per metric key ({@code ttft}, {@code e2e}, {@code tpot}, {@code ntpot}, ...)
+ * @param perRequestThroughput each successful request's output tokens ÷ its e2e, in tokens per second
+ *     (the FastAPI-vs-TGI article's "throughput", "output tokens/s per user" elsewhere)
+ * @param latency one entry per latency metric key ({@code ttft}, {@code e2e}, {@code tpot}, {@code ntpot}, ...)
  * @param slo the SLO checks of this cell, null when the scenario has no {@code slo}
  * @param unreachable when the target could not be reached during the cell (connections refused or
  *     timed out), joined over workers; empty when it always could
@@ -26,6 +28,7 @@ public record CellSummary(
     Tokens tokens,
     double windowSeconds,
     Throughput throughput,
+    RateSummary perRequestThroughput,
     Map<String, LatencySummary> latency,
     Cost cost,
     Generator generator,
@@ -44,9 +47,9 @@ public record CellSummary(
   /** A cell the target could always be reached in, run to its plan. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
-      Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        latency, cost, generator, slo, List.of());
+        perRequestThroughput, latency, cost, generator, slo, List.of());
   }
 
   /** A cell run to its plan. */
@@ -109,6 +112,9 @@ public record CellSummary(
   /** Per second of the measurement window; null when the window is empty. */
   public record Throughput(Double outputTokensPerSecond, Double requestsPerSecond) {}
 
+  /** Tokens per second, one sample per successful request; null fields (count 0) when there is none. */
+  public record RateSummary(long count, Double mean, Double p50, Double p90, Double p99) {}
+
   /** Milliseconds. All null (count 0) when the metric has no samples. */
   public record LatencySummary(long count, Double mean, Double min, Double max, Double p50, Double p90, Double p95, Double p99, Double p999) {
     public Double percentile(String name) {
@@ -154,6 +160,11 @@ public record CellSummary(
   public Double latencyValue(String metric, String percentile) {
     LatencySummary l = latency(metric);
     return l == null ? null : l.percentile(percentile);
+  }
+
+  /** Mean per-request throughput (tokens/s), null when no request succeeded. */
+  public Double perRequestTokensPerSecond() {
+    return perRequestThroughput == null ? null : perRequestThroughput.mean();
   }
 
   public Double tokensPerSecond() {
