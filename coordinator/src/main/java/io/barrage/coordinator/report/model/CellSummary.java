@@ -49,15 +49,7 @@ public record CellSummary(
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of());
-  }
-
-  /** A cell run to its plan. */
-  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
-      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
-      Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo, List<Unreachable> unreachable) {
-    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        latency, cost, generator, slo, unreachable, COMPLETED);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED);
   }
 
   /** True when the cell was cut short. */
