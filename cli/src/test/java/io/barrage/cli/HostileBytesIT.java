@@ -146,10 +146,12 @@ class HostileBytesIT {
     List<Process> nodes = new ArrayList<>();
     ActorSystem attacker = null;
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.get(Profiles.TGI_FAST)))) {
-      Process coordinator = fork(coordinatorLog, "coordinator", "--host", "127.0.0.1", "--port", Integer.toString(coordinatorPort),
+      // plain TCP on purpose: the attacker's bytes must reach the decoder (as they would from a
+      // member holding the cluster certificate, or where TLS was turned off)
+      Process coordinator = fork(coordinatorLog, "coordinator", "--insecure-cluster", "--host", "127.0.0.1", "--port", Integer.toString(coordinatorPort),
           "--http-port", Integer.toString(httpPort), "--out", out.resolve("results").toString());
       nodes.add(coordinator);
-      Process worker = fork(workerLog, "worker", "--join", "127.0.0.1:" + coordinatorPort, "--port", Integer.toString(workerPort),
+      Process worker = fork(workerLog, "worker", "--insecure-cluster", "--join", "127.0.0.1:" + coordinatorPort, "--port", Integer.toString(workerPort),
           "--health-port", Integer.toString(workerHealth), "--exit-with-parent", Long.toString(ProcessHandle.current().pid()));
       nodes.add(worker);
       String api = "http://127.0.0.1:" + httpPort;
