@@ -106,6 +106,16 @@ public final class SimulateCommand implements Callable<Integer> {
       + "Python server uses 5: bursts of new connections beyond it wait for SYN retransmission). Default: ${DEFAULT-VALUE}.")
   int backlog;
 
+  @Option(names = "--head-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "How long a request "
+      + "(head and body) may take to arrive once its first byte has; a connection holding part of a request longer is "
+      + "answered 408 and closed. Default: ${DEFAULT-VALUE}.")
+  String headTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "How long a keep-alive "
+      + "connection may wait for its next request before it is closed (uvicorn: 5s). A response that is still streaming "
+      + "is never cut. Default: ${DEFAULT-VALUE}.")
+  String idleTimeout;
+
   /** Where {@code --api-key-env} reads from (tests replace it). */
   java.util.function.UnaryOperator<String> environment = System::getenv;
 
@@ -204,8 +214,10 @@ public final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --close-after-stream " + e.getMessage());
     }
+    Duration head = timeout("--head-timeout", headTimeout);
+    Duration idle = timeout("--idle-timeout", idleTimeout);
     return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == Priority.realtime, realtimeIo,
-        new ConnectionPolicy(after, backlog));
+        new ConnectionPolicy(after, backlog, head, idle));
   }
 
   /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */
@@ -223,6 +235,15 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     if (apiKey != null && apiKey.isEmpty()) throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --api-key must not be empty");
     return apiKey;
+  }
+
+  /** A connection timeout: a duration from 1ms to 1 day. */
+  private static Duration timeout(String option, String text) {
+    Duration d = duration(option, text);
+    if (d.toMillis() < 1 || d.compareTo(Duration.ofDays(1)) > 0) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + option + " must be between 1ms and 24h, got '" + text + "'");
+    }
+    return d;
   }
 
   private static Duration duration(String option, String text) {

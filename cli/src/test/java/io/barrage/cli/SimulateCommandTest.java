@@ -92,6 +92,17 @@ class SimulateCommandTest {
   }
 
   @Test
+  void headAndIdleTimeoutsAreOptionsAndBadValuesExit2() {
+    var c = parse("--profile", "tgi-fast", "--head-timeout", "2s", "--idle-timeout", "5s").config().connections();
+    assertThat(c.headTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(c.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--head-timeout", "0s")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--head-timeout must be between 1ms and 24h, got '0s'");
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--idle-timeout", "soon")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--idle-timeout expects a duration like 15s or 500ms, got 'soon'");
+  }
+
+  @Test
   void ioPriorityIsNormalUnlessAskedAndExcludesANiceValue() {
     assertThat(parse("--profile", "tgi-fast").config().realtimeIo()).isFalse();
     assertThat(parse("--profile", "tgi-fast", "--io-priority", "realtime").config().realtimeIo()).isTrue();

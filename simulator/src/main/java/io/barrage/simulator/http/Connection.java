@@ -40,6 +40,14 @@ final class Connection {
   private volatile Exchange current;
   private boolean continueSent;
   private long readNanos;
+  /** Part of a request (or of the TLS handshake) is buffered, the rest has not arrived yet. */
+  private boolean partial;
+  /** When the first byte of that partial request arrived (valid while {@link #partial}). */
+  private long partialSince;
+  /** When bytes last arrived or the last response ended (the start of an idle keep-alive wait). */
+  private long idleSince = System.nanoTime();
+  /** https: the handshake has completed. */
+  private boolean handshaken;
 
   // ---- guarded by this
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -87,7 +95,23 @@ final class Connection {
       return false;
     }
     readNanos = System.nanoTime();
+    track(readNanos);
     return current == null;
+  }
+
+  /**
+   * Notes at {@code now} what the buffer holds: the clock of a partial request starts with its first
+   * byte (a client that trickles a head byte by byte does not reset it), and the idle clock restarts.
+   */
+  private void track(long now) {
+    idleSince = now;
+    boolean buffered = in.position() > 0 || (tls != null && !handshaken);
+    if (!buffered) {
+      partial = false;
+    } else if (!partial) {
+      partial = true;
+      partialSince = now;
+    }
   }
 
   /** {@link #fill()} over TLS: read ciphertext, note when, then shake hands or decrypt into {@code in}. */
@@ -101,6 +125,7 @@ final class Connection {
         if (n > 0) {
           readNanos = System.nanoTime();
           if (tls.handshake()) {
+            handshaken = true;
             do {
               if (in.remaining() < tls.engine().getSession().getApplicationBufferSize()) {
                 grow(in.capacity() + tls.engine().getSession().getApplicationBufferSize());
@@ -120,6 +145,7 @@ final class Connection {
       close();
       return false;
     }
+    if (n > 0) track(readNanos);
     return n > 0 && current == null;
   }
 
@@ -188,6 +214,7 @@ final class Connection {
       in.flip();
       in.position(consumed);
       in.compact();
+      partial = false;
       continueSent = false;
       Exchange ex = new Exchange(this, head, body, now);
       current = ex;
@@ -242,7 +269,37 @@ final class Connection {
       }
       // a request already buffered (pipelined) arrived when it was read
       parse(readNanos);
+      // what is left of a pipelined request has had no chance to complete before now
+      partial = false;
+      track(System.nanoTime());
     });
+  }
+
+  /**
+   * The event loop's sweep (loop thread): closes this connection when part of a request has been
+   * waiting for the rest longer than the head timeout (answered 408 first once the head or body has
+   * begun; a stalled TLS handshake is just closed), or when it has sat idle between requests longer
+   * than the idle timeout. A connection with a request in flight (its response queued, waiting for
+   * the engine, or streaming) is never closed here, however long that takes.
+   */
+  void expire(long now) {
+    if (current != null || isClosed()) return;
+    ConnectionPolicy policy = server.policy;
+    if (partial) {
+      if (now - partialSince <= policy.headTimeout().toNanos()) return;
+      if (in.position() > 0) {
+        byte[] body = "Request Timeout".getBytes(StandardCharsets.UTF_8);
+        write(Exchange.head(408, List.of(), "text/plain; charset=utf-8", body.length, true), null);
+        write(body, null);
+      }
+      close();
+      return;
+    }
+    synchronized (this) {
+      // a response still draining to a slow reader, or a close already on its way
+      if (!pending.isEmpty() || holds > 0 || closeWhenFlushed) return;
+    }
+    if (now - idleSince > policy.idleTimeout().toNanos()) close();
   }
 
   // ------------------------------------------------------------------ writing (any thread)

@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it speaks: HTTP/1.1 keep-alive (and 1.0), {@code Content-Length} and chunked request
  * bodies, {@code Expect: 100-continue}, pipelined requests answered in order, fixed-length and
- * chunked responses. Bad requests get 400 / 413 / 431 and the connection is closed. With a {@link
+ * chunked responses. Bad requests get 400 / 413 / 431 and the connection is closed. About once a
+ * second each loop sweeps its connections: one holding part of a request for longer than the
+ * policy's head timeout gets 408 and is closed, one idle between requests for longer than its idle
+ * timeout is closed; one whose response is still going out is left alone. With a {@link
  * ServerTls} it speaks the same over TLS: each connection encrypts and decrypts through its own
  * {@code SSLEngine} ({@code TlsCodec}); the ground truth of a token is then the instant before the
  * write of its encrypted record.
@@ -202,6 +205,8 @@ public final class SimHttpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean lazyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Connection> connections = new ArrayList<>();
     private final java.util.ArrayDeque<Connection> ready = new java.util.ArrayDeque<>();
+    private final long sweepMillis = policy.sweepMillis();
+    private long lastSweep = System.nanoTime();
 
     Loop(int index) throws IOException {
       this.selector = Selector.open();
@@ -278,9 +283,13 @@ public final class SimHttpServer implements AutoCloseable {
           // LAZY_SLICE token writes, then look at the sockets again without blocking. A request
           // that arrives during a burst of requests or a large step is thus read within one slice,
           // however long the burst takes to handle.
-          if (lazy.isEmpty() && ready.isEmpty()) selector.select(1_000);
+          if (lazy.isEmpty() && ready.isEmpty()) selector.select(sweepMillis);
           else selector.selectNow();
           long passStart = System.nanoTime();
+          if (passStart - lastSweep >= sweepMillis * 1_000_000L) {
+            lastSweep = passStart;
+            sweep(passStart);
+          }
           Runnable t;
           while ((t = tasks.poll()) != null) runTask(t);
           var keys = selector.selectedKeys();
@@ -317,6 +326,18 @@ public final class SimHttpServer implements AutoCloseable {
         while ((t = lazy.poll()) != null) runTask(t);
         connections.clear();
         closeQuietly(selector);
+      }
+    }
+
+    /** Closes the connections past the head or idle timeout ({@link Connection#expire}). */
+    private void sweep(long now) {
+      for (Connection c : List.copyOf(connections)) {
+        try {
+          c.expire(now);
+        } catch (RuntimeException e) {
+          log.warn("simulator connection failed: {}", e.toString(), e);
+          c.close();
+        }
       }
     }
 
