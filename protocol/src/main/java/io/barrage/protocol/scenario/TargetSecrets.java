@@ -74,6 +74,8 @@ public final class TargetSecrets {
   }
 
   private static boolean isLoopback(String h) {
-    return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.startsWith("127.");
+    // a literal address only: a name such as 127.0.0.1.example.com resolves wherever its owner likes
+    return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 }

@@ -40,7 +40,9 @@ class TargetSecretsTest {
     assertThat(local.refusal("ANY", "127.0.0.1", 8000)).isNull();
     assertThat(local.refusal("ANY", "[::1]", 8000)).isNull();
     assertThat(local.refusal("ANY", "localhost", 8000)).isNull();
+    assertThat(local.refusal("ANY", "127.0.0.2", 8000)).isNull();
     assertThat(local.refusal("ANY", "api.openai.com", 443)).contains(TargetSecrets.ENV);
+    assertThat(local.refusal("ANY", "127.0.0.1.example.com", 80)).isNotNull();
   }
 
   @Test
