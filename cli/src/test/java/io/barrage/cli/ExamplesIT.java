@@ -117,7 +117,12 @@ class ExamplesIT {
     } else {
       out.addAll(List.of("--set", "workload.load.rate=" + List.of(load.rate().get(0))));
     }
-    out.addAll(List.of("--set", "workload.maxNewTokens=[" + Math.min(16, s.workload().maxNewTokens().get(0)) + "]"));
+    int tokens = Math.min(16, s.workload().maxNewTokens().get(0));
+    out.addAll(List.of("--set", "workload.maxNewTokens=[" + tokens + "]"));
+    for (int i = 0; i < s.targets().size(); i++) {
+      // a target limited to some output lengths runs the one that is left
+      if (s.targets().get(i).maxNewTokens() != null) out.addAll(List.of("--set", "targets[" + i + "].maxNewTokens=[" + tokens + "]"));
+    }
     out.addAll(List.of("--set", "workload.step={requests: " + REQUESTS + "}"));
     return out;
   }
