@@ -27,23 +27,17 @@ public final class AuthHeader {
     this.secret = secret;
   }
 
-  /** No auth configured: empty. A configured source that is missing or empty is an error. */
-  public static Optional<AuthHeader> resolve(Auth auth, Path baseDir) {
-    return resolve(auth, baseDir, null, TargetSecrets.fromEnvironment());
-  }
-
   /**
-   * As {@link #resolve(Auth, Path)}, and refuses a secret from {@code auth.env} that {@code policy}
-   * does not allow for {@code target} (checked before the variable is read).
+   * No auth configured: empty. A configured source that is missing or empty is an error, and so is
+   * a secret from {@code auth.env} that {@code policy} does not allow for {@code target} (checked
+   * before the variable is read).
    */
   public static Optional<AuthHeader> resolve(Auth auth, Path baseDir, URI target, TargetSecrets policy) {
     if (auth == null) return Optional.empty();
     String secret;
     if (auth.env() != null) {
-      if (target != null) {
-        String refusal = policy.refusal(auth.env(), target.getHost(), port(target));
-        if (refusal != null) throw new IllegalArgumentException(refusal);
-      }
+      String refusal = policy.refusal(auth.env(), target.getHost(), port(target));
+      if (refusal != null) throw new IllegalArgumentException(refusal);
       secret = System.getenv(auth.env());
       if (secret == null || secret.isBlank()) {
         throw new IllegalArgumentException("auth: environment variable " + auth.env() + " is not set or empty");

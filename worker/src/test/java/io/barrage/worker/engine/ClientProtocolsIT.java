@@ -130,6 +130,6 @@ class ClientProtocolsIT extends ScriptedEngineFixture {
     CellAggregate a = run(engine, closed(target("tgi", ApiKind.TGI_STREAM, server.baseUrl(), auth, null, null), requests(1), 1, dir));
     assertThat(a.ok()).isEqualTo(1);
     assertThat(server.authHeaders).contains("Bearer s3cret");
-    assertThat(AuthHeader.resolve(auth, dir).orElseThrow().toString()).doesNotContain("s3cret");
+    assertThat(AuthHeader.resolve(auth, dir, java.net.URI.create(server.baseUrl()), io.barrage.protocol.scenario.TargetSecrets.parse(null)).orElseThrow().toString()).doesNotContain("s3cret");
   }
 }
