@@ -127,7 +127,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
         + (httpPort >= 0 ? "; API and live page on port " + node.httpPort() : ""));
     if (scenario == null) {
       node.system().getWhenTerminated().toCompletableFuture().join();
-      return ExitCodes.OK;
+      // a server ends only when stopped (SIGTERM: the JVM's own status) or when its node was shut
+      // down under it (e.g. downed by the cluster): the latter is not a clean end
+      System.err.println("barrage coordinator: the coordinator's actor system terminated; exiting");
+      return ExitCodes.INTERRUPTED;
     }
     String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path runDir = out.resolve(runId);

@@ -18,15 +18,21 @@ public final class ExitCodes {
   public static final int ABORTED = 4;
   /** The run ended but is missing something: a lost worker or requests, or a cell that measured nothing. */
   public static final int DEGRADED = 5;
+  /**
+   * The run was interrupted from outside (Ctrl-C, SIGTERM, the coordinator shutting down or downed):
+   * finished cells are intact, the running one is marked interrupted.
+   */
+  public static final int INTERRUPTED = 6;
 
   private ExitCodes() {}
 
   /**
-   * A finished run's code from its outcome ({@code completed}, {@code degraded}, {@code aborted})
-   * and its failed gates: aborted first (its figures are partial), then a failed gate (the user's
-   * own verdict), then degraded.
+   * A finished run's code from its outcome ({@code completed}, {@code degraded}, {@code aborted},
+   * {@code interrupted}) and its failed gates: interrupted and aborted first (their figures are
+   * partial), then a failed gate (the user's own verdict), then degraded.
    */
   public static int ofRun(String outcome, List<String> gateFailures) {
+    if ("interrupted".equals(outcome)) return INTERRUPTED;
     if ("aborted".equals(outcome)) return ABORTED;
     if (!gateFailures.isEmpty()) return GATES_FAILED;
     if ("degraded".equals(outcome)) return DEGRADED;

@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
       "0:completed, every failOn gate passed", "1:a failOn gate failed", "2:bad input (scenario, file, option)", "3:internal error",
-      "4:the run was aborted", "5:the run was degraded (lost workers or requests, or a cell that measured nothing)"})
+      "4:the run was aborted", "5:the run was degraded (lost workers or requests, or a cell that measured nothing)",
+      "6:the run was interrupted (the coordinator shut down); on Ctrl-C / SIGTERM the process itself exits with 130 / 143"})
 public final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "the scenario file")
@@ -51,6 +52,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a scenario value, e.g. workload.step.requests=20 (repeatable)")
   List<String> sets = new ArrayList<>();
+
+  @Option(names = "--force", description = "write into a --out directory that already holds a run's results (they are removed first)")
+  boolean force;
 
   @Option(names = "--http-port", paramLabel = "N", defaultValue = "-1", description = "serve the API and live page on this port while running (default: off)")
   int httpPort;
@@ -77,6 +81,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path outDir = out != null ? out : Path.of("results", scenario.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + stamp);
+    refuseNonEmpty(outDir, force);
     Files.createDirectories(outDir);
     String token = null;
     if (httpPort >= 0) {
@@ -118,11 +123,51 @@ public final class RunCommand implements Callable<Integer> {
     return ExitCodes.ofRun(record.outcome().key(), failed);
   }
 
+  /** The files a run writes into its result directory (plus {@code histograms/}). */
+  private static final List<String> RESULT_FILES = List.of("summary.json", "timeline.json", "distributions.json", "results.csv", "report.html");
+
+  /**
+   * A directory that already holds a run's results would mix the old run's interval logs into the
+   * new one: refused unless {@code --force}, which removes the old result files first. Other files
+   * (the scenario itself, notes) do not count and are left alone.
+   */
+  static void refuseNonEmpty(Path outDir, boolean force) throws IOException {
+    if (!Files.isDirectory(outDir)) return;
+    List<String> found = new ArrayList<>();
+    for (String name : RESULT_FILES) if (Files.exists(outDir.resolve(name))) found.add(name);
+    Path histograms = outDir.resolve("histograms");
+    List<Path> logs = List.of();
+    if (Files.isDirectory(histograms)) {
+      try (var s = Files.list(histograms)) {
+        logs = s.toList();
+      }
+      if (!logs.isEmpty()) found.add("histograms/ (" + logs.size() + " files)");
+    }
+    if (found.isEmpty()) return;
+    if (!force) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage run: --out " + outDir + " is not empty: it holds a run's results ("
+          + String.join(", ", found) + "); choose a new directory, or add --force to replace them");
+    }
+    for (String name : RESULT_FILES) Files.deleteIfExists(outDir.resolve(name));
+    for (Path p : logs) Files.deleteIfExists(p);
+  }
+
+  /** How long the run may take to hand over its results once the coordinator's actor system ended. */
+  private static final long AFTER_TERMINATION_MS = 15_000;
+
   static RunRecord await(Runs.Submitted.Accepted submitted, LocalCluster cluster, Runs runs, String runId) throws InterruptedException {
+    long terminatedAt = -1;
     while (true) {
       try {
         return submitted.finished().get(1, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
+        if (cluster.coordinator().system().whenTerminated().isCompleted()) {
+          // the results are handed over while the system shuts down; never wait forever for them
+          if (terminatedAt < 0) terminatedAt = System.currentTimeMillis();
+          else if (System.currentTimeMillis() - terminatedAt > AFTER_TERMINATION_MS) {
+            throw new ExitException(ExitCodes.INTERRUPTED, "barrage run: the coordinator stopped and the run's results did not arrive");
+          }
+        }
         boolean waiting = runs.status(runId).map(s -> s.phase() == RunStatus.Phase.WAITING_FOR_WORKERS).orElse(true);
         String dead = cluster.deadWorker();
         if (waiting && dead != null) throw new ExitException(ExitCodes.INTERNAL, "barrage run: a worker did not start: " + dead);

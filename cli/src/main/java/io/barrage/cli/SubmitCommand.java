@@ -61,7 +61,7 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "with --wait: give up (exit 3) after this long; the run goes on (default: no limit)")
   String timeout;
 
-  @Option(names = "--require-completed", description = "accepted for older scripts: with --wait every outcome but 'completed' already exits non-zero (aborted 4, degraded 5)")
+  @Option(names = "--require-completed", description = "accepted for older scripts: with --wait every outcome but 'completed' already exits non-zero (aborted 4, degraded 5, interrupted 6)")
   boolean requireCompleted;
 
   private final PrintStream out = System.out;

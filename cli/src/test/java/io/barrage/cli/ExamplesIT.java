@@ -105,7 +105,8 @@ class ExamplesIT {
   }
 
   /**
-   * The example at a test's size: its first load level, its first output length capped at 16 tokens,
+   * The example at a test's size: its first load level, its first output length capped at 16 tokens
+ * (for every target, also those that name their own output lengths),
    * {@link #REQUESTS} measured requests per cell and no warmup (each cell costs the coordinator's
    * start delay of 1.5 s besides, so one cell per target keeps an example at a few seconds).
    */
@@ -119,8 +120,7 @@ class ExamplesIT {
     }
     int tokens = Math.min(16, s.workload().maxNewTokens().get(0));
     out.addAll(List.of("--set", "workload.maxNewTokens=[" + tokens + "]"));
-    for (int i = 0; i < s.targets().size(); i++) {
-      // a target limited to some output lengths runs the one that is left
+    for (int i = 0; i < s.targets().size(); i++) { // a target's own subset of output lengths follows the workload's
       if (s.targets().get(i).maxNewTokens() != null) out.addAll(List.of("--set", "targets[" + i + "].maxNewTokens=[" + tokens + "]"));
     }
     out.addAll(List.of("--set", "workload.step={requests: " + REQUESTS + "}"));

@@ -77,4 +77,24 @@ class RunCommandTest {
     assertThat(runCapturingErr(err, "worker", "--join", "no-port")).isEqualTo(2);
     assertThat(err.toString()).contains("HOST:PORT");
   }
+
+  @Test
+  void anOutDirectoryHoldingAnotherRunsResultsIsRefusedUnlessForced() throws Exception {
+    Path f = dir.resolve("t.yaml");
+    Files.writeString(f, YAML);
+    Path out = Files.createDirectories(dir.resolve("old-run/histograms"));
+    Files.writeString(out.resolve("a_m16_c2_e2e.hlog"), "an old run's interval log");
+    StringBuilder err = new StringBuilder();
+    assertThat(runCapturingErr(err, "run", f.toString(), "--out", dir.resolve("old-run").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--out").contains("old-run").contains("not empty").contains("--force");
+    assertThat(out.resolve("a_m16_c2_e2e.hlog")).exists(); // untouched
+
+    Files.writeString(dir.resolve("old-run/summary.json"), "{}");
+    Files.writeString(dir.resolve("old-run/notes.txt"), "mine");
+    RunCommand.refuseNonEmpty(dir.resolve("old-run"), true);
+    assertThat(out.resolve("a_m16_c2_e2e.hlog")).doesNotExist();
+    assertThat(dir.resolve("old-run/summary.json")).doesNotExist();
+    assertThat(dir.resolve("old-run/notes.txt")).exists(); // not a result file: left alone
+    RunCommand.refuseNonEmpty(dir.resolve("old-run"), false); // only other files now: accepted (the demo writes its scenario there)
+  }
 }

@@ -92,6 +92,17 @@ public final class HtmlReport {
       }
       b.append("</ul></div>");
     }
+    List<String> cut = new ArrayList<>();
+    for (TargetSummary t : s.targets()) {
+      for (CellSummary c : t.cells()) {
+        if (c.interrupted()) cut.add("<li><code>" + Html.esc(c.id()) + "</code>: measured " + Numbers.fmt(c.windowSeconds(), 1) + " s</li>");
+      }
+    }
+    if (!cut.isEmpty()) {
+      b.append("<div class=\"alert note\" id=\"alert-interrupted\"><strong>").append(cut.size())
+          .append(" cell(s) interrupted.</strong> They were cut short; their rates are over the time they really measured.<ul>")
+          .append(String.join("", cut)).append("</ul></div>");
+    }
     List<String> saturated = new ArrayList<>();
     for (TargetSummary t : s.targets()) {
       for (CellSummary c : t.cells()) {
@@ -458,7 +469,7 @@ public final class HtmlReport {
       body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1500px;padding:0 16px;color:#222;background:#fff}
       h1{margin:0 0 4px;font-size:24px} h2{margin-top:32px;border-bottom:1px solid #ddd;padding-bottom:4px} .meta{color:#555;margin:0}
       code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
-      .badge{padding:1px 8px;border-radius:10px;font-weight:600;color:#fff;background:#2ca02c} .badge.degraded{background:#e67e00} .badge.aborted{background:#c0392b}
+      .badge{padding:1px 8px;border-radius:10px;font-weight:600;color:#fff;background:#2ca02c} .badge.degraded{background:#e67e00} .badge.aborted{background:#c0392b} .badge.interrupted{background:#8e44ad}
       .alert{margin:12px 0;padding:10px 14px;border-radius:6px;border-left:6px solid} .alert ul{margin:4px 0 0 18px;padding:0}
       .alert.bad{background:#fdecea;border-color:#c0392b;color:#611} .alert.good{background:#edf7ed;border-color:#2ca02c;color:#1e4620} .alert.note{background:#f4f4f4;border-color:#999;color:#333}
       .headline .quote{font-size:18px;font-weight:600;background:#f4f7fb;border-left:6px solid #1f77b4;padding:10px 14px;margin:8px 0}

@@ -86,9 +86,7 @@ public final class SummaryBuilder {
         lost.add(new RunInfo.WorkerLoss(e.workerId(), at, e.atEpochMs(), e.cellId(), e.capacityShare(), e.requestsLost(), e.detail()));
       }
     }
-    String reason = null;
-    if (run.outcome() instanceof RunOutcome.Degraded d) reason = d.reason();
-    else if (run.outcome() instanceof RunOutcome.Aborted a) reason = a.reason();
+    String reason = run.outcome().reason();
     return new RunInfo(
         run.runId(),
         run.scenario().name(),
@@ -157,7 +155,8 @@ public final class SummaryBuilder {
         cost,
         generator,
         slo(slo, latency, errorRate),
-        unreachable);
+        unreachable,
+        c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED);
   }
 
   static Slo slo(SloSpec s, Map<String, LatencySummary> latency, Double errorRate) {

@@ -24,6 +24,9 @@ final class CellRun {
     long completed; // measured requests it reported (ok + errors)
     long started;
     int lastInFlight;
+    long lostRequests; // counted as lost when it was lost; given back if its last report arrives after all
+    int lostEvent = -1; // index of its LOST event in the run's events
+    long lastReportEndEpochMs = -1; // end of its latest merged interval, coordinator clock
     boolean heard; // any report or failure arrived: the start order was received
 
     Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, LoadShare share) {
@@ -55,6 +58,9 @@ final class CellRun {
   long tokensSinceTick;
   boolean stopping;
   long stopDeadlineNanos;
+  long cutAtEpochMs = -1; // when it was stopped before its plan; -1 while it runs to plan
+  long lastReportAtEpochMs = -1; // when the latest interval report was merged
+  long measuredUntilEpochMs = -1; // the latest end of a merged interval, in the coordinator's clock
 
   CellRun(CellSpec spec, long requests, long startAtEpochMs, List<Assignment> assigned) {
     this.spec = spec;
@@ -77,6 +83,24 @@ final class CellRun {
       if (!a.finished && !(a.lost && !a.leaving)) return false;
     }
     return true;
+  }
+
+  /** True when no worker carried its share to the end: every one was lost or left early. */
+  boolean nobodyFinished() {
+    for (Assignment a : assignments.values()) if (a.finished && !a.lost) return false;
+    return true;
+  }
+
+  /** Whether the cell ended before its plan; then {@link #cutAt} is when its measurement really stopped. */
+  boolean cut() {
+    return cutAtEpochMs >= 0 || nobodyFinished();
+  }
+
+  /** When a cut cell stopped measuring: the stop order, else the last report that reached us. */
+  long cutAt(long nowEpochMs) {
+    if (cutAtEpochMs >= 0) return cutAtEpochMs;
+    if (measuredUntilEpochMs >= 0) return measuredUntilEpochMs;
+    return lastReportAtEpochMs >= 0 ? lastReportAtEpochMs : nowEpochMs;
   }
 
   int inFlight() {

@@ -29,6 +29,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -65,6 +66,18 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   /** Stop the run; what was measured is kept. */
   public record Stop(String reason) implements Command {}
 
+  /**
+   * Interrupt the run from outside (Ctrl-C, SIGTERM, the node shutting down): stop the load, wait at
+   * most {@link #INTERRUPT_GRACE} for the workers' last reports, end with outcome {@code interrupted}.
+   */
+  public record Interrupt(String reason) implements Command {}
+
+  /** A duration cell whose measurement ended this much before its planned end was cut short. */
+  private static final long END_TOLERANCE_MS = 1000;
+
+  /** How long an interrupted cell waits for its last reports: the whole interrupt must fit in ~10 s. */
+  static final java.time.Duration INTERRUPT_GRACE = java.time.Duration.ofSeconds(4);
+
   private record Wire(CoordinatorProtocol.Event event) implements Command {}
 
   private record WorkersListed(Set<ActorRef<WorkerProtocol.Command>> workers) implements Command {}
@@ -72,6 +85,8 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private record Unreachable(Address address) implements Command {}
 
   private record Removed(Address address) implements Command {}
+
+  private record Reachable(Address address) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -81,6 +96,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     final String id;
     final ActorRef<WorkerProtocol.Command> ref;
     boolean lost;
+    boolean gone; // left, removed or downed: never used again (a merely unreachable one may come back)
 
     WorkerInfo(String id, ActorRef<WorkerProtocol.Command> ref) {
       this.id = id;
@@ -108,6 +124,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private long waitingSinceNanos = System.nanoTime();
   private int workersPlanned;
   private String abortReason;
+  private String interruptReason;
   private String message = "waiting for workers";
   private final Address selfAddress;
 
@@ -139,6 +156,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     this.selfAddress = cluster.selfMember().address();
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new Unreachable(e.member().address())), ClusterEvent.UnreachableMember.class));
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new Removed(e.member().address())), ClusterEvent.MemberRemoved.class));
+    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachableMember.class, e -> new Reachable(e.member().address())), ClusterEvent.ReachableMember.class));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
     ctx.getLog().info("run {}: {} cells planned, waiting for {} worker(s)", order.runId(), cells.size(), order.minWorkers());
     publish(RunStatus.Phase.WAITING_FOR_WORKERS);
@@ -151,8 +169,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         .onMessage(WorkersListed.class, this::onListing)
         .onMessage(Unreachable.class, u -> onMemberLost(u.address(), "unreachable"))
         .onMessage(Removed.class, r -> onMemberLost(r.address(), "removed from the cluster"))
+        .onMessage(Reachable.class, r -> onReachable(r.address()))
         .onMessage(Tick.class, t -> onTick())
         .onMessage(Stop.class, this::onStop)
+        .onMessage(Interrupt.class, this::onInterrupt)
+        .onSignal(PostStop.class, p -> onPostStop())
         .build();
   }
 
@@ -160,6 +181,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> onListing(WorkersListed l) {
     for (ActorRef<WorkerProtocol.Command> ref : l.workers()) {
+      WorkerInfo known = workers.get(ref);
+      if (known != null && known.lost && !known.gone && reachable(ref)) {
+        known.lost = false;
+        getContext().getLog().info("worker {} is listed again; it takes part from the next cell on", known.id);
+      }
       if (!workers.containsKey(ref)) {
         WorkerInfo w = new WorkerInfo(workerId(ref), ref);
         workers.put(ref, w);
@@ -171,8 +197,31 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     // a worker that disappeared from the listing is no longer used for new cells
     for (WorkerInfo w : workers.values()) {
       if (!l.workers().contains(w.ref) && !w.lost) {
+        // the listing leaves out unreachable nodes: lost for now, taken back if it is listed again
         w.lost = true;
         loseAssignment(w, false, "left the receptionist listing");
+        // if it comes back it must not keep running a share nobody counts any more
+        if (current != null) w.ref.tell(new WorkerProtocol.StopStep(order.runId(), current.spec.id()));
+      }
+    }
+    return this;
+  }
+
+  private boolean reachable(ActorRef<?> ref) {
+    Address a = ref.path().address();
+    if (a.host().isEmpty()) return true; // on this node
+    for (org.apache.pekko.cluster.Member m : Cluster.get(getContext().getSystem()).state().getUnreachable()) {
+      if (m.address().equals(a)) return false;
+    }
+    return true;
+  }
+
+  /** A worker that was only unreachable (paused, starved) is taken back from the next cell on. */
+  private Behavior<Command> onReachable(Address address) {
+    for (WorkerInfo w : workers.values()) {
+      if (w.ref.path().address().equals(address) && w.lost && !w.gone) {
+        w.lost = false;
+        getContext().getLog().info("worker {} is reachable again; it takes part from the next cell on", w.id);
       }
     }
     return this;
@@ -180,6 +229,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> onMemberLost(Address address, String why) {
     for (WorkerInfo w : workers.values()) {
+      if (w.ref.path().address().equals(address) && "removed from the cluster".equals(why)) w.gone = true;
       if (w.ref.path().address().equals(address) && !w.lost) {
         w.lost = true;
         getContext().getLog().warn("worker {} {}", w.id, why);
@@ -198,12 +248,18 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     boolean wasLeaving = a.leaving;
     a.lost = true;
     a.leaving = false;
-    long lostRequests = graceful ? 0 : a.lastInFlight;
+    // requests in flight at a report that ended inside the warm-up started in the warm-up: they
+    // are excluded from the measurement, so losing them loses nothing measured
+    long warmupMs = order.scenario().workload().step().warmupOrZero().toMillis();
+    boolean inWarmup = warmupMs > 0 && a.lastReportEndEpochMs >= 0 && a.lastReportEndEpochMs < current.startAtEpochMs + warmupMs;
+    long lostRequests = graceful || inWarmup ? 0 : a.lastInFlight;
     current.requestsLost += lostRequests;
     double capacity = Rebalancer.capacityShare(current.spec.load(), a.share);
     long now = System.currentTimeMillis();
     WorkerEvent.Kind kind = graceful ? WorkerEvent.Kind.LEFT : WorkerEvent.Kind.LOST;
     String detail = (wasLeaving && !graceful ? "left without flushing: " : "") + why;
+    a.lostRequests = lostRequests;
+    a.lostEvent = events.size();
     events.add(new WorkerEvent(a.workerId, kind, now, current.spec.id(), capacity, lostRequests, detail));
     getContext().getLog().warn("cell {}: worker {} {} ({}% of the load, {} requests lost)", current.spec.id(), a.workerId,
         graceful ? "left" : "lost", Math.round(capacity * 100), lostRequests);
@@ -258,7 +314,10 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         }
       }
       WorkerInfo info = workers.get(l.worker());
-      if (info != null) info.lost = true; // not used for later cells
+      if (info != null) {
+        info.lost = true; // not used for later cells
+        info.gone = true;
+      }
       return this;
     }
     if (e instanceof CoordinatorProtocol.StepFailed f) {
@@ -298,13 +357,26 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (a != null) a.heard = true;
     if (merged) {
+      cell.lastReportAtEpochMs = System.currentTimeMillis();
+      cell.measuredUntilEpochMs = Math.max(cell.measuredUntilEpochMs, r.endEpochMs() - clocks.offsetMs(r.workerId()));
       logs.write(cell.spec, r, decoded, clocks.offsetMs(r.workerId()), cell.startAtEpochMs);
       cell.tokensSinceTick += r.counters().arrivedTokens(); // the live rate, by arrival like the chart
       if (a != null) {
         a.completed += r.counters().ok() + r.counters().errorCount();
         a.started += r.counters().started();
         a.lastInFlight = r.counters().inFlight();
+        a.lastReportEndEpochMs = Math.max(a.lastReportEndEpochMs, r.endEpochMs() - clocks.offsetMs(r.workerId()));
       }
+    }
+    if (a != null && merged && r.last() && a.lost && !a.leaving && a.lostRequests > 0) {
+      // it was only unreachable: its last report holds what was counted as lost with it
+      cell.requestsLost -= a.lostRequests;
+      if (a.lostEvent >= 0) {
+        WorkerEvent e = events.get(a.lostEvent);
+        events.set(a.lostEvent, new WorkerEvent(e.workerId(), e.kind(), e.atEpochMs(), e.cellId(), e.capacityShare(), 0,
+            e.detail() + "; came back and delivered the " + a.lostRequests + " request(s) it had in flight"));
+      }
+      a.lostRequests = 0;
     }
     if (a != null && r.last() && !a.finished) {
       // a leaving worker's last interval is in: now its unfinished share is known exactly
@@ -326,7 +398,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     long now = System.nanoTime();
     for (WorkerInfo w : workers.values()) if (!w.lost) probe(w);
     if (current == null && abortReason == null && nextCell < cells.size()) maybeStartCell();
-    if (current != null && !current.stopping) checkStartAcknowledged();
+    // after a pause of this coordinator (GC, SIGSTOP, throttling) the reports that arrived meanwhile
+    // are still queued behind this tick: judge the start acknowledgements at the next tick, not now
+    boolean paused = now - lastTickNanos > 3 * settings.tick().toNanos();
+    if (paused) getContext().getLog().warn("the coordinator did not run for {} ms (paused or starved)", (now - lastTickNanos) / 1_000_000);
+    if (current != null && !current.stopping && !paused) checkStartAcknowledged();
     if (current != null && current.stopping && now > current.stopDeadlineNanos) {
       getContext().getLog().warn("cell {}: stop timed out waiting for last reports", current.spec.id());
       for (CellRun.Assignment a : current.assignments.values()) {
@@ -398,9 +474,19 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   }
 
   private void stopCell() {
-    if (current == null || current.stopping) return;
+    stopCell(settings.stopTimeout());
+  }
+
+  private void stopCell(java.time.Duration waitForReports) {
+    if (current == null) return;
+    long deadline = System.nanoTime() + waitForReports.toNanos();
+    if (current.stopping) {
+      current.stopDeadlineNanos = Math.min(current.stopDeadlineNanos, deadline);
+      return;
+    }
     current.stopping = true;
-    current.stopDeadlineNanos = System.nanoTime() + settings.stopTimeout().toNanos();
+    current.stopDeadlineNanos = deadline;
+    if (current.cutAtEpochMs < 0) current.cutAtEpochMs = System.currentTimeMillis();
     for (CellRun.Assignment a : current.assignments.values()) {
       if (!a.finished && !a.lost) a.worker.tell(new WorkerProtocol.StopStep(order.runId(), current.spec.id()));
     }
@@ -413,15 +499,44 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     return afterChange();
   }
 
+  private Behavior<Command> onInterrupt(Interrupt i) {
+    if (interruptReason == null) interruptReason = i.reason();
+    getContext().getLog().warn("run {}: interrupted: {}", order.runId(), i.reason());
+    nextCell = cells.size(); // no further cell
+    stopCell(INTERRUPT_GRACE.compareTo(settings.stopTimeout()) < 0 ? INTERRUPT_GRACE : settings.stopTimeout());
+    return afterChange();
+  }
+
+  /** The actor system stopped this actor before the run ended: hand over what was measured. */
+  private Behavior<Command> onPostStop() {
+    if (!result.isDone()) {
+      String why = interruptReason != null ? interruptReason : "the coordinator's actor system stopped before the run ended";
+      getContext().getLog().error("run {}: {}; keeping what was measured", order.runId(), why);
+      logs.close();
+      result.complete(record(new RunOutcome.Interrupted(why), true));
+    }
+    return this;
+  }
+
   /** Closes the current cell when complete, then starts the next or finishes the run. */
   private Behavior<Command> afterChange() {
     if (current != null && current.complete()) {
       current.endedAtEpochMs = System.currentTimeMillis();
+      StepSpec step = order.scenario().workload().step();
+      if (current.cutAtEpochMs < 0 && step.duration() != null && current.measuredUntilEpochMs >= 0
+          && current.measuredUntilEpochMs < current.startAtEpochMs + step.duration().toMillis() - END_TOLERANCE_MS) {
+        // the workers ended their load before the cell's planned end (e.g. they lost the coordinator)
+        current.cutAtEpochMs = current.measuredUntilEpochMs;
+      }
       getContext().getLog().info("cell {} done: {} ok, {} errors, {} tokens", current.spec.id(), current.aggregate.ok(), current.aggregate.errorCount(), current.aggregate.outputTokens());
       publish(RunStatus.Phase.RUNNING);
       finishedCells.add(current);
       current = null;
       waitingSinceNanos = System.nanoTime();
+      if (nextCell < cells.size() && abortReason == null && interruptReason == null) {
+        observer.checkpoint(record(new RunOutcome.Interrupted(
+            "not finished: results after " + finishedCells.size() + " of " + cells.size() + " cells; the coordinator did not end the run"), false));
+      }
       if (abortReason == null && nextCell < cells.size()) maybeStartCell();
     }
     if (current == null && (abortReason != null || nextCell >= cells.size())) return finish();
@@ -430,39 +545,75 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> finish() {
     logs.close();
-    List<CellRecord> records = new ArrayList<>();
-    StepSpec step = order.scenario().workload().step();
-    long lostRequests = 0;
-    for (CellRun c : finishedCells) {
-      double window = step.duration() != null
-          ? (step.duration().minus(step.warmupOrZero()).toNanos() / 1e9)
-          : c.aggregate.measuredSpanSeconds();
-      lostRequests += c.requestsLost;
-      records.add(new CellRecord(c.spec, c.aggregate, window, c.requestsLost, settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs, c.endedAtEpochMs));
-    }
-    List<WorkerEvent> losses = events.stream().filter(e -> e.kind() == WorkerEvent.Kind.LOST).toList();
-    List<String> degraded = new ArrayList<>();
-    if (!losses.isEmpty() || lostRequests > 0) {
-      degraded.add(losses.size() + " worker(s) lost (" + String.join(", ", losses.stream().map(WorkerEvent::workerId).toList())
-          + "), " + lostRequests + " request(s) lost with them");
-    }
-    String empty = Verdicts.emptyCells(records);
-    if (empty != null) degraded.add(empty);
-    RunOutcome outcome;
-    if (abortReason != null) {
-      outcome = new RunOutcome.Aborted(abortReason);
-    } else if (!degraded.isEmpty()) {
-      outcome = new RunOutcome.Degraded(String.join("; ", degraded));
-    } else {
-      outcome = new RunOutcome.Completed();
-    }
-    RunRecord record = new RunRecord(order.runId(), order.scenario(), startedAtEpochMs, System.currentTimeMillis(), outcome, workersPlanned, List.copyOf(events), records);
-    message = outcome instanceof RunOutcome.Completed ? "completed" : outcome.key() + ": " + (outcome instanceof RunOutcome.Aborted ab ? ab.reason() : ((RunOutcome.Degraded) outcome).reason());
+    RunRecord record = record(null, false);
+    RunOutcome outcome = record.outcome();
+    message = outcome instanceof RunOutcome.Completed ? "completed" : outcome.key() + ": " + outcome.reason();
     getContext().getLog().info("run {} {}", order.runId(), message);
     publish(RunStatus.Phase.WRITING_RESULTS);
     result.complete(record);
     MDC.remove("runId");
     return Behaviors.stopped();
+  }
+
+  /**
+   * The run as measured so far.
+   *
+   * @param outcome the outcome to state, or null to judge it from what happened
+   * @param withRunningCell also include the cell still running, as cut now
+   */
+  private RunRecord record(RunOutcome outcome, boolean withRunningCell) {
+    List<CellRun> ended = new ArrayList<>(finishedCells);
+    if (withRunningCell && current != null) {
+      if (current.cutAtEpochMs < 0) current.cutAtEpochMs = current.cutAt(System.currentTimeMillis());
+      current.endedAtEpochMs = System.currentTimeMillis();
+      ended.add(current);
+    }
+    List<CellRecord> records = new ArrayList<>();
+    long lostRequests = 0;
+    List<String> cut = new ArrayList<>();
+    for (CellRun c : ended) {
+      lostRequests += c.requestsLost;
+      boolean isCut = c.cut();
+      if (isCut) cut.add(c.spec.id());
+      records.add(new CellRecord(c.spec, c.aggregate, window(c, isCut), c.requestsLost, settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs,
+          c.endedAtEpochMs, isCut));
+    }
+    if (outcome == null) {
+      List<WorkerEvent> losses = events.stream().filter(e -> e.kind() == WorkerEvent.Kind.LOST).toList();
+      List<String> degraded = new ArrayList<>();
+      if (!losses.isEmpty() || lostRequests > 0) {
+        degraded.add(losses.size() + " worker(s) lost (" + String.join(", ", losses.stream().map(WorkerEvent::workerId).toList())
+            + "), " + lostRequests + " request(s) lost with them");
+      }
+      String empty = Verdicts.emptyCells(records);
+      if (empty != null) degraded.add(empty);
+      if (!cut.isEmpty()) degraded.add("cut short: " + String.join(", ", cut));
+      if (interruptReason != null) {
+        outcome = new RunOutcome.Interrupted(interruptReason + (cut.isEmpty() ? "" : " (cut short: " + String.join(", ", cut) + ")"));
+      } else if (abortReason != null) {
+        outcome = new RunOutcome.Aborted(abortReason);
+      } else if (!degraded.isEmpty()) {
+        outcome = new RunOutcome.Degraded(String.join("; ", degraded));
+      } else {
+        outcome = new RunOutcome.Completed();
+      }
+    }
+    return new RunRecord(order.runId(), order.scenario(), startedAtEpochMs, System.currentTimeMillis(), outcome, workersPlanned, List.copyOf(events), records);
+  }
+
+  /**
+   * What a cell's throughput is divided by: the planned window (duration − warm-up) for a duration
+   * step that ran to its plan; for a cut one the time from the end of its warm-up to the cut; for a
+   * request-count step the span its measured requests really took.
+   */
+  private double window(CellRun c, boolean cut) {
+    StepSpec step = order.scenario().workload().step();
+    if (step.duration() == null) return c.aggregate.measuredSpanSeconds();
+    double planned = step.duration().minus(step.warmupOrZero()).toNanos() / 1e9;
+    if (!cut) return planned;
+    long measuredFrom = c.startAtEpochMs + step.warmupOrZero().toMillis();
+    double real = Math.max(0, c.cutAt(c.endedAtEpochMs > 0 ? c.endedAtEpochMs : System.currentTimeMillis()) - measuredFrom) / 1000.0;
+    return Math.min(planned, real);
   }
 
   // --- helpers ------------------------------------------------------------------------------------

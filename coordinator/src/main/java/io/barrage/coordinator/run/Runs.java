@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -91,6 +93,7 @@ public final class Runs implements AutoCloseable {
     return t;
   });
   private final Map<String, String> pendingStops = new HashMap<>();
+  private final Map<String, CompletableFuture<RunRecord>> finishing = new ConcurrentHashMap<>();
   private final RunHooks hooks;
   private final long maxFrameBytes;
   private String active;
@@ -106,6 +109,59 @@ public final class Runs implements AutoCloseable {
     this.sink = sink;
     this.hooks = hooks;
     this.maxFrameBytes = system.settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+    // whatever shuts the node down (SIGTERM, Ctrl-C, being downed, close()), the active run is
+    // interrupted first and its results are written before the cluster connections go
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "barrage-interrupt-run", () -> {
+      String reason = "the coordinator is shutting down (" + describe(CoordinatedShutdown.get(system).getShutdownReason()) + ")";
+      if (active().isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+      // its own thread: the shared pools may already be shut down by close()
+      return CompletableFuture.supplyAsync(() -> {
+        interruptActive(reason, INTERRUPT_WAIT);
+        return Done.getInstance();
+      }, r -> {
+        Thread t = new Thread(r, "barrage-interrupt-run");
+        t.setDaemon(true);
+        t.start();
+      });
+    });
+  }
+
+  /** How long a shutdown waits for the interrupted run's results to be written. */
+  static final java.time.Duration INTERRUPT_WAIT = java.time.Duration.ofSeconds(9);
+
+  private static String describe(Optional<CoordinatedShutdown.Reason> reason) {
+    if (reason.isEmpty()) return "no reason given";
+    CoordinatedShutdown.Reason r = reason.get();
+    if (r == CoordinatedShutdown.jvmExitReason()) return "the process was asked to exit: SIGTERM or Ctrl-C";
+    if (r == CoordinatedShutdown.clusterDowningReason()) return "this node was downed by the cluster";
+    if (r == CoordinatedShutdown.actorSystemTerminateReason()) return "the actor system was terminated";
+    if (r == CoordinatedShutdown.clusterLeavingReason()) return "this node left the cluster";
+    return r.toString();
+  }
+
+  /**
+   * Interrupts the active run (outcome {@code interrupted}) and waits up to {@code wait} for its
+   * results to be written; true when there was none or they were written in time.
+   */
+  public boolean interruptActive(String reason, java.time.Duration wait) {
+    CompletableFuture<RunRecord> done;
+    synchronized (this) {
+      if (active == null) return true;
+      ActorRef<RunCoordinator.Command> ref = actors.get(active);
+      done = finishing.get(active);
+      if (ref == null) {
+        pendingStops.put(active, reason);
+      } else {
+        ref.tell(new RunCoordinator.Interrupt(reason));
+      }
+    }
+    try {
+      if (done != null) done.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      log.error("run interrupted ({}) but its results were not written within {} s: {}", reason, wait.toSeconds(), e.toString());
+      return false;
+    }
   }
 
   /** Also tell {@code o} about every status update (e.g. terminal progress lines). */
@@ -120,9 +176,26 @@ public final class Runs implements AutoCloseable {
     active = order.runId();
     CompletableFuture<RunRecord> measured = new CompletableFuture<>();
     CompletableFuture<RunRecord> finished = new CompletableFuture<>();
-    RunObserver fanOut = s -> {
-      statuses.put(s.runId(), s);
-      for (RunObserver o : observers) o.update(s);
+    finishing.put(order.runId(), finished);
+    RunObserver fanOut = new RunObserver() {
+      @Override
+      public void update(RunStatus s) {
+        statuses.put(s.runId(), s);
+        for (RunObserver o : observers) o.update(s);
+      }
+
+      @Override
+      public void checkpoint(RunRecord soFar) {
+        // written in order with the final results on the same thread; a later write replaces it
+        writer.execute(() -> {
+          if (measured.isDone()) return;
+          try {
+            sink.write(soFar, order.outDir());
+          } catch (Exception e) {
+            log.warn("run {}: cannot write the results so far to {}: {}", order.runId(), order.outDir(), e.toString());
+          }
+        });
+      }
     };
     // known from the moment it is accepted (the run's actor publishes its first status a moment later)
     statuses.putIfAbsent(order.runId(), RunStatus.preparing(order.runId(), order.scenario().name(), "waiting for workers", order.outDir().toString()));
@@ -160,6 +233,7 @@ public final class Runs implements AutoCloseable {
           synchronized (Runs.this) {
             if (order.runId().equals(active)) active = null;
           }
+          finishing.remove(order.runId());
           if (err != null) finished.completeExceptionally(err);
           else finished.complete(record);
         },
@@ -224,9 +298,7 @@ public final class Runs implements AutoCloseable {
   }
 
   private static String describe(RunOutcome o) {
-    if (o instanceof RunOutcome.Aborted a) return "aborted: " + a.reason();
-    if (o instanceof RunOutcome.Degraded d) return "degraded: " + d.reason();
-    return "completed";
+    return o instanceof RunOutcome.Completed ? "completed" : o.key() + ": " + o.reason();
   }
 
   /** Asks a run to stop; false when there is no such run or it already ended. */
@@ -257,6 +329,7 @@ public final class Runs implements AutoCloseable {
 
   @Override
   public void close() {
+    interruptActive("the coordinator was closed", INTERRUPT_WAIT);
     writer.shutdown();
     platform.shutdownNow(); // interrupts a scale-up still waiting for its workers
   }

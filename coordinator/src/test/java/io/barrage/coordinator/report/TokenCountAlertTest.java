@@ -16,7 +16,7 @@ class TokenCountAlertTest {
 
   static CellSummary withTokens(CellSummary c, CellSummary.Tokens t) {
     return new CellSummary(c.id(), c.target(), c.load(), c.maxNewTokens(), c.repeat(), c.startedAt(), c.endedAt(), c.requests(),
-        c.outputTokens(), t, c.windowSeconds(), c.throughput(), c.perRequestThroughput(), c.latency(), c.cost(), c.generator(), c.slo(), c.unreachable());
+        c.outputTokens(), t, c.windowSeconds(), c.throughput(), c.perRequestThroughput(), c.latency(), c.cost(), c.generator(), c.slo(), c.unreachable(), c.status());
   }
 
   @Test

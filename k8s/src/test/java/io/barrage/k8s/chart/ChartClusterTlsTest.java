@@ -71,11 +71,10 @@ class ChartClusterTlsTest {
       assertThat(members(coordinator)).isEqualTo(2);
       assertThat(Cluster.get(stranger).selfMember().status()).isNotEqualTo(MemberStatus.up());
     } finally {
-      for (ActorSystem<Void> s : new ActorSystem[] {worker, stranger, coordinator}) {
-        if (s == null) continue;
-        s.terminate();
-        s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      }
+      // all three shut down together: a node's coordinated shutdown can wait on the others
+      ActorSystem<?>[] all = {worker, stranger, coordinator};
+      for (ActorSystem<?> s : all) if (s != null) s.terminate();
+      for (ActorSystem<?> s : all) if (s != null) s.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
   }
 }

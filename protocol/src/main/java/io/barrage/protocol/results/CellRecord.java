@@ -10,6 +10,8 @@ import io.barrage.protocol.plan.CellSpec;
  * @param incomplete measured requests whose outcome never arrived (lost with a worker, or cut off)
  * @param sendLagBudgetMs the send-lag p99 above which the generator counts as saturated
  * @param workersUsed how many workers carried this cell
+ * @param cut the cell ended before its plan (stopped, interrupted, or every worker gone): its window
+ *     is the time it really measured, and it is reported {@code interrupted}, never completed
  */
 public record CellRecord(
     CellSpec spec,
@@ -19,4 +21,12 @@ public record CellRecord(
     double sendLagBudgetMs,
     int workersUsed,
     long startedAtEpochMs,
-    long endedAtEpochMs) {}
+    long endedAtEpochMs,
+    boolean cut) {
+
+  /** A cell that ran to its plan. */
+  public CellRecord(
+      CellSpec spec, CellAggregate aggregate, double windowSeconds, long incomplete, double sendLagBudgetMs, int workersUsed, long startedAtEpochMs, long endedAtEpochMs) {
+    this(spec, aggregate, windowSeconds, incomplete, sendLagBudgetMs, workersUsed, startedAtEpochMs, endedAtEpochMs, false);
+  }
+}

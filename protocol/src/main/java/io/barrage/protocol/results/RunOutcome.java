@@ -17,4 +17,21 @@ public sealed interface RunOutcome {
   record Aborted(String reason) implements RunOutcome {
     public String key() { return "aborted"; }
   }
+
+  /**
+   * It was cut short from outside the run: Ctrl-C / SIGTERM of the process, or the coordinator's
+   * actor system shutting down (e.g. downed). Finished cells are intact; the running cell is marked
+   * cut and its window is the time it really measured.
+   */
+  record Interrupted(String reason) implements RunOutcome {
+    public String key() { return "interrupted"; }
+  }
+
+  /** The reason of a non-completed outcome, null for {@link Completed}. */
+  default String reason() {
+    if (this instanceof Degraded d) return d.reason();
+    if (this instanceof Aborted a) return a.reason();
+    if (this instanceof Interrupted i) return i.reason();
+    return null;
+  }
 }

@@ -48,6 +48,12 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   /** Stop every step, flush every recorded interval, reply once all are acknowledged. */
   public record Flush(ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Stop the load of every running step (e.g. the coordinator is unreachable, see
+   * {@link CoordinatorWatch}); what was recorded stays and is sent once the coordinator answers.
+   */
+  public record StopAll(String reason) implements Command {}
+
   private record Wire(WorkerProtocol.Command message) implements Command {}
 
   private enum Tick implements Command {
@@ -125,6 +131,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
         .onMessage(Tick.class, t -> onTick())
         .onMessage(StepEnded.class, this::onStepEnded)
         .onMessage(Flush.class, this::onFlush)
+        .onMessage(StopAll.class, this::onStopAll)
         .build();
   }
 
@@ -225,6 +232,16 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       }
       if (!st.lastSent) drain(st); // the report after done() is the last one: send it now
       cleanUp();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStopAll(StopAll s) {
+    for (ActiveStep st : steps.values()) {
+      if (!st.ended) {
+        getContext().getLog().warn("cell {}: stopping the load: {}", st.cellId, s.reason());
+        st.run.stop();
+      }
     }
     return this;
   }

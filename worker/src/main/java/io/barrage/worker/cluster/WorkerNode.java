@@ -65,6 +65,8 @@ public final class WorkerNode implements AutoCloseable {
     }
     ActorRef<WorkerAgent.Command> agent = system.systemActorOf(agentBehavior(launcher), "worker", org.apache.pekko.actor.typed.Props.empty());
     installFlushOnShutdown(system, agent, s.flushTimeout());
+    Duration lostAfter = system.settings().config().getDuration("barrage.worker.cluster.coordinator-lost-after");
+    system.systemActorOf(CoordinatorWatch.create(agent, lostAfter), "coordinator-watch", org.apache.pekko.actor.typed.Props.empty());
     log.info("worker node {} joining {} ({})", Cluster.get(system).selfMember().address(), s.join(),
         s.clusterSecurity() instanceof ClusterSecurity.MutualTls tls ? "mutual TLS, certificates in " + tls.dir() : "plain TCP");
     return new WorkerNode(system, launcher);

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param slo the SLO checks of this cell, null when the scenario has no {@code slo}
  * @param unreachable when the target could not be reached during the cell (connections refused or
  *     timed out), joined over workers; empty when it always could
+ * @param status {@value #COMPLETED} when the cell ran to its plan, {@value #INTERRUPTED} when it was
+ *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
  */
 public record CellSummary(
     String id,
@@ -31,18 +33,29 @@ public record CellSummary(
     Cost cost,
     Generator generator,
     Slo slo,
-    List<Unreachable> unreachable) {
+    List<Unreachable> unreachable,
+    String status) {
+
+  public static final String COMPLETED = "completed";
+  public static final String INTERRUPTED = "interrupted";
 
   public CellSummary {
     unreachable = unreachable == null ? List.of() : List.copyOf(unreachable);
+    status = status == null ? COMPLETED : status; // a summary written before this field existed
   }
 
-  /** A cell the target could always be reached in. */
+  /** A cell the target could always be reached in, run to its plan. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of());
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED);
+  }
+
+  /** True when the cell was cut short. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean interrupted() {
+    return INTERRUPTED.equals(status);
   }
 
   /**

@@ -1,0 +1,127 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.simulator.SimulatorConfig;
+import io.barrage.simulator.SimulatorServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C / SIGTERM of a real {@code barrage run} process (coordinator + one worker JVM) in its second
+ * cell: the load stops, every result file is written with outcome {@code interrupted}, the finished
+ * cell is intact (counted exactly against the simulator), the cut cell is marked and divided by the
+ * time it measured, and the process exits non-zero.
+ */
+class InterruptedRunIT {
+  @TempDir Path dir;
+
+  @Test
+  void sigtermOfTheMainProcessWritesEveryResultFileWithTheFinishedCellIntact() throws Exception {
+    interrupt(false);
+  }
+
+  @Test
+  void sigtermOfTheWholeProcessGroupMarksTheRunningCellInterruptedNotCompleted() throws Exception {
+    interrupt(true);
+  }
+
+  private void interrupt(boolean wholeGroup) throws Exception {
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
+      Path f = dir.resolve("two-cells.yaml");
+      Files.writeString(f, """
+          name: interrupted
+          targets:
+            - {name: sim, api: tgi-stream, url: "%s"}
+          workload:
+            prompt: {text: hello}
+            maxNewTokens: [8]
+            load: {concurrency: [2, 3]}
+            step: {duration: 5s}
+          """.formatted(sim.baseUrl()));
+      Path out = dir.resolve("out");
+      Path log = dir.resolve("run.log");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> cmd = new ArrayList<>();
+      // setsid: the run leads its own process group, as a shell job does (Ctrl-C signals the group)
+      if (wholeGroup) cmd.add("setsid");
+      cmd.addAll(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+          BarrageMain.class.getName(), "run", f.toString(), "--out", out.toString(), "--local-workers", "1"));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put("BARRAGE_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+      Process p = pb.start();
+      try {
+        // the first cell's results are on disk as soon as it ends; the simulator's count then is its truth
+        Path summary = out.resolve("summary.json");
+        ClusterFixture.await("the first cell written", Duration.ofSeconds(90), () -> Files.exists(summary) || !p.isAlive());
+        assertThat(p.isAlive()).as(read(log)).isTrue();
+        long firstCellServed = sim.stats().requestsSucceeded();
+        ClusterFixture.await("the second cell measuring", Duration.ofSeconds(30), () -> sim.stats().requestsSucceeded() > firstCellServed + 20);
+        long signalledAt = System.nanoTime();
+        if (wholeGroup) {
+          assertThat(new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor()).isZero();
+        } else {
+          p.destroy(); // SIGTERM to the main process only
+        }
+        ClusterFixture.await("an interrupted summary", Duration.ofSeconds(15), () -> "interrupted".equals(outcome(summary)) && hasTwoCells(summary));
+        double writtenAfter = (System.nanoTime() - signalledAt) / 1e9;
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the process exits").isTrue();
+        assertThat(p.exitValue()).as(read(log)).isNotZero();
+        // the load stopped: nothing is in flight at the simulator once the run has exited
+        ClusterFixture.await("no request in flight", Duration.ofSeconds(5), () -> sim.stats().inFlight() == 0);
+
+        JsonNode s = new ObjectMapper().readTree(summary.toFile());
+        assertThat(s.path("run").path("outcome").asText()).isEqualTo("interrupted");
+        JsonNode cells = s.path("targets").get(0).path("cells");
+        JsonNode first = cells.get(0), second = cells.get(1);
+        assertThat(first.path("status").asText()).isEqualTo("completed");
+        assertThat(first.path("requests").path("ok").asLong()).isEqualTo(firstCellServed);
+        assertThat(first.path("windowSeconds").asDouble()).isEqualTo(5.0);
+        assertThat(second.path("status").asText()).isEqualTo("interrupted");
+        assertThat(second.path("requests").path("ok").asLong()).isGreaterThan(0);
+        assertThat(second.path("windowSeconds").asDouble()).isGreaterThan(0).isLessThan(5.0);
+        double tps = second.path("throughput").path("outputTokensPerSecond").asDouble();
+        assertThat(tps).isCloseTo(second.path("outputTokens").asLong() / second.path("windowSeconds").asDouble(), org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat(out.resolve("results.csv")).exists();
+        assertThat(Files.readString(out.resolve("report.html"))).contains("interrupted");
+        assertThat(writtenAfter).as("seconds from the signal to the written results").isLessThan(12);
+      } finally {
+        if (wholeGroup) new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).start().waitFor();
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static String outcome(Path summary) {
+    try {
+      return Files.exists(summary) ? new ObjectMapper().readTree(summary.toFile()).path("run").path("outcome").asText() : null;
+    } catch (java.io.IOException e) {
+      return null; // being replaced
+    }
+  }
+
+  private static boolean hasTwoCells(Path summary) {
+    try {
+      return new ObjectMapper().readTree(summary.toFile()).path("targets").get(0).path("cells").size() == 2;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String read(Path f) {
+    try {
+      return Files.exists(f) ? Files.readString(f) : "";
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+}
