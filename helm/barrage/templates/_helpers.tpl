@@ -155,3 +155,8 @@ securityContext:
     defaultMode: 288
 {{- end }}
 {{- end }}
+
+{{/* BARRAGE_TARGET_SECRETS for the workers: NAME=host,host;... from targetSecrets. */}}
+{{- define "barrage.targetSecrets" -}}
+{{- range .Values.targetSecrets }}{{ .env }}={{ join "," .allowedHosts }};{{ end }}
+{{- end }}

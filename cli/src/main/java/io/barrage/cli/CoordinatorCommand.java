@@ -1,5 +1,6 @@
 package io.barrage.cli;
 
+import io.barrage.protocol.scenario.TargetAllowList;
 import io.barrage.coordinator.http.ApiToken;
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.report.ResultWriter;
@@ -59,6 +60,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   @Mixin ClusterSecurityOptions cluster = new ClusterSecurityOptions();
 
+  @Option(names = "--allow-targets", paramLabel = "PATTERNS", defaultValue = "${env:BARRAGE_ALLOW_TARGETS}",
+      description = "comma-separated host, host:port or *.domain patterns; a scenario with a target outside them is refused"
+          + " (default: $BARRAGE_ALLOW_TARGETS; unset: every target allowed)")
+  String allowTargets;
+
   @Option(names = "--token-file", paramLabel = "FILE", description = "API bearer token file (else $BARRAGE_API_TOKEN; else one is generated into DIR/api-token)")
   Path tokenFile;
 
@@ -67,12 +73,19 @@ public final class CoordinatorCommand implements Callable<Integer> {
     if (minWorkers < 1) throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: --min-workers must be >= 1");
     String bind = bindHost == null ? host : bindHost;
     ClusterSecurity security = cluster.resolve("barrage coordinator", bind);
+    TargetAllowList allowed;
+    try {
+      allowed = TargetAllowList.parse(allowTargets);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: " + e.getMessage());
+    }
     Scenario scenario = null;
     String text = null;
     if (scenarioFile != null) {
       try {
         text = ScenarioLoader.readText(scenarioFile);
         scenario = ScenarioLoader.parse(text, scenarioFile.toAbsolutePath().getParent());
+        allowed.check(scenario);
       } catch (IOException e) {
         throw new ExitException(ExitCodes.BAD_INPUT, "barrage coordinator: cannot read " + scenarioFile + ": " + e.getMessage());
       } catch (InvalidScenarioException e) {
@@ -98,7 +111,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     CoordinatorNode node;
     try {
       node = CoordinatorNode.start(
-          new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security), ResultWriter::write, hooks, minWorkers);
+          new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security), ResultWriter::write, hooks, minWorkers, allowed);
     } catch (RuntimeException e) {
       if (throwaway != null) throwaway.close();
       throw e;

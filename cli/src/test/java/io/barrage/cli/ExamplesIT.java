@@ -54,10 +54,12 @@ class ExamplesIT {
   void everyExampleValidatesAndRunsAgainstSimulators(Path example) throws Exception {
     assertThat(BarrageMain.execute("validate", example.toString())).as("barrage validate " + example).isEqualTo(ExitCodes.OK);
     Scenario scenario = ScenarioLoader.load(example);
-    Path keyFile = Files.writeString(dir.resolve("api-key"), KEY + "\n");
+    // the key file sits next to a copy of the example: secret files are read only from the scenario's directory
+    Path copy = Files.copy(example, dir.resolve(example.getFileName()));
+    Files.writeString(dir.resolve("api-key"), KEY + "\n");
     List<SimulatorServer> sims = new ArrayList<>();
     try {
-      List<String> args = new ArrayList<>(List.of("run", example.toString(), "--out", dir.resolve("out").toString(), "--local-workers", "0"));
+      List<String> args = new ArrayList<>(List.of("run", copy.toString(), "--out", dir.resolve("out").toString(), "--local-workers", "0"));
       for (int i = 0; i < scenario.targets().size(); i++) {
         Target t = scenario.targets().get(i);
         SimulatorConfig config = SimulatorConfig.loopback(profileFor(t.api()));
@@ -66,7 +68,7 @@ class ExamplesIT {
         sims.add(sim);
         String path = t.api() == ApiKind.FASTAPI ? URI.create(t.url()).getRawPath() : "";
         args.addAll(List.of("--set", "targets[" + i + "].url=" + sim.baseUrl() + (path == null ? "" : path)));
-        if (t.auth() != null) args.addAll(List.of("--set", "targets[" + i + "].auth={file: \"" + keyFile + "\"}"));
+        if (t.auth() != null) args.addAll(List.of("--set", "targets[" + i + "].auth={file: api-key}"));
       }
       args.addAll(shrink(scenario));
       int code = BarrageMain.execute(args.toArray(String[]::new));

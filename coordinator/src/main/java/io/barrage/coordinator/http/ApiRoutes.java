@@ -9,6 +9,7 @@ import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.scenario.TargetAllowList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,6 +61,7 @@ public final class ApiRoutes extends AllDirectives {
   private final int minWorkers;
   private final String livePage;
   private final long maxScenarioBytes;
+  private volatile TargetAllowList allowTargets = TargetAllowList.ANY;
 
   /** The default of {@code barrage.coordinator.http.max-scenario-bytes}. */
   public static final long DEFAULT_MAX_SCENARIO_BYTES = 512 * 1024;
@@ -97,6 +99,12 @@ public final class ApiRoutes extends AllDirectives {
     this.ids = ids;
     this.minWorkers = Math.max(1, minWorkers);
     this.livePage = resource("live.html");
+  }
+
+  /** Scenarios whose targets are outside {@code list} are refused with 400 (default: every target allowed). */
+  public ApiRoutes allowTargets(TargetAllowList list) {
+    this.allowTargets = list;
+    return this;
   }
 
   public Route routes() {
@@ -200,6 +208,7 @@ public final class ApiRoutes extends AllDirectives {
     Scenario scenario;
     try {
       scenario = ScenarioLoader.parse(body, scenarioBaseDir);
+      allowTargets.check(scenario);
     } catch (InvalidScenarioException e) {
       List<Map<String, String>> problems = e.problems().stream()
           .map(p -> Map.of("path", p.path(), "message", p.message())).toList();

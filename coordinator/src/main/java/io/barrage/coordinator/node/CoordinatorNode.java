@@ -1,5 +1,6 @@
 package io.barrage.coordinator.node;
 
+import io.barrage.protocol.scenario.TargetAllowList;
 import io.barrage.coordinator.http.ApiRoutes;
 import io.barrage.coordinator.run.ResultsSink;
 import io.barrage.coordinator.run.RunHooks;
@@ -78,6 +79,11 @@ public final class CoordinatorNode implements AutoCloseable {
    *     request names its own ({@code POST /api/runs?workers=N})
    */
   public static CoordinatorNode start(Settings s, ResultsSink sink, RunHooks hooks, int apiMinWorkers) {
+    return start(s, sink, hooks, apiMinWorkers, TargetAllowList.ANY);
+  }
+
+  /** @param allowTargets targets a scenario posted to the API may name ({@code --allow-targets}) */
+  public static CoordinatorNode start(Settings s, ResultsSink sink, RunHooks hooks, int apiMinWorkers, TargetAllowList allowTargets) {
     List<String> roles = new ArrayList<>(List.of(ClusterConfig.ROLE_COORDINATOR));
     if (s.alsoWorker()) roles.add(ClusterConfig.ROLE_WORKER);
     var config = ClusterConfig.node(roles, s.canonicalHost(), s.bindHost(), s.port(), List.of(), s.clusterSecurity());
@@ -92,7 +98,7 @@ public final class CoordinatorNode implements AutoCloseable {
       if (s.httpPort() >= 0) {
         long maxScenarioBytes = system.settings().config().getBytes("barrage.coordinator.http.max-scenario-bytes");
         ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
-            s.scenarioBaseDir(), apiMinWorkers, maxScenarioBytes);
+            s.scenarioBaseDir(), apiMinWorkers, maxScenarioBytes).allowTargets(allowTargets);
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());

@@ -295,6 +295,26 @@ class HelmChartTest {
   }
 
   @Test
+  void eachTargetSecretIsBoundToItsHostsAndWorkersAreStrictByDefault() {
+    V1Container worker = workerPod(render(List.of("production.yaml"))).getContainers().get(0);
+    assertThat(env(worker, "BARRAGE_TARGET_SECRETS").getValue()).isEqualTo("TGI_API_KEY=tgi.llm.svc.cluster.local:8080;");
+    // nothing declared: the variable is still set, empty, so a worker sends no secret anywhere
+    assertThat(env(workerPod(render(List.of())).getContainers().get(0), "BARRAGE_TARGET_SECRETS").getValue()).isEmpty();
+    // a secret without allowedHosts does not render
+    assertThatThrownBy(() -> RenderedChart.render(Map.of("targetSecrets[0].env", "K", "targetSecrets[0].secretName", "s",
+        "targetSecrets[0].key", "k"))).hasMessageContaining("allowedHosts");
+  }
+
+  @Test
+  void theCoordinatorsTargetAllowListComesFromValues() {
+    V1Container c = coordinatorPod(RenderedChart.render(Map.of("coordinator.allowTargets[0]", "*.llm.svc.cluster.local",
+        "coordinator.allowTargets[1]", "10.0.0.5:8000"))).getContainers().get(0);
+    assertThat(env(c, "BARRAGE_ALLOW_TARGETS").getValue()).isEqualTo("*.llm.svc.cluster.local,10.0.0.5:8000");
+    assertThat(Objects.requireNonNullElse(coordinatorPod(render(List.of())).getContainers().get(0).getEnv(), List.<V1EnvVar>of()))
+        .noneMatch(e -> e.getName().equals("BARRAGE_ALLOW_TARGETS"));
+  }
+
+  @Test
   void anInlineScenarioBecomesAValidScenarioFileForTheCoordinator() throws Exception {
     RenderedChart chart = render(List.of("production.yaml"));
     V1ConfigMap cm = chart.one(V1ConfigMap.class, "perf-barrage-scenario");

@@ -191,9 +191,8 @@ public final class ScenarioValidator {
         out.add(new ScenarioProblem("workload.prompt.text", "must not be empty"));
       }
       if (pr.dataset() != null) {
-        Path ds = baseDir == null ? Path.of(pr.dataset()) : baseDir.resolve(pr.dataset());
-        if (!Files.isRegularFile(ds)) {
-          out.add(new ScenarioProblem("workload.prompt.dataset", "no such file: " + ds));
+        if (ConfinedFiles.resolve(pr.dataset(), baseDir).isEmpty()) {
+          out.add(new ScenarioProblem("workload.prompt.dataset", ConfinedFiles.refusal("", pr.dataset()).strip()));
         }
       }
       if (pr.synthetic() != null) {

@@ -1,8 +1,11 @@
 package io.barrage.worker.client;
 
 import io.barrage.protocol.scenario.Auth;
+import io.barrage.protocol.scenario.ConfinedFiles;
+import io.barrage.protocol.scenario.TargetSecrets;
 import io.barrage.protocol.scenario.HeaderSyntax;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,23 +27,31 @@ public final class AuthHeader {
     this.secret = secret;
   }
 
-  /** No auth configured: empty. A configured source that is missing or empty is an error. */
-  public static Optional<AuthHeader> resolve(Auth auth, Path baseDir) {
+  /**
+   * No auth configured: empty. A configured source that is missing or empty is an error, and so is
+   * a secret from {@code auth.env} that {@code policy} does not allow for {@code target} (checked
+   * before the variable is read).
+   */
+  public static Optional<AuthHeader> resolve(Auth auth, Path baseDir, URI target, TargetSecrets policy) {
     if (auth == null) return Optional.empty();
     String secret;
     if (auth.env() != null) {
+      String refusal = policy.refusal(auth.env(), target.getHost(), port(target));
+      if (refusal != null) throw new IllegalArgumentException(refusal);
       secret = System.getenv(auth.env());
       if (secret == null || secret.isBlank()) {
         throw new IllegalArgumentException("auth: environment variable " + auth.env() + " is not set or empty");
       }
     } else if (auth.file() != null) {
-      Path p = baseDir == null ? Path.of(auth.file()) : baseDir.resolve(auth.file());
+      // missing and forbidden read the same, so the error is no oracle for files elsewhere
+      String refusal = ConfinedFiles.refusal("auth: secret file", auth.file());
+      Path p = ConfinedFiles.resolve(auth.file(), baseDir).orElseThrow(() -> new IllegalArgumentException(refusal));
       try {
         secret = Files.readString(p).strip();
       } catch (IOException e) {
-        throw new IllegalArgumentException("auth: cannot read secret file " + p);
+        throw new IllegalArgumentException(refusal);
       }
-      if (secret.isEmpty()) throw new IllegalArgumentException("auth: secret file " + p + " is empty");
+      if (secret.isEmpty()) throw new IllegalArgumentException("auth: secret file " + auth.file() + " is empty");
     } else {
       throw new IllegalArgumentException("auth: name the secret's source: env or file");
     }
@@ -64,6 +75,11 @@ public final class AuthHeader {
           : "file " + auth.file()) + " has a character that is not visible ASCII, space or tab");
     }
     return Optional.of(new AuthHeader(name, value, secret));
+  }
+
+  private static int port(URI u) {
+    if (u.getPort() > 0) return u.getPort();
+    return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
   public String name() {

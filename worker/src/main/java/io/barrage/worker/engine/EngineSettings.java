@@ -1,6 +1,7 @@
 package io.barrage.worker.engine;
 
 import com.typesafe.config.Config;
+import io.barrage.protocol.scenario.TargetSecrets;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,8 @@ import java.time.Duration;
  *     even while the JVM's JIT compiler or another thread of the worker has the core. For accuracy
  *     on a machine whose cores are shared; loops that are saturated would starve the worker's other
  *     threads, so it is not the default
+ * @param targetSecrets which environment variables {@code auth.env} may name and where each may be
+ *     sent ({@code BARRAGE_TARGET_SECRETS}, read from the process environment)
  */
 public record EngineSettings(
     int maxSseLineBytes,
@@ -28,24 +31,32 @@ public record EngineSettings(
     Duration sendLagBudget,
     int ioThreads,
     Duration timeoutTick,
-    boolean ioRealtime) {
+    boolean ioRealtime,
+    TargetSecrets targetSecrets) {
 
   /** Default I/O threads and timeout tick. */
   public EngineSettings(int maxSseLineBytes, int maxBodyBytes, Duration connectingTimeout, int openLoopMaxConnections,
       Duration sendLagBudget) {
-    this(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, 0, Duration.ofMillis(10), false);
+    this(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, 0, Duration.ofMillis(10), false,
+        TargetSecrets.fromEnvironment());
   }
 
   /** The same settings with the event loops real-time (or not). */
   public EngineSettings withIoRealtime(boolean on) {
     return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, ioThreads,
-        timeoutTick, on);
+        timeoutTick, on, targetSecrets);
   }
 
   /** The same settings with another connect timeout. */
   public EngineSettings withConnectingTimeout(Duration d) {
     return new EngineSettings(maxSseLineBytes, maxBodyBytes, d, openLoopMaxConnections, sendLagBudget, ioThreads, timeoutTick,
-        ioRealtime);
+        ioRealtime, targetSecrets);
+  }
+
+  /** The same settings with another target-secret policy. */
+  public EngineSettings withTargetSecrets(TargetSecrets t) {
+    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, ioThreads,
+        timeoutTick, ioRealtime, t);
   }
 
   public static EngineSettings defaults() {
@@ -62,7 +73,8 @@ public record EngineSettings(
         c.getDuration("send-lag-budget"),
         c.hasPath("io-threads") ? c.getInt("io-threads") : 0,
         c.hasPath("timeout-tick") ? c.getDuration("timeout-tick") : Duration.ofMillis(10),
-        ioRealtime(c.hasPath("io-priority") ? c.getString("io-priority") : "normal"));
+        ioRealtime(c.hasPath("io-priority") ? c.getString("io-priority") : "normal"),
+        TargetSecrets.fromEnvironment());
   }
 
   private static boolean ioRealtime(String priority) {

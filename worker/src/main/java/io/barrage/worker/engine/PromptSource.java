@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.protocol.scenario.PromptSpec;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.barrage.protocol.scenario.ConfinedFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,8 @@ public final class PromptSource {
   public static PromptSource of(PromptSpec spec, Path baseDir) {
     if (spec.text() != null) return new PromptSource(List.of(new Prompt(spec.text(), null)), null);
     if (spec.dataset() != null) {
-      Path p = baseDir == null ? Path.of(spec.dataset()) : baseDir.resolve(spec.dataset());
+      Path p = ConfinedFiles.resolve(spec.dataset(), baseDir)
+          .orElseThrow(() -> new IllegalArgumentException(ConfinedFiles.refusal("dataset", spec.dataset())));
       return new PromptSource(readDataset(p), null);
     }
     if (spec.synthetic() != null && spec.synthetic().inputTokens() != null) {

@@ -93,7 +93,7 @@ final class StepRunner implements RunningStep {
   StepRunner start() {
     try {
       api = ApiClient.of(req.target());
-      Optional<AuthHeader> auth = AuthHeader.resolve(req.target().auth(), req.baseDir());
+      Optional<AuthHeader> auth = AuthHeader.resolve(req.target().auth(), req.baseDir(), api.uri(), settings.targetSecrets());
       prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
       timeouts = req.workload().timeoutsOrDefaults();
       transport = transports.create(api, auth, timeouts, req.target().tls(), req.baseDir());

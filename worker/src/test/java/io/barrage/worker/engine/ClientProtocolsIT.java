@@ -125,11 +125,11 @@ class ClientProtocolsIT extends ScriptedEngineFixture {
   @Test
   void authHeaderComesFromAFileAndIsNeverPrinted(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("token"), "s3cret\n");
-    Auth auth = new Auth(null, null, null, dir.resolve("token").toString());
+    Auth auth = new Auth(null, null, null, "token");
     server.routes.put("/generate_stream", r -> sse(tgiStream(2), Duration.ZERO));
-    CellAggregate a = run(engine, closed(target("tgi", ApiKind.TGI_STREAM, server.baseUrl(), auth, null, null), requests(1), 1));
+    CellAggregate a = run(engine, closed(target("tgi", ApiKind.TGI_STREAM, server.baseUrl(), auth, null, null), requests(1), 1, dir));
     assertThat(a.ok()).isEqualTo(1);
     assertThat(server.authHeaders).contains("Bearer s3cret");
-    assertThat(AuthHeader.resolve(auth, null).orElseThrow().toString()).doesNotContain("s3cret");
+    assertThat(AuthHeader.resolve(auth, dir, java.net.URI.create(server.baseUrl()), io.barrage.protocol.scenario.TargetSecrets.parse(null)).orElseThrow().toString()).doesNotContain("s3cret");
   }
 }

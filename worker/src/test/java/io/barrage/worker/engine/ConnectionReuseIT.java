@@ -55,8 +55,8 @@ class ConnectionReuseIT extends ScriptedEngineFixture {
   @Test
   void aSecretWithALineBreakIsRefusedWithoutPrintingIt(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("token"), "abc\r\nX-Injected: 1\n");
-    Auth auth = new Auth(null, null, null, dir.resolve("token").toString());
-    RunningStep s = engine.start(closed(target("inj", ApiKind.TGI_STREAM, server.baseUrl(), auth, null, null), requests(1), 1));
+    Auth auth = new Auth(null, null, null, "token");
+    RunningStep s = engine.start(closed(target("inj", ApiKind.TGI_STREAM, server.baseUrl(), auth, null, null), requests(1), 1, dir));
     assertThat(s.done().toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withMessageContaining("control character")

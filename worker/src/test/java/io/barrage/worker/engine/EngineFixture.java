@@ -45,10 +45,15 @@ final class EngineFixture {
   }
 
   static StepRequest closed(Target t, Workload w, int streams) {
+    return closed(t, w, streams, null);
+  }
+
+  /** Relative secret-file and dataset paths resolve against {@code baseDir}. */
+  static StepRequest closed(Target t, Workload w, int streams, Path baseDir) {
     Load load = new Load.Concurrency(streams);
     long quota = w.step().requests() == null ? -1 : w.step().requests();
     return new StepRequest("w1", new CellSpec(0, t.name() + "/m8/" + load.id(), t.name(), 8, load, 1), t, w,
-        new LoadShare(streams, 0, 0, 1, quota), 0, null);
+        new LoadShare(streams, 0, 0, 1, quota), 0, baseDir);
   }
 
   static StepRequest open(Target t, Workload w, Load.Rate rate, int slice, int slices, long quota, Path baseDir) {

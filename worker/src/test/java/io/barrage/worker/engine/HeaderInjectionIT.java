@@ -45,7 +45,11 @@ class HeaderInjectionIT {
     final Thread acceptor;
 
     RawListener() throws IOException {
-      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this(InetAddress.getLoopbackAddress());
+    }
+
+    RawListener(InetAddress address) throws IOException {
+      socket = new ServerSocket(0, 50, address);
       acceptor = new Thread(() -> {
         while (!socket.isClosed()) {
           try (Socket s = socket.accept()) {
@@ -65,7 +69,7 @@ class HeaderInjectionIT {
     }
 
     String baseUrl() {
-      return "http://127.0.0.1:" + socket.getLocalPort();
+      return "http://" + socket.getInetAddress().getHostAddress() + ":" + socket.getLocalPort();
     }
 
     @Override
@@ -92,17 +96,17 @@ class HeaderInjectionIT {
 
   @TempDir Path dir;
 
+  /** The secret file's name, relative to {@link #dir} (the step's base directory). */
   private Path secret() throws IOException {
-    Path f = dir.resolve("key");
-    Files.writeString(f, "s3cret\n");
-    return f;
+    Files.writeString(dir.resolve("key"), "s3cret\n");
+    return Path.of("key");
   }
 
   @Test
   void aCleanCustomHeaderArrivesAsWritten() throws Exception {
     try (RawListener listener = new RawListener()) {
       Auth auth = new Auth("X-Api-Key", "Token", null, secret().toString());
-      CellAggregate a = run(engine, closed(target("t", ApiKind.TGI, listener.baseUrl(), auth, null, null), requests(1), 1));
+      CellAggregate a = run(engine, closed(target("t", ApiKind.TGI, listener.baseUrl(), auth, null, null), requests(1), 1, dir));
       assertThat(a.errorCount()).isEqualTo(1); // the listener answers 503
       assertThat(listener.lines).contains("X-Api-Key: Token s3cret");
     }
@@ -118,13 +122,13 @@ class HeaderInjectionIT {
     };
     try (RawListener listener = new RawListener()) {
       for (Auth attack : attacks) {
-        assertThatThrownBy(() -> run(engine, closed(target("t", ApiKind.TGI, listener.baseUrl(), attack, null, null), requests(1), 1)))
+        assertThatThrownBy(() -> run(engine, closed(target("t", ApiKind.TGI, listener.baseUrl(), attack, null, null), requests(1), 1, dir)))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("auth:")
             .hasMessageNotContaining("s3cret");
       }
       // a clean request afterwards shows the listener was listening all along
-      run(engine, closed(target("t", ApiKind.TGI, listener.baseUrl()), requests(1), 1));
+      run(engine, closed(target("t", ApiKind.TGI, listener.baseUrl()), requests(1), 1, dir));
       assertThat(listener.lines).anyMatch(l -> l.startsWith("POST "));
       assertThat(listener.lines).noneMatch(l -> l.contains("X-Injected"));
     }

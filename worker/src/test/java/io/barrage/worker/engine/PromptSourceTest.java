@@ -48,7 +48,7 @@ class PromptSourceTest {
   void aBadDatasetLineIsNamed() throws IOException {
     Path f = dir.resolve("bad.jsonl");
     Files.writeString(f, "{\"prompt\":\"a\"}\n{\"nope\":1}\n");
-    assertThatThrownBy(() -> PromptSource.of(new PromptSpec(null, f.toString(), null), null))
+    assertThatThrownBy(() -> PromptSource.of(new PromptSpec(null, "bad.jsonl", null), dir))
         .hasMessageContaining("line 2").hasMessageContaining("prompt");
   }
 

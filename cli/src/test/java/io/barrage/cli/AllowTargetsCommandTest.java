@@ -1,0 +1,55 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code barrage coordinator --allow-targets} refuses a scenario aimed elsewhere before any node starts. */
+class AllowTargetsCommandTest {
+  @TempDir Path dir;
+
+  record Result(int code, String err) {}
+
+  Result coordinator(String... args) throws Exception {
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      String[] all = new String[args.length + 1];
+      all[0] = "coordinator";
+      System.arraycopy(args, 0, all, 1, args.length);
+      return new Result(BarrageMain.execute(all), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void aScenarioAimedOutsideTheListIsRefusedWithExitCode2() throws Exception {
+    Path s = dir.resolve("s.yaml");
+    Files.writeString(s, """
+        name: metadata
+        targets: [{name: a, api: tgi-stream, url: "http://169.254.169.254/latest/meta-data"}]
+        workload: {prompt: {text: hi}, maxNewTokens: [8], load: {concurrency: [1]}, step: {requests: 1}}
+        """);
+    Result r = coordinator("--allow-targets", "127.0.0.1,*.inference.internal", "--scenario", s.toString(),
+        "--http-port", "-1", "--out", dir.resolve("out").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("targets[0].url").contains("169.254.169.254:80 is not an allowed target")
+        .contains("127.0.0.1, *.inference.internal");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void aMalformedPatternIsNamed() throws Exception {
+    Result r = coordinator("--allow-targets", "host:notaport", "--http-port", "-1", "--out", dir.resolve("out").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--allow-targets").contains("host:notaport");
+  }
+}
