@@ -188,7 +188,7 @@ class ConnectionLifecycleIT extends SchemeFixture {
     long backAt = System.currentTimeMillis(); // nothing can connect before the new server binds
     SimulatorServer second = simulator(new SimulatorConfig("127.0.0.1", port, first.profile(), null, 1));
     try {
-      CellAggregate a = run.get(30, TimeUnit.SECONDS);
+      CellAggregate a = run.get(60, TimeUnit.SECONDS); // beyond the 30 s total timeout that bounds every request
       assertThat(a.ok()).isEqualTo(answeredBefore + second.stats().requestsSucceeded());
       long cutOff = a.errors().getOrDefault(ErrorClass.RESET, 0L) + a.errors().getOrDefault(ErrorClass.TRUNCATED, 0L);
       assertThat(cutOff).as("at most the requests in flight when the server went away").isLessThanOrEqualTo(4);
