@@ -1,6 +1,6 @@
 package io.barrage.cli;
 
-import io.barrage.protocol.wire.CertificateIssuer;
+import io.barrage.common.tls.CertificateIssuer;
 import io.barrage.protocol.wire.ClusterSecurity;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

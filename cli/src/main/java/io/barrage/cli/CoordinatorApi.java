@@ -1,6 +1,6 @@
 package io.barrage.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.coordinator.run.RunStatus;
@@ -19,7 +19,7 @@ import java.time.Duration;
  * failures are {@link IOException}s; HTTP answers are returned as they came, for the caller to judge.
  */
 final class CoordinatorApi {
-  private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON = Mappers.tolerant();
 
   /** An HTTP answer: status code and body. */
   record Answer(int status, String body) {

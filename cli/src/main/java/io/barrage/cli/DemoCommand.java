@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barrage.coordinator.report.ResultSet;
 import io.barrage.coordinator.report.ResultWriter;
-import io.barrage.protocol.scenario.DurationText;
+import io.barrage.common.time.DurationText;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.simulator.Profile;

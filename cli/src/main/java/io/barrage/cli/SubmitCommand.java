@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.barrage.coordinator.http.ApiToken;
 import io.barrage.coordinator.run.RunStatus;
 import io.barrage.protocol.results.WorkerEvent;
-import io.barrage.protocol.scenario.DurationText;
+import io.barrage.common.time.DurationText;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import java.io.IOException;

@@ -27,12 +27,12 @@ class KubernetesRunHooksTest {
 
   @Test
   void beforePlanFillsTheDeploymentColumnsOfAServiceTarget() {
-    try (MockKubernetes k8s = new MockKubernetes(1)) {
-      k8s.seed.services().inNamespace(MockKubernetes.NS).resource(new ServiceBuilder()
-          .withNewMetadata().withName("tgi").withNamespace(MockKubernetes.NS).endMetadata()
+    try (ChartObjects k8s = new ChartObjects(1)) {
+      k8s.seed.services().inNamespace(ChartObjects.NS).resource(new ServiceBuilder()
+          .withNewMetadata().withName("tgi").withNamespace(ChartObjects.NS).endMetadata()
           .withNewSpec().withSelector(Map.of("app", "tgi")).addNewPort().withPort(8080).endPort().endSpec().build()).create();
-      k8s.seed.pods().inNamespace(MockKubernetes.NS).resource(new PodBuilder()
-          .withNewMetadata().withName("tgi-0").withNamespace(MockKubernetes.NS).withLabels(Map.of("app", "tgi")).endMetadata()
+      k8s.seed.pods().inNamespace(ChartObjects.NS).resource(new PodBuilder()
+          .withNewMetadata().withName("tgi-0").withNamespace(ChartObjects.NS).withLabels(Map.of("app", "tgi")).endMetadata()
           .withNewSpec().withNodeName("gpu-a")
           .addNewContainer().withName("tgi").withImage("tgi").withArgs("--num-shard", "2")
           .withNewResources().addToLimits("nvidia.com/gpu", new Quantity("2")).endResources().endContainer().endSpec()
@@ -48,7 +48,7 @@ class KubernetesRunHooksTest {
 
   @Test
   void ensureWorkersScalesTheStatefulSetAndReturnsOnceTheyAreUp() {
-    try (MockKubernetes k8s = new MockKubernetes(1)) {
+    try (ChartObjects k8s = new ChartObjects(1)) {
       var hooks = new KubernetesRunHooks(k8s.facade(4), Duration.ofSeconds(10));
       // the "kubelet": workers are up once the StatefulSet asks for them
       hooks.ensureWorkers(3, k8s::workerReplicas);
@@ -64,7 +64,7 @@ class KubernetesRunHooksTest {
 
   @Test
   void afterResultsExportsTheSmallFilesToTheResultsConfigMap(@TempDir Path dir) throws Exception {
-    try (MockKubernetes k8s = new MockKubernetes(1)) {
+    try (ChartObjects k8s = new ChartObjects(1)) {
       Files.writeString(dir.resolve("summary.json"), "{\"schemaVersion\":1}");
       Files.writeString(dir.resolve("results.csv"), "model\n");
       new KubernetesRunHooks(k8s.facade(4), Duration.ofSeconds(5)).afterResults(dir, "run-7");
@@ -79,7 +79,7 @@ class KubernetesRunHooksTest {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       closedPort = s.getLocalPort();
     }
-    var hooks = new KubernetesRunHooks(MockKubernetes.facade("http://127.0.0.1:" + closedPort, 4), Duration.ofSeconds(2));
+    var hooks = new KubernetesRunHooks(ChartObjects.facade("http://127.0.0.1:" + closedPort, 4), Duration.ofSeconds(2));
     Scenario s = scenario("http://tgi.load.svc:8080");
     assertThat(hooks.beforePlan(s)).isEqualTo(s);
     Files.writeString(dir.resolve("summary.json"), "{}");

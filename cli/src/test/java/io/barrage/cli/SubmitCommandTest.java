@@ -45,7 +45,7 @@ class SubmitCommandTest {
 
   @TempDir static Path dir;
   private SimulatorServer sim;
-  private MockKubernetes k8s;
+  private ChartObjects k8s;
   private CoordinatorNode coordinator;
   private EngineStepLauncher launcher;
   private final List<WorkerNode> extraWorkers = new ArrayList<>();
@@ -55,7 +55,7 @@ class SubmitCommandTest {
   @BeforeAll
   void start() throws Exception {
     sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST));
-    k8s = new MockKubernetes(1);
+    k8s = new ChartObjects(1);
     coordinator = CoordinatorNode.start(
         new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, 0, "127.0.0.1", true, TOKEN, dir.resolve("runs"), dir),
         ResultWriter::write, new KubernetesRunHooks(k8s.facade(3), Duration.ofSeconds(40)), 1);

@@ -3,7 +3,7 @@ package io.barrage.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.barrage.protocol.tls.Pem;
+import io.barrage.common.tls.Pem;
 import io.barrage.simulator.tls.ServerTls;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,7 +57,7 @@ class HttpsServeTest {
 
   @Test
   void aPemIdentityServesAndBadPemFilesAreNamed(@TempDir Path dir) throws Exception {
-    var issued = io.barrage.protocol.wire.CertificateIssuer.issue("sim", java.util.List.of("localhost"),
+    var issued = io.barrage.common.tls.CertificateIssuer.issue("sim", java.util.List.of("localhost"),
         java.util.List.of(java.net.InetAddress.getByName("127.0.0.1")), false, java.time.Duration.ofDays(1), null);
     Files.createDirectories(dir.resolve("gen"));
     Path certPem = Files.writeString(dir.resolve("gen/cert.pem"), issued.certificatePem());

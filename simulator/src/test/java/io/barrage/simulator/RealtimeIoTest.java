@@ -3,7 +3,7 @@ package io.barrage.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.common.os.ThreadPriority;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

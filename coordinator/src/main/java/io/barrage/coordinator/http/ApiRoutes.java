@@ -1,8 +1,8 @@
 package io.barrage.coordinator.http;
 
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.RunStatus;
 import io.barrage.coordinator.run.Runs;
@@ -50,7 +50,7 @@ import static org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalli
  */
 public final class ApiRoutes extends AllDirectives {
 
-  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final ObjectMapper JSON = Mappers.strict();
 
   private final Runs runs;
   private final String token;

@@ -1,5 +1,7 @@
 package io.barrage.coordinator.run;
 
+import static io.barrage.common.time.EpochTime.epochMicros;
+
 import io.barrage.coordinator.report.Verdicts;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
@@ -12,11 +14,10 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.StepSpec;
-import io.barrage.protocol.scenario.DurationText;
+import io.barrage.common.time.DurationText;
 import io.barrage.protocol.scenario.WorkerLossPolicy;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -674,10 +675,5 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     // the registered ref is normally the agent's message adapter; agents of one node differ by name
     String name = ref.path().name().contains("adapter") ? ref.path().parent().name() : ref.path().name();
     return "worker".equals(name) ? node : node + "/" + name;
-  }
-
-  static long epochMicros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }

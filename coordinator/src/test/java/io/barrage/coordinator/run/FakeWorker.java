@@ -46,7 +46,7 @@ public final class FakeWorker {
         Behavior<Object> behavior() {
           return Behaviors.receive(Object.class)
               .onMessage(WorkerProtocol.ClockPing.class, p -> {
-                p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), RunCoordinator.epochMicros(), ctx.getSelf().<WorkerProtocol.Command>narrow()));
+                p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), io.barrage.common.time.EpochTime.epochMicros(), ctx.getSelf().<WorkerProtocol.Command>narrow()));
                 return Behaviors.same();
               })
               .onMessage(WorkerProtocol.StartStep.class, s -> {

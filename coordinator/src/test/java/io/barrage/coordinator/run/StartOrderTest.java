@@ -48,7 +48,7 @@ class StartOrderTest {
       ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.SERVICE_KEY, ctx.getSelf().<WorkerProtocol.Command>narrow()));
       return Behaviors.receive(Object.class)
           .onMessage(WorkerProtocol.ClockPing.class, p -> {
-            p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), RunCoordinator.epochMicros(), ctx.getSelf().<WorkerProtocol.Command>narrow()));
+            p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), io.barrage.common.time.EpochTime.epochMicros(), ctx.getSelf().<WorkerProtocol.Command>narrow()));
             return Behaviors.same();
           })
           .onMessage(WorkerProtocol.Command.class, c -> {

@@ -1,6 +1,6 @@
 package io.barrage.k8s.model;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -30,8 +30,8 @@ public record KubernetesSettings(
   /** Kinds of workload the worker scaler can patch. */
   public enum WorkloadKind { StatefulSet, Deployment }
 
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  // the chart writes this file; a newer chart's keys must not stop an older image (docs/adr/0251)
+  private static final ObjectMapper YAML = Mappers.tolerant(new YAMLFactory());
 
   public KubernetesSettings {
     prices = prices == null ? Map.of() : Map.copyOf(prices);

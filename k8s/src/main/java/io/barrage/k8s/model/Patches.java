@@ -1,5 +1,6 @@
 package io.barrage.k8s.model;
 
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 public final class Patches {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.strict();
 
   private Patches() {}
 

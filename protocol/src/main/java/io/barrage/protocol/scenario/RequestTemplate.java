@@ -1,5 +1,6 @@
 package io.barrage.protocol.scenario;
 
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,7 @@ public final class RequestTemplate {
   /** TGI's body shape, used when a target gives no template. */
   public static final String DEFAULT =
       "{\"inputs\":\"{{prompt}}\",\"parameters\":{\"max_new_tokens\":\"{{maxNewTokens}}\",\"details\":true}}";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.strict();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]*)}}");
 
   private final JsonNode tree;

@@ -1,5 +1,6 @@
 package io.barrage.protocol.scenario;
 
+import io.barrage.common.time.DurationText;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

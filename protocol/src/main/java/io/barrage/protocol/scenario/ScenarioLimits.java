@@ -1,5 +1,6 @@
 package io.barrage.protocol.scenario;
 
+import io.barrage.common.time.DurationText;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;

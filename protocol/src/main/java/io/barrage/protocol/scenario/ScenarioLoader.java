@@ -1,5 +1,7 @@
 package io.barrage.protocol.scenario;
 
+import io.barrage.common.json.Mappers;
+import io.barrage.common.time.DurationText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -8,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -28,7 +29,7 @@ import java.util.List;
  */
 public final class ScenarioLoader {
 
-  private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()));
+  private static final ObjectMapper YAML = configure(Mappers.strict(new YAMLFactory()));
 
   private ScenarioLoader() {}
 
@@ -61,9 +62,7 @@ public final class ScenarioLoader {
           }
         });
     m.registerModule(durations);
-    m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     m.configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, true);
-    m.configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
     return m;
   }
 

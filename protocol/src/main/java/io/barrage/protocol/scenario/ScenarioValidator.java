@@ -1,5 +1,6 @@
 package io.barrage.protocol.scenario;
 
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -119,7 +120,7 @@ public final class ScenarioValidator {
     pointer(f.tokensPath(), p + ".tokensPath", out);
   }
 
-  private static final ObjectMapper SAMPLE_READER = new ObjectMapper();
+  private static final ObjectMapper SAMPLE_READER = Mappers.strict();
 
   private static void pointer(String path, String yamlPath, List<ScenarioProblem> out) {
     if (path == null) return;
@@ -171,7 +172,7 @@ public final class ScenarioValidator {
     if (tls.caFile() != null) {
       Path ca = baseDir == null ? Path.of(tls.caFile()) : baseDir.resolve(tls.caFile());
       try {
-        io.barrage.protocol.tls.Pem.certificates(ca);
+        io.barrage.common.tls.Pem.certificates(ca);
       } catch (IllegalArgumentException e) {
         out.add(new ScenarioProblem(p + ".caFile", e.getMessage()));
       }

@@ -1,6 +1,6 @@
 package io.barrage.simulator.engine;
 
-import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.common.os.ThreadPriority;
 import io.barrage.simulator.Profile;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.barrage.simulator.http;
 
-import io.barrage.protocol.tls.TlsCodec;
+import io.barrage.common.tls.TlsCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;

@@ -1,5 +1,6 @@
 package io.barrage.simulator.http;
 
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,7 @@ import java.util.List;
  * validation with its exact messages.
  */
 final class RequestParsing {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Mappers.strict();
   static final int MAX_STOP_SEQUENCES = 4;
   static final int MAX_BEST_OF = 2;
   static final int MAX_TOP_N_TOKENS = 5;

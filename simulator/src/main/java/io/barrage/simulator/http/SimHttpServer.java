@@ -1,6 +1,6 @@
 package io.barrage.simulator.http;
 
-import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.common.os.ThreadPriority;
 import io.barrage.simulator.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;

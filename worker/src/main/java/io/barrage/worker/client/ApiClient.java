@@ -1,5 +1,6 @@
 package io.barrage.worker.client;
 
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.protocol.metrics.ErrorClass;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * stateless and shared by every request of a step; per-request state lives in {@link RequestTrace}.
  */
 public abstract class ApiClient {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Mappers.strict();
 
   private final URI uri;
   private final String model;

@@ -1,6 +1,6 @@
 package io.barrage.worker.client;
 
-import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.common.os.ThreadPriority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package io.barrage.worker.cluster;
 
+import static io.barrage.common.time.EpochTime.epochMicros;
+
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
@@ -8,7 +10,6 @@ import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -299,10 +300,5 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private static String key(String runId, String cellId) {
     return runId + "|" + cellId;
-  }
-
-  static long epochMicros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }

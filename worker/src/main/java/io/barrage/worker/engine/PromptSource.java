@@ -1,5 +1,6 @@
 package io.barrage.worker.engine;
 
+import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.protocol.scenario.PromptSpec;
@@ -60,7 +61,7 @@ public final class PromptSource {
 
   /** Reads a JSONL dataset; a bad line is an error naming the file and the line. */
   public static List<Prompt> readDataset(Path p) {
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = Mappers.strict();
     List<Prompt> out = new ArrayList<>();
     List<String> lines;
     try {

@@ -400,7 +400,7 @@ public final class AccuracyBench {
     try {
       java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setCertificateEntry("sim", io.barrage.protocol.tls.Pem.certificates(certPem).get(0));
+      ks.setCertificateEntry("sim", io.barrage.common.tls.Pem.certificates(certPem).get(0));
       javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.common.os.ThreadPriority;
 import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.scenario.ApiKind;
 import io.barrage.simulator.Profiles;

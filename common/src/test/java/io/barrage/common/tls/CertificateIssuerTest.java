@@ -1,4 +1,4 @@
-package io.barrage.protocol.wire;
+package io.barrage.common.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

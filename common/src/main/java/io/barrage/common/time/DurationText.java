@@ -1,4 +1,4 @@
-package io.barrage.protocol.scenario;
+package io.barrage.common.time;
 
 import java.math.BigDecimal;
 import java.time.Duration;

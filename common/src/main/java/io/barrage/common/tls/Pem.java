@@ -1,4 +1,4 @@
-package io.barrage.protocol.tls;
+package io.barrage.common.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

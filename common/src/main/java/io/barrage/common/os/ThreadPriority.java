@@ -1,4 +1,4 @@
-package io.barrage.protocol.os;
+package io.barrage.common.os;
 
 import java.io.IOException;
 import java.nio.file.Files;

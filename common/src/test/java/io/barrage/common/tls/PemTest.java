@@ -1,4 +1,4 @@
-package io.barrage.protocol.tls;
+package io.barrage.common.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

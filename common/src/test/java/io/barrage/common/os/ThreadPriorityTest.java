@@ -1,4 +1,4 @@
-package io.barrage.protocol.os;
+package io.barrage.common.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
