@@ -1,5 +1,6 @@
 package io.barrage.cli;
 
+import io.barrage.common.time.DurationText;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
@@ -247,14 +248,11 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   private static Duration duration(String option, String text) {
-    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
     try {
-      if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-      if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-    } catch (NumberFormatException e) {
-      // fall through
+      return DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + option + ": " + e.getMessage());
     }
-    throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: " + option + " expects a duration like 15s or 500ms, got '" + text + "'");
   }
+
 }

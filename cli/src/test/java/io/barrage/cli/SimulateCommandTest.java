@@ -96,10 +96,13 @@ class SimulateCommandTest {
     var c = parse("--profile", "tgi-fast", "--head-timeout", "2s", "--idle-timeout", "5s").config().connections();
     assertThat(c.headTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
     assertThat(c.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    // the same duration syntax as scenarios, hours included
+    assertThat(parse("--profile", "tgi-fast", "--idle-timeout", "1h").config().connections().idleTimeout())
+        .isEqualTo(java.time.Duration.ofHours(1));
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--head-timeout", "0s")).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--head-timeout must be between 1ms and 24h, got '0s'");
     assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--idle-timeout", "soon")).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--idle-timeout expects a duration like 15s or 500ms, got 'soon'");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--idle-timeout: 'soon' is not a duration (write e.g. 250ms, 2s, 1.5s, 10m, 1h)");
   }
 
   @Test

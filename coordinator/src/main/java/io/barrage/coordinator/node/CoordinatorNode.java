@@ -4,7 +4,6 @@ import io.barrage.protocol.scenario.TargetAllowList;
 import io.barrage.coordinator.http.ApiRoutes;
 import io.barrage.coordinator.run.ResultsSink;
 import io.barrage.coordinator.run.RunHooks;
-import io.barrage.coordinator.run.RunSettings;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.wire.ClusterConfig;
 import io.barrage.protocol.wire.ClusterSecurity;
@@ -93,12 +92,12 @@ public final class CoordinatorNode implements AutoCloseable {
       Cluster cluster = Cluster.get(system);
       Address self = cluster.selfMember().address();
       cluster.manager().tell(Join.create(self)); // the coordinator is the seed
-      Runs runs = new Runs(system, RunSettings.fromConfig(system.settings().config()), sink, hooks);
+      CoordinatorSettings settings = CoordinatorSettings.fromConfig(system.settings().config());
+      Runs runs = new Runs(system, settings.run(), sink, hooks);
       ServerBinding binding = null;
       if (s.httpPort() >= 0) {
-        long maxScenarioBytes = system.settings().config().getBytes("barrage.coordinator.http.max-scenario-bytes");
         ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
-            s.scenarioBaseDir(), apiMinWorkers, maxScenarioBytes).allowTargets(allowTargets);
+            s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets);
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());

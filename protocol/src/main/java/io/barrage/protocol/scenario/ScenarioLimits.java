@@ -3,6 +3,7 @@ package io.barrage.protocol.scenario;
 import io.barrage.common.time.DurationText;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.barrage.protocol.settings.SettingsSection;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxProm
   public static ScenarioLimits get() {
     ScenarioLimits l = configured;
     if (l == null) {
-      l = from(ConfigFactory.load().getConfig("barrage.scenario.limits"));
+      l = from(SettingsSection.of(ConfigFactory.load(), "barrage.scenario").getConfig("limits"));
       configured = l;
     }
     return l;

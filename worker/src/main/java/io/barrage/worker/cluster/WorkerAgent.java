@@ -8,6 +8,8 @@ import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.scenario.Target;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
+import io.barrage.worker.engine.RunningStep;
+import io.barrage.worker.engine.StepRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,14 +77,14 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     final String cellId;
     final String workerId;
     final ActorRef<CoordinatorProtocol.Event> coordinator;
-    final StepRun run;
+    final RunningStep run;
     final long startAtEpochMs;
     final TreeMap<Long, IntervalReport> unacked = new TreeMap<>();
     final Map<Long, Long> sentAtNanos = new HashMap<>();
     boolean ended;
     boolean lastSent;
 
-    ActiveStep(String runId, String cellId, String workerId, ActorRef<CoordinatorProtocol.Event> coordinator, StepRun run, long startAtEpochMs) {
+    ActiveStep(String runId, String cellId, String workerId, ActorRef<CoordinatorProtocol.Event> coordinator, RunningStep run, long startAtEpochMs) {
       this.runId = runId;
       this.workerId = workerId;
       this.cellId = cellId;
@@ -192,9 +194,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       Target target =
           scenario.target(s.cell().target()).orElseThrow(() -> new IllegalArgumentException("no target named " + s.cell().target()));
       Path baseDir = s.baseDir().isEmpty() ? Path.of("") : Path.of(s.baseDir());
-      StepRun run =
-          launcher.start(
-              new StepLauncher.StepOrder(s.workerId(), s.cell(), target, scenario.workload(), s.share(), s.startAtEpochMs(), baseDir));
+      RunningStep run =
+          launcher.start(new StepRequest(s.workerId(), s.cell(), target, scenario.workload(), s.share(), s.startAtEpochMs(), baseDir));
       ActiveStep st = new ActiveStep(s.runId(), s.cell().id(), s.workerId(), s.coordinator(), run, s.startAtEpochMs());
       steps.put(key, st);
       getContext().pipeToSelf(run.done(), (ok, err) -> new StepEnded(key, err == null ? null : failureText(err)));

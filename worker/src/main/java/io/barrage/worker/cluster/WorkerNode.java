@@ -1,6 +1,7 @@
 package io.barrage.worker.cluster;
 
 import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.worker.WorkerSettings;
 import io.barrage.protocol.wire.ClusterSecurity;
 import io.barrage.protocol.wire.MembershipLog;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class WorkerNode implements AutoCloseable {
     }
     ActorRef<WorkerAgent.Command> agent = system.systemActorOf(agentBehavior(launcher), "worker", org.apache.pekko.actor.typed.Props.empty());
     installFlushOnShutdown(system, agent, s.flushTimeout());
-    Duration lostAfter = system.settings().config().getDuration("barrage.worker.cluster.coordinator-lost-after");
+    Duration lostAfter = WorkerSettings.fromConfig(system.settings().config()).coordinatorLostAfter();
     system.systemActorOf(CoordinatorWatch.create(agent, lostAfter), "coordinator-watch", org.apache.pekko.actor.typed.Props.empty());
     log.info("worker node {} joining {} ({})", Cluster.get(system).selfMember().address(), s.join(),
         s.clusterSecurity() instanceof ClusterSecurity.MutualTls tls ? "mutual TLS, certificates in " + tls.dir() : "plain TCP");

@@ -12,7 +12,6 @@ import java.time.Duration;
  * @param connectingTimeout TCP connect timeout, TLS handshake included (a {@code connect} error past
  *     it, {@code tls} when the handshake is what did not finish)
  * @param openLoopMaxConnections connections per target host in open-loop steps
- * @param sendLagBudget a step whose send-lag p99 is over this is marked saturated
  * @param ioThreads event-loop threads of the HTTP client; 0 = one per core
  * @param timeoutTick how often in-flight requests are checked against their timeouts
  * @param ioRealtime run the event loops under SCHED_FIFO where the system permits it ({@code
@@ -28,52 +27,45 @@ public record EngineSettings(
     int maxBodyBytes,
     Duration connectingTimeout,
     int openLoopMaxConnections,
-    Duration sendLagBudget,
     int ioThreads,
     Duration timeoutTick,
     boolean ioRealtime,
     TargetSecrets targetSecrets) {
 
-  /** Default I/O threads and timeout tick. */
-  public EngineSettings(int maxSseLineBytes, int maxBodyBytes, Duration connectingTimeout, int openLoopMaxConnections,
-      Duration sendLagBudget) {
-    this(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, 0, Duration.ofMillis(10), false,
-        TargetSecrets.fromEnvironment());
-  }
-
   /** The same settings with the event loops real-time (or not). */
   public EngineSettings withIoRealtime(boolean on) {
-    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, ioThreads,
+    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, ioThreads,
         timeoutTick, on, targetSecrets);
   }
 
   /** The same settings with another connect timeout. */
   public EngineSettings withConnectingTimeout(Duration d) {
-    return new EngineSettings(maxSseLineBytes, maxBodyBytes, d, openLoopMaxConnections, sendLagBudget, ioThreads, timeoutTick,
+    return new EngineSettings(maxSseLineBytes, maxBodyBytes, d, openLoopMaxConnections, ioThreads, timeoutTick,
         ioRealtime, targetSecrets);
   }
 
   /** The same settings with another target-secret policy. */
   public EngineSettings withTargetSecrets(TargetSecrets t) {
-    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, sendLagBudget, ioThreads,
+    return new EngineSettings(maxSseLineBytes, maxBodyBytes, connectingTimeout, openLoopMaxConnections, ioThreads,
         timeoutTick, ioRealtime, t);
   }
 
+  /** The values of the worker's reference.conf (tests and benchmarks that start an engine by hand). */
   public static EngineSettings defaults() {
-    return new EngineSettings(1 << 20, 16 << 20, Duration.ofSeconds(10), 4096, Duration.ofMillis(1));
+    return new EngineSettings(1 << 20, 16 << 20, Duration.ofSeconds(10), 4096, 0, Duration.ofMillis(10), false,
+        TargetSecrets.fromEnvironment());
   }
 
-  public static EngineSettings fromConfig(Config root) {
-    Config c = root.getConfig("barrage.worker.engine");
+  /** Reads {@code barrage.worker.engine}; through {@link io.barrage.worker.WorkerSettings}, which refuses unknown keys. */
+  public static EngineSettings fromConfig(Config c) {
     return new EngineSettings(
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-sse-line")),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-body")),
         c.getDuration("connecting-timeout"),
         c.getInt("open-loop-max-connections"),
-        c.getDuration("send-lag-budget"),
-        c.hasPath("io-threads") ? c.getInt("io-threads") : 0,
-        c.hasPath("timeout-tick") ? c.getDuration("timeout-tick") : Duration.ofMillis(10),
-        ioRealtime(c.hasPath("io-priority") ? c.getString("io-priority") : "normal"),
+        c.getInt("io-threads"),
+        c.getDuration("timeout-tick"),
+        ioRealtime(c.getString("io-priority")),
         TargetSecrets.fromEnvironment());
   }
 

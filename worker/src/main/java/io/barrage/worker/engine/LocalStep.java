@@ -1,14 +1,12 @@
 package io.barrage.worker.engine;
 
 import io.barrage.protocol.metrics.IntervalReport;
-import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.results.CellAggregate;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.HdrHistogram.Histogram;
 
 /**
  * Runs one step in this JVM and returns its exact merged result: the "no cluster" entry point for
@@ -54,11 +52,5 @@ public final class LocalStep {
       agg.add(r);
       return agg;
     }
-  }
-
-  /** Whether the generator could not keep its schedule: send-lag p99 over the budget. */
-  public static boolean saturated(CellAggregate agg, Duration budget) {
-    Histogram lag = agg.histogram(Metric.SEND_LAG);
-    return lag.getTotalCount() > 0 && lag.getValueAtPercentile(99.0) > budget.toNanos() / 1000;
   }
 }

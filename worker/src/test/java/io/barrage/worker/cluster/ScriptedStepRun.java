@@ -1,5 +1,6 @@
 package io.barrage.worker.cluster;
 
+import io.barrage.worker.engine.RunningStep;
 import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.IntervalCounters;
 import io.barrage.protocol.metrics.IntervalReport;
@@ -13,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.HdrHistogram.Histogram;
 
 /** A test stand-in for the engine's running step: one sample and 10 tokens per interval. */
-final class ScriptedStepRun implements StepRun {
+final class ScriptedStepRun implements RunningStep {
   final String workerId;
   final String cellId;
   final CompletableFuture<Void> done = new CompletableFuture<>();

@@ -36,7 +36,7 @@ class WorkerAgentTest {
 
   private ActorTestKit kit;
   private final List<ScriptedStepRun> runs = new CopyOnWriteArrayList<>();
-  private final ConcurrentHashMap<String, StepLauncher.StepOrder> orders = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, io.barrage.worker.engine.StepRequest> orders = new ConcurrentHashMap<>();
   private ActorRef<WorkerAgent.Command> agent;
   private TestProbe<CoordinatorProtocol.Event> coordinator;
   /** Reply addresses the gate treats as "not the coordinator this worker joined". */

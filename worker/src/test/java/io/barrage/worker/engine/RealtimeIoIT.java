@@ -41,10 +41,10 @@ class RealtimeIoIT {
   @Test
   void ioPriorityIsReadFromTheConfigAndABadValueIsNamed() {
     var base = ConfigFactory.load();
-    assertThat(EngineSettings.fromConfig(base).ioRealtime()).isFalse();
-    assertThat(EngineSettings.fromConfig(ConfigFactory.parseString("barrage.worker.engine.io-priority = realtime").withFallback(base))
+    assertThat(io.barrage.worker.WorkerSettings.fromConfig(base).engine().ioRealtime()).isFalse();
+    assertThat(io.barrage.worker.WorkerSettings.fromConfig(ConfigFactory.parseString("barrage.worker.engine.io-priority = realtime").withFallback(base)).engine()
         .ioRealtime()).isTrue();
-    assertThatThrownBy(() -> EngineSettings.fromConfig(ConfigFactory.parseString("barrage.worker.engine.io-priority = fast").withFallback(base)))
+    assertThatThrownBy(() -> io.barrage.worker.WorkerSettings.fromConfig(ConfigFactory.parseString("barrage.worker.engine.io-priority = fast").withFallback(base)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("barrage.worker.engine.io-priority (BARRAGE_IO_PRIORITY) must be normal or realtime, got 'fast'");
   }

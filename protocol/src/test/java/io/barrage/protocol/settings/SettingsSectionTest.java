@@ -1,0 +1,35 @@
+package io.barrage.protocol.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+class SettingsSectionTest {
+  private static final Config REFERENCE = ConfigFactory.parseString("barrage.m { a = 1s, nested { b = 2 } }");
+
+  @Test
+  void aSectionWithOnlyKnownKeysIsReturned() {
+    Config root = ConfigFactory.parseString("barrage.m.a = 5s").withFallback(REFERENCE);
+    assertThat(SettingsSection.of(root, "barrage.m", REFERENCE).getString("a")).isEqualTo("5s");
+  }
+
+  @Test
+  void everyUnknownKeyIsNamedInOneError() {
+    Config root = ConfigFactory.parseString("barrage.m { aa = 1s, nested.c = 3 }").withFallback(REFERENCE);
+    assertThatThrownBy(() -> SettingsSection.of(root, "barrage.m", REFERENCE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("unknown settings barrage.m.aa, barrage.m.nested.c");
+  }
+
+  @Test
+  void theShippedReferenceConfKnowsTheScenarioLimits() {
+    Config root = ConfigFactory.parseString("barrage.scenario.limits.max-requests = 7").withFallback(ConfigFactory.load());
+    assertThat(SettingsSection.of(root, "barrage.scenario").getLong("limits.max-requests")).isEqualTo(7);
+    Config typo = ConfigFactory.parseString("barrage.scenario.limits.max-request = 7").withFallback(ConfigFactory.load());
+    assertThatThrownBy(() -> SettingsSection.of(typo, "barrage.scenario"))
+        .hasMessageContaining("barrage.scenario.limits.max-request");
+  }
+}
