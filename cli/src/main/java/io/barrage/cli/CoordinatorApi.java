@@ -1,8 +1,8 @@
 package io.barrage.cli;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.common.json.Mappers;
 import io.barrage.coordinator.run.RunStatus;
 import java.io.IOException;
 import java.net.URI;

@@ -96,10 +96,6 @@ final class LocalCluster implements AutoCloseable {
     return coordinator;
   }
 
-  List<Process> workerProcesses() {
-    return List.copyOf(workers);
-  }
-
   /** A worker JVM that has already exited, with its log, or null. */
   String deadWorker() {
     for (int i = 0; i < workers.size(); i++) {

@@ -1,10 +1,10 @@
 package io.barrage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.barrage.common.time.DurationText;
 import io.barrage.coordinator.http.ApiToken;
 import io.barrage.coordinator.run.RunStatus;
 import io.barrage.protocol.results.WorkerEvent;
-import io.barrage.common.time.DurationText;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import java.io.IOException;

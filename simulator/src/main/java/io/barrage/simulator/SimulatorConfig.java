@@ -48,11 +48,6 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
     this(host, port, profile, truthLogFile, seed, null, 0, false);
   }
 
-  /** Event loops at normal priority. */
-  public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey) {
-    this(host, port, profile, truthLogFile, seed, apiKey, 0, false);
-  }
-
   /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
   public static SimulatorConfig loopback(String profileName) {
     return loopback(Profiles.get(profileName));

@@ -1,8 +1,8 @@
 package io.barrage.coordinator.http;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.common.json.Mappers;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.RunStatus;
 import io.barrage.coordinator.run.Runs;

@@ -1,10 +1,10 @@
 package io.barrage.coordinator.node;
 
-import io.barrage.protocol.scenario.TargetAllowList;
 import io.barrage.coordinator.http.ApiRoutes;
 import io.barrage.coordinator.run.ResultsSink;
 import io.barrage.coordinator.run.RunHooks;
 import io.barrage.coordinator.run.Runs;
+import io.barrage.protocol.scenario.TargetAllowList;
 import io.barrage.protocol.wire.ClusterConfig;
 import io.barrage.protocol.wire.ClusterSecurity;
 import io.barrage.protocol.wire.MembershipLog;

@@ -8,6 +8,7 @@ import io.barrage.coordinator.report.model.Recommendations;
 import io.barrage.coordinator.report.model.RunInfo;
 import io.barrage.coordinator.report.model.Summary;
 import io.barrage.coordinator.report.model.TargetSummary;
+import io.barrage.protocol.results.RunOutcome;
 import java.util.Locale;
 
 /** The plain-text summary printed by {@code run}, {@code demo}, {@code report} and {@code compare}. */
@@ -61,8 +62,7 @@ public final class SummaryText {
 
   /** "run completed", "run degraded: why" or "run aborted: why". */
   public static String outcomeLine(RunInfo run) {
-    if ("completed".equals(run.outcome())) return "run completed";
-    return "run " + run.outcome() + (run.outcomeReason() == null ? "" : ": " + run.outcomeReason());
+    return "run " + RunOutcome.text(run.outcome(), run.outcomeReason());
   }
 
   private static void line(StringBuilder b, String name, Recommendations.Recommendation r) {

@@ -2,6 +2,7 @@ package io.barrage.coordinator.run;
 
 import static io.barrage.common.time.EpochTime.epochMicros;
 
+import io.barrage.common.time.DurationText;
 import io.barrage.coordinator.report.Verdicts;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
@@ -14,7 +15,6 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.StepSpec;
-import io.barrage.common.time.DurationText;
 import io.barrage.protocol.scenario.WorkerLossPolicy;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;

@@ -95,8 +95,8 @@ final class Fixtures {
     CellSummary.Cost cost = CostCalculator.of(usdPerHour, tps);
     String id = target + "/m" + mnt + "/c" + concurrency + (repeat > 0 ? "/rep" + repeat : "");
     return new CellSummary(id, target, LoadInfo.concurrency(concurrency), mnt, Math.max(repeat, 1), null, null,
-        new CellSummary.Requests(10, 0, Map.of(), Map.of(), 0, 0.0, 0), 1000, new CellSummary.Tokens(1000, 1000L, 10, 0), 10,
-        new CellSummary.Throughput(tps, 1.0), null, lat, cost, new CellSummary.Generator(1.0, 50, false, 2, 0), null);
+        new CellSummary.Requests(10, 0, Map.of(), Map.of(), 0, 0.0, 0, Map.of()), 1000, new CellSummary.Tokens(1000, 1000L, 10, 0), 10,
+        new CellSummary.Throughput(tps, 1.0), null, lat, cost, new CellSummary.Generator(1.0, 50, false, 2, 0, 0), null);
   }
 
   static CellSummary.LatencySummary lat(Double p50) {

@@ -1,8 +1,8 @@
 package io.barrage.k8s.model;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.barrage.common.json.Mappers;
 import java.io.IOException;
 import java.util.Map;
 

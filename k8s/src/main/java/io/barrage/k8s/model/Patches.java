@@ -1,10 +1,10 @@
 package io.barrage.k8s.model;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barrage.common.json.Mappers;
 import java.util.Collection;
 import java.util.Map;
 

@@ -63,13 +63,4 @@ public enum Metric {
   public boolean latency() {
     return this != PER_REQUEST_THROUGHPUT;
   }
-
-  public static Metric fromKey(String key) {
-    for (Metric m : values()) {
-      if (m.key.equals(key)) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException("unknown metric '" + key + "'");
-  }
 }

@@ -27,6 +27,16 @@ public sealed interface RunOutcome {
     public String key() { return "interrupted"; }
   }
 
+  /** The outcome as people read it: {@code completed}, or {@code aborted: <reason>}. */
+  default String text() {
+    return text(key(), reason());
+  }
+
+  /** {@link #text()} of an outcome read back from summary.json: its key and its reason (nullable). */
+  static String text(String key, String reason) {
+    return reason == null ? key : key + ": " + reason;
+  }
+
   /** The reason of a non-completed outcome, null for {@link Completed}. */
   default String reason() {
     if (this instanceof Degraded d) return d.reason();

@@ -1,8 +1,8 @@
 package io.barrage.protocol.scenario;
 
-import io.barrage.common.time.DurationText;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.barrage.common.time.DurationText;
 import io.barrage.protocol.settings.SettingsSection;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.barrage.protocol.scenario;
 
-import io.barrage.common.json.Mappers;
-import io.barrage.common.time.DurationText;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -10,11 +9,12 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.barrage.common.json.Mappers;
+import io.barrage.common.time.DurationText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -130,14 +130,5 @@ public final class ScenarioLoader {
       throw new InvalidScenarioException(problems);
     }
     return scenario;
-  }
-
-  /** The scenario as YAML text (durations as {@code 2s}), e.g. to ship it to workers. */
-  public static String toYaml(Scenario scenario) {
-    try {
-      return YAML.writeValueAsString(scenario);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

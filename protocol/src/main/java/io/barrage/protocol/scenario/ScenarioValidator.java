@@ -1,8 +1,8 @@
 package io.barrage.protocol.scenario;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.common.json.Mappers;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -46,10 +46,6 @@ public final class TargetSecrets {
     return new TargetSecrets(m);
   }
 
-  public boolean declaresNothing() {
-    return declared == null;
-  }
-
   /**
    * Null when the secret in environment variable {@code name} may be sent to {@code host:port};
    * otherwise why not (names the variable and the host, never the value).

@@ -1,9 +1,9 @@
 package io.barrage.simulator.http;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.common.json.Mappers;
 import io.barrage.simulator.Profile;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.barrage.simulator.tls;
 
-import io.barrage.common.tls.Pem;
 import io.barrage.common.tls.CertificateIssuer;
+import io.barrage.common.tls.Pem;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

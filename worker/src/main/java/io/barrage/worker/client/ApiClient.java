@@ -1,8 +1,8 @@
 package io.barrage.worker.client;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.common.json.Mappers;
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.scenario.Target;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.barrage.worker.client;
 
-import io.barrage.protocol.scenario.TlsOptions;
 import io.barrage.common.tls.Pem;
+import io.barrage.protocol.scenario.TlsOptions;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

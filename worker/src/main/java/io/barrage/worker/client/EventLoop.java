@@ -101,10 +101,6 @@ final class EventLoop implements Runnable {
     c.activeIndex = -1;
   }
 
-  int activeCount() {
-    return active.size();
-  }
-
   @Override
   public void run() {
     if (realtime && !ThreadPriority.realtimeCurrentThread(1)) {

@@ -1,7 +1,7 @@
 package io.barrage.worker.client;
 
-import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.common.tls.TlsCodec;
+import io.barrage.protocol.metrics.ErrorClass;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.barrage.worker.cluster;
 
 import io.barrage.protocol.wire.ClusterConfig;
-import io.barrage.worker.WorkerSettings;
 import io.barrage.protocol.wire.ClusterSecurity;
 import io.barrage.protocol.wire.MembershipLog;
+import io.barrage.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -13,8 +13,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;

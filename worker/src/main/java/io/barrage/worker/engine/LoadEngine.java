@@ -3,7 +3,6 @@ package io.barrage.worker.engine;
 import io.barrage.worker.client.NioHttpClient;
 import io.barrage.worker.client.RequestTrace;
 import io.barrage.worker.client.Transport;
-import java.lang.management.ManagementFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -57,13 +56,6 @@ public final class LoadEngine implements AutoCloseable {
 
   public EngineSettings settings() {
     return settings;
-  }
-
-  /** Recent CPU load of this JVM process, 0..1 over all cores, or −1 when the platform does not say. */
-  public static double processCpuLoad() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuLoad();
-    return -1;
   }
 
   /** Stops every running step gracefully (in-flight requests end within their timeouts). */

@@ -1,12 +1,12 @@
 package io.barrage.worker.engine;
 
-import io.barrage.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.common.json.Mappers;
+import io.barrage.protocol.scenario.ConfinedFiles;
 import io.barrage.protocol.scenario.PromptSpec;
 import java.io.IOException;
 import java.nio.file.Files;
-import io.barrage.protocol.scenario.ConfinedFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.barrage.worker.cluster;
 
-import io.barrage.worker.engine.RunningStep;
 import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.IntervalCounters;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.plan.LoadShare;
+import io.barrage.worker.engine.RunningStep;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

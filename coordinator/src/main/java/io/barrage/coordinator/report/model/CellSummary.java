@@ -82,12 +82,6 @@ public record CellSummary(
     public Requests {
       errorMessages = errorMessages == null ? Map.of() : errorMessages;
     }
-
-    /** Without error messages. */
-    public Requests(long ok, long errorTotal, Map<String, Long> errors, Map<String, Long> httpStatuses, long incomplete, Double errorRate,
-        long warmupExcluded) {
-      this(ok, errorTotal, errors, httpStatuses, incomplete, errorRate, warmupExcluded, Map.of());
-    }
   }
 
   /**
@@ -135,12 +129,7 @@ public record CellSummary(
    * @param retries requests sent a second time on a fresh connection because the kept-alive one they
    *     were written on had been closed by the server before any of the response came back (not errors)
    */
-  public record Generator(Double sendLagP99Ms, double sendLagBudgetMs, boolean saturated, int workers, long samplesOverRange, long retries) {
-    /** Without retries. */
-    public Generator(Double sendLagP99Ms, double sendLagBudgetMs, boolean saturated, int workers, long samplesOverRange) {
-      this(sendLagP99Ms, sendLagBudgetMs, saturated, workers, samplesOverRange, 0);
-    }
-  }
+  public record Generator(Double sendLagP99Ms, double sendLagBudgetMs, boolean saturated, int workers, long samplesOverRange, long retries) {}
 
   /** SLO checks: each field null when the scenario does not set that objective. */
   public record Slo(Boolean ttftP99Met, Boolean tpotP99Met, Boolean e2eP99Met, Boolean errorRateMet, boolean met) {}
