@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The HTTP surface of one simulated server: TGI's native and OpenAI-compatible routes, or the
  * FastAPI baseline's {@code /generate}, with TGI's framing, field names, headers and errors
- * (protocols.md). Generation requests go to the {@link Engine}. A streamed response is written by
+ * (docs/protocols.md). Generation requests go to the {@link Engine}. A streamed response is written by
  * the engine's scheduling thread itself: each token's SSE event goes to the socket as one chunk
  * when the token is emitted, and the instant just before that write is the token's ground truth.
  */
@@ -74,7 +74,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   }
 
   /**
-   * TGI's {@code --api-key} check (protocols.md §1): the whole {@code Authorization} value must be
+   * TGI's {@code --api-key} check (docs/protocols.md §4): the whole {@code Authorization} value must be
    * {@code Bearer <key>}, compared case-insensitively. It runs before the body is looked at.
    */
   private boolean authorized(Exchange ex) {
@@ -448,7 +448,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   // ------------------------------------------------------------------ /v1/completions, several prompts
 
   /**
-   * {@code /v1/completions} with 2-4 prompts, as TGI serves it (protocols.md §4.2): one generation
+   * {@code /v1/completions} with 2-4 prompts, as TGI serves it (docs/protocols.md §7): one generation
    * per prompt, each validated, counted against {@code max_concurrent_requests} and scheduled on its
    * own. Streamed, the prompts' events are merged round-robin ({@link PromptMerge}), a prompt that
    * fails ends with an error event in its place while the others go on, and one {@code [DONE]} ends
@@ -740,7 +740,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     return json(r.status(), Json.tgiError(r.message(), r.errorType()));
   }
 
-  /** Validation or overload on a streaming route: HTTP 200 and one error event (protocols.md §3.3, §4.1). */
+  /** Validation or overload on a streaming route: HTTP 200 and one error event (docs/protocols.md §6, §7). */
   private Reply streamedError(Kind kind, Rejection r, TruthLog.Recording rec) {
     if (!"overloaded".equals(r.errorType())) stats.failed(r.errorType());
     if (rec != null) rec.end(System.nanoTime(), "rejected:" + r.status());
