@@ -1,5 +1,6 @@
 package io.barrage.cli;
 
+import com.typesafe.config.ConfigFactory;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
@@ -12,6 +13,7 @@ import io.barrage.protocol.scenario.Workload;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
+import io.barrage.worker.WorkerSettings;
 import io.barrage.worker.cluster.EngineStepLauncher;
 import io.barrage.worker.engine.LoadEngine;
 import io.barrage.worker.engine.LocalStep;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * machine and would land inside the first measured cell (a naive server at concurrency 1 then shows
  * nothing but the cold start). The warm-up drives every protocol client for a few dozen requests
  * against a fast simulator on loopback in this JVM, then throws the measurements away. Failures
- * are logged and never stop the worker.
+ * are logged and never stop the worker. {@code barrage.worker.warm-up = off} skips it.
  */
 final class EngineWarmup {
   private static final Logger log = LoggerFactory.getLogger(EngineWarmup.class);
@@ -37,7 +39,7 @@ final class EngineWarmup {
 
   /** Warms the launcher's engine and returns the launcher. */
   static EngineStepLauncher warm(EngineStepLauncher launcher) {
-    if (Boolean.getBoolean("barrage.worker.skipWarmup")) return launcher;
+    if (!WorkerSettings.fromConfig(ConfigFactory.load()).warmUp()) return launcher;
     long t0 = System.nanoTime();
     try {
       warmAgainst(launcher.engine(), "tgi-fast", KINDS);

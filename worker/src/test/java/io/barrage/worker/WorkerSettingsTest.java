@@ -22,6 +22,7 @@ class WorkerSettingsTest {
     assertThat(s.engine().timeoutTick()).isEqualTo(d.timeoutTick());
     assertThat(s.engine().ioRealtime()).isFalse();
     assertThat(s.coordinatorLostAfter()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.warmUp()).isTrue();
   }
 
   @Test
