@@ -30,7 +30,7 @@ public final class SimulatorServer implements AutoCloseable {
     this.config = config;
     this.tls = tls;
     Profile profile = config.profile();
-    this.truth = new TruthLog(config.truthLogFile());
+    this.truth = new TruthLog(config.truthLogFile(), config.truthInMemory());
     this.engine = new Engine(profile, "sim-engine-" + profile.name(), config.realtimeClock());
     this.stats = new SimulatorStats(engine, profile.limits().maxConcurrentRequests());
     java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
