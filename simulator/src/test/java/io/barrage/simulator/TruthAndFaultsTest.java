@@ -161,7 +161,7 @@ class TruthAndFaultsTest {
           "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":9,\"stream\":true}", "X-Barrage-Fault", "error-after=2");
       assertThat(chat.body()).contains("data:{\"error\":{\"message\":\"Request failed during generation: ")
           .endsWith("\"http_status_code\":422}}\n\ndata:[DONE]\n\n");
-      assertThat(s.stats().failures("generation")).isEqualTo(2);
+      assertThat(s.stats().failures(ErrorKind.GENERATION)).isEqualTo(2);
     }
   }
 
@@ -195,7 +195,7 @@ class TruthAndFaultsTest {
       // the server counts an outcome once the response's last bytes are written, so the client may
       // read them first
       Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
-      assertThat(s.stats().failures("generation")).isEqualTo(2);
+      assertThat(s.stats().failures(ErrorKind.GENERATION)).isEqualTo(2);
       // the server carries on: the next request is served
       assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY).statusCode()).isEqualTo(200);
     }
@@ -251,7 +251,7 @@ class TruthAndFaultsTest {
       assertThat(s.stats().inFlight()).isEqualTo(1);
       in.close();
       Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
-      assertThat(s.stats().failures("dropped")).isEqualTo(1);
+      assertThat(s.stats().failures(ErrorKind.DROPPED)).isEqualTo(1);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.barrage.simulator.engine;
 
 import io.barrage.protocol.os.ThreadPriority;
+import io.barrage.simulator.ErrorKind;
 import io.barrage.simulator.Profile;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -356,11 +357,11 @@ public final class Engine implements AutoCloseable {
       if (!last && index == f.errorAfter()) {
         release(e);
         it.remove();
-        e.sink.onError("Request failed during generation: simulated error after token " + index, "generation", clock.now());
+        e.sink.onError("Request failed during generation: simulated error after token " + index, ErrorKind.GENERATION, clock.now());
       } else if (!last && index == f.disconnectAfter()) {
         release(e);
         it.remove();
-        e.sink.onError("simulated disconnect", TokenSink.DISCONNECT, clock.now());
+        e.sink.onError("simulated disconnect", ErrorKind.DISCONNECT, clock.now());
       } else if (last) {
         release(e);
         it.remove();
@@ -413,7 +414,7 @@ public final class Engine implements AutoCloseable {
       if (e.cancelled) {
         dropped.incrementAndGet();
       } else {
-        e.sink.onError("Request failed during generation: simulated shard failure", "generation", now);
+        e.sink.onError("Request failed during generation: simulated shard failure", ErrorKind.GENERATION, now);
       }
     }
     batch.clear();
@@ -483,10 +484,10 @@ public final class Engine implements AutoCloseable {
     if (failed) return;
     failed = true;
     long now = clock.now();
-    for (Entry e : batch) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
-    for (Entry e : waiting) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
+    for (Entry e : batch) e.sink.onError("Incomplete generation stream", ErrorKind.INCOMPLETE, now);
+    for (Entry e : waiting) e.sink.onError("Incomplete generation stream", ErrorKind.INCOMPLETE, now);
     Entry e;
-    while ((e = incoming.poll()) != null) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
+    while ((e = incoming.poll()) != null) e.sink.onError("Incomplete generation stream", ErrorKind.INCOMPLETE, now);
     for (Timed t : timers) t.action.run();
     batch.clear();
     waiting.clear();
