@@ -61,12 +61,14 @@ class SimulatorIT extends SchemeFixture {
   /**
    * How much later than the truth the client may see a request's first token or its end (the
    * error of its TTFT and e2e): loopback, the event loop and the parser, plus whatever a loaded
-   * 2-core machine adds (GC, other processes). Generous, so it fails only on a real fault: a
-   * clock from the wrong event, a unit slip, or a token the client held back.
+   * 2-core machine adds (scheduling, GC, other processes). With the load average at 17-20 on 2
+   * cores, the largest error measured was 114 ms and the largest median 33 ms (over http). The
+   * bounds leave 3-4 times that, so they fail on a real fault only: a clock read at the wrong
+   * event, a unit slip, a token the client held back for tens of milliseconds.
    */
-  static final long MAX_ERROR_NANOS = 250_000_000L;
-  /** The median of those errors: a few ms at most on a quiet machine. */
-  static final long MAX_MEDIAN_ERROR_NANOS = 50_000_000L;
+  static final long MAX_ERROR_NANOS = 500_000_000L;
+  /** The median of those errors, per client and mode. */
+  static final long MAX_MEDIAN_ERROR_NANOS = 100_000_000L;
 
   static Profile.Faults faults(double error, double midStream, double stall, double disconnect, Duration slowHeaders) {
     return new Profile.Faults(error, midStream, stall, Duration.ofSeconds(30), disconnect, 2, slowHeaders);
@@ -115,8 +117,6 @@ class SimulatorIT extends SchemeFixture {
       }
       assertThat(ttftErrors).hasSizeGreaterThanOrEqualTo(12);
       Collections.sort(ttftErrors);
-      System.out.println("accuracy " + api + " stream=" + stream + " TTFT error us p50=" + ttftErrors.get(ttftErrors.size() / 2) / 1000
-          + " max=" + ttftErrors.get(ttftErrors.size() - 1) / 1000);
       assertThat(ttftErrors.get(ttftErrors.size() / 2)).as("%s median TTFT error (ns)", api).isLessThanOrEqualTo(MAX_MEDIAN_ERROR_NANOS);
       traces.clear();
     }
