@@ -115,6 +115,29 @@ class TruthAndFaultsTest {
     }
   }
 
+  @Test
+  void recordsStayInMemoryOnlyForLoopbackOrWhenAskedFor(@TempDir Path dir) throws Exception {
+    Profile p = Profiles.get(Profiles.TGI_FAST);
+    Path file = dir.resolve("truth.jsonl");
+    assertThat(SimulatorConfig.loopback(p).truthInMemory()).isTrue();
+    assertThat(SimulatorConfig.loopback(p).withTruthLog(file).truthInMemory()).isFalse();
+    assertThat(SimulatorConfig.loopback(p).withTruthLog(file).withTruthInMemory(true).truthInMemory()).isTrue();
+    // what barrage simulate and barrage demo build
+    assertThat(new SimulatorConfig("127.0.0.1", 0, p, null, 1).truthInMemory()).isFalse();
+    try (SimulatorServer s = SimulatorServer.start(new SimulatorConfig("127.0.0.1", 0, p, null, 1))) {
+      assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "m-1").statusCode()).isEqualTo(200);
+      Awaits.until(Duration.ofSeconds(10), () -> s.truth().recorded() == 1);
+      assertThat(s.truth().retained()).isZero();
+      assertThat(s.truth().inMemory()).isFalse();
+    }
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withTruthLog(file).withTruthInMemory(true))) {
+      assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "m-2").statusCode()).isEqualTo(200);
+      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("m-2").isPresent());
+      assertThat(s.truth().get("m-2").orElseThrow().outcome()).isEqualTo("ok");
+      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == 1);
+    }
+  }
+
   static JsonNode read(String line) {
     try {
       return M.readTree(line);
