@@ -2,7 +2,7 @@ package io.barrage.simulator;
 
 /**
  * Why a simulated request failed, as TGI names it: the {@code error_type} of its error bodies and
- * events and the {@code err} label of {@code tgi_request_failure} (protocols.md §3). Two kinds are
+ * events and the {@code err} label of {@code tgi_request_failure} (docs/protocols.md §5, §6, §7). Two kinds are
  * the simulator's own: {@link #DISCONNECT} asks the HTTP layer to drop the connection instead of
  * answering, and {@link #DROPPED} counts requests whose client left or whose connection was dropped.
  */

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code /v1/completions} with a list of prompts, as TGI serves it (protocols.md §4.2): one generation per prompt. */
+/** {@code /v1/completions} with a list of prompts, as TGI serves it (docs/protocols.md §7): one generation per prompt. */
 class CompletionsBatchTest {
   static final ObjectMapper M = new ObjectMapper();
 

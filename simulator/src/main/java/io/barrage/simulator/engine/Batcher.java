@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The batching state of one {@link Engine}: the queue, the running batch and its KV reservations,
- * and the two halves of a forward step, as TGI v3's batching loop runs them (protocols.md §7):
+ * and the two halves of a forward step, as TGI v3's batching loop runs them (docs/protocols.md §8):
  * {@link #planStep} admits queued requests from the front while the KV budget, the prefill budget
  * and the batch size allow (strict head-of-line blocking) and prices the step;
  * {@link #emitStep} gives every request of the batch its token at the step's deadline and applies
@@ -173,7 +173,7 @@ final class Batcher {
         }
       } else {
         if (index == e.segmentEnd) {
-          // the segment ended with "length" and the client asked for more (protocols.md §2.5): the
+          // the segment ended with "length" and the client asked for more (docs/protocols.md §8): the
           // request leaves the batch, frees its KV and is queued again at the back, its prompt now
           // including what it generated; it is re-validated before it can be admitted again
           release(e);
@@ -205,7 +205,7 @@ final class Batcher {
     return false;
   }
 
-  /** A shard error fails every request of the running batch, as TGI does (protocols.md §7.4). */
+  /** A shard error fails every request of the running batch, as TGI does (docs/protocols.md §8). */
   private void failBatch(long now) {
     for (Entry e : batch) {
       release(e);

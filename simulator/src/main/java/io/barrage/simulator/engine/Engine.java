@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The simulated GPU(s) of one server: a single scheduling loop that forms batches and runs forward
- * steps against one {@link SimClock}, as TGI v3's batching loop does (protocols.md §7). The naive
+ * steps against one {@link SimClock}, as TGI v3's batching loop does (docs/protocols.md §8). The naive
  * engine is the same loop with a batch size of one: one request at a time, FIFO.
  *
  * <p>Two ways to run it, same loop: {@link #Engine(Profile, String)} starts a scheduling thread on
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * are chained deadline to deadline, so the thread's wake-up jitter never accumulates into the
  * simulated timeline; that jitter is recorded as the scheduling lag.
  *
- * <p>As in TGI v3 (protocols.md §2.5, §7), a request reserves KV for one segment of at most 1024
+ * <p>As in TGI v3 (docs/protocols.md §8), a request reserves KV for one segment of at most 1024
  * new tokens; when a segment ends and more was asked for, the request leaves the batch, frees its
  * KV and is queued again at the back, then prefilled again (only its last token: the rest is a
  * prefix-cache hit). An injected shard failure fails every request of the forward it strikes.

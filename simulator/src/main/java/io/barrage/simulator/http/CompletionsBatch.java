@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
 /**
- * {@code /v1/completions} with 2-4 prompts, as TGI serves it (protocols.md §4.2): one generation
+ * {@code /v1/completions} with 2-4 prompts, as TGI serves it (docs/protocols.md §7): one generation
  * per prompt, each validated, counted against {@code max_concurrent_requests} and scheduled on its
  * own. Streamed, the prompts' events are merged round-robin ({@link PromptMerge}), a prompt that
  * fails ends with an error event in its place while the others go on, and one {@code [DONE]} ends

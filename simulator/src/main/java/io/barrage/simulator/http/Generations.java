@@ -105,7 +105,7 @@ final class Generations {
   }
 
   /**
-   * TGI's {@code --api-key} check (protocols.md §1): the whole {@code Authorization} value must be
+   * TGI's {@code --api-key} check (docs/protocols.md §4): the whole {@code Authorization} value must be
    * {@code Bearer <key>}, compared case-insensitively. It runs before the body is looked at.
    */
   private boolean authorized(Exchange ex) {
@@ -145,7 +145,7 @@ final class Generations {
     return answers.rejected(r);
   }
 
-  /** Validation or overload on a streaming route: HTTP 200 and one error event (protocols.md §3.3, §4.1). */
+  /** Validation or overload on a streaming route: HTTP 200 and one error event (docs/protocols.md §6, §7). */
   Reply streamedError(Answers answers, Rejection r, TruthLog.Recording rec) {
     if (r.kind() != ErrorKind.OVERLOADED) stats.failed(r.kind());
     if (rec != null) rec.end(System.nanoTime(), "rejected:" + r.status());

@@ -5,7 +5,7 @@ import io.barrage.simulator.SimulatorStats;
 import io.barrage.simulator.engine.Engine;
 
 /**
- * TGI's routes that describe the server rather than generate (protocols.md §5): {@code GET /},
+ * TGI's routes that describe the server rather than generate (docs/protocols.md §9): {@code GET /},
  * {@code /health} and {@code /ping} (200, empty), {@code /info}, {@code /metrics} (TGI's metrics
  * and the simulator's own, {@link MetricsText}) and {@code /v1/models}; any other method gets 405.
  * They need no key.

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code /metrics} in Prometheus text format with TGI's metric names (protocols.md §5: counters
+ * {@code /metrics} in Prometheus text format with TGI's metric names (docs/protocols.md §9: counters
  * without {@code _total}, duration histograms with buckets {@code 0.0001 × 1.5^k} s), plus the
  * simulator's own {@code barrage_sim_*} series, chief among them its scheduling lag.
  */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.barrage.simulator.ErrorKind;
 
 /**
- * TGI's OpenAI-compatible routes (protocols.md §4): {@code POST /v1/chat/completions} and
+ * TGI's OpenAI-compatible routes (docs/protocols.md §7): {@code POST /v1/chat/completions} and
  * {@code POST /v1/completions}, streamed (chunks, then {@code data:[DONE]}) or whole. A completions
  * request with several prompts is one generation per prompt ({@link CompletionsBatch}).
  */

@@ -9,7 +9,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Writes the event streams of one {@code /v1/completions} request with several prompts onto its one
- * SSE response the way TGI merges them (protocols.md §4.2): strict round-robin by prompt index, the
+ * SSE response the way TGI merges them (docs/protocols.md §7): strict round-robin by prompt index, the
  * merge waiting on each prompt's next event in turn and dropping a prompt from the rotation once
  * its stream has ended. When every prompt's stream has ended, {@code onDone} gets the kind of the
  * first error (null if none). Events may come from any thread.

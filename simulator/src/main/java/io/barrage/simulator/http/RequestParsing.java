@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses and validates request bodies as TGI v3 does (protocols.md §2.1, §4): axum's plain-text
+ * Parses and validates request bodies as TGI v3 does (docs/protocols.md §4, §5, §7): axum's plain-text
  * rejections for bodies that are not JSON or not of the right shape, then TGI's parameter
  * validation with its exact messages.
  */
@@ -137,7 +137,7 @@ final class RequestParsing {
   /**
    * A completions body with several prompts. The request as a whole is refused (thrown) for its shape,
    * a {@code suffix} or too many prompts; each prompt is then validated on its own, as TGI runs one
-   * generation per prompt (protocols.md §4.2).
+   * generation per prompt (docs/protocols.md §7).
    */
   List<Slot> completionsBatch(JsonNode root) {
     List<String> prompts = completionPrompts(root);
@@ -198,7 +198,7 @@ final class RequestParsing {
     return new GenerationParams(prompt, inputTokens, maxTokens, true, seed, stream, includeUsage, model);
   }
 
-  /** TGI's two length checks, total first (protocols.md §2.1). */
+  /** TGI's two length checks, total first (docs/protocols.md §5). */
   private void checkLengths(int inputTokens, Integer maxNew) {
     int segment = maxNew == null ? Math.max(1, Math.min(SEGMENT, limits.maxTotalTokens() - inputTokens)) : Math.min(maxNew, SEGMENT);
     if (inputTokens + segment > limits.maxTotalTokens()) {

@@ -5,7 +5,7 @@ import io.barrage.simulator.engine.Token;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Renders one response stream's events in a route's SSE dialect (protocols.md §3, §4). Stateful per
+ * Renders one response stream's events in a route's SSE dialect (docs/protocols.md §2, §6, §7). Stateful per
  * stream (it accumulates the generated text); used by one stream stage at a time.
  */
 abstract class StreamFormat {
@@ -141,7 +141,7 @@ abstract class StreamFormat {
     }
   }
 
-  /** TGI {@code /v1/chat/completions} streaming (protocols.md §4.1). */
+  /** TGI {@code /v1/chat/completions} streaming (docs/protocols.md §7). */
   static final class Chat extends OpenAi {
     Chat(GenerationParams params, String model, long created, String fingerprint) {
       super(params, model, created, fingerprint);
@@ -192,7 +192,7 @@ abstract class StreamFormat {
     }
   }
 
-  /** TGI {@code /v1/completions} streaming (protocols.md §4.2). */
+  /** TGI {@code /v1/completions} streaming (docs/protocols.md §7). */
   static final class Completions extends OpenAi {
     /** The prompt's position in the request ({@code choices[0].index}). */
     private final int index;

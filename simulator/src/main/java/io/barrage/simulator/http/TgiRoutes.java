@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.barrage.simulator.ErrorKind;
 
 /**
- * TGI's native generation routes (protocols.md §2, §3): {@code POST /generate} (one JSON body with
+ * TGI's native generation routes (docs/protocols.md §5, §6): {@code POST /generate} (one JSON body with
  * {@code details} and the timing headers), {@code POST /generate_stream} (SSE, {@code data:}
  * without a space, no {@code [DONE]}) and the compat route {@code POST /} (the same answers, the
  * whole one as a one-element array; a stream when the body says {@code "stream": true}).

@@ -8,7 +8,7 @@ import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import org.junit.jupiter.api.Test;
 
-/** An injected shard failure fails the whole forward it strikes, as a TGI shard error does (protocols.md §7.4). */
+/** An injected shard failure fails the whole forward it strikes, as a TGI shard error does (docs/protocols.md §8). */
 class ShardFailureTest {
   static final Profile TGI = Profiles.get(Profiles.TGI_FAST).withTiming(LongGenerationSegmentsTest.ROUND);
   static final GenRequest.RequestFaults SHARD_ERROR = new GenRequest.RequestFaults(true, 0, 0, 0, 0);
