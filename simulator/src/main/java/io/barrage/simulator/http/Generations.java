@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * The path every generation request takes, whichever API family's route it hit: the auth and
@@ -246,7 +247,7 @@ final class Generations {
     Flight flight = flight(rec, arrival);
     List<Token> tokens = new ArrayList<>(gen.outputTokens());
     long ready = ready(arrival);
-    java.util.function.LongConsumer headWritten = rec == null ? null : rec::headers;
+    LongConsumer headWritten = rec == null ? null : rec::headers;
     TokenSink sink = new TokenSink() {
       @Override public void onAdmitted(long nanos) { flight.admitted = nanos; }
 
