@@ -22,7 +22,7 @@ final class MetricsText {
     counter(b, "tgi_request_success", stats.requestsSucceeded());
     b.append("# TYPE tgi_request_failure counter\n");
     Map<String, Long> failures = new TreeMap<>();
-    stats.failureCounters().forEach((k, v) -> failures.put(k, v.sum()));
+    stats.failureCounters().forEach((k, v) -> failures.put(k.label(), v.sum()));
     failures.forEach((k, v) -> b.append("tgi_request_failure{err=\"").append(k).append("\"} ").append(v).append('\n'));
     gauge(b, "tgi_queue_size", engine.queueSize());
     gauge(b, "tgi_batch_current_size", engine.batchSize());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.common.json.Mappers;
+import io.barrage.simulator.ErrorKind;
 import io.barrage.simulator.Profile;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,10 +172,10 @@ final class RequestParsing {
       throw shape("prompt: invalid type: expected a string or a sequence of strings");
     }
     // TGI's completions handler checks the suffix first, then the number of prompts
-    if (root.hasNonNull("suffix")) throw new Rejection.Failure(new Rejection(422, "Suffix is not supported and can be achieved by preprocessing the prompt.", "suffix not supported"));
+    if (root.hasNonNull("suffix")) throw new Rejection.Failure(new Rejection(422, "Suffix is not supported and can be achieved by preprocessing the prompt.", ErrorKind.SUFFIX_NOT_SUPPORTED));
     if (texts.size() > MAX_CLIENT_BATCH_SIZE) {
       throw new Rejection.Failure(new Rejection(422, "Number of prompts exceeds the maximum allowed batch size of "
-          + MAX_CLIENT_BATCH_SIZE, "batch size exceeded"));
+          + MAX_CLIENT_BATCH_SIZE, ErrorKind.BATCH_SIZE_EXCEEDED));
     }
     return texts;
   }

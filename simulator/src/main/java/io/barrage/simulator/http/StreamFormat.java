@@ -1,5 +1,6 @@
 package io.barrage.simulator.http;
 
+import io.barrage.simulator.ErrorKind;
 import io.barrage.simulator.engine.Token;
 import java.nio.charset.StandardCharsets;
 
@@ -33,7 +34,7 @@ abstract class StreamFormat {
   }
 
   /** The error event(s) that end the stream. */
-  abstract byte[] error(String message, String type);
+  abstract byte[] error(String message, ErrorKind kind);
 
   void count(Token t) {
     generated = t.index();
@@ -87,8 +88,8 @@ abstract class StreamFormat {
     }
 
     @Override
-    byte[] error(String message, String type) {
-      byte[] body = Json.tgiError(message, type);
+    byte[] error(String message, ErrorKind kind) {
+      byte[] body = Json.tgiError(message, kind.label());
       byte[] out = new byte[DATA.length + body.length + END.length];
       System.arraycopy(DATA, 0, out, 0, DATA.length);
       System.arraycopy(body, 0, out, DATA.length, body.length);
@@ -123,7 +124,7 @@ abstract class StreamFormat {
     }
 
     @Override
-    byte[] error(String message, String type) {
+    byte[] error(String message, ErrorKind kind) {
       byte[] ev = errorEvent(message);
       byte[] out = new byte[ev.length + DONE.length];
       System.arraycopy(ev, 0, out, 0, ev.length);
