@@ -10,11 +10,9 @@ import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A coordinator and the simulator in the test JVM, worker JVMs forked on the same classpath, the
@@ -81,14 +79,6 @@ final class ClusterFixture implements AutoCloseable {
   Runs.Submitted.Accepted submit(String yaml, int minWorkers) throws Exception {
     var order = new RunOrder("it", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("run"), minWorkers);
     return (Runs.Submitted.Accepted) coordinator.runs().submit(order);
-  }
-
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s");
-      TimeUnit.MILLISECONDS.sleep(20); // poll interval of a bounded await
-    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.Load;
@@ -13,7 +14,6 @@ import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -66,7 +66,7 @@ class ClusterSecurityIT {
     c = new ClusterFixture(out, 1);
     workerLog = out.resolve("worker-0.log");
     foreign = ClusterCertificates.create("someone-elses-ca", 1);
-    ClusterFixture.await("the worker is Up", Duration.ofSeconds(90), () -> upMembers(c.coordinator.system()).size() == 2);
+    await("the worker is Up").atMost(Duration.ofSeconds(90)).until(() -> upMembers(c.coordinator.system()).size() == 2);
   }
 
   @AfterAll
@@ -167,8 +167,8 @@ class ClusterSecurityIT {
     Process plain = c.startWorker(plainLog);
     try {
       // each keeps trying; what it logs shows that it reached the port and was turned away
-      ClusterFixture.await("the foreign-CA worker's handshake fails", Duration.ofSeconds(90), () -> log(foreignLog).contains("SSLHandshakeException"));
-      ClusterFixture.await("the plain worker's join attempts go unanswered", Duration.ofSeconds(90),
+      await("the foreign-CA worker's handshake fails").atMost(Duration.ofSeconds(90)).until(() -> log(foreignLog).contains("SSLHandshakeException"));
+      await("the plain worker's join attempts go unanswered").atMost(Duration.ofSeconds(90)).until(
           () -> log(plainLog).contains("Couldn't join seed nodes") || log(plainLog).contains("InitJoin"));
       assertThat(upMembers(c.coordinator.system())).isEqualTo(before);
       assertThat(Cluster.get(c.coordinator.system()).state().getMembers()).hasSize(2);
@@ -234,12 +234,12 @@ class ClusterSecurityIT {
     // the worst case: a node holding the cluster's certificate that claims the coordinator role
     ActorSystem<Void> rogue = rogue(List.of(ClusterConfig.ROLE_COORDINATOR), c.certs.security(), List.of("127.0.0.1:" + c.coordinator.clusterPort()));
     try {
-      ClusterFixture.await("the rogue member is Up", Duration.ofSeconds(60), () -> Cluster.get(rogue).selfMember().status() == MemberStatus.up());
+      await("the rogue member is Up").atMost(Duration.ofSeconds(60)).until(() -> Cluster.get(rogue).selfMember().status() == MemberStatus.up());
       ActorRef<WorkerProtocol.Command> worker = ActorRefResolver.get(rogue).resolveActorRef(workerAddress());
       TestProbe<CoordinatorProtocol.Event> replies = TestProbe.create(rogue);
       worker.tell(new WorkerProtocol.ClockPing(1, replies.getRef()));
       worker.tell(order(replies));
-      ClusterFixture.await("the worker logs the refusal", Duration.ofSeconds(30), () -> log(workerLog).contains("refused StartStep"));
+      await("the worker logs the refusal").atMost(Duration.ofSeconds(30)).until(() -> log(workerLog).contains("refused StartStep"));
       assertThat(log(workerLog)).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
       replies.expectNoMessage(Duration.ofSeconds(2));
       assertThat(c.sim.stats().requestsReceived()).isEqualTo(received);
@@ -248,7 +248,7 @@ class ClusterSecurityIT {
       assertThat(log(workerLog)).contains("cluster member " + Cluster.get(rogue).selfMember().address() + " up: roles [");
     } finally {
       Cluster.get(rogue).manager().tell(org.apache.pekko.cluster.typed.Leave.create(Cluster.get(rogue).selfMember().address()));
-      ClusterFixture.await("the rogue member is gone", Duration.ofSeconds(60),
+      await("the rogue member is gone").atMost(Duration.ofSeconds(60)).until(
           () -> StreamSupport.stream(Cluster.get(c.coordinator.system()).state().getMembers().spliterator(), false).count() == 2);
       rogue.terminate();
       rogue.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

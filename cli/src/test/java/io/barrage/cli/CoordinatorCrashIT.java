@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -76,20 +77,20 @@ class CoordinatorCrashIT {
       Process worker = start(workerLog, "worker", "--join", "127.0.0.1:" + port, "--insecure-cluster");
       try {
         try {
-          ClusterFixture.await("the first cell on disk", Duration.ofSeconds(90), () -> summaryUnder(out).isPresent() || !coordinator.isAlive());
+          await("the first cell on disk").atMost(Duration.ofSeconds(90)).until(() -> summaryUnder(out).isPresent() || !coordinator.isAlive());
         } catch (AssertionError e) {
           throw new AssertionError(e.getMessage() + "\n--- coordinator:\n" + read(dir.resolve("coordinator.log")) + "\n--- worker:\n" + read(workerLog), e);
         }
         assertThat(coordinator.isAlive()).as(read(dir.resolve("coordinator.log"))).isTrue();
         long firstServed = sim.stats().requestsSucceeded();
         // kill early in the second cell: its 12 s would end it long after the bound
-        ClusterFixture.await("the second cell measuring", Duration.ofSeconds(30), () -> sim.stats().requestsSucceeded() > firstServed + 5);
+        await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstServed + 5);
 
         coordinator.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
         long killedAt = System.nanoTime();
         // the load has stopped once no request is in flight and none arrives for a whole second
         long[] last = {sim.stats().requestsReceived(), System.nanoTime()};
-        ClusterFixture.await("the worker stops the load", Duration.ofSeconds(20), () -> {
+        await("the worker stops the load").atMost(Duration.ofSeconds(20)).until(() -> {
           long n = sim.stats().requestsReceived();
           if (n != last[0]) {
             last[0] = n;
@@ -103,7 +104,7 @@ class CoordinatorCrashIT {
         // well before the cell's own end
         assertThat(stoppedAfter).isLessThan(10);
         assertThat(worker.isAlive()).isTrue();
-        ClusterFixture.await("the worker says why it stopped", Duration.ofSeconds(5), () -> read(workerLog).contains("stopping the load"));
+        await("the worker says why it stopped").atMost(Duration.ofSeconds(5)).until(() -> read(workerLog).contains("stopping the load"));
         assertThat(read(workerLog)).contains("coordinator").contains("has been unreachable for");
 
         // what was on disk: the finished first cell, stated as not finished, and report renders it
@@ -135,7 +136,7 @@ class CoordinatorCrashIT {
           "--http-port", "-1", "--out", out.toString(), "--insecure-cluster");
       Process worker = start(dir.resolve("worker.log"), "worker", "--join", "127.0.0.1:" + port, "--insecure-cluster");
       try {
-        ClusterFixture.await("the first cell measuring", Duration.ofSeconds(90), () -> sim.stats().requestsSucceeded() > 20 || !coordinator.isAlive());
+        await("the first cell measuring").atMost(Duration.ofSeconds(90)).until(() -> sim.stats().requestsSucceeded() > 20 || !coordinator.isAlive());
         assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(coordinator.pid())).start().waitFor()).isZero();
         try {
           TimeUnit.SECONDS.sleep(15); // the pause itself, not a wait for an event

@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.esotericsoftware.kryo.io.Output;
 import com.typesafe.config.Config;
@@ -155,8 +156,8 @@ class HostileBytesIT {
           "--health-port", Integer.toString(workerHealth), "--exit-with-parent", Long.toString(ProcessHandle.current().pid()));
       nodes.add(worker);
       String api = "http://127.0.0.1:" + httpPort;
-      ClusterFixture.await("coordinator ready", Duration.ofSeconds(90), () -> get(http, api + "/ready") == 200);
-      ClusterFixture.await("worker Up", Duration.ofSeconds(90), () -> get(http, "http://127.0.0.1:" + workerHealth + "/ready") == 200);
+      await("coordinator ready").atMost(Duration.ofSeconds(90)).until(() -> get(http, api + "/ready") == 200);
+      await("worker Up").atMost(Duration.ofSeconds(90)).until(() -> get(http, "http://127.0.0.1:" + workerHealth + "/ready") == 200);
 
       Config attackerConfig = ConfigFactory.parseString("""
           pekko.actor.provider = remote
@@ -177,9 +178,9 @@ class HostileBytesIT {
 
       // each node logs every payload once as undecodable, and is still alive afterwards
       String refusal = "Failed to deserialize message";
-      ClusterFixture.await("coordinator logged " + payloads.size() + " refusals", Duration.ofSeconds(60),
+      await("coordinator logged " + payloads.size() + " refusals").atMost(Duration.ofSeconds(60)).until(
           () -> uncheckedCount(coordinatorLog, refusal) >= payloads.size() || !coordinator.isAlive());
-      ClusterFixture.await("worker logged " + payloads.size() + " refusals", Duration.ofSeconds(60),
+      await("worker logged " + payloads.size() + " refusals").atMost(Duration.ofSeconds(60)).until(
           () -> uncheckedCount(workerLog, refusal) >= payloads.size() || !worker.isAlive());
       assertThat(coordinator.isAlive()).as("coordinator alive; log:\n" + tail(coordinatorLog)).isTrue();
       assertThat(worker.isAlive()).as("worker alive; log:\n" + tail(workerLog)).isTrue();
@@ -203,7 +204,7 @@ class HostileBytesIT {
       assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
       String runId = submitted.json().get("id").asText();
       RunStatus[] last = new RunStatus[1];
-      ClusterFixture.await("run finished", Duration.ofSeconds(120), () -> {
+      await("run finished").atMost(Duration.ofSeconds(120)).until(() -> {
         try {
           last[0] = CoordinatorApi.parseStatus(client.status(runId).body());
           return last[0].phase() == RunStatus.Phase.FINISHED;

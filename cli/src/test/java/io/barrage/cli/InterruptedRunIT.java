@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,22 +62,22 @@ class InterruptedRunIT {
       try {
         // the first cell's results are on disk as soon as it ends; the simulator's count then is its truth
         Path summary = out.resolve("summary.json");
-        ClusterFixture.await("the first cell written", Duration.ofSeconds(90), () -> Files.exists(summary) || !p.isAlive());
+        await("the first cell written").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(summary) || !p.isAlive());
         assertThat(p.isAlive()).as(read(log)).isTrue();
         long firstCellServed = sim.stats().requestsSucceeded();
-        ClusterFixture.await("the second cell measuring", Duration.ofSeconds(30), () -> sim.stats().requestsSucceeded() > firstCellServed + 20);
+        await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstCellServed + 20);
         long signalledAt = System.nanoTime();
         if (wholeGroup) {
           assertThat(new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor()).isZero();
         } else {
           p.destroy(); // SIGTERM to the main process only
         }
-        ClusterFixture.await("an interrupted summary", Duration.ofSeconds(15), () -> "interrupted".equals(outcome(summary)) && hasTwoCells(summary));
+        await("an interrupted summary").atMost(Duration.ofSeconds(15)).until(() -> "interrupted".equals(outcome(summary)) && hasTwoCells(summary));
         double writtenAfter = (System.nanoTime() - signalledAt) / 1e9;
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the process exits").isTrue();
         assertThat(p.exitValue()).as(read(log)).isNotZero();
         // the load stopped: nothing is in flight at the simulator once the run has exited
-        ClusterFixture.await("no request in flight", Duration.ofSeconds(5), () -> sim.stats().inFlight() == 0);
+        await("no request in flight").atMost(Duration.ofSeconds(5)).until(() -> sim.stats().inFlight() == 0);
 
         JsonNode s = new ObjectMapper().readTree(summary.toFile());
         assertThat(s.path("run").path("outcome").asText()).isEqualTo("interrupted");

@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -194,7 +195,7 @@ class RunCommandIT {
       try {
         Pattern live = Pattern.compile("live page: http://127\\.0\\.0\\.1:(\\d+)/");
         AtomicReference<String> port = new AtomicReference<>();
-        ClusterFixture.await("the live page's port in the output", Duration.ofSeconds(60), () -> {
+        await("the live page's port in the output").atMost(Duration.ofSeconds(60)).until(() -> {
           Matcher m = live.matcher(read(log));
           if (m.find()) port.set(m.group(1));
           return port.get() != null || !p.isAlive();
@@ -203,7 +204,7 @@ class RunCommandIT {
         String api = "http://127.0.0.1:" + port.get() + "/api/runs";
         HttpClient http = HttpClient.newHttpClient();
         AtomicReference<String> runId = new AtomicReference<>();
-        ClusterFixture.await("the run measuring", Duration.ofSeconds(60), () -> {
+        await("the run measuring").atMost(Duration.ofSeconds(60)).until(() -> {
           JsonNode runs = get(http, api, token);
           for (JsonNode r : runs) {
             if ("RUNNING".equals(r.path("phase").asText()) && r.path("requestsDone").asLong() > 0) runId.set(r.path("runId").asText());

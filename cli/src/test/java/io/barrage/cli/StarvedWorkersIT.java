@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.results.CellRecord;
 import io.barrage.protocol.results.RunOutcome;
@@ -29,7 +30,7 @@ class StarvedWorkersIT {
     try (ClusterFixture c = new ClusterFixture(out, 3)) {
       // two cells: the second shows that the cluster still runs after the pauses
       var run = c.submit(c.scenario("{concurrency: [6, 3]}", "{duration: 16s}", "rebalance"), 3);
-      ClusterFixture.await("load running", Duration.ofSeconds(60), () -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
+      await("load running").atMost(Duration.ofSeconds(60)).until(() -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
       Process a = c.workers.get(0), b = c.workers.get(1);
       try {
         // each pause is longer than acceptable-heartbeat-pause (5 s), so each worker is seen

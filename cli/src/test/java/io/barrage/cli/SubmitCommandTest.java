@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -131,13 +132,9 @@ class SubmitCommandTest {
   void aRunThatNeedsMoreWorkersScalesTheWorkerStatefulSetAndRunsOnThemAll() throws Exception {
     // the "kubelet": once the StatefulSet asks for 2 replicas, a second worker node joins
     Thread kubelet = new Thread(() -> {
-      try {
-        ClusterFixture.await("the StatefulSet scaled to 2", Duration.ofSeconds(30), () -> k8s.workerReplicas() >= 2);
-        extraWorkers.add(WorkerNode.start(new WorkerNode.Settings("127.0.0.1:" + coordinator.clusterPort(), "127.0.0.1", "127.0.0.1", 0,
-            Duration.ofSeconds(5)), EngineStepLauncher::new));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      await("the StatefulSet scaled to 2").atMost(Duration.ofSeconds(30)).until(() -> k8s.workerReplicas() >= 2);
+      extraWorkers.add(WorkerNode.start(new WorkerNode.Settings("127.0.0.1:" + coordinator.clusterPort(), "127.0.0.1", "127.0.0.1", 0,
+          Duration.ofSeconds(5)), EngineStepLauncher::new));
     }, "test-kubelet");
     kubelet.start();
     StringBuilder out = new StringBuilder();

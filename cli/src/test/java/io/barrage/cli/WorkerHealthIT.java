@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,7 +70,7 @@ class WorkerHealthIT {
     List<Socket> slow = new ArrayList<>();
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      ClusterFixture.await("health port up", Duration.ofSeconds(60), () -> healthz(http, health, Duration.ofSeconds(5)) == 200);
+      await("health port up").atMost(Duration.ofSeconds(60)).until(() -> healthz(http, health, Duration.ofSeconds(5)) == 200);
 
       // one slow client: the probe is answered at once (a kubelet probe times out after 1 s by default)
       slow.add(halfRequest(health));

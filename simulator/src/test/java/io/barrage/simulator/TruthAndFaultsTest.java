@@ -2,6 +2,7 @@ package io.barrage.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,7 +55,7 @@ class TruthAndFaultsTest {
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withTruthLog(file))) {
       long sent = System.nanoTime();
       Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "t-1"));
-      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("t-1").isPresent());
+      await("the truth record of t-1").atMost(Duration.ofSeconds(10)).until(() -> s.truth().get("t-1").isPresent());
       TruthRecord t = s.truth().get("t-1").orElseThrow();
       assertThat(t.tokens()).isEqualTo(12);
       assertThat(t.tokenNanos()).hasSize(12);
@@ -69,7 +70,7 @@ class TruthAndFaultsTest {
       // the client received each token after the server wrote it (same monotonic clock, one JVM)
       for (int i = 0; i < 12; i++) assertThat(read.tokenArrivals().get(i)).isGreaterThanOrEqualTo(t.tokenNanos()[i]);
       assertThat(t.endNanos()).isGreaterThanOrEqualTo(t.tokenNanos()[11]);
-      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == 1);
+      await("one line in the truth log").atMost(Duration.ofSeconds(10)).until(() -> lines(file).size() == 1);
       JsonNode line = M.readTree(lines(file).get(0));
       assertThat(line.get("id").asText()).isEqualTo("t-1");
       assertThat(line.get("tokenNanos")).hasSize(12);
@@ -148,7 +149,7 @@ class TruthAndFaultsTest {
           .endsWith("\",\"error_type\":\"generation\"}\n\n");
       // the server counts an outcome once the response's last bytes are written, so the client may
       // read them first
-      Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
+      await("no request in flight and an empty batch").atMost(Duration.ofSeconds(10)).until(() -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
       assertThat(s.stats().failures("generation")).isEqualTo(2);
       // the server carries on: the next request is served
       assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY).statusCode()).isEqualTo(200);
@@ -161,7 +162,7 @@ class TruthAndFaultsTest {
       HttpResponse<InputStream> r = Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY,
           "X-Barrage-Fault", "disconnect-after=3", TruthLog.REQUEST_ID_HEADER, "d-1");
       assertThatThrownBy(() -> read(r)).isInstanceOf(IOException.class);
-      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("d-1").isPresent());
+      await("the truth record of d-1").atMost(Duration.ofSeconds(10)).until(() -> s.truth().get("d-1").isPresent());
       assertThat(s.truth().get("d-1").orElseThrow().outcome()).isEqualTo("disconnect");
       assertThat(s.truth().get("d-1").orElseThrow().tokenNanos().length).isLessThanOrEqualTo(3);
     }
@@ -204,7 +205,7 @@ class TruthAndFaultsTest {
       assertThat(in.read()).isEqualTo('d');
       assertThat(s.stats().inFlight()).isEqualTo(1);
       in.close();
-      Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
+      await("no request in flight and an empty batch").atMost(Duration.ofSeconds(10)).until(() -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
       assertThat(s.stats().failures("dropped")).isEqualTo(1);
     }
   }
