@@ -2,10 +2,10 @@ package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.barrage.protocol.scenario.TestScenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +32,7 @@ class AllowTargetsCommandTest {
 
   @Test
   void aScenarioAimedOutsideTheListIsRefusedWithExitCode2() throws Exception {
-    Path s = dir.resolve("s.yaml");
-    Files.writeString(s, """
-        name: metadata
-        targets: [{name: a, api: tgi-stream, url: "http://169.254.169.254/latest/meta-data"}]
-        workload: {prompt: {text: hi}, maxNewTokens: [8], load: {concurrency: [1]}, step: {requests: 1}}
-        """);
+    Path s = TestScenario.named("metadata").target("a", "http://169.254.169.254/latest/meta-data").writeTo(dir.resolve("s.yaml"));
     Result r = coordinator("--allow-targets", "127.0.0.1,*.inference.internal", "--scenario", s.toString(),
         "--http-port", "-1", "--out", dir.resolve("out").toString());
     assertThat(r.code()).isEqualTo(2);

@@ -5,6 +5,7 @@ import io.barrage.coordinator.report.ResultWriter;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
@@ -62,18 +63,9 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   String scenario(String load, String step, String policy) {
-    return """
-        name: cluster-it
-        targets:
-          - {name: sim, api: tgi-stream, url: "%s"}
-        workload:
-          prompt: {text: "What is deep learning?"}
-          maxNewTokens: [32]
-          load: %s
-          step: %s
-          timeouts: {firstToken: 10s, idle: 5s, total: 20s}
-        onWorkerLoss: %s
-        """.formatted(sim.baseUrl(), load, step, policy);
+    return TestScenario.named("cluster-it").target("sim", sim.baseUrl()).prompt("{text: \"What is deep learning?\"}")
+        .maxNewTokens("[32]").load(load).step(step).timeouts("{firstToken: 10s, idle: 5s, total: 20s}")
+        .with("onWorkerLoss: " + policy).yaml();
   }
 
   Runs.Submitted.Accepted submit(String yaml, int minWorkers) throws Exception {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.net.ServerSocket;
@@ -43,18 +44,8 @@ class CoordinatorCrashIT {
   }
 
   private Path scenario(SimulatorServer sim, String duration) throws Exception {
-    Path f = dir.resolve("two-cells.yaml");
-    Files.writeString(f, """
-        name: crash
-        targets:
-          - {name: sim, api: tgi-stream, url: "%s"}
-        workload:
-          prompt: {text: hello}
-          maxNewTokens: [8]
-          load: {concurrency: [2, 3]}
-          step: {duration: %s}
-        """.formatted(sim.baseUrl(), duration));
-    return f;
+    return TestScenario.named("crash").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
+        .step("{duration: " + duration + "}").writeTo(dir.resolve("two-cells.yaml"));
   }
 
   private static Optional<Path> summaryUnder(Path out) {

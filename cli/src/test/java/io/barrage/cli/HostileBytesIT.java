@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.barrage.coordinator.run.RunStatus;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.protocol.wire.WireRegistry;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
@@ -190,16 +191,8 @@ class HostileBytesIT {
 
       // and the cluster still works: a real cell from the coordinator through the worker to the simulator
       CoordinatorApi client = new CoordinatorApi(URI.create(api), "hostile-bytes-it-token");
-      String scenario = """
-          name: after-the-attack
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: "still there?"}
-            maxNewTokens: [8]
-            load: {concurrency: [2]}
-            step: {requests: 10}
-          """.formatted(sim.baseUrl());
+      String scenario = TestScenario.named("after-the-attack").target("sim", sim.baseUrl()).prompt("{text: \"still there?\"}")
+          .maxNewTokens("[8]").yaml();
       CoordinatorApi.Answer submitted = client.submit(scenario, 1);
       assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
       String runId = submitted.json().get("id").asText();

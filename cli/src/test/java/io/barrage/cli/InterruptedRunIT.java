@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Files;
@@ -37,17 +38,8 @@ class InterruptedRunIT {
 
   private void interrupt(boolean wholeGroup) throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("two-cells.yaml");
-      Files.writeString(f, """
-          name: interrupted
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [2, 3]}
-            step: {duration: 5s}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("interrupted").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
+          .step("{duration: 5s}").writeTo(dir.resolve("two-cells.yaml"));
       Path out = dir.resolve("out");
       Path log = dir.resolve("run.log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

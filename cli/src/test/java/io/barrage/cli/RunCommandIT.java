@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
@@ -49,17 +50,8 @@ class RunCommandIT {
   @Test
   void runDrivesTheScenarioWritesResultsAndLeavesNoProcessBehind() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("s.yaml");
-      Files.writeString(f, """
-          name: run-it
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [2, 4]}
-            step: {requests: 40}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("run-it").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 4]}")
+          .step("{requests: 40}").writeTo(dir.resolve("s.yaml"));
       Path out = dir.resolve("out");
       StringBuilder printed = new StringBuilder();
       int code = runCapturingOut(printed, "run", f.toString(), "--out", out.toString(), "--local-workers", "1", "--set", "workload.step.requests=30");
@@ -80,17 +72,8 @@ class RunCommandIT {
   @Test
   void zeroLocalWorkersRunsBothRolesInThisProcess() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("s0.yaml");
-      Files.writeString(f, """
-          name: run-it-0
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [3]}
-            step: {requests: 20}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("run-it-0").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [3]}")
+          .step("{requests: 20}").writeTo(dir.resolve("s0.yaml"));
       Path out = dir.resolve("out0");
       assertThat(BarrageMain.execute("run", f.toString(), "--out", out.toString(), "--local-workers", "0")).isEqualTo(0);
       assertThat(out.resolve("summary.json")).exists();
@@ -106,17 +89,8 @@ class RunCommandIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closed = s.getLocalPort();
     }
-    Path f = dir.resolve("refused.yaml");
-    Files.writeString(f, """
-        name: all-refused
-        targets:
-          - {name: gone, api: tgi-stream, url: "http://127.0.0.1:%d"}
-        workload:
-          prompt: {text: hello}
-          maxNewTokens: [8]
-          load: {concurrency: [2]}
-          step: {requests: 10}
-        """.formatted(closed));
+    Path f = TestScenario.named("all-refused").target("gone", "http://127.0.0.1:" + closed).maxNewTokens("[8]")
+        .writeTo(dir.resolve("refused.yaml"));
     Path out = dir.resolve("refused");
     StringBuilder printed = new StringBuilder();
     int code = runCapturingOut(printed, "run", f.toString(), "--out", out.toString(), "--local-workers", "0");
@@ -142,17 +116,8 @@ class RunCommandIT {
     Profile slow = fast.withTiming(new Profile.Timing(250_000, t.decodePerSeqMicros(), t.decodePerKvTokenNanos(), t.prefillBaseMicros(),
         t.prefillPerTokenMicros(), t.validationMicros(), t.tailMicros()));
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(slow))) {
-      Path f = dir.resolve("stalled.yaml");
-      Files.writeString(f, """
-          name: stalled
-          targets:
-            - {name: slow, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [16]
-            load: {concurrency: [2]}
-            step: {duration: 2s, warmup: 1500ms}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("stalled").target("slow", sim.baseUrl()).step("{duration: 2s, warmup: 1500ms}")
+          .writeTo(dir.resolve("stalled.yaml"));
       Path out = dir.resolve("stalled");
       StringBuilder printed = new StringBuilder();
       int code = runCapturingOut(printed, "run", f.toString(), "--out", out.toString(), "--local-workers", "0");
@@ -172,17 +137,8 @@ class RunCommandIT {
   @Test
   void anAbortedRunExitsFourFromARealProcess() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("long.yaml");
-      Files.writeString(f, """
-          name: stopped
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [2]}
-            step: {duration: 120s}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("stopped").target("sim", sim.baseUrl()).maxNewTokens("[8]").step("{duration: 120s}")
+          .writeTo(dir.resolve("long.yaml"));
       String token = "abort-test-token-0123456789";
       Path log = dir.resolve("run.log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
@@ -75,19 +76,9 @@ class SubmitCommandTest {
     if (sim != null) sim.close();
   }
 
-  private Path scenario(String name, String url) throws Exception {
-    return Files.writeString(dir.resolve(name + ".yaml"), """
-        name: %s
-        targets:
-          - {name: sim, api: tgi-stream, url: "%s"}
-        workload:
-          prompt: {text: "Explain continuous batching in one sentence."}
-          maxNewTokens: [16]
-          load: {concurrency: [2]}
-          step: {requests: 10}
-          timeouts: {firstToken: 10s, idle: 5s, total: 20s}
-        failOn: {errors: true}
-        """.formatted(name, url));
+  private Path scenario(String name, String url) {
+    return TestScenario.named(name).target("sim", url).prompt("{text: \"Explain continuous batching in one sentence.\"}")
+        .timeouts("{firstToken: 10s, idle: 5s, total: 20s}").with("failOn: {errors: true}").writeTo(dir.resolve(name + ".yaml"));
   }
 
   /** Runs the command line; returns the exit code, stdout + stderr in {@code output}. */

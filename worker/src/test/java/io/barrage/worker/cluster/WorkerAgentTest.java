@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.time.Duration;
@@ -22,17 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class WorkerAgentTest {
 
-  static final String YAML =
-      """
-      name: t
-      targets:
-        - {name: sim, api: tgi-stream, url: "http://127.0.0.1:9"}
-      workload:
-        prompt: {text: hello}
-        maxNewTokens: [16]
-        load: {concurrency: [2]}
-        step: {requests: 10}
-      """;
+  static final TestScenario SCENARIO = TestScenario.named("t").target("sim", TestScenario.NOWHERE);
+  static final String YAML = SCENARIO.yaml();
 
   private ActorTestKit kit;
   private final List<ScriptedStepRun> runs = new CopyOnWriteArrayList<>();
@@ -101,7 +93,7 @@ class WorkerAgentTest {
   @Test
   void aScenarioTheCoordinatorsValidatorRefusesStartsNothing() {
     var worker = workerRef();
-    String invalid = YAML.replace("maxNewTokens: [16]", "maxNewTokens: [-5]");
+    String invalid = SCENARIO.maxNewTokens("[-5]").yaml();
     worker.tell(start("sim/m16/c2", invalid));
     var failed = coordinator.expectMessageClass(CoordinatorProtocol.StepFailed.class, Duration.ofSeconds(5));
     assertThat(failed.reason()).contains("maxNewTokens");
@@ -179,7 +171,7 @@ class WorkerAgentTest {
   @Test
   void aStepTheEngineRefusesIsReportedAsFailedWithItsReason() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML.replace("127.0.0.1:9", "127.0.0.1:1/x")));
+    worker.tell(start("sim/m16/c2", SCENARIO.target("sim", "http://127.0.0.1:1/x").yaml()));
     var failed = coordinator.expectMessageClass(CoordinatorProtocol.StepFailed.class, Duration.ofSeconds(5));
     assertThat(failed.reason()).isEqualTo("target refused");
     assertThat(failed.workerId()).isEqualTo("w1");
