@@ -13,7 +13,6 @@ import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A coordinator and the simulator in the test JVM, worker JVMs forked on the same classpath, the
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class ClusterFixture implements AutoCloseable {
   final SimulatorServer sim;
   final CoordinatorNode coordinator;
-  final List<Process> workers = new ArrayList<>();
+  final List<BarrageProcess> workers = new ArrayList<>();
   final Path out;
   final ClusterCertificates certs;
 
@@ -53,13 +52,11 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   /** A {@code barrage worker} JVM joining the coordinator, with {@code extraArgs} (e.g. the TLS directory). */
-  Process startWorker(Path log, String... extraArgs) throws java.io.IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        BarrageMain.class.getName(), "worker", "--join", "127.0.0.1:" + coordinator.clusterPort(), "--port", "0",
+  BarrageProcess startWorker(Path log, String... extraArgs) throws java.io.IOException {
+    List<String> args = new ArrayList<>(List.of("worker", "--join", "127.0.0.1:" + coordinator.clusterPort(), "--port", "0",
         "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
-    cmd.addAll(List.of(extraArgs));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    args.addAll(List.of(extraArgs));
+    return BarrageProcess.barrage(args.toArray(String[]::new)).start(log);
   }
 
   String scenario(String load, String step, String policy) {
@@ -75,10 +72,10 @@ final class ClusterFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Process p : workers) p.destroyForcibly();
-    for (Process p : workers) {
+    for (BarrageProcess p : workers) p.kill();
+    for (BarrageProcess p : workers) {
       try {
-        p.waitFor(10, TimeUnit.SECONDS);
+        p.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -101,10 +101,10 @@ class ClusterIT {
       var run = c.submit(c.scenario("{concurrency: [9]}", "{duration: 20s}", "rebalance"), 3);
       await("load reached 9").atMost(Duration.ofSeconds(60)).until(() -> c.sim.stats().inFlight() == 9
           && c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
-      Process victim = c.workers.get(1);
-      victim.destroyForcibly(); // SIGKILL: no flush, no goodbye
+      BarrageProcess victim = c.workers.get(1);
+      victim.kill(); // SIGKILL: no flush, no goodbye
       long killedAt = System.currentTimeMillis();
-      victim.waitFor(10, TimeUnit.SECONDS);
+      victim.waitFor(Duration.ofSeconds(10));
       // first the load drops (its 3 streams are gone), then the survivors take them over
       await("in-flight dropped").atMost(Duration.ofSeconds(5)).until(() -> c.sim.stats().inFlight() < 9);
       await("in-flight back to 9").atMost(Duration.ofSeconds(10)).until(() -> c.sim.stats().inFlight() == 9);
@@ -132,9 +132,9 @@ class ClusterIT {
     try (ClusterFixture c = new ClusterFixture(out, 3)) {
       var run = c.submit(c.scenario("{concurrency: [6]}", "{requests: 240}", "rebalance"), 3);
       await("load running").atMost(Duration.ofSeconds(60)).until(() -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
-      c.workers.get(2).destroy(); // SIGTERM: coordinated shutdown flushes first
+      c.workers.get(2).terminate(); // SIGTERM: coordinated shutdown flushes first
       RunRecord r = run.finished().get(120, TimeUnit.SECONDS);
-      assertThat(c.workers.get(2).waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(c.workers.get(2).waitFor(Duration.ofSeconds(30))).isTrue();
 
       assertThat(r.outcome()).isInstanceOf(RunOutcome.Completed.class);
       assertThat(r.workerEvents()).anyMatch(e -> e.kind() == WorkerEvent.Kind.LEFT && e.requestsLost() == 0);

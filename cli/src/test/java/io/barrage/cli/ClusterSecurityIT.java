@@ -59,12 +59,10 @@ class ClusterSecurityIT {
   @TempDir static Path out;
   private ClusterFixture c;
   private ClusterCertificates foreign;
-  private Path workerLog;
 
   @BeforeAll
   void start() throws Exception {
     c = new ClusterFixture(out, 1);
-    workerLog = out.resolve("worker-0.log");
     foreign = ClusterCertificates.create("someone-elses-ca", 1);
     await("the worker is Up").atMost(Duration.ofSeconds(90)).until(() -> upMembers(c.coordinator.system()).size() == 2);
   }
@@ -163,28 +161,17 @@ class ClusterSecurityIT {
     Set<String> before = upMembers(c.coordinator.system());
     Path foreignLog = out.resolve("rogue-foreign-ca.log");
     Path plainLog = out.resolve("rogue-plain.log");
-    Process withForeignCa = c.startWorker(foreignLog, "--cluster-tls-dir", foreign.dir().toString());
-    Process plain = c.startWorker(plainLog);
-    try {
+    try (BarrageProcess withForeignCa = c.startWorker(foreignLog, "--cluster-tls-dir", foreign.dir().toString());
+        BarrageProcess plain = c.startWorker(plainLog)) {
       // each keeps trying; what it logs shows that it reached the port and was turned away
-      await("the foreign-CA worker's handshake fails").atMost(Duration.ofSeconds(90)).until(() -> log(foreignLog).contains("SSLHandshakeException"));
+      await("the foreign-CA worker's handshake fails").atMost(Duration.ofSeconds(90)).until(() -> withForeignCa.log().contains("SSLHandshakeException"));
       await("the plain worker's join attempts go unanswered").atMost(Duration.ofSeconds(90)).until(
-          () -> log(plainLog).contains("Couldn't join seed nodes") || log(plainLog).contains("InitJoin"));
+          () -> plain.log().contains("Couldn't join seed nodes") || plain.log().contains("InitJoin"));
       assertThat(upMembers(c.coordinator.system())).isEqualTo(before);
       assertThat(Cluster.get(c.coordinator.system()).state().getMembers()).hasSize(2);
-    } finally {
-      withForeignCa.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      plain.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
-  private static String log(Path p) {
-    try {
-      return Files.exists(p) ? Files.readString(p) : "";
-    } catch (IOException e) {
-      return "";
-    }
-  }
 
   /** The worker's order address, as the coordinator's receptionist lists it. */
   private String workerAddress() throws Exception {
@@ -239,13 +226,13 @@ class ClusterSecurityIT {
       TestProbe<CoordinatorProtocol.Event> replies = TestProbe.create(rogue);
       worker.tell(new WorkerProtocol.ClockPing(1, replies.getRef()));
       worker.tell(order(replies));
-      await("the worker logs the refusal").atMost(Duration.ofSeconds(30)).until(() -> log(workerLog).contains("refused StartStep"));
-      assertThat(log(workerLog)).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
+      await("the worker logs the refusal").atMost(Duration.ofSeconds(30)).until(() -> c.workers.get(0).log().contains("refused StartStep"));
+      assertThat(c.workers.get(0).log()).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
       replies.expectNoMessage(Duration.ofSeconds(2));
       assertThat(c.sim.stats().requestsReceived()).isEqualTo(received);
       assertThat(c.sim.stats().connectionsAccepted()).isEqualTo(connections);
       // the joins are on record, with address and roles
-      assertThat(log(workerLog)).contains("cluster member " + Cluster.get(rogue).selfMember().address() + " up: roles [");
+      assertThat(c.workers.get(0).log()).contains("cluster member " + Cluster.get(rogue).selfMember().address() + " up: roles [");
     } finally {
       Cluster.get(rogue).manager().tell(org.apache.pekko.cluster.typed.Leave.create(Cluster.get(rogue).selfMember().address()));
       await("the rogue member is gone").atMost(Duration.ofSeconds(60)).until(

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -140,23 +139,16 @@ class RunCommandIT {
       Path f = TestScenario.named("stopped").target("sim", sim.baseUrl()).maxNewTokens("[8]").step("{duration: 120s}")
           .writeTo(dir.resolve("long.yaml"));
       String token = "abort-test-token-0123456789";
-      Path log = dir.resolve("run.log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          BarrageMain.class.getName(), "run", f.toString(), "--out", dir.resolve("stopped").toString(), "--local-workers", "0", "--http-port", "0")
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      pb.environment().put("BARRAGE_API_TOKEN", token);
-      Process p = pb.start();
-      try {
+      try (BarrageProcess p = BarrageProcess.barrage("run", f.toString(), "--out", dir.resolve("stopped").toString(), "--local-workers", "0",
+              "--http-port", "0").heap("384m").env("BARRAGE_API_TOKEN", token).start(dir.resolve("run.log"))) {
         Pattern live = Pattern.compile("live page: http://127\\.0\\.0\\.1:(\\d+)/");
         AtomicReference<String> port = new AtomicReference<>();
         await("the live page's port in the output").atMost(Duration.ofSeconds(60)).until(() -> {
-          Matcher m = live.matcher(read(log));
+          Matcher m = live.matcher(p.log());
           if (m.find()) port.set(m.group(1));
           return port.get() != null || !p.isAlive();
         });
-        assertThat(port.get()).as(read(log)).isNotNull();
+        assertThat(port.get()).as(p.log()).isNotNull();
         String api = "http://127.0.0.1:" + port.get() + "/api/runs";
         HttpClient http = HttpClient.newHttpClient();
         AtomicReference<String> runId = new AtomicReference<>();
@@ -171,21 +163,10 @@ class RunCommandIT {
             .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(stop.statusCode()).as(stop.body()).isEqualTo(202);
 
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("barrage run ended after the stop").isTrue();
-        assertThat(p.exitValue()).as(read(log)).isEqualTo(ExitCodes.ABORTED);
-        assertThat(read(log)).contains("run aborted: ").doesNotContain("run completed");
-      } finally {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
+        assertThat(p.waitFor(Duration.ofSeconds(60))).as("barrage run ended after the stop").isTrue();
+        assertThat(p.exitValue()).as(p.log()).isEqualTo(ExitCodes.ABORTED);
+        assertThat(p.log()).contains("run aborted: ").doesNotContain("run completed");
       }
-    }
-  }
-
-  private static String read(Path f) {
-    try {
-      return Files.exists(f) ? Files.readString(f) : "";
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 
