@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The certificates the chart generates, used as the pods use them: two nodes with one install's
  * Secret form a cluster over mutual TLS; a node with another install's Secret does not get in.
  */
-class ChartClusterTlsTest {
+class ChartClusterTlsIT {
 
   @TempDir Path tmp;
 

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hooks on fabric8's mock API server: what {@code helm test} does in a cluster, end to end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SubmitCommandTest {
+class SubmitCommandIT {
   static final String TOKEN = "submit-test-token";
   static final ObjectMapper JSON = new ObjectMapper();
 

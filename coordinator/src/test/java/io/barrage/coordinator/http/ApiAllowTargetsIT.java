@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A submitter tries to point the cluster at a host outside {@code --allow-targets}, and to probe the
  * coordinator's file system through {@code workload.prompt.dataset}: both are refused at submission.
  */
-class ApiAllowTargetsTest {
+class ApiAllowTargetsIT {
   static final String TOKEN = "s3cret-token";
   static final ObjectMapper JSON = new ObjectMapper();
 

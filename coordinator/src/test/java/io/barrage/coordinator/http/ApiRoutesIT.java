@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ApiRoutesTest {
+class ApiRoutesIT {
   static final String TOKEN = "s3cret-token";
   static final ObjectMapper JSON = new ObjectMapper();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Scenarios posted to the API that used to cost a 500, minutes of parsing or a stuck run. */
-class ApiLimitsTest {
+class ApiLimitsIT {
   static final String TOKEN = "limits-token";
 
   @TempDir Path out;
