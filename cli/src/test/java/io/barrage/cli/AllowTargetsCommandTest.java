@@ -3,9 +3,6 @@ package io.barrage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barrage.protocol.scenario.TestScenario;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,18 +13,12 @@ class AllowTargetsCommandTest {
 
   record Result(int code, String err) {}
 
-  Result coordinator(String... args) throws Exception {
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      String[] all = new String[args.length + 1];
-      all[0] = "coordinator";
-      System.arraycopy(args, 0, all, 1, args.length);
-      return new Result(BarrageMain.execute(all), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(oldErr);
-    }
+  Result coordinator(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "coordinator";
+    System.arraycopy(args, 0, all, 1, args.length);
+    CliRun r = CliRun.of(all);
+    return new Result(r.code(), r.err());
   }
 
   @Test

@@ -10,15 +10,12 @@ import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,15 +32,9 @@ class RunCommandIT {
 
   /** Runs the command line in this JVM with System.out captured (run prints there). */
   private static int runCapturingOut(StringBuilder out, String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      return BarrageMain.execute(args);
-    } finally {
-      System.setOut(old);
-      out.append(buf.toString(StandardCharsets.UTF_8));
-    }
+    CliRun r = CliRun.of(args);
+    out.append(r.out());
+    return r.code();
   }
 
   @Test

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.scenario.TestScenario;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,15 +18,9 @@ class RunCommandTest {
   static final String YAML = TestScenario.named("t").yaml();
 
   private static int runCapturingErr(StringBuilder err, String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      return BarrageMain.execute(args);
-    } finally {
-      System.setErr(old);
-      err.append(buf.toString(StandardCharsets.UTF_8));
-    }
+    CliRun r = CliRun.of(args);
+    err.append(r.err());
+    return r.code();
   }
 
   @Test

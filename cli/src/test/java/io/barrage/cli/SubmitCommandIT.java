@@ -14,11 +14,8 @@ import io.barrage.simulator.SimulatorServer;
 import io.barrage.worker.cluster.EngineStepLauncher;
 import io.barrage.worker.cluster.WorkerAgent;
 import io.barrage.worker.cluster.WorkerNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,18 +80,9 @@ class SubmitCommandIT {
 
   /** Runs the command line; returns the exit code, stdout + stderr in {@code output}. */
   private static int barrage(StringBuilder output, String... args) {
-    PrintStream out = System.out, err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      return BarrageMain.execute(args);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-      output.append(buf.toString(StandardCharsets.UTF_8));
-    }
+    CliRun r = CliRun.of(args);
+    output.append(r.out()).append(r.err());
+    return r.code();
   }
 
   private static String runId(StringBuilder output) {
