@@ -5,40 +5,26 @@ import io.barrage.k8s.client.KubernetesEnvironment;
 import io.barrage.k8s.model.KubernetesSettings;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.barrage.k8s.client.MockApi;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kubernetes.client.util.ClientBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * fabric8's mock API server in CRUD mode on 127.0.0.1, seeded with what the chart creates for the
- * coordinator to use (the worker StatefulSet, the results ConfigMap), and the {@code k8s} facade
- * pointed at it as the chart's settings would.
+ * The k8s module's mock API server ({@link MockApi}, from its test-jar) seeded with what the chart
+ * creates for the coordinator to use (the worker StatefulSet, the results ConfigMap), and the
+ * {@code k8s} facade pointed at it as the chart's settings would.
  */
 final class MockKubernetes implements AutoCloseable {
   static final String NS = "load";
   static final String WORKERS = "barrage-worker";
   static final String RESULTS = "barrage-results";
 
-  private final KubernetesMockServer server;
-  final NamespacedKubernetesClient seed;
+  private final MockApi api = new MockApi();
+  final NamespacedKubernetesClient seed = api.seed;
 
   MockKubernetes(int workerReplicas) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    try {
-      server.init(InetAddress.getByName("127.0.0.1"), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    seed = server.createClient();
     seed.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder()
         .withNewMetadata().withName(WORKERS).withNamespace(NS).endMetadata()
         .withNewSpec().withReplicas(workerReplicas).withServiceName(WORKERS)
@@ -51,7 +37,7 @@ final class MockKubernetes implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return api.url();
   }
 
   /** The facade as the chart would configure it: scale up to {@code maxWorkers}, export, discover. */
@@ -83,7 +69,6 @@ final class MockKubernetes implements AutoCloseable {
 
   @Override
   public void close() {
-    seed.close();
-    server.destroy();
+    api.close();
   }
 }
