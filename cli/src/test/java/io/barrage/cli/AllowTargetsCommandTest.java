@@ -2,10 +2,7 @@ package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.barrage.protocol.scenario.TestScenario;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,28 +13,17 @@ class AllowTargetsCommandTest {
 
   record Result(int code, String err) {}
 
-  Result coordinator(String... args) throws Exception {
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      String[] all = new String[args.length + 1];
-      all[0] = "coordinator";
-      System.arraycopy(args, 0, all, 1, args.length);
-      return new Result(BarrageMain.execute(all), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(oldErr);
-    }
+  Result coordinator(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "coordinator";
+    System.arraycopy(args, 0, all, 1, args.length);
+    CliRun r = CliRun.of(all);
+    return new Result(r.code(), r.err());
   }
 
   @Test
   void aScenarioAimedOutsideTheListIsRefusedWithExitCode2() throws Exception {
-    Path s = dir.resolve("s.yaml");
-    Files.writeString(s, """
-        name: metadata
-        targets: [{name: a, api: tgi-stream, url: "http://169.254.169.254/latest/meta-data"}]
-        workload: {prompt: {text: hi}, maxNewTokens: [8], load: {concurrency: [1]}, step: {requests: 1}}
-        """);
+    Path s = TestScenario.named("metadata").target("a", "http://169.254.169.254/latest/meta-data").writeTo(dir.resolve("s.yaml"));
     Result r = coordinator("--allow-targets", "127.0.0.1,*.inference.internal", "--scenario", s.toString(),
         "--http-port", "-1", "--out", dir.resolve("out").toString());
     assertThat(r.code()).isEqualTo(2);

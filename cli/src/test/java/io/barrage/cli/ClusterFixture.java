@@ -5,16 +5,14 @@ import io.barrage.coordinator.report.ResultWriter;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A coordinator and the simulator in the test JVM, worker JVMs forked on the same classpath, the
@@ -24,7 +22,7 @@ import java.util.function.BooleanSupplier;
 final class ClusterFixture implements AutoCloseable {
   final SimulatorServer sim;
   final CoordinatorNode coordinator;
-  final List<Process> workers = new ArrayList<>();
+  final List<BarrageProcess> workers = new ArrayList<>();
   final Path out;
   final ClusterCertificates certs;
 
@@ -54,28 +52,17 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   /** A {@code barrage worker} JVM joining the coordinator, with {@code extraArgs} (e.g. the TLS directory). */
-  Process startWorker(Path log, String... extraArgs) throws java.io.IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        BarrageMain.class.getName(), "worker", "--join", "127.0.0.1:" + coordinator.clusterPort(), "--port", "0",
+  BarrageProcess startWorker(Path log, String... extraArgs) throws java.io.IOException {
+    List<String> args = new ArrayList<>(List.of("worker", "--join", "127.0.0.1:" + coordinator.clusterPort(), "--port", "0",
         "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
-    cmd.addAll(List.of(extraArgs));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    args.addAll(List.of(extraArgs));
+    return BarrageProcess.barrage(args.toArray(String[]::new)).start(log);
   }
 
   String scenario(String load, String step, String policy) {
-    return """
-        name: cluster-it
-        targets:
-          - {name: sim, api: tgi-stream, url: "%s"}
-        workload:
-          prompt: {text: "What is deep learning?"}
-          maxNewTokens: [32]
-          load: %s
-          step: %s
-          timeouts: {firstToken: 10s, idle: 5s, total: 20s}
-        onWorkerLoss: %s
-        """.formatted(sim.baseUrl(), load, step, policy);
+    return TestScenario.named("cluster-it").target("sim", sim.baseUrl()).prompt("{text: \"What is deep learning?\"}")
+        .maxNewTokens("[32]").load(load).step(step).timeouts("{firstToken: 10s, idle: 5s, total: 20s}")
+        .with("onWorkerLoss: " + policy).yaml();
   }
 
   Runs.Submitted.Accepted submit(String yaml, int minWorkers) throws Exception {
@@ -83,20 +70,12 @@ final class ClusterFixture implements AutoCloseable {
     return (Runs.Submitted.Accepted) coordinator.runs().submit(order);
   }
 
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s");
-      TimeUnit.MILLISECONDS.sleep(20); // poll interval of a bounded await
-    }
-  }
-
   @Override
   public void close() {
-    for (Process p : workers) p.destroyForcibly();
-    for (Process p : workers) {
+    for (BarrageProcess p : workers) p.kill();
+    for (BarrageProcess p : workers) {
       try {
-        p.waitFor(10, TimeUnit.SECONDS);
+        p.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.Metric;
@@ -44,7 +45,7 @@ class ClusterIT {
       var run = c.submit(c.scenario("{concurrency: [10]}", "{duration: 8s}", "rebalance"), 3);
       // sample the server's in-flight count for 3 s of the steady state (start and end of a cell are
       // ragged on a loaded machine: JVMs warm up, workers end their window at slightly different times)
-      ClusterFixture.await("all 10 streams running", Duration.ofSeconds(60), () -> c.sim.stats().inFlight() == 10);
+      await("all 10 streams running").atMost(Duration.ofSeconds(60)).until(() -> c.sim.stats().inFlight() == 10);
       long[] seen = new long[64];
       boolean[] stop = {false};
       Thread sampling = sampler(c, seen, stop);
@@ -98,15 +99,15 @@ class ClusterIT {
   void aKilledWorkerIsReplacedWithinSecondsAndTheResultSaysWhatWasLost() throws Exception {
     try (ClusterFixture c = new ClusterFixture(out, 3)) {
       var run = c.submit(c.scenario("{concurrency: [9]}", "{duration: 20s}", "rebalance"), 3);
-      ClusterFixture.await("load reached 9", Duration.ofSeconds(60), () -> c.sim.stats().inFlight() == 9
+      await("load reached 9").atMost(Duration.ofSeconds(60)).until(() -> c.sim.stats().inFlight() == 9
           && c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
-      Process victim = c.workers.get(1);
-      victim.destroyForcibly(); // SIGKILL: no flush, no goodbye
+      BarrageProcess victim = c.workers.get(1);
+      victim.kill(); // SIGKILL: no flush, no goodbye
       long killedAt = System.currentTimeMillis();
-      victim.waitFor(10, TimeUnit.SECONDS);
+      victim.waitFor(Duration.ofSeconds(10));
       // first the load drops (its 3 streams are gone), then the survivors take them over
-      ClusterFixture.await("in-flight dropped", Duration.ofSeconds(5), () -> c.sim.stats().inFlight() < 9);
-      ClusterFixture.await("in-flight back to 9", Duration.ofSeconds(10), () -> c.sim.stats().inFlight() == 9);
+      await("in-flight dropped").atMost(Duration.ofSeconds(5)).until(() -> c.sim.stats().inFlight() < 9);
+      await("in-flight back to 9").atMost(Duration.ofSeconds(10)).until(() -> c.sim.stats().inFlight() == 9);
       long recoveredMs = System.currentTimeMillis() - killedAt;
       RunRecord r = run.finished().get(120, TimeUnit.SECONDS);
 
@@ -130,10 +131,10 @@ class ClusterIT {
   void aWorkerStoppedWithSigtermFlushesEverythingItRecorded() throws Exception {
     try (ClusterFixture c = new ClusterFixture(out, 3)) {
       var run = c.submit(c.scenario("{concurrency: [6]}", "{requests: 240}", "rebalance"), 3);
-      ClusterFixture.await("load running", Duration.ofSeconds(60), () -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
-      c.workers.get(2).destroy(); // SIGTERM: coordinated shutdown flushes first
+      await("load running").atMost(Duration.ofSeconds(60)).until(() -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
+      c.workers.get(2).terminate(); // SIGTERM: coordinated shutdown flushes first
       RunRecord r = run.finished().get(120, TimeUnit.SECONDS);
-      assertThat(c.workers.get(2).waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(c.workers.get(2).waitFor(Duration.ofSeconds(30))).isTrue();
 
       assertThat(r.outcome()).isInstanceOf(RunOutcome.Completed.class);
       assertThat(r.workerEvents()).anyMatch(e -> e.kind() == WorkerEvent.Kind.LEFT && e.requestsLost() == 0);

@@ -2,6 +2,7 @@ package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.Load;
@@ -13,7 +14,6 @@ import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -59,14 +59,12 @@ class ClusterSecurityIT {
   @TempDir static Path out;
   private ClusterFixture c;
   private ClusterCertificates foreign;
-  private Path workerLog;
 
   @BeforeAll
   void start() throws Exception {
     c = new ClusterFixture(out, 1);
-    workerLog = out.resolve("worker-0.log");
     foreign = ClusterCertificates.create("someone-elses-ca", 1);
-    ClusterFixture.await("the worker is Up", Duration.ofSeconds(90), () -> upMembers(c.coordinator.system()).size() == 2);
+    await("the worker is Up").atMost(Duration.ofSeconds(90)).until(() -> upMembers(c.coordinator.system()).size() == 2);
   }
 
   @AfterAll
@@ -163,28 +161,17 @@ class ClusterSecurityIT {
     Set<String> before = upMembers(c.coordinator.system());
     Path foreignLog = out.resolve("rogue-foreign-ca.log");
     Path plainLog = out.resolve("rogue-plain.log");
-    Process withForeignCa = c.startWorker(foreignLog, "--cluster-tls-dir", foreign.dir().toString());
-    Process plain = c.startWorker(plainLog);
-    try {
+    try (BarrageProcess withForeignCa = c.startWorker(foreignLog, "--cluster-tls-dir", foreign.dir().toString());
+        BarrageProcess plain = c.startWorker(plainLog)) {
       // each keeps trying; what it logs shows that it reached the port and was turned away
-      ClusterFixture.await("the foreign-CA worker's handshake fails", Duration.ofSeconds(90), () -> log(foreignLog).contains("SSLHandshakeException"));
-      ClusterFixture.await("the plain worker's join attempts go unanswered", Duration.ofSeconds(90),
-          () -> log(plainLog).contains("Couldn't join seed nodes") || log(plainLog).contains("InitJoin"));
+      await("the foreign-CA worker's handshake fails").atMost(Duration.ofSeconds(90)).until(() -> withForeignCa.log().contains("SSLHandshakeException"));
+      await("the plain worker's join attempts go unanswered").atMost(Duration.ofSeconds(90)).until(
+          () -> plain.log().contains("Couldn't join seed nodes") || plain.log().contains("InitJoin"));
       assertThat(upMembers(c.coordinator.system())).isEqualTo(before);
       assertThat(Cluster.get(c.coordinator.system()).state().getMembers()).hasSize(2);
-    } finally {
-      withForeignCa.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      plain.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
-  private static String log(Path p) {
-    try {
-      return Files.exists(p) ? Files.readString(p) : "";
-    } catch (IOException e) {
-      return "";
-    }
-  }
 
   /** The worker's order address, as the coordinator's receptionist lists it. */
   private String workerAddress() throws Exception {
@@ -234,25 +221,25 @@ class ClusterSecurityIT {
     // the worst case: a node holding the cluster's certificate that claims the coordinator role
     ActorSystem<Void> rogue = rogue(List.of(ClusterConfig.ROLE_COORDINATOR), c.certs.security(), List.of("127.0.0.1:" + c.coordinator.clusterPort()));
     try {
-      ClusterFixture.await("the rogue member is Up", Duration.ofSeconds(60), () -> Cluster.get(rogue).selfMember().status() == MemberStatus.up());
+      await("the rogue member is Up").atMost(Duration.ofSeconds(60)).until(() -> Cluster.get(rogue).selfMember().status() == MemberStatus.up());
       ActorRef<WorkerProtocol.Command> worker = ActorRefResolver.get(rogue).resolveActorRef(workerAddress());
       TestProbe<CoordinatorProtocol.Event> replies = TestProbe.create(rogue);
       worker.tell(new WorkerProtocol.ClockPing(1, replies.getRef()));
       worker.tell(order(replies));
-      ClusterFixture.await("the worker logs the refusal", Duration.ofSeconds(30), () -> log(workerLog).contains("refused StartStep"));
-      assertThat(log(workerLog)).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
+      await("the worker logs the refusal").atMost(Duration.ofSeconds(30)).until(() -> c.workers.get(0).log().contains("refused StartStep"));
+      assertThat(c.workers.get(0).log()).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
       replies.expectNoMessage(Duration.ofSeconds(2));
       assertThat(c.sim.stats().requestsReceived()).isEqualTo(received);
       assertThat(c.sim.stats().connectionsAccepted()).isEqualTo(connections);
       // the joins are on record, with address and roles
-      assertThat(log(workerLog)).contains("cluster member " + Cluster.get(rogue).selfMember().address() + " up: roles [");
+      assertThat(c.workers.get(0).log()).contains("cluster member " + Cluster.get(rogue).selfMember().address() + " up: roles [");
     } finally {
       // coordinated shutdown leaves the cluster first; each of its cluster phases may wait up to the
       // 10 s phase timeout when the final gossip is late, and if the leave does not get through the
       // coordinator's resolver downs the silent member (~5 s detection + 20 s stable-after)
       rogue.terminate();
       rogue.getWhenTerminated().toCompletableFuture().get(90, TimeUnit.SECONDS);
-      ClusterFixture.await("the rogue member is gone", Duration.ofSeconds(90),
+      await("the rogue member is gone").atMost(Duration.ofSeconds(90)).until(
           () -> StreamSupport.stream(Cluster.get(c.coordinator.system()).state().getMembers().spliterator(), false).count() == 2);
     }
   }

@@ -2,9 +2,6 @@ package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,15 +13,9 @@ class ClusterSecurityOptionsTest {
   @TempDir Path dir;
 
   private static int run(StringBuilder err, String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      return BarrageMain.execute(args);
-    } finally {
-      System.setErr(old);
-      err.append(buf.toString(StandardCharsets.UTF_8));
-    }
+    CliRun r = CliRun.of(args);
+    err.append(r.err());
+    return r.code();
   }
 
   @Test

@@ -1,19 +1,21 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,15 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CoordinatorCrashIT {
   @TempDir Path dir;
 
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-  private Process start(Path log, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Xmx320m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        BarrageMain.class.getName()));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
@@ -42,18 +35,8 @@ class CoordinatorCrashIT {
   }
 
   private Path scenario(SimulatorServer sim, String duration) throws Exception {
-    Path f = dir.resolve("two-cells.yaml");
-    Files.writeString(f, """
-        name: crash
-        targets:
-          - {name: sim, api: tgi-stream, url: "%s"}
-        workload:
-          prompt: {text: hello}
-          maxNewTokens: [8]
-          load: {concurrency: [2, 3]}
-          step: {duration: %s}
-        """.formatted(sim.baseUrl(), duration));
-    return f;
+    return TestScenario.named("crash").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
+        .step("{duration: " + duration + "}").writeTo(dir.resolve("two-cells.yaml"));
   }
 
   private static Optional<Path> summaryUnder(Path out) {
@@ -70,26 +53,26 @@ class CoordinatorCrashIT {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
       int port = freePort();
       Path out = dir.resolve("results");
-      Path workerLog = dir.resolve("worker.log");
-      Process coordinator = start(dir.resolve("coordinator.log"), "coordinator", "--scenario", scenario(sim, "12s").toString(), "--port", Integer.toString(port),
-          "--http-port", "-1", "--out", out.toString(), "--insecure-cluster");
-      Process worker = start(workerLog, "worker", "--join", "127.0.0.1:" + port, "--insecure-cluster");
-      try {
+      try (BarrageProcess coordinator = BarrageProcess.barrage("coordinator", "--scenario", scenario(sim, "12s").toString(),
+              "--port", Integer.toString(port), "--http-port", "-1", "--out", out.toString(), "--insecure-cluster").heap("320m")
+              .start(dir.resolve("coordinator.log"));
+          BarrageProcess worker = BarrageProcess.barrage("worker", "--join", "127.0.0.1:" + port, "--insecure-cluster").heap("320m")
+              .start(dir.resolve("worker.log"))) {
         try {
-          ClusterFixture.await("the first cell on disk", Duration.ofSeconds(90), () -> summaryUnder(out).isPresent() || !coordinator.isAlive());
-        } catch (AssertionError e) {
-          throw new AssertionError(e.getMessage() + "\n--- coordinator:\n" + read(dir.resolve("coordinator.log")) + "\n--- worker:\n" + read(workerLog), e);
+          await("the first cell on disk").atMost(Duration.ofSeconds(90)).until(() -> summaryUnder(out).isPresent() || !coordinator.isAlive());
+        } catch (ConditionTimeoutException e) {
+          throw new AssertionError(e.getMessage() + "\n--- coordinator:\n" + coordinator.log() + "\n--- worker:\n" + worker.log(), e);
         }
-        assertThat(coordinator.isAlive()).as(read(dir.resolve("coordinator.log"))).isTrue();
+        assertThat(coordinator.isAlive()).as(coordinator.log()).isTrue();
         long firstServed = sim.stats().requestsSucceeded();
         // kill early in the second cell: its 12 s would end it long after the bound
-        ClusterFixture.await("the second cell measuring", Duration.ofSeconds(30), () -> sim.stats().requestsSucceeded() > firstServed + 5);
+        await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstServed + 5);
 
-        coordinator.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
+        coordinator.kill(); // SIGKILL: no shutdown hook, nothing flushed
         long killedAt = System.nanoTime();
         // the load has stopped once no request is in flight and none arrives for a whole second
         long[] last = {sim.stats().requestsReceived(), System.nanoTime()};
-        ClusterFixture.await("the worker stops the load", Duration.ofSeconds(20), () -> {
+        await("the worker stops the load").atMost(Duration.ofSeconds(20)).until(() -> {
           long n = sim.stats().requestsReceived();
           if (n != last[0]) {
             last[0] = n;
@@ -103,8 +86,8 @@ class CoordinatorCrashIT {
         // well before the cell's own end
         assertThat(stoppedAfter).isLessThan(10);
         assertThat(worker.isAlive()).isTrue();
-        ClusterFixture.await("the worker says why it stopped", Duration.ofSeconds(5), () -> read(workerLog).contains("stopping the load"));
-        assertThat(read(workerLog)).contains("coordinator").contains("has been unreachable for");
+        await("the worker says why it stopped").atMost(Duration.ofSeconds(5)).until(() -> worker.log().contains("stopping the load"));
+        assertThat(worker.log()).contains("coordinator").contains("has been unreachable for");
 
         // what was on disk: the finished first cell, stated as not finished, and report renders it
         Path runDir = summaryUnder(out).orElseThrow().getParent();
@@ -117,10 +100,6 @@ class CoordinatorCrashIT {
         Files.delete(runDir.resolve("report.html"));
         assertThat(BarrageMain.execute("report", runDir.toString())).isZero();
         assertThat(Files.readString(runDir.resolve("report.html"))).contains("interrupted").contains("not finished");
-      } finally {
-        coordinator.destroyForcibly();
-        worker.destroyForcibly();
-        worker.waitFor(10, TimeUnit.SECONDS);
       }
     }
   }
@@ -130,22 +109,22 @@ class CoordinatorCrashIT {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
       int port = freePort();
       Path out = dir.resolve("results");
-      Path coordinatorLog = dir.resolve("coordinator.log");
-      Process coordinator = start(coordinatorLog, "coordinator", "--scenario", scenario(sim, "8s").toString(), "--port", Integer.toString(port),
-          "--http-port", "-1", "--out", out.toString(), "--insecure-cluster");
-      Process worker = start(dir.resolve("worker.log"), "worker", "--join", "127.0.0.1:" + port, "--insecure-cluster");
-      try {
-        ClusterFixture.await("the first cell measuring", Duration.ofSeconds(90), () -> sim.stats().requestsSucceeded() > 20 || !coordinator.isAlive());
-        assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(coordinator.pid())).start().waitFor()).isZero();
+      try (BarrageProcess coordinator = BarrageProcess.barrage("coordinator", "--scenario", scenario(sim, "8s").toString(),
+              "--port", Integer.toString(port), "--http-port", "-1", "--out", out.toString(), "--insecure-cluster").heap("320m")
+              .start(dir.resolve("coordinator.log"));
+          BarrageProcess worker = BarrageProcess.barrage("worker", "--join", "127.0.0.1:" + port, "--insecure-cluster").heap("320m")
+              .start(dir.resolve("worker.log"))) {
+        await("the first cell measuring").atMost(Duration.ofSeconds(90)).until(() -> sim.stats().requestsSucceeded() > 20 || !coordinator.isAlive());
+        coordinator.signal("STOP");
         try {
           TimeUnit.SECONDS.sleep(15); // the pause itself, not a wait for an event
         } finally {
-          assertThat(new ProcessBuilder("kill", "-CONT", Long.toString(coordinator.pid())).start().waitFor()).isZero();
+          coordinator.signal("CONT");
         }
-        assertThat(coordinator.waitFor(90, TimeUnit.SECONDS)).as("the run ends").isTrue();
+        assertThat(coordinator.waitFor(Duration.ofSeconds(90))).as("the run ends").isTrue();
         assertThat(worker.isAlive()).as("the worker did not down itself").isTrue();
         int code = coordinator.exitValue();
-        assertThat(code).as(read(coordinatorLog)).isNotEqualTo(ExitCodes.ABORTED).isNotEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(code).as(coordinator.log()).isNotEqualTo(ExitCodes.ABORTED).isNotEqualTo(ExitCodes.INTERRUPTED);
         JsonNode s = new ObjectMapper().readTree(summaryUnder(out).orElseThrow().toFile());
         // the first cell lost part of its window to the pause (the worker stopped its load), the
         // second ran in full on the same worker
@@ -154,20 +133,7 @@ class CoordinatorCrashIT {
         assertThat(cells.get(1).path("status").asText()).isEqualTo("completed");
         assertThat(cells.get(1).path("requests").path("ok").asLong()).isPositive();
         assertThat(cells.get(1).path("requests").path("incomplete").asLong()).isZero();
-      } finally {
-        new ProcessBuilder("kill", "-CONT", Long.toString(coordinator.pid())).start().waitFor();
-        coordinator.destroyForcibly();
-        worker.destroyForcibly();
-        worker.waitFor(10, TimeUnit.SECONDS);
       }
-    }
-  }
-
-  private static String read(Path f) {
-    try {
-      return Files.exists(f) ? Files.readString(f) : "";
-    } catch (java.io.IOException e) {
-      return "";
     }
   }
 }

@@ -1,11 +1,13 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.esotericsoftware.kryo.io.Output;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.barrage.coordinator.run.RunStatus;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.protocol.wire.WireRegistry;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
@@ -16,13 +18,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.serialization.JSerializer;
@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * answers its health check and both run a real cell against the simulator afterwards.
  */
 class HostileBytesIT {
+
+  private static final String TOKEN = "hostile-bytes-it-token";
 
   @TempDir Path out;
 
@@ -111,21 +113,6 @@ class HostileBytesIT {
     }
   }
 
-  private static Process fork(Path log, String... args) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        BarrageMain.class.getName()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("BARRAGE_API_TOKEN", "hostile-bytes-it-token");
-    return pb.start();
-  }
-
-  private static long count(Path log, String needle) throws IOException {
-    if (!Files.exists(log)) return 0;
-    return Files.readAllLines(log).stream().filter(l -> l.contains(needle)).count();
-  }
-
   private static int get(HttpClient http, String url) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -141,22 +128,21 @@ class HostileBytesIT {
   @Test
   void hostileBytesOnTheClusterPortAreDroppedAndBothNodesKeepServing() throws Exception {
     int coordinatorPort = freePort(), httpPort = freePort(), workerPort = freePort(), workerHealth = freePort();
-    Path coordinatorLog = out.resolve("coordinator.log"), workerLog = out.resolve("worker.log");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    List<Process> nodes = new ArrayList<>();
     ActorSystem attacker = null;
-    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.get(Profiles.TGI_FAST)))) {
-      // plain TCP on purpose: the attacker's bytes must reach the decoder (as they would from a
-      // member holding the cluster certificate, or where TLS was turned off)
-      Process coordinator = fork(coordinatorLog, "coordinator", "--insecure-cluster", "--host", "127.0.0.1", "--port", Integer.toString(coordinatorPort),
-          "--http-port", Integer.toString(httpPort), "--out", out.resolve("results").toString());
-      nodes.add(coordinator);
-      Process worker = fork(workerLog, "worker", "--insecure-cluster", "--join", "127.0.0.1:" + coordinatorPort, "--port", Integer.toString(workerPort),
-          "--health-port", Integer.toString(workerHealth), "--exit-with-parent", Long.toString(ProcessHandle.current().pid()));
-      nodes.add(worker);
+    // plain TCP on purpose: the attacker's bytes must reach the decoder (as they would from a
+    // member holding the cluster certificate, or where TLS was turned off)
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.get(Profiles.TGI_FAST)));
+        BarrageProcess coordinator = BarrageProcess.barrage("coordinator", "--insecure-cluster", "--host", "127.0.0.1",
+                "--port", Integer.toString(coordinatorPort), "--http-port", Integer.toString(httpPort), "--out", out.resolve("results").toString())
+            .env("BARRAGE_API_TOKEN", TOKEN).start(out.resolve("coordinator.log"));
+        BarrageProcess worker = BarrageProcess.barrage("worker", "--insecure-cluster", "--join", "127.0.0.1:" + coordinatorPort,
+                "--port", Integer.toString(workerPort), "--health-port", Integer.toString(workerHealth),
+                "--exit-with-parent", Long.toString(ProcessHandle.current().pid()))
+            .start(out.resolve("worker.log"))) {
       String api = "http://127.0.0.1:" + httpPort;
-      ClusterFixture.await("coordinator ready", Duration.ofSeconds(90), () -> get(http, api + "/ready") == 200);
-      ClusterFixture.await("worker Up", Duration.ofSeconds(90), () -> get(http, "http://127.0.0.1:" + workerHealth + "/ready") == 200);
+      await("coordinator ready").atMost(Duration.ofSeconds(90)).until(() -> get(http, api + "/ready") == 200);
+      await("worker Up").atMost(Duration.ofSeconds(90)).until(() -> get(http, "http://127.0.0.1:" + workerHealth + "/ready") == 200);
 
       Config attackerConfig = ConfigFactory.parseString("""
           pekko.actor.provider = remote
@@ -177,33 +163,25 @@ class HostileBytesIT {
 
       // each node logs every payload once as undecodable, and is still alive afterwards
       String refusal = "Failed to deserialize message";
-      ClusterFixture.await("coordinator logged " + payloads.size() + " refusals", Duration.ofSeconds(60),
-          () -> uncheckedCount(coordinatorLog, refusal) >= payloads.size() || !coordinator.isAlive());
-      ClusterFixture.await("worker logged " + payloads.size() + " refusals", Duration.ofSeconds(60),
-          () -> uncheckedCount(workerLog, refusal) >= payloads.size() || !worker.isAlive());
-      assertThat(coordinator.isAlive()).as("coordinator alive; log:\n" + tail(coordinatorLog)).isTrue();
-      assertThat(worker.isAlive()).as("worker alive; log:\n" + tail(workerLog)).isTrue();
-      assertThat(count(coordinatorLog, "OutOfMemoryError") + count(coordinatorLog, "StackOverflowError")).isZero();
-      assertThat(count(workerLog, "OutOfMemoryError") + count(workerLog, "StackOverflowError")).isZero();
+      await("coordinator logged " + payloads.size() + " refusals").atMost(Duration.ofSeconds(60)).until(
+          () -> coordinator.countLines(refusal) >= payloads.size() || !coordinator.isAlive());
+      await("worker logged " + payloads.size() + " refusals").atMost(Duration.ofSeconds(60)).until(
+          () -> worker.countLines(refusal) >= payloads.size() || !worker.isAlive());
+      assertThat(coordinator.isAlive()).as("coordinator alive; log:\n" + coordinator.tail(40)).isTrue();
+      assertThat(worker.isAlive()).as("worker alive; log:\n" + worker.tail(40)).isTrue();
+      assertThat(coordinator.countLines("OutOfMemoryError") + coordinator.countLines("StackOverflowError")).isZero();
+      assertThat(worker.countLines("OutOfMemoryError") + worker.countLines("StackOverflowError")).isZero();
       assertThat(get(http, api + "/healthz")).isEqualTo(200);
 
       // and the cluster still works: a real cell from the coordinator through the worker to the simulator
-      CoordinatorApi client = new CoordinatorApi(URI.create(api), "hostile-bytes-it-token");
-      String scenario = """
-          name: after-the-attack
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: "still there?"}
-            maxNewTokens: [8]
-            load: {concurrency: [2]}
-            step: {requests: 10}
-          """.formatted(sim.baseUrl());
+      CoordinatorApi client = new CoordinatorApi(URI.create(api), TOKEN);
+      String scenario = TestScenario.named("after-the-attack").target("sim", sim.baseUrl()).prompt("{text: \"still there?\"}")
+          .maxNewTokens("[8]").yaml();
       CoordinatorApi.Answer submitted = client.submit(scenario, 1);
       assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
       String runId = submitted.json().get("id").asText();
       RunStatus[] last = new RunStatus[1];
-      ClusterFixture.await("run finished", Duration.ofSeconds(120), () -> {
+      await("run finished").atMost(Duration.ofSeconds(120)).until(() -> {
         try {
           last[0] = CoordinatorApi.parseStatus(client.status(runId).body());
           return last[0].phase() == RunStatus.Phase.FINISHED;
@@ -218,25 +196,10 @@ class HostileBytesIT {
       assertThat(last[0].requestsDone()).isEqualTo(10);
       assertThat(sim.stats().requestsSucceeded()).isEqualTo(10);
       // logged once each, not once per retry
-      assertThat(count(coordinatorLog, refusal)).isEqualTo(payloads.size());
-      assertThat(count(workerLog, refusal)).isEqualTo(payloads.size());
+      assertThat(coordinator.countLines(refusal)).isEqualTo(payloads.size());
+      assertThat(worker.countLines(refusal)).isEqualTo(payloads.size());
     } finally {
       if (attacker != null) attacker.terminate();
-      for (Process p : nodes) p.destroyForcibly();
-      for (Process p : nodes) p.waitFor(10, TimeUnit.SECONDS);
     }
-  }
-
-  private static long uncheckedCount(Path log, String needle) {
-    try {
-      return count(log, needle);
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 }

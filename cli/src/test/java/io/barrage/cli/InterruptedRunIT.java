@@ -1,17 +1,16 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,47 +35,28 @@ class InterruptedRunIT {
 
   private void interrupt(boolean wholeGroup) throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("two-cells.yaml");
-      Files.writeString(f, """
-          name: interrupted
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [2, 3]}
-            step: {duration: 5s}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("interrupted").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
+          .step("{duration: 5s}").writeTo(dir.resolve("two-cells.yaml"));
       Path out = dir.resolve("out");
-      Path log = dir.resolve("run.log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> cmd = new ArrayList<>();
-      // setsid: the run leads its own process group, as a shell job does (Ctrl-C signals the group)
-      if (wholeGroup) cmd.add("setsid");
-      cmd.addAll(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          BarrageMain.class.getName(), "run", f.toString(), "--out", out.toString(), "--local-workers", "1"));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().put("BARRAGE_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
-      Process p = pb.start();
-      try {
+      BarrageProcess.Launch launch = BarrageProcess.barrage("run", f.toString(), "--out", out.toString(), "--local-workers", "1")
+          .heap("384m").env("BARRAGE_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+      // its own process group, as a shell job has: Ctrl-C signals the group
+      if (wholeGroup) launch.ownProcessGroup();
+      try (BarrageProcess p = launch.start(dir.resolve("run.log"))) {
         // the first cell's results are on disk as soon as it ends; the simulator's count then is its truth
         Path summary = out.resolve("summary.json");
-        ClusterFixture.await("the first cell written", Duration.ofSeconds(90), () -> Files.exists(summary) || !p.isAlive());
-        assertThat(p.isAlive()).as(read(log)).isTrue();
+        await("the first cell written").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(summary) || !p.isAlive());
+        assertThat(p.isAlive()).as(p.log()).isTrue();
         long firstCellServed = sim.stats().requestsSucceeded();
-        ClusterFixture.await("the second cell measuring", Duration.ofSeconds(30), () -> sim.stats().requestsSucceeded() > firstCellServed + 20);
+        await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstCellServed + 20);
         long signalledAt = System.nanoTime();
-        if (wholeGroup) {
-          assertThat(new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor()).isZero();
-        } else {
-          p.destroy(); // SIGTERM to the main process only
-        }
-        ClusterFixture.await("an interrupted summary", Duration.ofSeconds(15), () -> "interrupted".equals(outcome(summary)) && hasTwoCells(summary));
+        p.signal("TERM"); // to the whole group, or to the main process only
+        await("an interrupted summary").atMost(Duration.ofSeconds(15)).until(() -> "interrupted".equals(outcome(summary)) && hasTwoCells(summary));
         double writtenAfter = (System.nanoTime() - signalledAt) / 1e9;
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the process exits").isTrue();
-        assertThat(p.exitValue()).as(read(log)).isNotZero();
+        assertThat(p.waitFor(Duration.ofSeconds(30))).as("the process exits").isTrue();
+        assertThat(p.exitValue()).as(p.log()).isNotZero();
         // the load stopped: nothing is in flight at the simulator once the run has exited
-        ClusterFixture.await("no request in flight", Duration.ofSeconds(5), () -> sim.stats().inFlight() == 0);
+        await("no request in flight").atMost(Duration.ofSeconds(5)).until(() -> sim.stats().inFlight() == 0);
 
         JsonNode s = new ObjectMapper().readTree(summary.toFile());
         assertThat(s.path("run").path("outcome").asText()).isEqualTo("interrupted");
@@ -93,10 +73,6 @@ class InterruptedRunIT {
         assertThat(out.resolve("results.csv")).exists();
         assertThat(Files.readString(out.resolve("report.html"))).contains("interrupted");
         assertThat(writtenAfter).as("seconds from the signal to the written results").isLessThan(12);
-      } finally {
-        if (wholeGroup) new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).start().waitFor();
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
       }
     }
   }
@@ -114,14 +90,6 @@ class InterruptedRunIT {
       return new ObjectMapper().readTree(summary.toFile()).path("targets").get(0).path("cells").size() == 2;
     } catch (java.io.IOException | RuntimeException e) {
       return false;
-    }
-  }
-
-  private static String read(Path f) {
-    try {
-      return Files.exists(f) ? Files.readString(f) : "";
-    } catch (java.io.IOException e) {
-      return "";
     }
   }
 }

@@ -2,9 +2,6 @@ package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,31 +9,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReportAndCompareCommandTest {
 
-  record Outcome(int code, String out, String err) {}
-
-  /** Runs the command line with System.out/err captured (picocli's writers are created from them). */
-  static Outcome run(String... args) {
-    int code;
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream bo = new ByteArrayOutputStream(), be = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
-    try {
-      code = BarrageMain.execute(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new Outcome(code, bo.toString(StandardCharsets.UTF_8), be.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void reportReRendersTheHtmlAndCsvFromTheSavedData(@TempDir Path tmp) throws Exception {
     Path dir = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
     String csv = Files.readString(dir.resolve("results.csv"));
     Files.delete(dir.resolve("report.html"));
     Files.delete(dir.resolve("results.csv"));
-    Outcome o = run("report", dir.toString());
+    CliRun o = CliRun.of("report", dir.toString());
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(dir.resolve("report.html")).isNotEmptyFile();
     assertThat(Files.readString(dir.resolve("results.csv"))).isEqualTo(csv);
@@ -46,7 +25,7 @@ class ReportAndCompareCommandTest {
   @Test
   void reportPrintsTheTableWithErrorsTheCellsLeftOutAndTheOutcome(@TempDir Path tmp) throws Exception {
     Path dir = ResultDirs.write(tmp.resolve("e"), "run-e", 1.0, 5); // c10: 10 ok, 5 resets (33.3 %)
-    Outcome o = run("report", dir.toString());
+    CliRun o = CliRun.of("report", dir.toString());
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out()).containsPattern("target\\s+tokens\\s+load\\s+ok\\s+errors\\s+err %")
         .containsPattern("stack\\s+128\\s+c1\\s+10\\s+0\\s+0\\.0\\s")
@@ -59,7 +38,7 @@ class ReportAndCompareCommandTest {
   void compareLeavesOutACellWithTooManyErrors(@TempDir Path tmp) throws Exception {
     Path a = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
     Path b = ResultDirs.write(tmp.resolve("b"), "run-b", 2.5, 5);
-    Outcome o = run("compare", a.toString(), b.toString());
+    CliRun o = CliRun.of("compare", a.toString(), b.toString());
     assertThat(o.code()).as(o.err()).isZero();
     // c10 of B had 33 % errors: the sentence falls back to the highest level both measured cleanly
     assertThat(o.out()).contains("B:stack: 2.5× the tokens/s and 2.5× lower median latency than A:stack at 1 concurrent request (128 new tokens)")
@@ -69,7 +48,7 @@ class ReportAndCompareCommandTest {
 
   @Test
   void reportOfADirectoryWithoutResultsIsBadInputWithAClearMessage(@TempDir Path tmp) {
-    Outcome o = run("report", tmp.toString());
+    CliRun o = CliRun.of("report", tmp.toString());
     assertThat(o.code()).isEqualTo(2);
     assertThat(o.err()).contains("holds no summary.json").doesNotContain("Exception");
   }
@@ -77,7 +56,7 @@ class ReportAndCompareCommandTest {
   @Test
   void reportOfACorruptSummaryIsBadInput(@TempDir Path tmp) throws Exception {
     Files.writeString(tmp.resolve("summary.json"), "{\"schemaVersion\": 1, \"run\": [");
-    Outcome o = run("report", tmp.toString());
+    CliRun o = CliRun.of("report", tmp.toString());
     assertThat(o.code()).isEqualTo(2);
     assertThat(o.err()).contains("not a valid barrage result file");
   }
@@ -87,7 +66,7 @@ class ReportAndCompareCommandTest {
     Path a = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
     Path b = ResultDirs.write(tmp.resolve("b"), "run-b", 2.5);
     Path out = tmp.resolve("cmp");
-    Outcome o = run("compare", a.toString(), b.toString(), "--out", out.toString());
+    CliRun o = CliRun.of("compare", a.toString(), b.toString(), "--out", out.toString());
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out()).contains("B:stack: 2.5× the tokens/s and 2.5× lower median latency than A:stack at 10 concurrent requests (128 new tokens)");
     assertThat(out.resolve("comparison.html")).isNotEmptyFile();
@@ -97,7 +76,7 @@ class ReportAndCompareCommandTest {
   @Test
   void compareWithAMissingDirectoryIsBadInput(@TempDir Path tmp) throws Exception {
     Path a = ResultDirs.write(tmp.resolve("a"), "run-a", 1.0);
-    Outcome o = run("compare", a.toString(), tmp.resolve("nope").toString());
+    CliRun o = CliRun.of("compare", a.toString(), tmp.resolve("nope").toString());
     assertThat(o.code()).isEqualTo(2);
     assertThat(o.err()).contains("DIR_B").contains("is not a directory");
   }

@@ -1,27 +1,25 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,31 +32,16 @@ class RunCommandIT {
 
   /** Runs the command line in this JVM with System.out captured (run prints there). */
   private static int runCapturingOut(StringBuilder out, String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      return BarrageMain.execute(args);
-    } finally {
-      System.setOut(old);
-      out.append(buf.toString(StandardCharsets.UTF_8));
-    }
+    CliRun r = CliRun.of(args);
+    out.append(r.out());
+    return r.code();
   }
 
   @Test
   void runDrivesTheScenarioWritesResultsAndLeavesNoProcessBehind() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("s.yaml");
-      Files.writeString(f, """
-          name: run-it
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [2, 4]}
-            step: {requests: 40}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("run-it").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 4]}")
+          .step("{requests: 40}").writeTo(dir.resolve("s.yaml"));
       Path out = dir.resolve("out");
       StringBuilder printed = new StringBuilder();
       int code = runCapturingOut(printed, "run", f.toString(), "--out", out.toString(), "--local-workers", "1", "--set", "workload.step.requests=30");
@@ -79,17 +62,8 @@ class RunCommandIT {
   @Test
   void zeroLocalWorkersRunsBothRolesInThisProcess() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("s0.yaml");
-      Files.writeString(f, """
-          name: run-it-0
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [3]}
-            step: {requests: 20}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("run-it-0").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [3]}")
+          .step("{requests: 20}").writeTo(dir.resolve("s0.yaml"));
       Path out = dir.resolve("out0");
       assertThat(BarrageMain.execute("run", f.toString(), "--out", out.toString(), "--local-workers", "0")).isEqualTo(0);
       assertThat(out.resolve("summary.json")).exists();
@@ -105,17 +79,8 @@ class RunCommandIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closed = s.getLocalPort();
     }
-    Path f = dir.resolve("refused.yaml");
-    Files.writeString(f, """
-        name: all-refused
-        targets:
-          - {name: gone, api: tgi-stream, url: "http://127.0.0.1:%d"}
-        workload:
-          prompt: {text: hello}
-          maxNewTokens: [8]
-          load: {concurrency: [2]}
-          step: {requests: 10}
-        """.formatted(closed));
+    Path f = TestScenario.named("all-refused").target("gone", "http://127.0.0.1:" + closed).maxNewTokens("[8]")
+        .writeTo(dir.resolve("refused.yaml"));
     Path out = dir.resolve("refused");
     StringBuilder printed = new StringBuilder();
     int code = runCapturingOut(printed, "run", f.toString(), "--out", out.toString(), "--local-workers", "0");
@@ -141,17 +106,8 @@ class RunCommandIT {
     Profile slow = fast.withTiming(new Profile.Timing(250_000, t.decodePerSeqMicros(), t.decodePerKvTokenNanos(), t.prefillBaseMicros(),
         t.prefillPerTokenMicros(), t.validationMicros(), t.tailMicros()));
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(slow))) {
-      Path f = dir.resolve("stalled.yaml");
-      Files.writeString(f, """
-          name: stalled
-          targets:
-            - {name: slow, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [16]
-            load: {concurrency: [2]}
-            step: {duration: 2s, warmup: 1500ms}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("stalled").target("slow", sim.baseUrl()).step("{duration: 2s, warmup: 1500ms}")
+          .writeTo(dir.resolve("stalled.yaml"));
       Path out = dir.resolve("stalled");
       StringBuilder printed = new StringBuilder();
       int code = runCapturingOut(printed, "run", f.toString(), "--out", out.toString(), "--local-workers", "0");
@@ -171,39 +127,23 @@ class RunCommandIT {
   @Test
   void anAbortedRunExitsFourFromARealProcess() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = dir.resolve("long.yaml");
-      Files.writeString(f, """
-          name: stopped
-          targets:
-            - {name: sim, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: hello}
-            maxNewTokens: [8]
-            load: {concurrency: [2]}
-            step: {duration: 120s}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("stopped").target("sim", sim.baseUrl()).maxNewTokens("[8]").step("{duration: 120s}")
+          .writeTo(dir.resolve("long.yaml"));
       String token = "abort-test-token-0123456789";
-      Path log = dir.resolve("run.log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          BarrageMain.class.getName(), "run", f.toString(), "--out", dir.resolve("stopped").toString(), "--local-workers", "0", "--http-port", "0")
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      pb.environment().put("BARRAGE_API_TOKEN", token);
-      Process p = pb.start();
-      try {
+      try (BarrageProcess p = BarrageProcess.barrage("run", f.toString(), "--out", dir.resolve("stopped").toString(), "--local-workers", "0",
+              "--http-port", "0").heap("384m").env("BARRAGE_API_TOKEN", token).start(dir.resolve("run.log"))) {
         Pattern live = Pattern.compile("live page: http://127\\.0\\.0\\.1:(\\d+)/");
         AtomicReference<String> port = new AtomicReference<>();
-        ClusterFixture.await("the live page's port in the output", Duration.ofSeconds(60), () -> {
-          Matcher m = live.matcher(read(log));
+        await("the live page's port in the output").atMost(Duration.ofSeconds(60)).until(() -> {
+          Matcher m = live.matcher(p.log());
           if (m.find()) port.set(m.group(1));
           return port.get() != null || !p.isAlive();
         });
-        assertThat(port.get()).as(read(log)).isNotNull();
+        assertThat(port.get()).as(p.log()).isNotNull();
         String api = "http://127.0.0.1:" + port.get() + "/api/runs";
         HttpClient http = HttpClient.newHttpClient();
         AtomicReference<String> runId = new AtomicReference<>();
-        ClusterFixture.await("the run measuring", Duration.ofSeconds(60), () -> {
+        await("the run measuring").atMost(Duration.ofSeconds(60)).until(() -> {
           JsonNode runs = get(http, api, token);
           for (JsonNode r : runs) {
             if ("RUNNING".equals(r.path("phase").asText()) && r.path("requestsDone").asLong() > 0) runId.set(r.path("runId").asText());
@@ -214,21 +154,10 @@ class RunCommandIT {
             .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(stop.statusCode()).as(stop.body()).isEqualTo(202);
 
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("barrage run ended after the stop").isTrue();
-        assertThat(p.exitValue()).as(read(log)).isEqualTo(ExitCodes.ABORTED);
-        assertThat(read(log)).contains("run aborted: ").doesNotContain("run completed");
-      } finally {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
+        assertThat(p.waitFor(Duration.ofSeconds(60))).as("barrage run ended after the stop").isTrue();
+        assertThat(p.exitValue()).as(p.log()).isEqualTo(ExitCodes.ABORTED);
+        assertThat(p.log()).contains("run aborted: ").doesNotContain("run completed");
       }
-    }
-  }
-
-  private static String read(Path f) {
-    try {
-      return Files.exists(f) ? Files.readString(f) : "";
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.ScenarioLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.barrage.protocol.scenario.TestScenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,34 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandTest {
   @TempDir Path dir;
 
-  static final String YAML =
-      """
-      name: t
-      targets:
-        - {name: a, api: tgi-stream, url: "http://127.0.0.1:9"}
-      workload:
-        prompt: {text: hello}
-        maxNewTokens: [16]
-        load: {concurrency: [2]}
-        step: {requests: 10}
-      """;
+  static final String YAML = TestScenario.named("t").yaml();
 
   private static int runCapturingErr(StringBuilder err, String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      return BarrageMain.execute(args);
-    } finally {
-      System.setErr(old);
-      err.append(buf.toString(StandardCharsets.UTF_8));
-    }
+    CliRun r = CliRun.of(args);
+    err.append(r.err());
+    return r.code();
   }
 
   @Test
   void aBadScenarioExitsWithTwoAndNamesEveryProblem() throws Exception {
     Path f = dir.resolve("bad.yaml");
-    Files.writeString(f, YAML.replace("tgi-stream", "grpc").replace("requests: 10", "requests: 0"));
+    TestScenario.named("t").target("a", "grpc", TestScenario.NOWHERE).step("{requests: 0}").writeTo(f);
     StringBuilder err = new StringBuilder();
     int code = runCapturingErr(err, "run", f.toString(), "--out", dir.resolve("out").toString());
     assertThat(code).isEqualTo(2);

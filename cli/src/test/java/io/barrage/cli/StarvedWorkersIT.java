@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.results.CellRecord;
 import io.barrage.protocol.results.RunOutcome;
@@ -20,30 +21,26 @@ import org.junit.jupiter.api.io.TempDir;
 class StarvedWorkersIT {
   @TempDir Path out;
 
-  private static void signal(Process p, String sig) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor()).isZero();
-  }
-
   @Test
   void staggeredPausesOfWorkersNeverTakeTheCoordinatorDownAndTheRunEndsWithItsData() throws Exception {
     try (ClusterFixture c = new ClusterFixture(out, 3)) {
       // two cells: the second shows that the cluster still runs after the pauses
       var run = c.submit(c.scenario("{concurrency: [6, 3]}", "{duration: 16s}", "rebalance"), 3);
-      ClusterFixture.await("load running", Duration.ofSeconds(60), () -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
-      Process a = c.workers.get(0), b = c.workers.get(1);
+      await("load running").atMost(Duration.ofSeconds(60)).until(() -> c.coordinator.runs().status("it").map(s -> s.requestsDone() > 20).orElse(false));
+      BarrageProcess a = c.workers.get(0), b = c.workers.get(1);
       try {
         // each pause is longer than acceptable-heartbeat-pause (5 s), so each worker is seen
         // unreachable; they overlap, so reachability keeps changing for ~10 s (the "unstable" case)
-        signal(a, "STOP");
+        a.signal("STOP");
         TimeUnit.SECONDS.sleep(3); // the stagger itself, not a wait for an event
-        signal(b, "STOP");
+        b.signal("STOP");
         TimeUnit.SECONDS.sleep(4);
-        signal(a, "CONT");
+        a.signal("CONT");
         TimeUnit.SECONDS.sleep(3);
-        signal(b, "CONT");
+        b.signal("CONT");
       } finally {
-        signal(a, "CONT");
-        signal(b, "CONT");
+        a.signal("CONT");
+        b.signal("CONT");
       }
       RunRecord r = run.finished().get(120, TimeUnit.SECONDS);
 
@@ -58,7 +55,7 @@ class StarvedWorkersIT {
       assertThat(ok).isPositive().isLessThanOrEqualTo(c.sim.stats().requestsSucceeded());
       // the paused workers were not downed: every worker process is still alive, and the second
       // cell ran on all three (a paused worker is taken back once reachable)
-      assertThat(c.workers).allMatch(Process::isAlive);
+      assertThat(c.workers).allMatch(BarrageProcess::isAlive);
       CellRecord second = r.cells().get(1);
       assertThat(second.workersUsed()).isEqualTo(3);
       assertThat(second.cut()).isFalse();

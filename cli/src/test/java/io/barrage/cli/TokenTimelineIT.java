@@ -6,10 +6,10 @@ import io.barrage.coordinator.report.ResultSet;
 import io.barrage.coordinator.report.TimelineSeries;
 import io.barrage.coordinator.report.model.CellSummary;
 import io.barrage.coordinator.report.model.Timeline;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,17 +27,8 @@ class TokenTimelineIT {
   @Test
   void aSteadyRunsTokensPerSecondHaveNoSpike() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_2XA4000))) {
-      Path f = dir.resolve("steady.yaml");
-      Files.writeString(f, """
-          name: steady
-          targets:
-            - {name: tgi, api: tgi-stream, url: "%s"}
-          workload:
-            prompt: {text: "Explain continuous batching."}
-            maxNewTokens: [40]
-            load: {concurrency: [4]}
-            step: {duration: 6s}
-          """.formatted(sim.baseUrl()));
+      Path f = TestScenario.named("steady").target("tgi", sim.baseUrl()).prompt("{text: \"Explain continuous batching.\"}")
+          .maxNewTokens("[40]").load("{concurrency: [4]}").step("{duration: 6s}").writeTo(dir.resolve("steady.yaml"));
       Path out = dir.resolve("out");
       assertThat(BarrageMain.execute("run", f.toString(), "--out", out.toString(), "--local-workers", "0")).isEqualTo(ExitCodes.OK);
       ResultSet rs = ResultSet.read(out);

@@ -2,9 +2,6 @@ package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,27 +10,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
-
-  Result validate(String yaml) throws Exception {
-    Path f = dir.resolve("s.yaml");
-    Files.writeString(f, yaml);
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = BarrageMain.execute("validate", f.toString());
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  CliRun validate(String yaml) throws Exception {
+    Path f = Files.writeString(dir.resolve("s.yaml"), yaml);
+    return CliRun.of("validate", f.toString());
   }
 
   @Test
   void aValidScenarioExitsZeroAndSaysWhatItWouldRun() throws Exception {
-    Result r = validate("""
+    CliRun r = validate("""
         name: ok
         targets: [{name: a, api: tgi-stream, url: "http://127.0.0.1:1"}]
         workload: {prompt: {text: hi}, maxNewTokens: [8, 16], load: {concurrency: [1, 2, 3]}, step: {requests: 5}}
@@ -44,7 +28,7 @@ class ValidateCommandTest {
 
   @Test
   void turningCertificateChecksOffIsValidButSaidLoudly() throws Exception {
-    Result r = validate("""
+    CliRun r = validate("""
         name: ok
         targets: [{name: selfsigned, api: tgi-stream, url: "https://127.0.0.1:1", tls: {insecureSkipVerify: true}}]
         workload: {prompt: {text: hi}, maxNewTokens: 8, load: {concurrency: 1}, step: {requests: 5}}
@@ -55,7 +39,7 @@ class ValidateCommandTest {
 
   @Test
   void everyProblemIsListedWithItsPathAndTheExitCodeIsTwo() throws Exception {
-    Result r = validate("""
+    CliRun r = validate("""
         name: bad
         targets: [{name: a, api: grpc, url: "http://127.0.0.1:1"}]
         workload: {prompt: {text: hi}, maxNewTokens: [eight], load: {concurrency: [1]}, step: {duration: 2x}}
@@ -72,11 +56,11 @@ class ValidateCommandTest {
         targets: [{name: a, api: tgi-stream, url: "http://127.0.0.1:1"}]
         workload: {prompt: {text: hi}, maxNewTokens: [8], load: {concurrency: [1]}, step: {duration: 10000000h}}
         """;
-    Result overflow = validate(scenario);
+    CliRun overflow = validate(scenario);
     assertThat(overflow.code()).isEqualTo(2);
     assertThat(overflow.err()).contains("workload.step.duration").contains("longer than barrage can count").doesNotContain("Exception");
     // a 2 MB comment is refused before the YAML parser sees it
-    Result big = validate(scenario.replace("10000000h", "10s") + "#" + "x".repeat(2 * 1024 * 1024) + "\n");
+    CliRun big = validate(scenario.replace("10000000h", "10s") + "#" + "x".repeat(2 * 1024 * 1024) + "\n");
     assertThat(big.code()).isEqualTo(2);
     assertThat(big.err()).contains("(file)").contains("more than 1048576 bytes").contains("BARRAGE_MAX_SCENARIO_FILE_BYTES");
   }

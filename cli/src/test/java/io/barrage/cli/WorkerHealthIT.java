@@ -1,6 +1,7 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,16 +60,13 @@ class WorkerHealthIT {
   @Test
   void slowClientsCannotStarveTheLivenessProbe() throws Exception {
     int health = freePort(), nobody = freePort();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // no coordinator: /healthz answers while the process lives, whether or not it joined
-    Process worker = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        BarrageMain.class.getName(), "worker", "--join", "127.0.0.1:" + nobody, "--port", "0", "--health-port", Integer.toString(health),
-        "--exit-with-parent", Long.toString(ProcessHandle.current().pid()))
-        .redirectErrorStream(true).redirectOutput(out.resolve("worker.log").toFile()).start();
     List<Socket> slow = new ArrayList<>();
-    try {
+    // no coordinator: /healthz answers while the process lives, whether or not it joined
+    try (BarrageProcess worker = BarrageProcess.barrage("worker", "--join", "127.0.0.1:" + nobody, "--port", "0",
+            "--health-port", Integer.toString(health), "--exit-with-parent", Long.toString(ProcessHandle.current().pid()))
+            .start(out.resolve("worker.log"))) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      ClusterFixture.await("health port up", Duration.ofSeconds(60), () -> healthz(http, health, Duration.ofSeconds(5)) == 200);
+      await("health port up").atMost(Duration.ofSeconds(60)).until(() -> healthz(http, health, Duration.ofSeconds(5)) == 200);
 
       // one slow client: the probe is answered at once (a kubelet probe times out after 1 s by default)
       slow.add(halfRequest(health));
@@ -92,8 +89,6 @@ class WorkerHealthIT {
       }
     } finally {
       for (Socket s : slow) s.close();
-      worker.destroyForcibly();
-      worker.waitFor(10, TimeUnit.SECONDS);
     }
   }
 }

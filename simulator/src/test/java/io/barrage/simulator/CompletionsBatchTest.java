@@ -1,6 +1,7 @@
 package io.barrage.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -130,7 +131,7 @@ class CompletionsBatchTest {
       assertThat(ev).filteredOn(e -> e.contains("\"text_completion\"")).hasSize(4);
       assertThat(ev.get(ev.size() - 1)).isEqualTo("data:[DONE]");
       assertThat(s.stats().rejected429()).isEqualTo(2);
-      Awaits.until(java.time.Duration.ofSeconds(10), () -> s.stats().inFlight() == 0);
+      await("no request in flight").atMost(java.time.Duration.ofSeconds(10)).until(() -> s.stats().inFlight() == 0);
     }
   }
 }

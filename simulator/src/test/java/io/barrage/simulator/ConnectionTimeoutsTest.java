@@ -1,6 +1,7 @@
 package io.barrage.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.simulator.http.ConnectionPolicy;
 import java.io.IOException;
@@ -75,7 +76,7 @@ class ConnectionTimeoutsTest {
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.header("connection")).as("the response kept the connection").isNotEqualTo("close");
       assertThat(s.getInputStream().read()).as("closed without a response").isEqualTo(-1);
-      Awaits.until(Duration.ofSeconds(5), () -> server.stats().openConnections() == 0);
+      await("every connection closed").atMost(Duration.ofSeconds(5)).until(() -> server.stats().openConnections() == 0);
     }
   }
 

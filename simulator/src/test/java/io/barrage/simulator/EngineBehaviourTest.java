@@ -3,6 +3,7 @@ package io.barrage.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.data.Percentage.withPercentage;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.simulator.engine.OfflineRun;
 import java.io.InputStream;
@@ -122,7 +123,7 @@ class EngineBehaviourTest {
             .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofInputStream()));
       }
-      Awaits.until(Duration.ofSeconds(30), () -> s.stats().inFlight() == 128);
+      await("128 requests in flight").atMost(Duration.ofSeconds(30)).until(() -> s.stats().inFlight() == 128);
       HttpResponse<String> refused = Http.post(s.baseUrl() + "/generate", body);
       assertThat(refused.statusCode()).isEqualTo(429);
       assertThat(refused.body()).isEqualTo("{\"error\":\"Model is overloaded\",\"error_type\":\"overloaded\"}");
@@ -138,7 +139,7 @@ class EngineBehaviourTest {
       assertThat(s.stats().rejected429()).isEqualTo(3);
       assertThat(s.stats().inFlight()).isEqualTo(128);
       for (CompletableFuture<HttpResponse<InputStream>> f : open) f.join().body().close();
-      Awaits.until(Duration.ofSeconds(30), () -> s.stats().inFlight() == 0);
+      await("no request in flight").atMost(Duration.ofSeconds(30)).until(() -> s.stats().inFlight() == 0);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.barrage.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -226,7 +227,7 @@ class HttpWireTest {
         s.setSoLinger(true, 0); // RST, as a killed client would
         s.close();
       }
-      Awaits.until(Duration.ofSeconds(10), () -> sim.stats().inFlight() == 0 && sim.stats().openConnections() == 0);
+      await("no request in flight and no connection open").atMost(Duration.ofSeconds(10)).until(() -> sim.stats().inFlight() == 0 && sim.stats().openConnections() == 0);
       try (Socket s = new Socket("127.0.0.1", sim.port())) {
         s.setSoTimeout(10_000);
         s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

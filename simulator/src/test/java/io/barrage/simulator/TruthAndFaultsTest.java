@@ -2,6 +2,7 @@ package io.barrage.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +54,7 @@ class TruthAndFaultsTest {
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
       long sent = System.nanoTime();
       Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "t-1"));
-      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("t-1").isPresent());
+      await("the truth record of t-1").atMost(Duration.ofSeconds(10)).until(() -> s.truth().get("t-1").isPresent());
       TruthRecord t = s.truth().get("t-1").orElseThrow();
       assertThat(t.tokens()).isEqualTo(12);
       assertThat(t.tokenNanos()).hasSize(12);
@@ -80,7 +81,7 @@ class TruthAndFaultsTest {
       long sent = System.nanoTime();
       Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "t-1"));
       // the server flushes the file every 200 ms: the line arrives without a close
-      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == 1);
+      await("one line in the truth log").atMost(Duration.ofSeconds(10)).until(() -> lines(file).size() == 1);
       JsonNode line = M.readTree(lines(file).get(0));
       assertThat(line.get("id").asText()).isEqualTo("t-1");
       assertThat(line.get("route").asText()).isEqualTo("/generate_stream");
@@ -106,10 +107,10 @@ class TruthAndFaultsTest {
       List<Load.Sample> done = Load.closedLoop(s.baseUrl() + "/generate", "{\"inputs\":\"hello\",\"parameters\":{\"max_new_tokens\":4}}",
           8, n / 8, Duration.ofSeconds(60));
       assertThat(done).hasSize(n).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
-      Awaits.until(Duration.ofSeconds(10), () -> s.truth().recorded() == n);
+      await(n + " truth records").atMost(Duration.ofSeconds(10)).until(() -> s.truth().recorded() == n);
       assertThat(s.truth().retained()).as("records kept in memory").isZero();
       assertThat(s.truth().outcomes()).containsExactly(java.util.Map.entry("ok", (long) n));
-      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == n);
+      await(n + " lines in the truth log").atMost(Duration.ofSeconds(10)).until(() -> lines(file).size() == n);
       assertThat(lines(file).stream().map(l -> read(l).get("id").asText())).doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(done.stream().map(Load.Sample::id).toList());
     }
@@ -126,15 +127,15 @@ class TruthAndFaultsTest {
     assertThat(new SimulatorConfig("127.0.0.1", 0, p, null, 1).truthInMemory()).isFalse();
     try (SimulatorServer s = SimulatorServer.start(new SimulatorConfig("127.0.0.1", 0, p, null, 1))) {
       assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "m-1").statusCode()).isEqualTo(200);
-      Awaits.until(Duration.ofSeconds(10), () -> s.truth().recorded() == 1);
+      await("one truth record").atMost(Duration.ofSeconds(10)).until(() -> s.truth().recorded() == 1);
       assertThat(s.truth().retained()).isZero();
       assertThat(s.truth().inMemory()).isFalse();
     }
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withTruthLog(file).withTruthInMemory(true))) {
       assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "m-2").statusCode()).isEqualTo(200);
-      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("m-2").isPresent());
+      await("the truth record of m-2").atMost(Duration.ofSeconds(10)).until(() -> s.truth().get("m-2").isPresent());
       assertThat(s.truth().get("m-2").orElseThrow().outcome()).isEqualTo("ok");
-      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == 1);
+      await("one line in the truth log").atMost(Duration.ofSeconds(10)).until(() -> lines(file).size() == 1);
     }
   }
 
@@ -217,7 +218,7 @@ class TruthAndFaultsTest {
           .endsWith("\",\"error_type\":\"generation\"}\n\n");
       // the server counts an outcome once the response's last bytes are written, so the client may
       // read them first
-      Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
+      await("no request in flight and an empty batch").atMost(Duration.ofSeconds(10)).until(() -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
       assertThat(s.stats().failures(ErrorKind.GENERATION)).isEqualTo(2);
       // the server carries on: the next request is served
       assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY).statusCode()).isEqualTo(200);
@@ -230,7 +231,7 @@ class TruthAndFaultsTest {
       HttpResponse<InputStream> r = Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY,
           "X-Barrage-Fault", "disconnect-after=3", TruthLog.REQUEST_ID_HEADER, "d-1");
       assertThatThrownBy(() -> read(r)).isInstanceOf(IOException.class);
-      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("d-1").isPresent());
+      await("the truth record of d-1").atMost(Duration.ofSeconds(10)).until(() -> s.truth().get("d-1").isPresent());
       assertThat(s.truth().get("d-1").orElseThrow().outcome()).isEqualTo("disconnect");
       assertThat(s.truth().get("d-1").orElseThrow().tokenNanos().length).isLessThanOrEqualTo(3);
     }
@@ -273,7 +274,7 @@ class TruthAndFaultsTest {
       assertThat(in.read()).isEqualTo('d');
       assertThat(s.stats().inFlight()).isEqualTo(1);
       in.close();
-      Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
+      await("no request in flight and an empty batch").atMost(Duration.ofSeconds(10)).until(() -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
       assertThat(s.stats().failures(ErrorKind.DROPPED)).isEqualTo(1);
     }
   }

@@ -16,6 +16,7 @@ import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.results.CellRecord;
 import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
+import io.barrage.protocol.scenario.TestScenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -136,11 +137,7 @@ class VerdictsTest {
   @Test
   void anEmptyCellIsLeftOutOfTheVerdictsAndAFailedRunIsNotShownAsHealthy(@TempDir Path dir) throws Exception {
     CellRecord failed = cell("a/m16/c2", 0, Map.of(ErrorClass.CONNECT, 40L), 0);
-    var sc = io.barrage.protocol.scenario.ScenarioLoader.parse("""
-        name: all-failed
-        targets: [{name: a, api: tgi-stream, url: "http://127.0.0.1:9"}]
-        workload: {prompt: {text: hi}, maxNewTokens: [16], load: {concurrency: [2]}, step: {requests: 40}}
-        """, null);
+    var sc = TestScenario.named("all-failed").step("{requests: 40}").parse();
     String reason = Verdicts.emptyCells(List.of(failed));
     ResultWriter.write(new RunRecord("r", sc, T0, T0 + 1000, new RunOutcome.Degraded(reason), 1, List.of(), List.of(failed)), dir);
     Summary s = ResultSet.read(dir).summary();

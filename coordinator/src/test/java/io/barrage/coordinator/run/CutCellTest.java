@@ -1,6 +1,7 @@
 package io.barrage.coordinator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.report.SummaryBuilder;
@@ -11,6 +12,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,8 +47,9 @@ class CutCellTest {
     return (Runs.Submitted.Accepted) node.runs().submit(new RunOrder("r1", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("r1"), 1));
   }
 
-  private void awaitRequests(long n) throws InterruptedException {
-    RunCoordinatorTest.awaitUntil(() -> node.runs().status("r1").map(s -> s.requestsDone() > n).orElse(false));
+  private void awaitRequests(long n) {
+    await("more than " + n + " requests done").atMost(Duration.ofSeconds(30))
+        .until(() -> node.runs().status("r1").map(s -> s.requestsDone() > n).orElse(false));
   }
 
   @Test

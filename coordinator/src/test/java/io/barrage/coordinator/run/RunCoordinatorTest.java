@@ -1,6 +1,7 @@
 package io.barrage.coordinator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.protocol.metrics.Histograms;
@@ -14,6 +15,7 @@ import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -135,9 +137,9 @@ class RunCoordinatorTest {
     var s = ScenarioLoader.parse(scenario("{concurrency: [9]}", "{duration: 3s}", "rebalance"), null);
     var submitted = (Runs.Submitted.Accepted) node.runs().submit(new RunOrder("r1", s, scenario("{concurrency: [9]}", "{duration: 3s}", "rebalance"), null, out.resolve("r1"), 3));
     // once it reported, the third worker dies: its receptionist entry goes away
-    awaitUntil(() -> node.runs().status("r1").map(st -> st.requestsDone() > 20).orElse(false));
+    await("more than 20 requests done").atMost(Duration.ofSeconds(30)).until(() -> node.runs().status("r1").map(st -> st.requestsDone() > 20).orElse(false));
     doomed.tell(new FakeWorker.Die());
-    awaitUntil(() -> l0.stream().anyMatch(o -> o instanceof WorkerProtocol.ResizeStep) && l1.stream().anyMatch(o -> o instanceof WorkerProtocol.ResizeStep));
+    await("both survivors resized").atMost(Duration.ofSeconds(30)).until(() -> l0.stream().anyMatch(o -> o instanceof WorkerProtocol.ResizeStep) && l1.stream().anyMatch(o -> o instanceof WorkerProtocol.ResizeStep));
     // the survivors now carry all 9 streams between them
     var r0 = (WorkerProtocol.ResizeStep) l0.stream().filter(o -> o instanceof WorkerProtocol.ResizeStep).findFirst().orElseThrow();
     var r1 = (WorkerProtocol.ResizeStep) l1.stream().filter(o -> o instanceof WorkerProtocol.ResizeStep).findFirst().orElseThrow();
@@ -163,21 +165,12 @@ class RunCoordinatorTest {
     ActorRef<Object> doomed = worker("w1", 0, true, all, FakeWorker.newOrderLog(), tokens);
     String yaml = scenario("{concurrency: [4, 8]}", "{duration: 30s}", "abort");
     var submitted = (Runs.Submitted.Accepted) node.runs().submit(new RunOrder("r1", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("r1"), 2));
-    awaitUntil(() -> node.runs().status("r1").map(st -> st.requestsDone() > 10).orElse(false));
+    await("more than 10 requests done").atMost(Duration.ofSeconds(30)).until(() -> node.runs().status("r1").map(st -> st.requestsDone() > 10).orElse(false));
     doomed.tell(new FakeWorker.Die());
     RunRecord r = submitted.finished().get(60, TimeUnit.SECONDS);
     assertThat(r.outcome()).isInstanceOf(RunOutcome.Aborted.class);
     assertThat(((RunOutcome.Aborted) r.outcome()).reason()).contains("abort");
     assertThat(r.cells()).hasSize(1); // the second cell never started
     assertThat(l0).anyMatch(o -> o instanceof WorkerProtocol.StopStep);
-  }
-
-  static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 30 s");
-      Thread.onSpinWait();
-      TimeUnit.MILLISECONDS.sleep(20); // polling interval of the bounded await, not a wait for an event
-    }
   }
 }

@@ -12,9 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * fabric8's mock API server in CRUD mode on 127.0.0.1: objects created, patched and deleted are
@@ -63,17 +61,6 @@ public final class MockApi implements AutoCloseable {
     Path file = dir.resolve("kubeconfig");
     Files.writeString(file, text);
     return file;
-  }
-
-  /** Waits (bounded) until the condition holds; fails the test otherwise. */
-  public static void await(Duration max, String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + max + " waiting for " + what);
-      }
-      Thread.sleep(10); // polling interval of the bounded await, not a wait for an event
-    }
   }
 
   @Override

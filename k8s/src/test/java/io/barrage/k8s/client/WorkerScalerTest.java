@@ -2,6 +2,7 @@ package io.barrage.k8s.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.k8s.model.KubernetesSettings.WorkloadKind;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -80,7 +81,7 @@ class WorkerScalerTest {
       }
     }, pool);
 
-    MockApi.await(Duration.ofSeconds(10), "replicas patched to 5", () -> specReplicas() == 5);
+    await("replicas patched to 5").atMost(Duration.ofSeconds(10)).until(() -> specReplicas() == 5);
     assertThat(outcome).as("still waiting for the workers to join").isNotDone();
     joined.set(5);
 

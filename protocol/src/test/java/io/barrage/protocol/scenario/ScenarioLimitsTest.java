@@ -18,17 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScenarioLimitsTest {
 
   static String scenario(String prompt, String step) {
-    return """
-        name: limits
-        targets:
-          - {name: a, api: tgi-stream, url: "http://127.0.0.1:9"}
-        workload:
-          prompt: %s
-          maxNewTokens: [16]
-          load: {concurrency: [1, 1000]}
-          step: %s
-          timeouts: {total: 60s}
-        """.formatted(prompt, step);
+    return TestScenario.named("limits").prompt(prompt).load("{concurrency: [1, 1000]}").step(step).timeouts("{total: 60s}").yaml();
   }
 
   private static List<ScenarioProblem> problems(String yaml) {

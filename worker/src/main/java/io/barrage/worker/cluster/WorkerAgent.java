@@ -65,7 +65,11 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private record StepEnded(String key, String failure) implements Command {}
 
-  /** Settings of the agent; {@code resendAfter} is how long a report may stay unacknowledged before it is resent. */
+  /**
+   * Settings of the agent; {@code resendAfter} is how long a report may stay unacknowledged before it
+   * is resent, counted in ticks of the report timer (so the actor's scheduler, not the wall clock,
+   * decides: a test on manual time sees the resend exactly when its clock passes the bound).
+   */
   public record Settings(Duration reportInterval, Duration resendAfter) {
     public static Settings defaults() {
       return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -80,7 +84,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     final RunningStep run;
     final long startAtEpochMs;
     final TreeMap<Long, IntervalReport> unacked = new TreeMap<>();
-    final Map<Long, Long> sentAtNanos = new HashMap<>();
+    final Map<Long, Long> sentAtTick = new HashMap<>();
     boolean ended;
     boolean lastSent;
 
@@ -107,6 +111,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final java.util.Set<String> finishedSteps = new java.util.HashSet<>();
   private final List<ActorRef<Done>> flushWaiters = new ArrayList<>();
   private boolean flushing;
+  /** Report-timer ticks so far: the clock that unacknowledged reports age by. */
+  private long ticks;
 
   /** An agent that obeys only the oldest coordinator-role member of its cluster ({@link OrderGate#joinedCoordinator}). */
   public static Behavior<Command> create(StepLauncher launcher, Settings settings) {
@@ -168,7 +174,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       ActiveStep st = steps.get(key(a.runId(), a.cellId()));
       if (st != null) {
         st.unacked.remove(a.sequence());
-        st.sentAtNanos.remove(a.sequence());
+        st.sentAtTick.remove(a.sequence());
         cleanUp();
       }
     }
@@ -208,14 +214,14 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   }
 
   private Behavior<Command> onTick() {
+    ticks++;
     long nowMs = System.currentTimeMillis();
-    long now = System.nanoTime();
+    long resendTicks = Math.max(1, -Math.floorDiv(-settings.resendAfter().toNanos(), settings.reportInterval().toNanos()));
     for (ActiveStep st : steps.values()) {
       if (!st.lastSent && (nowMs >= st.startAtEpochMs || st.ended)) drain(st);
-      long resendNanos = settings.resendAfter().toNanos();
       for (Map.Entry<Long, IntervalReport> e : st.unacked.entrySet()) {
-        Long sent = st.sentAtNanos.get(e.getKey());
-        if (sent != null && now - sent >= resendNanos) {
+        Long sent = st.sentAtTick.get(e.getKey());
+        if (sent != null && ticks - sent >= resendTicks) {
           send(st, e.getValue());
         }
       }
@@ -278,7 +284,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   }
 
   private void send(ActiveStep st, IntervalReport r) {
-    st.sentAtNanos.put(r.sequence(), System.nanoTime());
+    st.sentAtTick.put(r.sequence(), ticks);
     st.coordinator.tell(new CoordinatorProtocol.Interval(st.runId, r, self));
   }
 

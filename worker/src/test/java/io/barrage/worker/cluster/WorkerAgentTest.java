@@ -1,11 +1,13 @@
 package io.barrage.worker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.time.Duration;
@@ -14,27 +16,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The worker's agent on the test kit's manual clock: a report goes out on each tick of the report
+ * timer, and one left unacknowledged is resent exactly when the clock passes the resend bound.
+ */
 class WorkerAgentTest {
+  static final Duration INTERVAL = Duration.ofMillis(100);
+  static final Duration RESEND_AFTER = Duration.ofMillis(300);
 
-  static final String YAML =
-      """
-      name: t
-      targets:
-        - {name: sim, api: tgi-stream, url: "http://127.0.0.1:9"}
-      workload:
-        prompt: {text: hello}
-        maxNewTokens: [16]
-        load: {concurrency: [2]}
-        step: {requests: 10}
-      """;
+  static final TestScenario SCENARIO = TestScenario.named("t").target("sim", TestScenario.NOWHERE);
+  static final String YAML = SCENARIO.yaml();
 
   private ActorTestKit kit;
+  private ManualTime time;
   private final List<ScriptedStepRun> runs = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, io.barrage.worker.engine.StepRequest> orders = new ConcurrentHashMap<>();
   private ActorRef<WorkerAgent.Command> agent;
@@ -45,7 +46,8 @@ class WorkerAgentTest {
   @BeforeEach
   void start() {
     // serialize-messages: every message goes through the real wire serializer, as between JVMs
-    kit = ActorTestKit.create("agent", ConfigFactory.parseString("pekko.actor.serialize-messages = on\npekko.actor.no-serialization-verification-needed-class-prefix = [\"org.apache.pekko.\", \"io.barrage.worker.cluster.\"]").withFallback(ConfigFactory.load()));
+    kit = ActorTestKit.create("agent", ManualTime.config().withFallback(ConfigFactory.parseString("pekko.actor.serialize-messages = on\npekko.actor.no-serialization-verification-needed-class-prefix = [\"org.apache.pekko.\", \"io.barrage.worker.cluster.\"]").withFallback(ConfigFactory.load())));
+    time = ManualTime.get(kit.system());
     StepLauncher launcher =
         order -> {
           if (order.target().url().contains(":1/")) throw new IllegalArgumentException("target refused");
@@ -55,7 +57,7 @@ class WorkerAgentTest {
           return r;
         };
     OrderGate gate = replyTo -> strangers.contains(replyTo) ? "not the coordinator" : null;
-    agent = kit.spawn(WorkerAgent.create(launcher, new WorkerAgent.Settings(Duration.ofMillis(100), Duration.ofMillis(300)), gate));
+    agent = kit.spawn(WorkerAgent.create(launcher, new WorkerAgent.Settings(INTERVAL, RESEND_AFTER), gate));
     coordinator = kit.createTestProbe(CoordinatorProtocol.Event.class);
   }
 
@@ -78,6 +80,18 @@ class WorkerAgentTest {
     return ref;
   }
 
+  /** Orders the step and waits until the agent has launched it, so that the next tick reports it. */
+  private void startAndAwaitLaunch(ActorRef<WorkerProtocol.Command> worker, String cellId) {
+    worker.tell(start(cellId, YAML));
+    await("the step " + cellId + " launched").atMost(Duration.ofSeconds(5)).until(() -> orders.containsKey(cellId));
+  }
+
+  /** The report sequence numbers the coordinator received, in order. */
+  private List<Long> receivedSequences(int n) {
+    return coordinator.receiveSeveralMessages(n, Duration.ofSeconds(5)).stream()
+        .map(e -> ((CoordinatorProtocol.Interval) e).report().sequence()).toList();
+  }
+
   private WorkerProtocol.StartStep start(String cellId, String yaml) {
     var cell = new CellSpec(0, cellId, "sim", 16, new Load.Concurrency(2), 1);
     return new WorkerProtocol.StartStep("run1", "w1", yaml, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), coordinator.getRef());
@@ -92,7 +106,8 @@ class WorkerAgentTest {
     var cell = new CellSpec(0, "hijack", "sim", 16, new Load.Concurrency(2), 1);
     worker.tell(new WorkerProtocol.StartStep("run1", "w1", YAML, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), stranger.getRef()));
     // the real coordinator's order after them is obeyed: the refused ones were handled, not queued
-    worker.tell(start("sim/m16/c2", YAML));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
     coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     stranger.expectNoMessage(Duration.ofMillis(300));
     assertThat(orders).containsOnlyKeys("sim/m16/c2");
@@ -101,7 +116,7 @@ class WorkerAgentTest {
   @Test
   void aScenarioTheCoordinatorsValidatorRefusesStartsNothing() {
     var worker = workerRef();
-    String invalid = YAML.replace("maxNewTokens: [16]", "maxNewTokens: [-5]");
+    String invalid = SCENARIO.maxNewTokens("[-5]").yaml();
     worker.tell(start("sim/m16/c2", invalid));
     var failed = coordinator.expectMessageClass(CoordinatorProtocol.StepFailed.class, Duration.ofSeconds(5));
     assertThat(failed.reason()).contains("maxNewTokens");
@@ -109,25 +124,29 @@ class WorkerAgentTest {
   }
 
   @Test
-  void reportsEveryIntervalAndResendsUntilAcknowledged() {
+  void reportsEveryIntervalAndResendsAReportUnacknowledgedForTheResendBoundUntilAcknowledged() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
     var first = coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     assertThat(first.report().sequence()).isEqualTo(0);
     assertThat(first.report().workerId()).isEqualTo("w1");
     assertThat(orders.get("sim/m16/c2").target().url()).isEqualTo("http://127.0.0.1:9");
-    // never acknowledged: sequence 0 comes again
-    var again = coordinator.fishForMessage(Duration.ofSeconds(5), e ->
-        e instanceof CoordinatorProtocol.Interval i && i.report().sequence() == 0
-            ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
-    assertThat(again).isNotEmpty();
+    // one report a tick; report 0 is resent on the tick that makes it 300 ms old (tick 4), not
+    // before, and report 1 on tick 5: each tick's messages arrive before the next tick's
+    for (int tick = 2; tick <= 5; tick++) time.timePasses(INTERVAL);
+    assertThat(receivedSequences(6)).containsExactly(1L, 2L, 3L, 0L, 4L, 1L);
+    // acknowledged: nothing is resent any more, however long it waits
+    for (long s = 0; s <= 4; s++) worker.tell(new WorkerProtocol.ReportAck("run1", "sim/m16/c2", s));
+    for (int tick = 6; tick <= 8; tick++) time.timePasses(INTERVAL);
+    assertThat(receivedSequences(3)).containsExactly(5L, 6L, 7L);
   }
 
   @Test
   void theStepEndsWithALastReportAndTheAgentForgetsAcknowledgedReports() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
     var first = coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     worker.tell(new WorkerProtocol.ReportAck("run1", first.report().cellId(), 0));
     runs.get(0).done.complete(null);
@@ -146,7 +165,8 @@ class WorkerAgentTest {
   @Test
   void resizeAndStopReachTheRunningStep() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
     coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     worker.tell(new WorkerProtocol.ResizeStep("run1", "sim/m16/c2", new LoadShare(3, 0, 0, 1, 15)));
     worker.tell(new WorkerProtocol.StopStep("run1", "sim/m16/c2"));
@@ -161,7 +181,8 @@ class WorkerAgentTest {
   @Test
   void aFlushAnnouncesTheLeaveStopsTheStepAndWaitsForTheLastAcknowledgement() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
     coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     var flushed = kit.createTestProbe(Done.class);
     agent.tell(new WorkerAgent.Flush(flushed.getRef()));
@@ -179,7 +200,7 @@ class WorkerAgentTest {
   @Test
   void aStepTheEngineRefusesIsReportedAsFailedWithItsReason() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML.replace("127.0.0.1:9", "127.0.0.1:1/x")));
+    worker.tell(start("sim/m16/c2", SCENARIO.target("sim", "http://127.0.0.1:1/x").yaml()));
     var failed = coordinator.expectMessageClass(CoordinatorProtocol.StepFailed.class, Duration.ofSeconds(5));
     assertThat(failed.reason()).isEqualTo("target refused");
     assertThat(failed.workerId()).isEqualTo("w1");

@@ -2,6 +2,7 @@ package io.barrage.worker.engine;
 
 import static io.barrage.worker.engine.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.Metric;
@@ -24,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,14 +67,6 @@ class ConnectionLifecycleIT extends SchemeFixture {
 
   StepRequest streams(SimulatorServer s, String name, int requests, int users) {
     return closed(target(name, ApiKind.TGI_STREAM, s.baseUrl()), requests(requests), users);
-  }
-
-  static void await(BooleanSupplier cond, Duration max) throws InterruptedException {
-    long end = System.nanoTime() + max.toNanos();
-    while (!cond.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within " + max).isLessThan(end);
-      TimeUnit.MILLISECONDS.sleep(10);
-    }
   }
 
   @ParameterizedTest(name = "{0} close after each stream, {1} users")
@@ -179,12 +171,12 @@ class ConnectionLifecycleIT extends SchemeFixture {
         throw new IllegalStateException(e);
       }
     });
-    await(() -> first.stats().requestsSucceeded() >= 20, Duration.ofSeconds(10));
+    await("20 requests answered by the first server").atMost(Duration.ofSeconds(10)).until(() -> first.stats().requestsSucceeded() >= 20);
     long answeredBefore;
     long killedAt = System.currentTimeMillis();
     first.close();
     answeredBefore = first.stats().requestsSucceeded();
-    await(() -> refusals.get() >= 8, Duration.ofSeconds(10));
+    await("8 connections refused during the outage").atMost(Duration.ofSeconds(10)).until(() -> refusals.get() >= 8);
     long backAt = System.currentTimeMillis(); // nothing can connect before the new server binds
     SimulatorServer second = simulator(new SimulatorConfig("127.0.0.1", port, first.profile(), null, 1));
     try {

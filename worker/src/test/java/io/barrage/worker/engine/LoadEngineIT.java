@@ -3,6 +3,7 @@ package io.barrage.worker.engine;
 import static io.barrage.worker.engine.EngineFixture.*;
 import static io.barrage.worker.engine.ScriptedServer.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
@@ -22,21 +23,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
 /** Load schedules: closed and open loop, quotas, warmup, stop, resize, connections. */
 class LoadEngineIT extends ScriptedEngineFixture {
-
-  static void await(BooleanSupplier cond, Duration max) throws InterruptedException {
-    long end = System.nanoTime() + max.toNanos();
-    while (!cond.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within " + max).isLessThan(end);
-      TimeUnit.MILLISECONDS.sleep(20); // polling interval of the await, not a wait for an event
-    }
-  }
 
   @Test
   void aThousandConcurrentStreamsAreAThousandConnectionsAtTheServer() throws Exception {
@@ -118,7 +110,7 @@ class LoadEngineIT extends ScriptedEngineFixture {
     server.routes.put("/s/generate_stream", r -> sse(tgiStream(3), Duration.ofMillis(20)));
     Workload w = workload(new PromptSpec("x", null, null), new StepSpec(null, Duration.ofMinutes(5), null), QUICK);
     RunningStep s = engine.start(closed(target("s", ApiKind.TGI_STREAM, server.baseUrl() + "/s"), w, 4));
-    await(() -> s.inFlight() == 4, Duration.ofSeconds(10));
+    await("4 requests in flight").atMost(Duration.ofSeconds(10)).until(() -> s.inFlight() == 4);
     s.stop();
     s.done().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(s.inFlight()).isZero();
@@ -133,11 +125,11 @@ class LoadEngineIT extends ScriptedEngineFixture {
     server.routes.put("/r/generate_stream", r -> sse(tgiStream(3), Duration.ofMillis(20)));
     Workload w = workload(new PromptSpec("x", null, null), new StepSpec(null, Duration.ofMinutes(5), null), QUICK);
     RunningStep s = engine.start(closed(target("r", ApiKind.TGI_STREAM, server.baseUrl() + "/r"), w, 2));
-    await(() -> s.inFlight() == 2, Duration.ofSeconds(10));
+    await("2 requests in flight").atMost(Duration.ofSeconds(10)).until(() -> s.inFlight() == 2);
     s.resize(new LoadShare(6, 0, 0, 1, -1));
-    await(() -> s.inFlight() == 6, Duration.ofSeconds(10));
+    await("6 requests in flight after the resize").atMost(Duration.ofSeconds(10)).until(() -> s.inFlight() == 6);
     s.resize(new LoadShare(1, 0, 0, 1, -1));
-    await(() -> s.inFlight() <= 1, Duration.ofSeconds(10));
+    await("at most 1 request in flight after the resize").atMost(Duration.ofSeconds(10)).until(() -> s.inFlight() <= 1);
     s.stop();
     s.done().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

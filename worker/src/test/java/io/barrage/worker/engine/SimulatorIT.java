@@ -2,6 +2,7 @@ package io.barrage.worker.engine;
 
 import static io.barrage.worker.engine.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.results.CellAggregate;
@@ -23,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.ActorSystem;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,14 +74,6 @@ class SimulatorIT extends SchemeFixture {
 
   static Profile.Faults faults(double error, double midStream, double stall, double disconnect, Duration slowHeaders) {
     return new Profile.Faults(error, midStream, stall, Duration.ofSeconds(30), disconnect, 2, slowHeaders);
-  }
-
-  static void await(BooleanSupplier cond, Duration max) throws InterruptedException {
-    long end = System.nanoTime() + max.toNanos();
-    while (!cond.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within " + max).isLessThan(end);
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
   }
 
   @ParameterizedTest
@@ -137,15 +130,15 @@ class SimulatorIT extends SchemeFixture {
       RunningStep step = engine.start(closed(target("k", ApiKind.TGI_STREAM, s.baseUrl()), w, 1000));
       try {
         try {
-          await(() -> s.stats().openConnections() >= 1000 && step.inFlight() == 1000, Duration.ofSeconds(60));
-        } catch (AssertionError e) {
+          await("1000 connections open and 1000 streams in flight").atMost(Duration.ofSeconds(60)).until(() -> s.stats().openConnections() >= 1000 && step.inFlight() == 1000);
+        } catch (ConditionTimeoutException e) {
           throw new AssertionError("open=" + s.stats().openConnections() + " maxInFlight=" + s.stats().maxInFlight()
               + " accepted=" + s.stats().connectionsAccepted() + " clientInFlight=" + step.inFlight(), e);
         }
         assertThat(s.stats().openConnections()).isEqualTo(1000);
         // the server admits requests, not connections; a request between two of its streams is in transit, so expect most, not all, of the 1000 inside at once
         // (over https each of the 1000 connections first shakes hands: on a loaded 2-core machine that takes tens of seconds)
-        await(() -> s.stats().maxInFlight() >= 500, Duration.ofSeconds(90));
+        await("500 requests in flight at the simulator at once").atMost(Duration.ofSeconds(90)).until(() -> s.stats().maxInFlight() >= 500);
       } finally {
         step.stop();
         step.done().toCompletableFuture().get(150, TimeUnit.SECONDS);

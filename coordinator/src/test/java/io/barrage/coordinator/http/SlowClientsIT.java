@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request head and go quiet. Health and the API must answer again once the idle timeout (10 s)
  * has closed them, not after the ten minutes it used to take.
  */
-class SlowClientsTest {
+class SlowClientsIT {
   @TempDir Path out;
   private CoordinatorNode node;
   private final List<Socket> slow = new ArrayList<>();

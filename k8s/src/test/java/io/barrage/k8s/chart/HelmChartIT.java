@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The chart as helm renders it, checked object by object with the Kubernetes client's model. */
-class HelmChartTest {
+class HelmChartIT {
 
   private static final String COORDINATOR = "perf-barrage-coordinator";
   private static final String WORKERS = "perf-barrage-worker";
@@ -224,7 +224,7 @@ class HelmChartTest {
           && spec.getAffinity().getNodeAffinity() != null
           && spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
               .getNodeSelectorTerms().stream()
-              .allMatch(term -> term.getMatchExpressions().stream().anyMatch(HelmChartTest::excludesGpuNodes));
+              .allMatch(term -> term.getMatchExpressions().stream().anyMatch(HelmChartIT::excludesGpuNodes));
       assertThat(avoids).as(t.getKey()).isEqualTo(expectAvoid);
       assertThat(Objects.requireNonNullElse(spec.getTolerations(), List.<io.kubernetes.client.openapi.models.V1Toleration>of()))
           .as(t.getKey() + " tolerates GPU taints")
@@ -627,7 +627,7 @@ class HelmChartTest {
     Map<String, Object> base = yaml.load(Files.readString(RenderedChart.CHART.resolve("values.yaml")));
     Map<String, Object> override = yaml.load(Files.readString(RenderedChart.valuesFile(overrideFile)));
     Map<String, Object> merged = new LinkedHashMap<>(base);
-    override.forEach((k, v) -> merged.merge(k, v, HelmChartTest::deepMerge));
+    override.forEach((k, v) -> merged.merge(k, v, HelmChartIT::deepMerge));
     return yaml.dump(merged);
   }
 
@@ -635,7 +635,7 @@ class HelmChartTest {
   private static Object deepMerge(Object a, Object b) {
     if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
       Map<String, Object> out = new LinkedHashMap<>((Map<String, Object>) ma);
-      ((Map<String, Object>) mb).forEach((k, v) -> out.merge(k, v, HelmChartTest::deepMerge));
+      ((Map<String, Object>) mb).forEach((k, v) -> out.merge(k, v, HelmChartIT::deepMerge));
       return out;
     }
     return b;

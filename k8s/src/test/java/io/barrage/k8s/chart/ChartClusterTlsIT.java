@@ -1,6 +1,7 @@
 package io.barrage.k8s.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.wire.ClusterConfig;
 import io.barrage.protocol.wire.ClusterSecurity;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The certificates the chart generates, used as the pods use them: two nodes with one install's
  * Secret form a cluster over mutual TLS; a node with another install's Secret does not get in.
  */
-class ChartClusterTlsTest {
+class ChartClusterTlsIT {
 
   @TempDir Path tmp;
 
@@ -39,14 +39,6 @@ class ChartClusterTlsTest {
   private static ActorSystem<Void> node(String role, Path dir, List<String> seeds) {
     return ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
         ClusterConfig.node(List.of(role), "127.0.0.1", "127.0.0.1", 0, seeds, new ClusterSecurity.MutualTls(dir)));
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what + ": not within 60 s");
-      TimeUnit.MILLISECONDS.sleep(50); // poll interval of a bounded await
-    }
   }
 
   private static long members(ActorSystem<?> s) {
@@ -67,7 +59,7 @@ class ChartClusterTlsTest {
       stranger = node(ClusterConfig.ROLE_WORKER, otherInstall, List.of(seed));
       worker = node(ClusterConfig.ROLE_WORKER, release, List.of(seed));
       ActorSystem<Void> w = worker;
-      await("the worker with the release's certificate is Up", () -> Cluster.get(w).selfMember().status() == MemberStatus.up());
+      await("the worker with the release's certificate is Up").atMost(Duration.ofSeconds(60)).until(() -> Cluster.get(w).selfMember().status() == MemberStatus.up());
       assertThat(members(coordinator)).isEqualTo(2);
       assertThat(Cluster.get(stranger).selfMember().status()).isNotEqualTo(MemberStatus.up());
     } finally {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Opens report.html in headless Chromium with the network cut off: no console errors, every chart
  * drawn (non-empty SVG paths after the page's script ran), and a screenshot that is not blank.
  */
-class ReportBrowserTest {
+class ReportBrowserIT {
   static final List<String> CHARTS = List.of(
       "chart-throughput", "chart-ttft", "chart-tpot", "chart-ntpot", "chart-e2e", "chart-errors",
       "chart-dist-e2e", "chart-dist-ttft", "chart-timeline-tokens", "chart-timeline-inflight");

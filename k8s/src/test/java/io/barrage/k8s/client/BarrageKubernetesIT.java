@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The facade as the coordinator will use it under the chart: the settings file and the worker
  * StatefulSet and results ConfigMap are the ones helm renders, loaded into the mock API server.
  */
-class BarrageKubernetesTest {
+class BarrageKubernetesIT {
 
   @Test
   void underTheChartTheFacadeScalesTheChartsWorkersAndExportsToTheChartsConfigMap(@TempDir Path dir) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.run.RunHooks;
 import io.barrage.protocol.scenario.TargetAllowList;
+import io.barrage.protocol.scenario.TestScenario;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A submitter tries to point the cluster at a host outside {@code --allow-targets}, and to probe the
  * coordinator's file system through {@code workload.prompt.dataset}: both are refused at submission.
  */
-class ApiAllowTargetsTest {
+class ApiAllowTargetsIT {
   static final String TOKEN = "s3cret-token";
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,16 +54,7 @@ class ApiAllowTargetsTest {
   }
 
   private static String scenario(String url, String prompt) {
-    return """
-        name: allow
-        targets:
-          - {name: a, api: tgi-stream, url: "%s"}
-        workload:
-          prompt: %s
-          maxNewTokens: [16]
-          load: {concurrency: [1]}
-          step: {duration: 20s}
-        """.formatted(url, prompt);
+    return TestScenario.named("allow").target("a", url).prompt(prompt).load("{concurrency: [1]}").step("{duration: 20s}").yaml();
   }
 
   @Test

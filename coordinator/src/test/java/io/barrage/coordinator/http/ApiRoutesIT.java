@@ -8,6 +8,7 @@ import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.run.FakeWorker;
 import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.results.RunRecord;
+import io.barrage.protocol.scenario.TestScenario;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ApiRoutesTest {
+class ApiRoutesIT {
   static final String TOKEN = "s3cret-token";
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,17 +63,7 @@ class ApiRoutesTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static final String GOOD =
-      """
-      name: api-test
-      targets:
-        - {name: a, api: tgi-stream, url: "http://127.0.0.1:9"}
-      workload:
-        prompt: {text: hello}
-        maxNewTokens: [16]
-        load: {concurrency: [2]}
-        step: {duration: 20s}
-      """;
+  static final String GOOD = TestScenario.named("api-test").step("{duration: 20s}").yaml();
 
   @Test
   void healthIsOpenButTheApiNeedsTheBearerToken() throws Exception {

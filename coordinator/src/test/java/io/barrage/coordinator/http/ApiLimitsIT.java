@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.coordinator.node.CoordinatorNode;
+import io.barrage.protocol.scenario.TestScenario;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Scenarios posted to the API that used to cost a 500, minutes of parsing or a stuck run. */
-class ApiLimitsTest {
+class ApiLimitsIT {
   static final String TOKEN = "limits-token";
 
   @TempDir Path out;
@@ -44,16 +45,7 @@ class ApiLimitsTest {
   }
 
   static String scenario(String step) {
-    return """
-        name: api-limits
-        targets:
-          - {name: a, api: tgi-stream, url: "http://127.0.0.1:9"}
-        workload:
-          prompt: {text: hello}
-          maxNewTokens: [16]
-          load: {concurrency: [2]}
-          step: %s
-        """.formatted(step);
+    return TestScenario.named("api-limits").step(step).yaml();
   }
 
   @Test

@@ -1,22 +1,21 @@
 package io.barrage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.coordinator.node.CoordinatorNode;
 import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import io.barrage.worker.cluster.EngineStepLauncher;
 import io.barrage.worker.cluster.WorkerAgent;
 import io.barrage.worker.cluster.WorkerNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hooks on fabric8's mock API server: what {@code helm test} does in a cluster, end to end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SubmitCommandTest {
+class SubmitCommandIT {
   static final String TOKEN = "submit-test-token";
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,35 +73,16 @@ class SubmitCommandTest {
     if (sim != null) sim.close();
   }
 
-  private Path scenario(String name, String url) throws Exception {
-    return Files.writeString(dir.resolve(name + ".yaml"), """
-        name: %s
-        targets:
-          - {name: sim, api: tgi-stream, url: "%s"}
-        workload:
-          prompt: {text: "Explain continuous batching in one sentence."}
-          maxNewTokens: [16]
-          load: {concurrency: [2]}
-          step: {requests: 10}
-          timeouts: {firstToken: 10s, idle: 5s, total: 20s}
-        failOn: {errors: true}
-        """.formatted(name, url));
+  private Path scenario(String name, String url) {
+    return TestScenario.named(name).target("sim", url).prompt("{text: \"Explain continuous batching in one sentence.\"}")
+        .timeouts("{firstToken: 10s, idle: 5s, total: 20s}").with("failOn: {errors: true}").writeTo(dir.resolve(name + ".yaml"));
   }
 
   /** Runs the command line; returns the exit code, stdout + stderr in {@code output}. */
   private static int barrage(StringBuilder output, String... args) {
-    PrintStream out = System.out, err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      return BarrageMain.execute(args);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-      output.append(buf.toString(StandardCharsets.UTF_8));
-    }
+    CliRun r = CliRun.of(args);
+    output.append(r.out()).append(r.err());
+    return r.code();
   }
 
   private static String runId(StringBuilder output) {
@@ -131,13 +111,9 @@ class SubmitCommandTest {
   void aRunThatNeedsMoreWorkersScalesTheWorkerStatefulSetAndRunsOnThemAll() throws Exception {
     // the "kubelet": once the StatefulSet asks for 2 replicas, a second worker node joins
     Thread kubelet = new Thread(() -> {
-      try {
-        ClusterFixture.await("the StatefulSet scaled to 2", Duration.ofSeconds(30), () -> k8s.workerReplicas() >= 2);
-        extraWorkers.add(WorkerNode.start(new WorkerNode.Settings("127.0.0.1:" + coordinator.clusterPort(), "127.0.0.1", "127.0.0.1", 0,
-            Duration.ofSeconds(5)), EngineStepLauncher::new));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      await("the StatefulSet scaled to 2").atMost(Duration.ofSeconds(30)).until(() -> k8s.workerReplicas() >= 2);
+      extraWorkers.add(WorkerNode.start(new WorkerNode.Settings("127.0.0.1:" + coordinator.clusterPort(), "127.0.0.1", "127.0.0.1", 0,
+          Duration.ofSeconds(5)), EngineStepLauncher::new));
     }, "test-kubelet");
     kubelet.start();
     StringBuilder out = new StringBuilder();
