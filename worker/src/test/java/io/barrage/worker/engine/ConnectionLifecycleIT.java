@@ -171,12 +171,12 @@ class ConnectionLifecycleIT extends SchemeFixture {
         throw new IllegalStateException(e);
       }
     });
-    await("20 requests answered by the first server").atMost(Duration.ofSeconds(10)).until(() -> first.stats().requestsSucceeded() >= 20);
+    await("20 requests answered by the first server").atMost(Duration.ofSeconds(30)).until(() -> first.stats().requestsSucceeded() >= 20);
     long answeredBefore;
     long killedAt = System.currentTimeMillis();
     first.close();
     answeredBefore = first.stats().requestsSucceeded();
-    await("8 connections refused during the outage").atMost(Duration.ofSeconds(10)).until(() -> refusals.get() >= 8);
+    await("8 connections refused during the outage").atMost(Duration.ofSeconds(30)).until(() -> refusals.get() >= 8);
     long backAt = System.currentTimeMillis(); // nothing can connect before the new server binds
     SimulatorServer second = simulator(new SimulatorConfig("127.0.0.1", port, first.profile(), null, 1));
     try {
@@ -190,7 +190,9 @@ class ConnectionLifecycleIT extends SchemeFixture {
       UnreachableSpan span = spans.get(0);
       // the recorder's wall clock is an anchor plus nanoTime: allow it a few ms against currentTimeMillis
       assertThat(span.startEpochMs()).isBetween(killedAt - 5, backAt + 5);
-      assertThat(span.endEpochMs()).as("the first reconnect, within a capped back-off of the restart").isBetween(backAt - 5, backAt + 1_500);
+      // the back-off is capped at 1 s; the reconnect also needs its TCP (and TLS) handshake, which a
+      // loaded 2-core machine can stretch to a second or more
+      assertThat(span.endEpochMs()).as("the first reconnect, within a capped back-off of the restart").isBetween(backAt - 5, backAt + 3_000);
       assertThat(span.failedAttempts()).isEqualTo(a.errors().get(ErrorClass.CONNECT));
       assertThat(a.errorMessages().get(ErrorClass.CONNECT)).contains("Connection refused");
     } finally {
