@@ -254,8 +254,14 @@ public final class Runs implements AutoCloseable {
   }
 
   private synchronized void start(RunOrder order, RunObserver fanOut, CompletableFuture<RunRecord> measured) {
-    ActorRef<RunCoordinator.Command> ref =
-        system.systemActorOf(RunCoordinator.create(order, settings, fanOut, measured), "run-" + order.runId(), Props.empty());
+    ActorRef<RunCoordinator.Command> ref;
+    try {
+      ref = system.systemActorOf(RunCoordinator.create(order, settings, fanOut, measured), "run-" + order.runId(), Props.empty());
+    } catch (RuntimeException e) { // e.g. the actor system is terminating: the run ends here, the next one is not refused
+      log.error("run {}: cannot start its coordinator: {}", order.runId(), e.toString());
+      measured.completeExceptionally(e);
+      return;
+    }
     actors.put(order.runId(), ref);
     String stop = pendingStops.remove(order.runId());
     if (stop != null) ref.tell(new RunCoordinator.Stop(stop));

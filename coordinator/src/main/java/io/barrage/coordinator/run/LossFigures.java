@@ -1,0 +1,50 @@
+package io.barrage.coordinator.run;
+
+/**
+ * What a worker that stopped reporting took with it, by the rule in docs/cluster.md: a worker reports
+ * every interval, so a crash loses at most the work since its last report that arrived.
+ *
+ * <ul>
+ *   <li>{@code inFlightAtLastReport}: requests it had in flight when that report was cut; their
+ *       outcome never arrived (the cell's {@code incomplete}). 0 when the report ended inside the
+ *       warm-up: those requests started in the warm-up and are not measured.
+ *   <li>{@code completedAfterAtMost}: an estimate of the measured requests it completed after that
+ *       report and never reported: the completion rate of its last report times
+ *       {@code secondsAfterReport}, the time from that report's end until it was found lost, at most
+ *       one report interval (had it lived longer, its next report would have arrived). Not in any count.
+ * </ul>
+ */
+record LossFigures(long inFlightAtLastReport, long completedAfterAtMost, double secondsAfterReport) {
+
+  static final LossFigures NONE = new LossFigures(0, 0, 0);
+
+  /**
+   * @param a the worker's part of the cell, with its latest report
+   * @param nowEpochMs when it was found lost (coordinator clock)
+   * @param measuredFromEpochMs the end of the cell's warm-up (coordinator clock)
+   * @param cappedAtOneInterval whether the time since its report is capped at one report interval
+   *     (a crash); false for a worker known to have run on (it reported after it was counted lost)
+   */
+  static LossFigures of(CellRun.Assignment a, long nowEpochMs, long measuredFromEpochMs, boolean cappedAtOneInterval) {
+    long end = a.lastReportEndEpochMs >= 0 ? a.lastReportEndEpochMs : Math.min(nowEpochMs, measuredFromEpochMs);
+    long since = Math.max(0, nowEpochMs - end);
+    long afterMs = cappedAtOneInterval ? Math.min(since, a.lastIntervalMs) : a.lastIntervalMs;
+    long inFlight = end < measuredFromEpochMs ? 0 : a.lastInFlight;
+    // only the part of that time after the warm-up loses measured requests
+    long measuredMs = Math.max(0, end + afterMs - Math.max(end, measuredFromEpochMs));
+    double rate = a.lastCompletions * 1000.0 / Math.max(100, a.lastIntervalMs);
+    long completed = (long) Math.ceil(rate * measuredMs / 1000.0);
+    return new LossFigures(inFlight, completed, afterMs / 1000.0);
+  }
+
+  boolean none() {
+    return inFlightAtLastReport == 0 && completedAfterAtMost == 0;
+  }
+
+  /** How a person reads it: "10 requests in flight at its last report, at most ~11 completed after it (estimate)". */
+  String text() {
+    return inFlightAtLastReport + " request(s) in flight at its last report (counted incomplete), at most ~" + completedAfterAtMost
+        + " completed in the " + String.format(java.util.Locale.ROOT, "%.1f", secondsAfterReport)
+        + " s after it (estimate from its last report's rate; not in any count)";
+  }
+}
