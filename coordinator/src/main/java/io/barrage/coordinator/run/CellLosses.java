@@ -28,6 +28,10 @@ final class CellLosses {
     this.warmupMs = order.scenario().workload().step().warmupOrZero().toMillis();
   }
 
+  private long measuredFrom(CellRun cell) {
+    return warmupMs > 0 ? cell.startAtEpochMs + warmupMs : Long.MIN_VALUE;
+  }
+
   /** How the loss of a worker's part was found. */
   enum How {
     /** crash, partition, removed: the survivors may take its share */
@@ -49,7 +53,7 @@ final class CellLosses {
     if (a == null || !a.state.awaited()) return null;
     long now = System.currentTimeMillis();
     a.state = how == How.LEFT ? CellRun.State.LEFT : CellRun.State.LOST;
-    a.loss = how == How.LEFT ? LossFigures.NONE : LossFigures.of(a, now, cell.startAtEpochMs + warmupMs, true);
+    a.loss = how == How.LEFT ? LossFigures.NONE : LossFigures.of(a, now, measuredFrom(cell), true);
     double capacity = Rebalancer.capacityShare(cell.spec.load(), a.carried);
     WorkerEvent.Kind kind = how == How.LOST || how == How.SILENT_AT_STOP ? WorkerEvent.Kind.LOST : WorkerEvent.Kind.LEFT;
     a.lossEvent = ledger.add(new WorkerEvent(a.workerId, kind, now, cell.spec.id(), capacity, a.loss.inFlightAtLastReport(), why,
@@ -73,7 +77,7 @@ final class CellLosses {
       a.state = CellRun.State.RETURNED;
       a.loss = LossFigures.NONE;
     } else {
-      a.loss = LossFigures.of(a, System.currentTimeMillis(), cell.startAtEpochMs + warmupMs, false);
+      a.loss = LossFigures.of(a, System.currentTimeMillis(), measuredFrom(cell), false);
     }
     if (a.lossEvent < 0) return;
     WorkerEvent e = ledger.events.get(a.lossEvent);

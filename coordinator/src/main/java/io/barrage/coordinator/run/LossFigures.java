@@ -21,12 +21,14 @@ record LossFigures(long inFlightAtLastReport, long completedAfterAtMost, double 
   /**
    * @param a the worker's part of the cell, with its latest report
    * @param nowEpochMs when it was found lost (coordinator clock)
-   * @param measuredFromEpochMs the end of the cell's warm-up (coordinator clock)
+   * @param measuredFromEpochMs the end of the cell's warm-up (coordinator clock), {@code Long.MIN_VALUE}
+   *     without warm-up
    * @param cappedAtOneInterval whether the time since its report is capped at one report interval
    *     (a crash); false for a worker known to have run on (it reported after it was counted lost)
    */
   static LossFigures of(CellRun.Assignment a, long nowEpochMs, long measuredFromEpochMs, boolean cappedAtOneInterval) {
-    long end = a.lastReportEndEpochMs >= 0 ? a.lastReportEndEpochMs : Math.min(nowEpochMs, measuredFromEpochMs);
+    if (a.lastReportEndEpochMs < 0) return NONE; // it never reported: nothing of it was running that we know of
+    long end = a.lastReportEndEpochMs;
     long since = Math.max(0, nowEpochMs - end);
     long afterMs = cappedAtOneInterval ? Math.min(since, a.lastIntervalMs) : a.lastIntervalMs;
     long inFlight = end < measuredFromEpochMs ? 0 : a.lastInFlight;
