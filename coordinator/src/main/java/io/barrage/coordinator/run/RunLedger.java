@@ -107,8 +107,10 @@ final class RunLedger {
     if (missing.isEmpty() && back.isEmpty()) return null;
     List<String> parts = new ArrayList<>();
     if (!missing.isEmpty()) {
-      parts.add(missing.size() + " worker(s) lost (" + String.join(", ", missing) + "): " + inFlight
-          + " request(s) in flight at their last reports counted incomplete, at most ~" + after + " more completed after those reports and not counted (estimate)");
+      parts.add(missing.size() + " worker(s) lost (" + String.join(", ", missing) + ")" + (inFlight == 0 && after == 0
+          ? "; nothing measured was running on them"
+          : ": " + inFlight + " request(s) in flight at their last reports counted incomplete, at most ~" + after
+              + " more completed after those reports and not counted (estimate)"));
     }
     if (!back.isEmpty()) {
       parts.add(back.size() + " worker(s) unreachable for a while (" + String.join(", ", back) + "); their late reports arrived, nothing of them is missing");
