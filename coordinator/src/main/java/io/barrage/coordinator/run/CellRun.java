@@ -53,6 +53,8 @@ final class CellRun {
     long lastReportArrivedAtEpochMs = -1;
     long lastIntervalMs = 1000; // length of its latest interval
     long lastCompletions; // requests (measured or warm-up) that ended in its latest interval
+    long allCompletions; // requests (measured or warm-up) that ended in all its merged intervals
+    long firstReportStartEpochMs = -1; // start of its earliest merged interval, coordinator clock
     boolean heard; // any report or failure arrived: the start order was received
     int lossEvent = -1; // index of its LOST/LEFT event in the run's events
     LossFigures loss = LossFigures.NONE; // what is missing with it while it is LOST
@@ -74,6 +76,9 @@ final class CellRun {
       var c = r.counters();
       heard = true;
       completed += c.ok() + c.errorCount();
+      allCompletions += c.ok() + c.errorCount() + c.warmupRequests();
+      long startMs = endEpochMs - Math.max(0, r.endEpochMs() - r.startEpochMs());
+      if (firstReportStartEpochMs < 0 || startMs < firstReportStartEpochMs) firstReportStartEpochMs = startMs;
       if (endEpochMs < lastReportEndEpochMs) return; // a late resend of an older interval
       lastInFlight = c.inFlight();
       lastReportEndEpochMs = endEpochMs;
@@ -82,6 +87,14 @@ final class CellRun {
       lastCompletions = c.ok() + c.errorCount() + c.warmupRequests();
       // an interval that ended after the resize was sent ran (most likely) on the new share
       if (endEpochMs >= shareSentAtEpochMs) carried = share;
+    }
+
+    /** Requests per second it completed: the higher of its latest interval's rate and its mean over the cell. */
+    double completionRate() {
+      double last = lastCompletions * 1000.0 / Math.max(100, lastIntervalMs);
+      long span = lastReportEndEpochMs - firstReportStartEpochMs;
+      double mean = span > 0 ? allCompletions * 1000.0 / Math.max(100, span) : 0;
+      return Math.max(last, mean);
     }
 
     /** Its latest in-flight count, or 0 when that report is older than {@code staleMs} (it may be dead). */
