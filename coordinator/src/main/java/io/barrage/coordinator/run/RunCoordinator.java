@@ -58,6 +58,9 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private record Pong(CoordinatorProtocol.ClockPong pong) implements Command {}
 
+  /** A wire event of a kind this run does not know (none today: {@code Event} is sealed). */
+  private record OtherEvent(CoordinatorProtocol.Event event) implements Command {}
+
   private record Report(CoordinatorProtocol.Interval interval) implements Command {}
 
   private record Leaving(CoordinatorProtocol.WorkerLeaving leaving) implements Command {}
@@ -122,7 +125,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     this.timers = timers;
     ctx.setLoggerName(RunCoordinator.class);
     // the most recently registered adapter whose class matches wins: the catch-all first
-    this.self = ctx.messageAdapter(CoordinatorProtocol.Event.class, e -> Tick.INSTANCE);
+    this.self = ctx.messageAdapter(CoordinatorProtocol.Event.class, OtherEvent::new);
     ctx.messageAdapter(CoordinatorProtocol.ClockPong.class, Pong::new);
     ctx.messageAdapter(CoordinatorProtocol.Interval.class, Report::new);
     ctx.messageAdapter(CoordinatorProtocol.WorkerLeaving.class, Leaving::new);
@@ -159,6 +162,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
           return this;
         }))
         .onMessage(Tick.class, guarded(t -> onTick()))
+        .onMessage(OtherEvent.class, e -> this)
         .onMessage(Stop.class, guarded(this::onStop))
         .onMessage(Interrupt.class, guarded(this::onInterrupt))
         .onSignal(PostStop.class, p -> onPostStop())
