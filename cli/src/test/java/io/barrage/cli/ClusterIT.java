@@ -124,6 +124,7 @@ class ClusterIT {
       // and what it served beyond the count is within what the result says the crash may have lost
       long served = c.sim.stats().requestsSucceeded();
       long ok = cell.aggregate().ok();
+      System.out.printf("kill -9 of a worker: simulator served %d, counted ok %d, not counted %d; the result: %s%n", served, ok, served - ok, lost.lossText());
       assertThat(ok).isLessThanOrEqualTo(served);
       assertThat(served - ok).as("served %d, counted ok %d, lost %s", served, ok, lost.lossText())
           .isLessThanOrEqualTo(lost.requestsLost() + lost.completedAfterLastReportAtMost());
