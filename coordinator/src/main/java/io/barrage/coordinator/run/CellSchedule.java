@@ -86,6 +86,7 @@ final class CellSchedule {
     List<WorkerRoster.Member> candidates = roster.candidates();
     if (candidates.size() >= needed) {
       roster.startRollCall(candidates, self, nowNanos);
+      waiting = "checking " + candidates.size() + " worker(s) before cell " + cells.get(next).id();
       return null;
     }
     waiting = "waiting for workers (" + candidates.size() + "/" + needed + ")";
