@@ -55,6 +55,7 @@ final class CellRun {
     long lastCompletions; // requests (measured or warm-up) that ended in its latest interval
     long allCompletions; // requests (measured or warm-up) that ended in all its merged intervals
     long firstReportStartEpochMs = -1; // start of its earliest merged interval, coordinator clock
+    long maxDeliveryLagMs; // longest time a report of it took from its end to its merge
     boolean heard; // any report or failure arrived: the start order was received
     int lossEvent = -1; // index of its LOST/LEFT event in the run's events
     LossFigures loss = LossFigures.NONE; // what is missing with it while it is LOST
@@ -79,6 +80,7 @@ final class CellRun {
       allCompletions += c.ok() + c.errorCount() + c.warmupRequests();
       long startMs = endEpochMs - Math.max(0, r.endEpochMs() - r.startEpochMs());
       if (firstReportStartEpochMs < 0 || startMs < firstReportStartEpochMs) firstReportStartEpochMs = startMs;
+      maxDeliveryLagMs = Math.max(maxDeliveryLagMs, nowEpochMs - endEpochMs);
       if (endEpochMs < lastReportEndEpochMs) return; // a late resend of an older interval
       lastInFlight = c.inFlight();
       lastReportEndEpochMs = endEpochMs;

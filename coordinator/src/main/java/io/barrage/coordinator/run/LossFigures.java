@@ -11,8 +11,9 @@ package io.barrage.coordinator.run;
  *   <li>{@code completedAfterAtMost}: an estimate of the measured requests it completed after that
  *       report and never reported: its completion rate (the higher of its last interval's and its mean
  *       over the cell) times {@code secondsAfterReport}, the time from that report's end until it was
- *       found lost, at most one report interval plus {@link #REPORT_IN_TRANSIT_MS} (had it lived
- *       longer, its next report would have arrived). Not in any count.
+ *       found lost, at most one report interval plus {@link #REPORT_IN_TRANSIT_MS} plus the longest time
+ *       one of its reports took to arrive (had it lived longer, its next report would have arrived).
+ *       Not in any count.
  * </ul>
  */
 record LossFigures(long inFlightAtLastReport, long completedAfterAtMost, double secondsAfterReport) {
@@ -20,8 +21,10 @@ record LossFigures(long inFlightAtLastReport, long completedAfterAtMost, double 
   static final LossFigures NONE = new LossFigures(0, 0, 0);
 
   /**
-   * Added to the report interval: a report cut just before the crash may not have left the process
-   * (measured: a kill -9 lost 15 completions where one 1.5 s interval at its last report's rate gave 9).
+   * Added to the report interval, with the longest delivery time of its reports: a report cut just
+   * before the crash may not have left the process (measured: a kill -9 lost 15 completions where one
+   * 1.5 s interval at its last report's rate gave 9; one on a starved machine lost 18 where one
+   * interval + 0.5 s gave 5).
    */
   static final long REPORT_IN_TRANSIT_MS = 500;
 
@@ -37,7 +40,8 @@ record LossFigures(long inFlightAtLastReport, long completedAfterAtMost, double 
     if (a.lastReportEndEpochMs < 0) return NONE; // it never reported: nothing of it was running that we know of
     long end = a.lastReportEndEpochMs;
     long since = Math.max(0, nowEpochMs - end);
-    long interval = a.lastIntervalMs + REPORT_IN_TRANSIT_MS;
+    // reports that took D to arrive: those cut up to D before the crash may never have arrived
+    long interval = a.lastIntervalMs + REPORT_IN_TRANSIT_MS + Math.max(0, a.maxDeliveryLagMs);
     long afterMs = cappedAtOneInterval ? Math.min(since, interval) : interval;
     long inFlight = end < measuredFromEpochMs ? 0 : a.lastInFlight;
     // only the part of that time after the warm-up loses measured requests

@@ -60,17 +60,20 @@ class CellLossesTest {
   @BeforeEach
   void clear() {
     probes.clear();
+    deliveredAfterMs = 0;
   }
 
   private CellRun.Assignment a(int i) {
     return cell.assignments.get(probes.get(i).ref());
   }
 
+  private long deliveredAfterMs; // how long the next reports take to arrive
+
   /** A report of {@code completed} requests over {@code ms}, ending {@code agoMs} ago, {@code inFlight} at its end. */
-  private static void report(CellRun.Assignment a, long seq, long completed, int inFlight, long ms, long agoMs, boolean last) {
+  private void report(CellRun.Assignment a, long seq, long completed, int inFlight, long ms, long agoMs, boolean last) {
     long end = System.currentTimeMillis() - agoMs;
     var c = new IntervalCounters(completed, completed, Map.of(), Map.of(), 10 * completed, 10 * completed, 0, 0, inFlight, 0, -1, -1);
-    a.reported(new IntervalReport(a.workerId, "c", seq, end - ms, end, Map.of(), c, last), end, System.currentTimeMillis());
+    a.reported(new IntervalReport(a.workerId, "c", seq, end - ms, end, Map.of(), c, last), end, end + deliveredAfterMs);
   }
 
   @Test
@@ -89,6 +92,17 @@ class CellLossesTest {
     assertThat(cell.incomplete()).isEqualTo(4);
     RunRecord r = ledger.record(null, null);
     assertThat(r.outcome().reason()).contains("4 request(s) in flight").contains("at most ~60 more completed");
+  }
+
+  @Test
+  void aWorkerWhoseReportsArrivedLateMayHaveLostTheReportsStillOnTheirWay() throws Exception {
+    setUp("{duration: 60s}", 2);
+    deliveredAfterMs = 2000; // a starved worker: its reports arrive 2 s after they were cut
+    report(a(1), 0, 10, 3, 1000, 8000, false);
+    losses.lose(cell, a(1), CellLosses.How.LOST, "unreachable");
+    WorkerEvent lost = ledger.events.get(0);
+    assertThat(lost.secondsAfterLastReport()).isEqualTo(3.5); // 1 s interval + 0.5 s + 2 s on the way
+    assertThat(lost.completedAfterLastReportAtMost()).isEqualTo(35);
   }
 
   @Test
