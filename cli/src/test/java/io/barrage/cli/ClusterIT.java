@@ -116,7 +116,8 @@ class ClusterIT {
       assertThat(lost.atEpochMs()).isBetween(killedAt, killedAt + 10_000);
       assertThat(lost.capacityShare()).isEqualTo(3.0 / 9);
       assertThat(lost.requestsLost()).isBetween(0L, 3L); // its 3 streams' requests in flight at its last report
-      assertThat(lost.secondsAfterLastReport()).isBetween(0.0, 3.0); // one report interval (+0.5 s), stretched on a starved machine
+      // one report interval + 0.5 s + its reports' delivery time, never more than until it was found lost
+      assertThat(lost.secondsAfterLastReport()).isBetween(0.0, (lost.atEpochMs() - killedAt) / 1000.0 + 1.5);
       assertThat(r.workerEvents()).anyMatch(e -> e.kind() == WorkerEvent.Kind.REBALANCED);
       CellRecord cell = r.cells().get(0);
       assertThat(cell.incomplete()).isEqualTo(lost.requestsLost());
