@@ -53,8 +53,8 @@ final class CellLosses {
     if (a == null || !a.state.awaited()) return null;
     long now = System.currentTimeMillis();
     a.state = how == How.LEFT ? CellRun.State.LEFT : CellRun.State.LOST;
-    a.loss = how == How.LEFT ? LossFigures.NONE : LossFigures.of(a, now, measuredFrom(cell), true);
     double capacity = Rebalancer.capacityShare(cell.spec.load(), a.carried);
+    a.loss = how == How.LEFT ? LossFigures.NONE : LossFigures.of(a, now, measuredFrom(cell), true, peerRate(cell, a) * capacity);
     WorkerEvent.Kind kind = how == How.LOST || how == How.SILENT_AT_STOP ? WorkerEvent.Kind.LOST : WorkerEvent.Kind.LEFT;
     a.lossEvent = ledger.add(new WorkerEvent(a.workerId, kind, now, cell.spec.id(), capacity, a.loss.inFlightAtLastReport(), why,
         a.loss.completedAfterAtMost(), a.loss.secondsAfterReport()));
@@ -65,6 +65,17 @@ final class CellLosses {
           why, Math.round(capacity * 100), a.loss.text());
     }
     return how == How.SILENT_AT_STOP ? null : applyPolicy(cell, a);
+  }
+
+  /** Completions per second per unit of capacity on the cell's other carrying workers (0: none reported). */
+  private static double peerRate(CellRun cell, CellRun.Assignment lost) {
+    double rate = 0, capacity = 0;
+    for (CellRun.Assignment p : cell.assignments.values()) {
+      if (p == lost || !p.state.awaited() || p.lastReportEndEpochMs < 0) continue;
+      rate += p.lastCompletions * 1000.0 / Math.max(100, p.lastIntervalMs);
+      capacity += Rebalancer.capacityShare(cell.spec.load(), p.carried);
+    }
+    return capacity > 0 ? rate / capacity : 0;
   }
 
   /**

@@ -9,8 +9,8 @@ package io.barrage.coordinator.run;
  *       outcome never arrived (the cell's {@code incomplete}). 0 when the report ended inside the
  *       warm-up: those requests started in the warm-up and are not measured.
  *   <li>{@code completedAfterAtMost}: an estimate of the measured requests it completed after that
- *       report and never reported: its completion rate (the higher of its last interval's and its mean
- *       over the cell) times {@code secondsAfterReport}, the time from that report's end until it was
+ *       report and never reported: its completion rate (the highest of its last interval's, its mean
+ *       over the cell, and what its share completes on the other workers) times {@code secondsAfterReport}, the time from that report's end until it was
  *       found lost, at most one report interval plus {@link #REPORT_IN_TRANSIT_MS} plus the longest time
  *       one of its reports took to arrive (had it lived longer, its next report would have arrived).
  *       Not in any count.
@@ -37,6 +37,14 @@ record LossFigures(long inFlightAtLastReport, long completedAfterAtMost, double 
    *     (a crash); false for a worker known to have run on (it reported after it was counted lost)
    */
   static LossFigures of(CellRun.Assignment a, long nowEpochMs, long measuredFromEpochMs, boolean cappedAtOneInterval) {
+    return of(a, nowEpochMs, measuredFromEpochMs, cappedAtOneInterval, 0);
+  }
+
+  /**
+   * @param peerRate what the worker's share completes per second judging by the other workers of the
+   *     cell (a worker that dies early in a cell has only ramp-up reports of its own)
+   */
+  static LossFigures of(CellRun.Assignment a, long nowEpochMs, long measuredFromEpochMs, boolean cappedAtOneInterval, double peerRate) {
     if (a.lastReportEndEpochMs < 0) return NONE; // it never reported: nothing of it was running that we know of
     long end = a.lastReportEndEpochMs;
     long since = Math.max(0, nowEpochMs - end);
@@ -46,7 +54,7 @@ record LossFigures(long inFlightAtLastReport, long completedAfterAtMost, double 
     long inFlight = end < measuredFromEpochMs ? 0 : a.lastInFlight;
     // only the part of that time after the warm-up loses measured requests
     long measuredMs = Math.max(0, end + afterMs - Math.max(end, measuredFromEpochMs));
-    double rate = a.completionRate();
+    double rate = Math.max(a.completionRate(), peerRate);
     long completed = (long) Math.ceil(rate * measuredMs / 1000.0);
     return new LossFigures(inFlight, completed, afterMs / 1000.0);
   }

@@ -106,6 +106,16 @@ class CellLossesTest {
   }
 
   @Test
+  void aWorkerLostEarlyInTheCellIsJudgedByWhatItsShareCompletesOnTheOthers() throws Exception {
+    setUp("{duration: 60s}", 3);
+    report(a(0), 3, 40, 4, 1000, 5000, false); // the others complete 40 requests/s each
+    report(a(1), 3, 40, 4, 1000, 5000, false);
+    report(a(2), 0, 4, 4, 1000, 5000, false); // its only report: the ramp-up
+    losses.lose(cell, a(2), CellLosses.How.LOST, "unreachable");
+    assertThat(ledger.events.get(0).completedAfterLastReportAtMost()).isEqualTo(60); // 40/s × 1.5 s
+  }
+
+  @Test
   void aSecondLossReportsTheShareTheWorkerCarriedNotTheResizeItNeverGot() throws Exception {
     setUp("{duration: 60s}", 3);
     report(a(0), 0, 10, 4, 1000, 3000, false);
