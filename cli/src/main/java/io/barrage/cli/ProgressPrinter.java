@@ -30,8 +30,8 @@ final class ProgressPrinter implements RunObserver {
     for (; eventsShown < s.events().size(); eventsShown++) {
       var e = s.events().get(eventsShown);
       if (e.kind() == io.barrage.protocol.results.WorkerEvent.Kind.JOINED) continue;
-      out.printf(Locale.ROOT, "  ! worker %s %s%s: %s (%.0f%% of the load, %d requests lost)%n", e.workerId(),
-          e.kind().name().toLowerCase(Locale.ROOT), e.cellId() == null ? "" : " in " + e.cellId(), e.detail(), 100 * e.capacityShare(), e.requestsLost());
+      out.printf(Locale.ROOT, "  ! worker %s %s%s: %s (%s)%n", e.workerId(),
+          e.kind().name().toLowerCase(Locale.ROOT), e.cellId() == null ? "" : " in " + e.cellId(), e.detail(), e.lossText());
     }
     long now = System.nanoTime();
     if (s.phase() == RunStatus.Phase.FINISHED) {

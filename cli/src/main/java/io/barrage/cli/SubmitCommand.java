@@ -221,9 +221,8 @@ public final class SubmitCommand implements Callable<Integer> {
       for (; s.events() != null && eventsShown < s.events().size(); eventsShown++) {
         var e = s.events().get(eventsShown);
         if (e.kind() == WorkerEvent.Kind.JOINED) continue;
-        out.printf(Locale.ROOT, "  ! worker %s %s%s: %s (%.0f%% of the load, %d requests lost)%n", e.workerId(),
-            e.kind().name().toLowerCase(Locale.ROOT), e.cellId() == null ? "" : " in " + e.cellId(), e.detail(),
-            100 * e.capacityShare(), e.requestsLost());
+        out.printf(Locale.ROOT, "  ! worker %s %s%s: %s (%s)%n", e.workerId(),
+            e.kind().name().toLowerCase(Locale.ROOT), e.cellId() == null ? "" : " in " + e.cellId(), e.detail(), e.lossText());
       }
       long now = System.nanoTime();
       if (s.phase() == RunStatus.Phase.RUNNING && s.cell() != null && now - lastPrintNanos >= 2_000_000_000L) {

@@ -84,11 +84,13 @@ public final class HtmlReport {
     }
     if (!r.workers().lost().isEmpty()) {
       b.append("<div class=\"alert bad\" id=\"alert-workers\"><strong>").append(r.workers().lost().size())
-          .append(" worker(s) lost during the run.</strong> Their share was moved to the survivors; results of requests in flight on them are missing.<ul>");
+          .append(" worker(s) lost during the run.</strong> Their share was moved to the survivors; a crash loses at most the work since its last interval report.<ul>");
       for (RunInfo.WorkerLoss l : r.workers().lost()) {
         b.append("<li><code>").append(Html.esc(l.workerId())).append("</code> at ").append(Html.esc(l.at())).append(" in cell <code>")
             .append(Html.esc(l.cell())).append("</code>: ").append(Numbers.fmt(l.capacityShare() * 100, 0)).append(" % of the load, ")
-            .append(l.requestsLost()).append(" request(s) lost").append(l.detail() == null ? "" : " (" + Html.esc(l.detail()) + ")").append("</li>");
+            .append(l.requestsLost()).append(" request(s) in flight at its last report (counted incomplete)")
+            .append(l.completedAfterLastReportAtMost() > 0 ? ", at most ~" + l.completedAfterLastReportAtMost() + " completed in the "
+                + Numbers.fmt(l.secondsAfterLastReport(), 1) + " s after it (estimate, in no count)" : "").append(l.detail() == null ? "" : " (" + Html.esc(l.detail()) + ")").append("</li>");
       }
       b.append("</ul></div>");
     }

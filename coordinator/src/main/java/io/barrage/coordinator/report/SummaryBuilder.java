@@ -81,9 +81,11 @@ public final class SummaryBuilder {
     List<RunInfo.WorkerEventInfo> events = new ArrayList<>();
     for (WorkerEvent e : run.workerEvents()) {
       String at = iso(e.atEpochMs());
-      events.add(new RunInfo.WorkerEventInfo(e.workerId(), e.kind().name().toLowerCase(), at, e.atEpochMs(), e.cellId(), e.capacityShare(), e.requestsLost(), e.detail()));
+      events.add(new RunInfo.WorkerEventInfo(e.workerId(), e.kind().name().toLowerCase(), at, e.atEpochMs(), e.cellId(), e.capacityShare(), e.requestsLost(), e.detail(),
+          e.completedAfterLastReportAtMost(), e.secondsAfterLastReport()));
       if (e.kind() == WorkerEvent.Kind.LOST) {
-        lost.add(new RunInfo.WorkerLoss(e.workerId(), at, e.atEpochMs(), e.cellId(), e.capacityShare(), e.requestsLost(), e.detail()));
+        lost.add(new RunInfo.WorkerLoss(e.workerId(), at, e.atEpochMs(), e.cellId(), e.capacityShare(), e.requestsLost(), e.detail(),
+            e.completedAfterLastReportAtMost(), e.secondsAfterLastReport()));
       }
     }
     String reason = run.outcome().reason();

@@ -1,5 +1,6 @@
 package io.barrage.coordinator.run;
 
+import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.results.CellAggregate;
@@ -13,37 +14,101 @@ import org.apache.pekko.actor.typed.ActorRef;
 /** The state of one cell while it runs: who carries which share, the merge, what was lost. */
 final class CellRun {
 
+  /** Where one worker's part of the cell is. */
+  enum State {
+    /** carries its share */
+    RUNNING,
+    /** announced a graceful leave; its share is handed over once its last report arrived */
+    LEAVING,
+    /** crashed, cut off, or gone without its last report: its share went to others or is missing */
+    LOST,
+    /** was lost, then its last report arrived after all: nothing of it is missing */
+    RETURNED,
+    /** left gracefully; its last report arrived */
+    LEFT,
+    /** its last report arrived */
+    FINISHED,
+    /** sent nothing after its start instant: its start order never arrived or was not taken */
+    SILENT,
+    /** said it cannot run the cell */
+    FAILED;
+
+    /** The cell still waits for this worker's last report. */
+    boolean awaited() {
+      return this == RUNNING || this == LEAVING;
+    }
+  }
+
   /** One worker's part of the cell. */
   static final class Assignment {
     final String workerId;
     final ActorRef<WorkerProtocol.Command> worker;
-    LoadShare share;
-    boolean finished; // its last report arrived
-    boolean lost; // lost (crash, partition) or left; its share went to others or is missing
-    boolean leaving; // announced a graceful leave; rebalance once its last report arrived
+    State state = State.RUNNING;
+    LoadShare share; // what it was last told to carry
+    LoadShare carried; // what it carried as far as its reports show (a resize it never got is not in it)
+    long shareSentAtEpochMs; // when {@code share} was sent
     long completed; // measured requests it reported (ok + errors)
-    long started;
     int lastInFlight;
-    long lostRequests; // counted as lost when it was lost; given back if its last report arrives after all
-    int lostEvent = -1; // index of its LOST event in the run's events
     long lastReportEndEpochMs = -1; // end of its latest merged interval, coordinator clock
+    long lastReportArrivedAtEpochMs = -1;
+    long lastIntervalMs = 1000; // length of its latest interval
+    long lastCompletions; // requests (measured or warm-up) that ended in its latest interval
+    long allCompletions; // requests (measured or warm-up) that ended in all its merged intervals
+    long firstReportStartEpochMs = -1; // start of its earliest merged interval, coordinator clock
+    long maxDeliveryLagMs; // longest time a report of it took from its end to its merge
     boolean heard; // any report or failure arrived: the start order was received
+    int lossEvent = -1; // index of its LOST/LEFT event in the run's events
+    LossFigures loss = LossFigures.NONE; // what is missing with it while it is LOST
 
     Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, LoadShare share) {
       this.workerId = workerId;
       this.worker = worker;
       this.share = share;
+      this.carried = share;
     }
 
-    boolean active() {
-      return !finished && !lost && !leaving;
+    void resize(LoadShare to, long nowEpochMs) {
+      share = to;
+      shareSentAtEpochMs = nowEpochMs;
     }
 
-    String state() {
-      if (finished) return lost || leaving ? "left" : "finished";
-      if (lost) return "lost";
-      if (leaving) return "leaving";
-      return "running";
+    /** Takes in a merged report; {@code endEpochMs} is its end in the coordinator's clock. */
+    void reported(IntervalReport r, long endEpochMs, long nowEpochMs) {
+      var c = r.counters();
+      heard = true;
+      completed += c.ok() + c.errorCount();
+      allCompletions += c.ok() + c.errorCount() + c.warmupRequests();
+      long startMs = endEpochMs - Math.max(0, r.endEpochMs() - r.startEpochMs());
+      if (firstReportStartEpochMs < 0 || startMs < firstReportStartEpochMs) firstReportStartEpochMs = startMs;
+      maxDeliveryLagMs = Math.max(maxDeliveryLagMs, nowEpochMs - endEpochMs);
+      if (endEpochMs < lastReportEndEpochMs) return; // a late resend of an older interval
+      lastInFlight = c.inFlight();
+      lastReportEndEpochMs = endEpochMs;
+      lastReportArrivedAtEpochMs = nowEpochMs;
+      lastIntervalMs = Math.max(1, r.endEpochMs() - r.startEpochMs());
+      lastCompletions = c.ok() + c.errorCount() + c.warmupRequests();
+      // an interval that ended after the resize was sent ran (most likely) on the new share
+      if (endEpochMs >= shareSentAtEpochMs) carried = share;
+    }
+
+    /** Requests per second it completed: the higher of its latest interval's rate and its mean over the cell. */
+    double completionRate() {
+      double last = lastCompletions * 1000.0 / Math.max(100, lastIntervalMs);
+      long span = lastReportEndEpochMs - firstReportStartEpochMs;
+      double mean = span > 0 ? allCompletions * 1000.0 / Math.max(100, span) : 0;
+      return Math.max(last, mean);
+    }
+
+    /** Its latest in-flight count, or 0 when that report is older than {@code staleMs} (it may be dead). */
+    int liveInFlight(long nowEpochMs, long staleMs) {
+      if (!state.awaited()) return 0;
+      if (lastReportArrivedAtEpochMs >= 0 && nowEpochMs - lastReportArrivedAtEpochMs > staleMs) return 0;
+      return lastInFlight;
+    }
+
+    String view(long nowEpochMs, long staleMs) {
+      if (state.awaited() && lastReportArrivedAtEpochMs >= 0 && nowEpochMs - lastReportArrivedAtEpochMs > staleMs) return "silent";
+      return state.name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
@@ -54,7 +119,6 @@ final class CellRun {
   final Map<ActorRef<WorkerProtocol.Command>, Assignment> assignments = new LinkedHashMap<>();
   final int workersUsed;
   long endedAtEpochMs = -1;
-  long requestsLost;
   long tokensSinceTick;
   boolean stopping;
   long stopDeadlineNanos;
@@ -71,23 +135,22 @@ final class CellRun {
     this.workersUsed = assigned.size();
   }
 
+  /** The workers that carry load now. */
   List<Assignment> active() {
     List<Assignment> out = new ArrayList<>();
-    for (Assignment a : assignments.values()) if (a.active()) out.add(a);
+    for (Assignment a : assignments.values()) if (a.state == State.RUNNING) out.add(a);
     return out;
   }
 
-  /** Done when every worker either sent its last report or is lost (and not about to flush). */
+  /** Done when no worker's last report is awaited any more. */
   boolean complete() {
-    for (Assignment a : assignments.values()) {
-      if (!a.finished && !(a.lost && !a.leaving)) return false;
-    }
+    for (Assignment a : assignments.values()) if (a.state.awaited()) return false;
     return true;
   }
 
   /** True when no worker carried its share to the end: every one was lost or left early. */
   boolean nobodyFinished() {
-    for (Assignment a : assignments.values()) if (a.finished && !a.lost) return false;
+    for (Assignment a : assignments.values()) if (a.state == State.FINISHED || a.state == State.LEFT) return false;
     return true;
   }
 
@@ -103,9 +166,35 @@ final class CellRun {
     return lastReportAtEpochMs >= 0 ? lastReportAtEpochMs : nowEpochMs;
   }
 
-  int inFlight() {
+  /** Tells every worker whose last report is awaited to stop its step. */
+  void tellStop(String runId) {
+    for (Assignment a : assignments.values()) {
+      if (a.state.awaited()) a.worker.tell(new WorkerProtocol.StopStep(runId, spec.id()));
+    }
+  }
+
+  /**
+   * Closes the complete cell. A duration cell whose measurement ended more than {@code toleranceMs}
+   * before its planned end (e.g. the workers lost the coordinator) is cut at its measured end.
+   */
+  void close(java.time.Duration planned, long toleranceMs) {
+    endedAtEpochMs = System.currentTimeMillis();
+    if (cutAtEpochMs < 0 && planned != null && measuredUntilEpochMs >= 0 && measuredUntilEpochMs < startAtEpochMs + planned.toMillis() - toleranceMs) {
+      cutAtEpochMs = measuredUntilEpochMs;
+    }
+  }
+
+  /** Measured requests whose outcome never arrived: the in-flight counts of the workers still lost. */
+  long incomplete() {
+    long n = 0;
+    for (Assignment a : assignments.values()) if (a.state == State.LOST) n += a.loss.inFlightAtLastReport();
+    return n;
+  }
+
+  /** Requests in flight now as the latest fresh reports say (a silent worker's old count is not shown). */
+  int inFlight(long nowEpochMs, long staleMs) {
     int n = 0;
-    for (Assignment a : assignments.values()) if (!a.finished && !a.lost) n += a.lastInFlight;
+    for (Assignment a : assignments.values()) n += a.liveInFlight(nowEpochMs, staleMs);
     return n;
   }
 }

@@ -219,7 +219,7 @@ public final class Runs implements AutoCloseable {
           try {
             if (err != null) throw err;
             sink.write(record, order.outDir());
-            msg = describe(record.outcome()) + "; results in " + order.outDir();
+            msg = record.outcome().text() + "; results in " + order.outDir();
             afterResults(order);
             gates = gates(record);
           } catch (Throwable e) {
@@ -254,8 +254,14 @@ public final class Runs implements AutoCloseable {
   }
 
   private synchronized void start(RunOrder order, RunObserver fanOut, CompletableFuture<RunRecord> measured) {
-    ActorRef<RunCoordinator.Command> ref =
-        system.systemActorOf(RunCoordinator.create(order, settings, fanOut, measured), "run-" + order.runId(), Props.empty());
+    ActorRef<RunCoordinator.Command> ref;
+    try {
+      ref = system.systemActorOf(RunCoordinator.create(order, settings, fanOut, measured), "run-" + order.runId(), Props.empty());
+    } catch (RuntimeException e) { // e.g. the actor system is terminating: the run ends here, the next one is not refused
+      log.error("run {}: cannot start its coordinator: {}", order.runId(), e.toString());
+      measured.completeExceptionally(e);
+      return;
+    }
     actors.put(order.runId(), ref);
     String stop = pendingStops.remove(order.runId());
     if (stop != null) ref.tell(new RunCoordinator.Stop(stop));
@@ -295,10 +301,6 @@ public final class Runs implements AutoCloseable {
       if (m.status() == MemberStatus.up() && m.hasRole(ClusterConfig.ROLE_WORKER)) n++;
     }
     return n;
-  }
-
-  private static String describe(RunOutcome o) {
-    return o instanceof RunOutcome.Completed ? "completed" : o.key() + ": " + o.reason();
   }
 
   /** Asks a run to stop; false when there is no such run or it already ended. */

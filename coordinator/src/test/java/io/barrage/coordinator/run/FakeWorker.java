@@ -34,6 +34,16 @@ public final class FakeWorker {
 
   public static Behavior<Object> create(
       int intervals, boolean forever, Histogram all, Queue<WorkerProtocol.Command> orders, long[] tokens) {
+    return create(intervals, forever, all, orders, tokens, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A worker that answers only its first {@code maxPings} clock probes and then falls silent to them
+   * (as a worker that died a moment ago looks before the failure detector says so).
+   */
+  public static Behavior<Object> create(
+      int intervals, boolean forever, Histogram all, Queue<WorkerProtocol.Command> orders, long[] tokens, int maxPings) {
+    int[] pings = {0};
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.SERVICE_KEY, ctx.getSelf().<WorkerProtocol.Command>narrow()));
       return Behaviors.withTimers(timers -> new Object() {
@@ -46,6 +56,7 @@ public final class FakeWorker {
         Behavior<Object> behavior() {
           return Behaviors.receive(Object.class)
               .onMessage(WorkerProtocol.ClockPing.class, p -> {
+                if (pings[0]++ >= maxPings) return Behaviors.same();
                 p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), io.barrage.common.time.EpochTime.epochMicros(), ctx.getSelf().<WorkerProtocol.Command>narrow()));
                 return Behaviors.same();
               })

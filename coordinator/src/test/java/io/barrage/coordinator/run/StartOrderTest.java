@@ -64,7 +64,7 @@ class StartOrderTest {
     Queue<WorkerProtocol.Command> orders = FakeWorker.newOrderLog();
     node.system().systemActorOf(deafWorker(orders), "deaf", Props.empty());
     RunSettings quick = new RunSettings(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(5), 50,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), RunSettings.DEFAULT_WORKER_JOIN_TIMEOUT);
     try (Runs runs = new Runs(node.system(), quick, (run, dir) -> {})) {
       String yaml = RunCoordinatorTest.scenario("{concurrency: [2]}", "{duration: 60s}", "rebalance");
       var submitted = runs.submit(new RunOrder("r1", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("r1"), 1));

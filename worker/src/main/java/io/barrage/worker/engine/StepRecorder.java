@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -38,6 +39,12 @@ import org.HdrHistogram.Recorder;
  * spans (an ongoing one cut at the interval's end and continued in the next) and their failed
  * attempts. The first few distinct error messages of each class go out once each, cleaned by
  * {@link ErrorText}.
+ *
+ * <p>One interval report is one consistent cut: a request is counted in the same interval as its
+ * histogram samples. Writers share a read lock while they book a request; {@link #drain} takes the
+ * write lock only to swap the recorders and read the counters (encoding happens after). Without it a
+ * request booked during a drain could be counted {@code ok} in one report and have its samples in the
+ * next, which never arrives when the worker dies.
  */
 public final class StepRecorder {
   private final String workerId;
@@ -70,6 +77,7 @@ public final class StepRecorder {
   private final long epochNanosAtAnchor;
   private final long nanoAnchor;
   private volatile long intervalStartMs;
+  private final StampedLock cut = new StampedLock();
 
   public StepRecorder(String workerId, String cellId) {
     this.workerId = workerId;
@@ -126,6 +134,15 @@ public final class StepRecorder {
    * once the request's last attempt is known, for every measured request that was written.
    */
   public void finished(RequestTrace t) {
+    long stamp = cut.readLock();
+    try {
+      book(t);
+    } finally {
+      cut.unlockRead(stamp);
+    }
+  }
+
+  private void book(RequestTrace t) {
     if (t.error == ErrorClass.CONNECT) {
       synchronized (spans) {
         if (unreachableSince < 0) unreachableSince = t.tEnd;
@@ -217,6 +234,15 @@ public final class StepRecorder {
    * @param last whether this is the final report of the step
    */
   public synchronized IntervalReport drain(int inFlight, boolean last) {
+    long stamp = cut.writeLock();
+    try {
+      return cutInterval(inFlight, last);
+    } finally {
+      cut.unlockWrite(stamp);
+    }
+  }
+
+  private IntervalReport cutInterval(int inFlight, boolean last) {
     Map<Metric, byte[]> hist = new EnumMap<>(Metric.class);
     for (Map.Entry<Metric, Recorder> e : recorders.entrySet()) {
       Histogram h = e.getValue().getIntervalHistogram(recycled.get(e.getKey()));

@@ -29,6 +29,35 @@ class StepRecorderTest {
   }
 
   @Test
+  void aRequestIsCountedInTheSameReportAsItsSamplesWhenItEndsDuringADrain() throws Exception {
+    int writers = 3, each = 30_000;
+    RequestTrace proto = fourTokens(true);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(writers);
+    for (int w = 0; w < writers; w++) {
+      Thread t = new Thread(() -> {
+        for (int i = 0; i < each; i++) rec.finished(proto);
+        done.countDown();
+      });
+      t.setDaemon(true);
+      t.start();
+    }
+    java.util.List<IntervalReport> reports = new java.util.ArrayList<>();
+    while (done.getCount() > 0) reports.add(rec.drain(0, false)); // drains race the writers
+    reports.add(rec.drain(0, true));
+    long ok = 0;
+    for (IntervalReport r : reports) {
+      long e2e = r.histograms().containsKey(Metric.E2E_END) ? h(r, Metric.E2E_END).getTotalCount() : 0;
+      long ttft = r.histograms().containsKey(Metric.TTFT) ? h(r, Metric.TTFT).getTotalCount() : 0;
+      // were a report lost (its worker killed), the next one could not make up for a split request
+      assertThat(e2e).as("report %d", r.sequence()).isEqualTo(r.counters().ok());
+      assertThat(ttft).as("report %d", r.sequence()).isEqualTo(r.counters().ok());
+      ok += r.counters().ok();
+    }
+    assertThat(ok).isEqualTo((long) writers * each);
+    assertThat(reports.size()).isGreaterThan(2);
+  }
+
+  @Test
   void everyMetricFollowsTheDesignDefinitions() {
     RequestTrace t = fourTokens(true);
     rec.sent(t);
