@@ -40,7 +40,7 @@ class CellLossesTest {
   private final List<TestProbe<WorkerProtocol.Command>> probes = new ArrayList<>();
 
   private void setUp(String step, int workers) throws Exception {
-    String yaml = RunCoordinatorTest.scenario("{concurrency: [12]}", step, "rebalance");
+    String yaml = RunCoordinatorIT.scenario("{concurrency: [12]}", step, "rebalance");
     Scenario s = ScenarioLoader.parse(yaml, null);
     order = new RunOrder("r", s, yaml, null, Path.of("unused"), workers);
     ledger = new RunLedger(order, RunSettings.defaults());

@@ -34,7 +34,7 @@ class CellMergeTest {
   @TempDir Path dir;
 
   private CellRun cell(TestProbe<WorkerProtocol.Command> w) throws Exception {
-    var spec = CellPlanner.plan(ScenarioLoader.parse(RunCoordinatorTest.scenario("{concurrency: [2]}", "{duration: 10s}", "rebalance"), null)).get(0);
+    var spec = CellPlanner.plan(ScenarioLoader.parse(RunCoordinatorIT.scenario("{concurrency: [2]}", "{duration: 10s}", "rebalance"), null)).get(0);
     return new CellRun(spec, -1, System.currentTimeMillis(), List.of(new CellRun.Assignment("w0", w.ref(), new LoadShare(2, 0, 0, 1, -1))));
   }
 

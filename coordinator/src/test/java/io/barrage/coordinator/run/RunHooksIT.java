@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Runs} calls the platform's hooks around a run, in order, and never fails a run for them. */
-class RunHooksTest {
+class RunHooksIT {
   static final String YAML =
       """
       name: hooks

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A cell cut before its plan is marked so, and its throughput is divided by the time it really measured. */
-class CutCellTest {
+class CutCellIT {
 
   @TempDir Path out;
   private CoordinatorNode node;
@@ -43,7 +43,7 @@ class CutCellTest {
   }
 
   private Runs.Submitted.Accepted submit(String load, String step) throws Exception {
-    String yaml = RunCoordinatorTest.scenario(load, step, "rebalance");
+    String yaml = RunCoordinatorIT.scenario(load, step, "rebalance");
     return (Runs.Submitted.Accepted) node.runs().submit(new RunOrder("r1", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("r1"), 1));
   }
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster frame is refused at submission, and a cell whose worker stays silent after its start
  * instant aborts the run with the reason.
  */
-class StartOrderTest {
+class StartOrderIT {
 
   @TempDir Path out;
   private CoordinatorNode node;
@@ -66,7 +66,7 @@ class StartOrderTest {
     RunSettings quick = new RunSettings(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(5), 50,
         Duration.ofSeconds(2), RunSettings.DEFAULT_WORKER_JOIN_TIMEOUT);
     try (Runs runs = new Runs(node.system(), quick, (run, dir) -> {})) {
-      String yaml = RunCoordinatorTest.scenario("{concurrency: [2]}", "{duration: 60s}", "rebalance");
+      String yaml = RunCoordinatorIT.scenario("{concurrency: [2]}", "{duration: 60s}", "rebalance");
       var submitted = runs.submit(new RunOrder("r1", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("r1"), 1));
       RunRecord r = ((Runs.Submitted.Accepted) submitted).finished().get(30, TimeUnit.SECONDS);
       assertThat(orders).hasAtLeastOneElementOfType(WorkerProtocol.StartStep.class);
@@ -80,7 +80,7 @@ class StartOrderTest {
   void aScenarioTooLargeForOneClusterFrameIsRefusedAtSubmission() throws Exception {
     // a long inline prompt: 1,040,000 bytes of YAML, under the 1 MiB frame but not with the rest of the order
     String prompt = "x".repeat(1_040_000);
-    String yaml = RunCoordinatorTest.scenario("{concurrency: [2]}", "{requests: 4}", "rebalance").replace("{text: hello}", "{text: " + prompt + "}");
+    String yaml = RunCoordinatorIT.scenario("{concurrency: [2]}", "{requests: 4}", "rebalance").replace("{text: hello}", "{text: " + prompt + "}");
     var submitted = node.runs().submit(new RunOrder("big", ScenarioLoader.parse(yaml, null), yaml, null, out.resolve("big"), 1));
     assertThat(submitted).isInstanceOf(Runs.Submitted.TooLarge.class);
     assertThat(((Runs.Submitted.TooLarge) submitted).reason())

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every run ends with a completed result and a clear outcome, whatever goes wrong inside it. */
-class RunSupervisionTest {
+class RunSupervisionIT {
 
   @TempDir Path out;
   private CoordinatorNode node;
@@ -56,7 +56,7 @@ class RunSupervisionTest {
   }
 
   private Runs.Submitted.Accepted submit(String id, String load, String step, int minWorkers) throws Exception {
-    String yaml = RunCoordinatorTest.scenario(load, step, "rebalance");
+    String yaml = RunCoordinatorIT.scenario(load, step, "rebalance");
     return (Runs.Submitted.Accepted) runs.submit(new RunOrder(id, ScenarioLoader.parse(yaml, null), yaml, null, out.resolve(id), minWorkers));
   }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunCoordinatorTest {
+class RunCoordinatorIT {
 
   static String scenario(String load, String step, String policy) {
     return """
