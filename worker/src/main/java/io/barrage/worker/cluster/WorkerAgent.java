@@ -49,10 +49,19 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   public record Flush(ActorRef<Done> replyTo) implements Command {}
 
   /**
-   * Stop the load of every running step (e.g. the coordinator is unreachable, see
+   * Stop the load of every running step (e.g. the coordinator left the cluster, see
    * {@link CoordinatorWatch}); what was recorded stays and is sent once the coordinator answers.
    */
   public record StopAll(String reason) implements Command {}
+
+  /**
+   * The cluster has marked the coordinator unreachable for {@code lostAfter} or longer: stop the load
+   * of every running step unless this worker itself heard from the coordinator (an acknowledgement,
+   * a clock probe, an order) within {@code lostAfter}. The cluster's unreachable mark is the view of
+   * any member: when only another worker is cut off from the coordinator, this one still gets its
+   * acknowledgements and must go on with its share.
+   */
+  public record CoordinatorSilent(Duration lostAfter, String reason) implements Command {}
 
   private record Wire(WorkerProtocol.Command message) implements Command {}
 
@@ -79,6 +88,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     final TreeMap<Long, IntervalReport> unacked = new TreeMap<>();
     final Map<Long, Long> sentAtNanos = new HashMap<>();
     boolean ended;
+    boolean stopping;
     boolean lastSent;
 
     ActiveStep(String runId, String cellId, String workerId, ActorRef<CoordinatorProtocol.Event> coordinator, StepRun run, long startAtEpochMs) {
@@ -104,6 +114,10 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final java.util.Set<String> finishedSteps = new java.util.HashSet<>();
   private final List<ActorRef<Done>> flushWaiters = new ArrayList<>();
   private boolean flushing;
+  /** When a message from the coordinator last arrived (System.nanoTime). */
+  private long heardNanos = System.nanoTime();
+  /** Whether "the load goes on" was logged for the current unreachable spell. */
+  private boolean toldGoingOn;
 
   /** An agent that obeys only the oldest coordinator-role member of its cluster ({@link OrderGate#joinedCoordinator}). */
   public static Behavior<Command> create(StepLauncher launcher, Settings settings) {
@@ -132,6 +146,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
         .onMessage(StepEnded.class, this::onStepEnded)
         .onMessage(Flush.class, this::onFlush)
         .onMessage(StopAll.class, this::onStopAll)
+        .onMessage(CoordinatorSilent.class, this::onCoordinatorSilent)
         .build();
   }
 
@@ -145,6 +160,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
         return this;
       }
     }
+    heardNanos = System.nanoTime();
+    toldGoingOn = false;
     if (m instanceof WorkerProtocol.ClockPing p) {
       p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), epochMicros(), self));
     } else if (m instanceof WorkerProtocol.StartStep s) {
@@ -238,12 +255,25 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private Behavior<Command> onStopAll(StopAll s) {
     for (ActiveStep st : steps.values()) {
-      if (!st.ended) {
+      if (!st.ended && !st.stopping) {
+        st.stopping = true;
         getContext().getLog().warn("cell {}: stopping the load: {}", st.cellId, s.reason());
         st.run.stop();
       }
     }
     return this;
+  }
+
+  private Behavior<Command> onCoordinatorSilent(CoordinatorSilent c) {
+    long heardMsAgo = (System.nanoTime() - heardNanos) / 1_000_000;
+    if (heardMsAgo < c.lostAfter().toMillis()) {
+      if (!toldGoingOn && steps.values().stream().anyMatch(st -> !st.ended)) {
+        getContext().getLog().info("the cluster marks the coordinator unreachable, but it answered this worker {} ms ago: the load goes on", heardMsAgo);
+        toldGoingOn = true;
+      }
+      return this;
+    }
+    return onStopAll(new StopAll(c.reason() + "; nothing heard from it for " + heardMsAgo + " ms"));
   }
 
   private Behavior<Command> onFlush(Flush f) {
