@@ -74,6 +74,39 @@ class PartitionIT {
     }
   }
 
+  @Test
+  void aWorkerCutOffLongerThanTheDowningDecisionJoinsAgainAndOnlyItsUnacknowledgedWorkIsMissing() throws Exception {
+    try (NetworkLab lab = new NetworkLab(List.of("coordinator", "sim", "w0", "w1"))) {
+      Cluster c = start(lab, "{concurrency: [4, 5, 6, 7]}", "20s");
+      try {
+        c.awaitBothWorkersServing(0);
+        // 35 s: longer than failure detection (~5 s) + stable-after (20 s), the downing decision
+        long cutNanos = System.nanoTime();
+        lab.cut("w0", "coordinator");
+        try {
+          TimeUnit.SECONDS.sleep(35); // the partition itself, not a wait for an event
+        } finally {
+          lab.heal("w0", "coordinator");
+        }
+        int code = c.awaitEnd(Duration.ofSeconds(180));
+        JsonNode summary = c.summary();
+        String outcome = summary.path("run").path("outcome").asText();
+        assertThat(outcome).as(c.logs()).isIn("completed", "degraded");
+        assertThat(code).as(c.logs()).isIn(ExitCodes.OK, ExitCodes.DEGRADED);
+        assertThat(c.w0.isAlive()).as("the cut worker still runs").isTrue();
+        assertThat(c.w1.isAlive()).isTrue();
+        JsonNode cells = summary.path("targets").get(0).path("cells");
+        assertThat(cells).hasSize(4);
+        // taken back: the last cell ran on both
+        assertThat(c.truthByCellAndWorker().get(3)).as("requests of the last cell by worker\n%s\n%s", summary.path("run"), c.logs()).containsOnlyKeys(c.workerIds());
+        c.assertCutCellFollowsTheRule(cells.get(0), cutNanos);
+        c.assertCountsMatchTheTruthLog(cells, 1);
+      } finally {
+        c.close();
+      }
+    }
+  }
+
   /** The nodes of one test; every process is killed on close. */
   private final class Cluster implements AutoCloseable {
     final NetworkLab lab;
@@ -161,6 +194,42 @@ class PartitionIT {
      * the simulator answered is ok, and no request is counted lost or failed.
      */
     void assertCountsMatchTheTruthLog(JsonNode cells) throws Exception {
+      assertCountsMatchTheTruthLog(cells, 0);
+    }
+
+    /**
+     * The cell during which w0 was downed: what the coordinator counts is the simulator's ok requests
+     * minus w0's that ended after its last acknowledged report (reports go out every second, so that
+     * report ended between 1 s before the cut and the cut); nothing is counted twice, nothing failed.
+     */
+    void assertCutCellFollowsTheRule(JsonNode cell, long cutNanos) throws IOException {
+      List<long[]> w0 = new ArrayList<>(); // end nanos, tokens of w0's ok requests in cell 0
+      long ok = 0, tokens = 0, notOk = 0;
+      ObjectMapper json = new ObjectMapper();
+      for (String line : Files.readAllLines(truth)) {
+        if (line.isBlank()) continue;
+        JsonNode r = json.readTree(line);
+        String[] id = r.path("id").asText().split("-", 3);
+        if (!id[0].equals("0")) continue;
+        if (!r.path("outcome").asText().equals("ok")) {
+          notOk++;
+          continue;
+        }
+        ok++;
+        tokens += r.path("tokens").asLong();
+        if (id[1].equals(id("w0"))) w0.add(new long[] {r.path("endNanos").asLong(), r.path("tokens").asLong()});
+      }
+      long endedAfterCut = w0.stream().filter(v -> v[0] > cutNanos + 200_000_000L).count();
+      long endedAfterLastReport = w0.stream().filter(v -> v[0] > cutNanos - 1_200_000_000L).count();
+      long counted = cell.path("requests").path("ok").asLong();
+      System.out.printf("cut cell: simulator ok %d, counted %d, w0 ok ended after the cut %d, after cut - 1.2 s %d%n", ok, counted, endedAfterCut, endedAfterLastReport);
+      assertThat(counted).as("counted ok of the cut cell").isBetween(ok - endedAfterLastReport, ok - endedAfterCut);
+      assertThat(notOk).as("requests the simulator did not answer ok in the cut cell").isZero();
+      assertThat(cell.path("requests").path("errorTotal").asLong()).as("errors in the cut cell").isZero();
+      assertThat(cell.path("outputTokens").asLong()).isLessThanOrEqualTo(tokens);
+    }
+
+    void assertCountsMatchTheTruthLog(JsonNode cells, int from) throws Exception {
       // the truth log is flushed every 200 ms and the simulator still runs: wait for the last lines
       long served = cells.findValues("ok").stream().mapToLong(JsonNode::asLong).sum();
       ClusterFixture.await("the truth log flushed", Duration.ofSeconds(5), () -> {
@@ -171,7 +240,7 @@ class PartitionIT {
         }
       });
       Map<Integer, Map<String, long[]>> truthLog = truthByCellAndWorker();
-      for (int i = 0; i < cells.size(); i++) {
+      for (int i = from; i < cells.size(); i++) {
         JsonNode cell = cells.get(i);
         long[] t = new long[3];
         for (long[] v : truthLog.getOrDefault(i, Map.of()).values()) {
