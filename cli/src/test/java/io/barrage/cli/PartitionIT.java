@@ -67,6 +67,9 @@ class PartitionIT {
         JsonNode cells = summary.path("targets").get(0).path("cells");
         assertThat(cells).hasSize(2);
         assertThat(c.truthByCellAndWorker().get(1)).as("requests of the second cell by worker\n%s\n%s", summary.path("run"), c.logs()).containsOnlyKeys(c.workerIds());
+        // the worker that still reached the coordinator kept its load though the cluster marked the
+        // coordinator unreachable (w0's view)
+        assertThat(Files.readString(dir.resolve("w1.log"))).contains("the load goes on").doesNotContain("stopping the load");
         c.assertCountsMatchTheTruthLog(cells);
       } finally {
         c.close();
