@@ -28,9 +28,9 @@ import java.util.stream.Stream;
  * Soak of the local cluster: the simulator, a coordinator ({@code barrage coordinator --scenario})
  * and two workers, each its own JVM on loopback with mutual TLS on the cluster port, run a
  * closed-loop scenario for a given duration. Every {@code --sample} it records each process's
- * resident set size ({@code /proc/PID/status} VmRSS) and its heap after the last garbage collection
- * (from the JVM's own GC log, {@code -Xlog:gc}), and the simulator's answered requests so far (its
- * truth log). At the end it checks the run against the truth log (every request the simulator
+ * resident set size ({@code /proc/PID/status} VmRSS) and its live heap: the heap after a full
+ * collection asked for with {@code jcmd PID GC.run}, read from the JVM's own GC log
+ * ({@code -Xlog:gc}); and the simulator's answered requests so far (its truth log). At the end it checks the run against the truth log (every request the simulator
  * answered is counted ok, tokens equal) and that every worker interval arrived (the points of
  * {@code timeline.json} tile each cell per worker, no gap between consecutive intervals), and writes
  * the table to {@code OUT/soak.md}.
@@ -109,7 +109,12 @@ public final class ClusterSoak {
       if (System.nanoTime() >= next) {
         answered.advance();
         Map<String, long[]> row = new LinkedHashMap<>();
-        for (Node n : nodes) row.put(n.name(), new long[] {rssKb(n.process().pid()), heapAfterGcKb(n.gcLog())});
+        for (Node n : nodes) {
+          // a full collection first: what is left is the live set, not young garbage or old
+          // garbage G1 has not yet had reason to collect
+          fullGc(n.process().pid());
+          row.put(n.name(), new long[] {rssKb(n.process().pid()), heapAfterGcKb(n.gcLog())});
+        }
         Sample s = new Sample(Duration.ofNanos(System.nanoTime() - t0), row, answered.lines, answered.ok);
         samples.add(s);
         System.out.println(format(s));
@@ -208,7 +213,7 @@ public final class ClusterSoak {
     StringBuilder h = new StringBuilder("| min |");
     StringBuilder sep = new StringBuilder("|---:|");
     for (Node n : nodes) {
-      h.append(' ').append(n.name()).append(" RSS MB | ").append(n.name()).append(" heap after GC MB |");
+      h.append(' ').append(n.name()).append(" RSS MB | ").append(n.name()).append(" live heap MB |");
       sep.append("---:|---:|");
     }
     h.append(" answered (ok) |");
@@ -222,6 +227,13 @@ public final class ClusterSoak {
       b.append(String.format(Locale.ROOT, " %.0f | %s |", v[0] / 1024.0, v[1] < 0 ? "–" : String.format(Locale.ROOT, "%.1f", v[1] / 1024.0)));
     }
     return b.append(String.format(Locale.ROOT, " %,d (%,d) |", s.answered(), s.answeredOk())).toString();
+  }
+
+  /** {@code jcmd PID GC.run}: a full collection, logged in the process's GC log like any other. */
+  static void fullGc(long pid) throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
   }
 
   /** VmRSS of a process in KiB, -1 once it is gone. */
