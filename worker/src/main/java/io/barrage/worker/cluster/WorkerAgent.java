@@ -89,6 +89,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     final Map<Long, Long> sentAtNanos = new HashMap<>();
     boolean ended;
     boolean stopping;
+    boolean toldGoingOn; // "the load goes on" logged once per step
     boolean lastSent;
 
     ActiveStep(String runId, String cellId, String workerId, ActorRef<CoordinatorProtocol.Event> coordinator, StepRun run, long startAtEpochMs) {
@@ -116,8 +117,6 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private boolean flushing;
   /** When a message from the coordinator last arrived (System.nanoTime). */
   private long heardNanos = System.nanoTime();
-  /** Whether "the load goes on" was logged for the current unreachable spell. */
-  private boolean toldGoingOn;
 
   /** An agent that obeys only the oldest coordinator-role member of its cluster ({@link OrderGate#joinedCoordinator}). */
   public static Behavior<Command> create(StepLauncher launcher, Settings settings) {
@@ -161,7 +160,6 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       }
     }
     heardNanos = System.nanoTime();
-    toldGoingOn = false;
     if (m instanceof WorkerProtocol.ClockPing p) {
       p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), epochMicros(), self));
     } else if (m instanceof WorkerProtocol.StartStep s) {
@@ -267,9 +265,12 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private Behavior<Command> onCoordinatorSilent(CoordinatorSilent c) {
     long heardMsAgo = (System.nanoTime() - heardNanos) / 1_000_000;
     if (heardMsAgo < c.lostAfter().toMillis()) {
-      if (!toldGoingOn && steps.values().stream().anyMatch(st -> !st.ended)) {
-        getContext().getLog().info("the cluster marks the coordinator unreachable, but it answered this worker {} ms ago: the load goes on", heardMsAgo);
-        toldGoingOn = true;
+      for (ActiveStep st : steps.values()) {
+        if (!st.ended && !st.toldGoingOn) {
+          st.toldGoingOn = true;
+          getContext().getLog().warn("cell {}: the cluster marks the coordinator unreachable, but it answered this worker {} ms ago: the load goes on",
+              st.cellId, heardMsAgo);
+        }
       }
       return this;
     }
