@@ -102,8 +102,8 @@ public final class SimulateCommand implements Callable<Integer> {
       + "with 'Connection: close'). Default: ${DEFAULT-VALUE}.")
   String closeAfterStream;
 
-  @Option(names = "--backlog", paramLabel = "N", defaultValue = "4096", description = "Listen backlog (a single-process "
-      + "Python server uses 5: bursts of new connections beyond it wait for SYN retransmission). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--backlog", paramLabel = "N", defaultValue = "4096", description = "Listen backlog (llama.cpp's "
+      + "HTTP library uses 5: bursts of new connections beyond it wait for SYN retransmission). Default: ${DEFAULT-VALUE}.")
   int backlog;
 
   @Option(names = "--head-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "How long a request "

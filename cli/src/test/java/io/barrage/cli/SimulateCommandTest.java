@@ -103,6 +103,13 @@ class SimulateCommandTest {
   }
 
   @Test
+  void groundTruthRecordsNeverPileUpInMemory() {
+    // nothing in the process reads them: with a file they go there, without one only counts remain
+    assertThat(parse("--profile", "tgi-fast").config().truthInMemory()).isFalse();
+    assertThat(parse("--profile", "tgi-fast", "--truth-log", "t.jsonl").config().truthInMemory()).isFalse();
+  }
+
+  @Test
   void ioPriorityIsNormalUnlessAskedAndExcludesANiceValue() {
     assertThat(parse("--profile", "tgi-fast").config().realtimeIo()).isFalse();
     assertThat(parse("--profile", "tgi-fast", "--io-priority", "realtime").config().realtimeIo()).isTrue();

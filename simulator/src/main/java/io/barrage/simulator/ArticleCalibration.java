@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The FastAPI-vs-TGI article ("Increase Llama 2's latency and throughput performance by up to 4x",
- * shared/seeds) as numbers, and the two simulator profiles fitted to them. The article measures,
+ * https://towardsdatascience.com/increase-llama-2s-latency-and-throughput-performance-by-up-to-4x-23034d781b8c)
+ * as numbers, and the two simulator profiles fitted to them. The article measures,
  * per number of concurrent requests (all sent at once, one request each), a request's
  * <em>throughput</em> (its output tokens ÷ its latency, averaged over the requests: it falls as the
  * load rises in both stacks and is "about 2 tokens/s" at 300 × 256 tokens with latencies over 100

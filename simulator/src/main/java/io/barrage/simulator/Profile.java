@@ -101,7 +101,7 @@ public record Profile(
   }
 
   /**
-   * TGI's launcher limits (protocols.md §6).
+   * TGI's launcher limits (docs/protocols.md §4).
    *
    * @param maxConcurrentRequests in flight (queued + running) before 429; 0 = unlimited (FastAPI)
    * @param maxInputTokens longest prompt

@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Derives a continuous-batching timing model from the SageMaker benchmark's figures (shared/seeds):
+ * Derives a continuous-batching timing model from the SageMaker benchmark's figures ("Llama 2 on
+ * Amazon SageMaker a Benchmark", https://huggingface.co/blog/llama-sagemaker-benchmark):
  * each row gives, at a concurrency c, the median latency per token T (e2e / tokens) and the
  * throughput X (tokens/s). The derivation assumes the calibration workload ({@link #PROMPT_TOKENS}
  * prompt tokens, {@link #NEW_TOKENS} new tokens, c closed-loop streams) and the engine's own step

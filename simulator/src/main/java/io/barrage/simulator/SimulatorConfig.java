@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param host address to bind (loopback for tests)
  * @param port port to bind; 0 picks an ephemeral port
  * @param profile the serving stack to simulate
- * @param truthLogFile where to append ground truth as JSON Lines; null keeps it in memory only
+ * @param truthLogFile where to append ground truth as JSON Lines, record by record, none of it kept in
+ *     memory; null for no file
  * @param seed seeds token texts and fault draws
  * @param apiKey when set, generation routes require {@code Authorization: Bearer <apiKey>} as TGI's
  *     {@code --api-key} does (else 401, empty body); null = no auth. Never logged or printed.
@@ -18,9 +19,12 @@ import java.util.Objects;
  * @param realtimeClock SCHED_FIFO for the engine's scheduling thread where permitted (see {@link #withRealtimeClock})
  * @param realtimeIo SCHED_FIFO for the HTTP event loops where permitted (see {@link #withRealtimeIo})
  * @param connections closing after streamed responses and the listen backlog (see {@link #withConnections})
+ * @param truthInMemory keep every ground-truth record in memory, for a test that reads them in
+ *     process ({@code SimulatorServer.truth().get(id)}); grows with every request, so only
+ *     {@link #loopback} turns it on (see {@link #withTruthInMemory})
  */
 public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey,
-    int ioNice, boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections) {
+    int ioNice, boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections, boolean truthInMemory) {
   public SimulatorConfig {
     Objects.requireNonNull(connections, "connections");
     if (ioNice < 0 || ioNice > 19) throw new IllegalArgumentException("io nice must be 0..19, got " + ioNice);
@@ -29,6 +33,12 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
     Objects.requireNonNull(profile, "profile");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
     if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("the api key must not be empty");
+  }
+
+  /** Ground truth not kept in memory. */
+  public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey, int ioNice,
+      boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections) {
+    this(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, false);
   }
 
   /** Keep-alive connections, the default backlog. */
@@ -58,21 +68,31 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
     return loopback(Profiles.get(profileName));
   }
 
-  /** 127.0.0.1, an ephemeral port, no truth file, seed 1, no api key. */
+  /** 127.0.0.1, an ephemeral port, no truth file, ground truth kept in memory, seed 1, no api key. */
   public static SimulatorConfig loopback(Profile profile) {
-    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1, null, 0, false);
+    return new SimulatorConfig("127.0.0.1", 0, profile, null, 1, null, 0, false, false, ConnectionPolicy.DEFAULT, true);
   }
 
+  /**
+   * Streams the ground truth to {@code file} and keeps none of it in memory (a long run's log is
+   * hundreds of MB); {@link #withTruthInMemory} after this keeps it in memory as well.
+   */
   public SimulatorConfig withTruthLog(Path file) {
-    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections);
+    return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections,
+        file == null && truthInMemory);
+  }
+
+  /** Keeps every ground-truth record in memory for {@code SimulatorServer.truth().get(id)} and {@code all()}, or not. */
+  public SimulatorConfig withTruthInMemory(boolean on) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, on);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo, connections);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory);
   }
 
   public SimulatorConfig withApiKey(String key) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo, connections);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo, connections, truthInMemory);
   }
 
   /**
@@ -82,7 +102,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * steps do not wait for the router's writes. Only lowers priority: needs no privilege.
    */
   public SimulatorConfig withIoNice(int nice) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo, connections);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo, connections, truthInMemory);
   }
 
   /**
@@ -91,7 +111,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * ordinary thread (see {@code Engine}).
    */
   public SimulatorConfig withRealtimeClock(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo, connections);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo, connections, truthInMemory);
   }
 
   /**
@@ -102,7 +122,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * that are saturated (a capacity test) would then starve the simulator's other threads.
    */
   public SimulatorConfig withRealtimeIo(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on, connections);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on, connections, truthInMemory);
   }
 
   /**
@@ -110,13 +130,13 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * (with or without saying so) and a small listen backlog. Default: keep-alive, backlog 4096.
    */
   public SimulatorConfig withConnections(ConnectionPolicy c) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, c);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, c, truthInMemory);
   }
 
   /** The key itself is never part of the text (configs end up in logs). */
   @Override
   public String toString() {
     return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
-        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + ", connections=" + connections + "]";
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + ", connections=" + connections + ", truthInMemory=" + truthInMemory + "]";
   }
 }

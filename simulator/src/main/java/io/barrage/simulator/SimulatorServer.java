@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated LLM server: an HTTP/1.1 front end ({@link SimHttpServer}: one event loop for
- * requests, streamed tokens written by the engine thread) and one {@link Engine} behind it.
+ * One simulated LLM server: an HTTP/1.1 front end ({@link SimHttpServer}: event loops that read
+ * requests and write every response, streamed token events included), its routes
+ * ({@link SimulatorRoutes}), one {@link Engine} behind them, and the ground truth ({@link TruthLog}).
  */
 public final class SimulatorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
@@ -30,7 +31,7 @@ public final class SimulatorServer implements AutoCloseable {
     this.config = config;
     this.tls = tls;
     Profile profile = config.profile();
-    this.truth = new TruthLog(config.truthLogFile());
+    this.truth = new TruthLog(config.truthLogFile(), config.truthInMemory());
     this.engine = new Engine(profile, "sim-engine-" + profile.name(), config.realtimeClock());
     this.stats = new SimulatorStats(engine, profile.limits().maxConcurrentRequests());
     java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {

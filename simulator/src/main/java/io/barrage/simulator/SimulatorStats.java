@@ -19,7 +19,7 @@ public final class SimulatorStats {
   private final LongAdder requestsReceived = new LongAdder();
   private final LongAdder success = new LongAdder();
   private final LongAdder rejected429 = new LongAdder();
-  private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+  private final Map<ErrorKind, LongAdder> failures = new ConcurrentHashMap<>();
   private final Histogram requestSeconds = new Histogram(1, 3_600_000_000L, 3);
   private final Histogram queueSeconds = new Histogram(1, 3_600_000_000L, 3);
   private final org.HdrHistogram.Recorder writeLag = new org.HdrHistogram.Recorder(1, 3_600_000_000_000L, 3);
@@ -45,13 +45,13 @@ public final class SimulatorStats {
   public int batchSize() { return engine.batchSize(); }
   public int maxBatchSize() { return engine.maxBatchSize(); }
 
-  /** Failures by TGI's {@code err} label (overloaded, validation, generation, incomplete, dropped). */
-  public long failures(String err) {
-    LongAdder a = failures.get(err);
+  /** Failures of one kind (TGI's {@code err} label of {@code tgi_request_failure}). */
+  public long failures(ErrorKind kind) {
+    LongAdder a = failures.get(kind);
     return a == null ? 0 : a.sum();
   }
 
-  public Map<String, LongAdder> failureCounters() { return failures; }
+  public Map<ErrorKind, LongAdder> failureCounters() { return failures; }
 
   /** p99 of the engine's scheduling lag (how late steps fired), in microseconds. */
   public double schedulingLagP99Micros() {
@@ -116,8 +116,8 @@ public final class SimulatorStats {
 
   public void release() { inFlight.decrementAndGet(); }
   public void received() { requestsReceived.increment(); }
-  public void rejected() { rejected429.increment(); failed("overloaded"); }
-  public void failed(String err) { failures.computeIfAbsent(err, k -> new LongAdder()).increment(); }
+  public void rejected() { rejected429.increment(); failed(ErrorKind.OVERLOADED); }
+  public void failed(ErrorKind kind) { failures.computeIfAbsent(kind, k -> new LongAdder()).increment(); }
 
   public void succeeded(long totalNanos, long queueNanos) {
     success.increment();

@@ -3,55 +3,110 @@ package io.barrage.simulator;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ground truth of every request that carried {@code X-Barrage-Request-Id}: kept in memory and, when
- * a file is configured, appended to it as JSON Lines (one object per finished request; buffered,
- * so lines reach the file within the server's 200 ms flush period, and at close).
+ * Ground truth of every request that carried {@code X-Barrage-Request-Id}.
+ *
+ * <p>Where the records go is chosen at start ({@link SimulatorConfig}): with a file, each finished
+ * request is appended to it as one JSON Lines object (buffered; the server flushes every 200 ms and
+ * at close) and nothing of it stays in memory; kept in memory, {@link #get} and {@link #all} answer
+ * for tests that run the simulator in their own JVM. Either way the log counts what it recorded,
+ * by outcome ({@link #recorded()}, {@link #outcomes()}), in constant memory, so a long run with a
+ * file costs no memory per request.
  */
 public final class TruthLog implements AutoCloseable {
   public static final String REQUEST_ID_HEADER = "X-Barrage-Request-Id";
   private static final Logger log = LoggerFactory.getLogger(TruthLog.class);
 
-  private final ConcurrentHashMap<String, TruthRecord> done = new ConcurrentHashMap<>();
+  /** Finished records by id; null unless they are kept in memory. */
+  private final ConcurrentHashMap<String, TruthRecord> done;
+  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  private final LongAdder recorded = new LongAdder();
   private final JsonFactory json = new JsonFactory();
+  private final Path path;
   private final OutputStream file;
 
-  TruthLog(Path file) {
+  /**
+   * @param file where to append the records; null for none
+   * @param inMemory keep every record in memory for {@link #get} and {@link #all}
+   */
+  TruthLog(Path file, boolean inMemory) {
+    this.path = file;
+    this.done = inMemory ? new ConcurrentHashMap<>() : null;
     try {
-      this.file = file == null ? null : new java.io.BufferedOutputStream(Files.newOutputStream(file,
+      this.file = file == null ? null : new BufferedOutputStream(Files.newOutputStream(file,
           StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 64 * 1024);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open truth log " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** The finished request with this id, if any. */
+  /** Whether finished records are kept in memory ({@link #get}, {@link #all}). */
+  public boolean inMemory() {
+    return done != null;
+  }
+
+  /** The finished request with this id, if any; the log must keep its records in memory. */
   public Optional<TruthRecord> get(String id) {
-    return Optional.ofNullable(done.get(id));
+    return Optional.ofNullable(memory().get(id));
   }
 
-  /** Every finished request recorded so far. */
+  /** Every finished request recorded so far; the log must keep its records in memory. */
   public Collection<TruthRecord> all() {
-    return List.copyOf(done.values());
+    return List.copyOf(memory().values());
   }
 
-  /** Forgets what was recorded in memory (a long benchmark calls this between phases). */
+  /** How many records memory holds now: 0 when the log streams to a file only. */
+  public int retained() {
+    return done == null ? 0 : done.size();
+  }
+
+  /** Requests recorded since start (or the last {@link #clear()}), wherever the records went. */
+  public long recorded() {
+    return recorded.sum();
+  }
+
+  /** Requests recorded since start (or the last {@link #clear()}) by outcome ({@code ok}, {@code error:generation}, ...). */
+  public Map<String, Long> outcomes() {
+    Map<String, Long> m = new TreeMap<>();
+    outcomes.forEach((k, v) -> {
+      long n = v.sum();
+      if (n > 0) m.put(k, n);
+    });
+    return m;
+  }
+
+  /** Forgets what was recorded in memory and the counts (a long benchmark calls this between phases). */
   public void clear() {
-    done.clear();
+    if (done != null) done.clear();
+    recorded.reset();
+    outcomes.values().forEach(LongAdder::reset);
+  }
+
+  private ConcurrentHashMap<String, TruthRecord> memory() {
+    if (done == null) {
+      throw new IllegalStateException("the truth log is not kept in memory" + (path == null ? "" : " (it goes to " + path + ")")
+          + "; start the simulator with SimulatorConfig.withTruthInMemory(true) to read it in process");
+    }
+    return done;
   }
 
   /** Starts recording one request; returns null when it carries no id. */
@@ -60,27 +115,29 @@ public final class TruthLog implements AutoCloseable {
   }
 
   private void finish(TruthRecord r) {
-    done.put(r.id(), r);
-    if (file != null) {
-      synchronized (this) {
-        try (JsonGenerator g = json.createGenerator(new NonClosing(file), JsonEncoding.UTF8)) {
-          g.writeStartObject();
-          g.writeStringField("id", r.id());
-          g.writeStringField("route", r.route());
-          g.writeNumberField("arrivalNanos", r.arrivalNanos());
-          g.writeNumberField("headersNanos", r.headersNanos());
-          g.writeFieldName("tokenNanos");
-          g.writeArray(r.tokenNanos(), 0, r.tokenNanos().length);
-          g.writeNumberField("endNanos", r.endNanos());
-          g.writeNumberField("tokens", r.tokens());
-          g.writeStringField("outcome", r.outcome());
-          g.writeEndObject();
-          g.flush();
-          file.write('\n');
-        } catch (IOException e) {
-          log.warn("truth log write failed: {}", e.getMessage());
-        }
-      }
+    recorded.increment();
+    outcomes.computeIfAbsent(r.outcome(), k -> new LongAdder()).increment();
+    if (done != null) done.put(r.id(), r);
+    if (file != null) write(r);
+  }
+
+  private synchronized void write(TruthRecord r) {
+    try (JsonGenerator g = json.createGenerator(new NonClosing(file), JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField("id", r.id());
+      g.writeStringField("route", r.route());
+      g.writeNumberField("arrivalNanos", r.arrivalNanos());
+      g.writeNumberField("headersNanos", r.headersNanos());
+      g.writeFieldName("tokenNanos");
+      g.writeArray(r.tokenNanos(), 0, r.tokenNanos().length);
+      g.writeNumberField("endNanos", r.endNanos());
+      g.writeNumberField("tokens", r.tokens());
+      g.writeStringField("outcome", r.outcome());
+      g.writeEndObject();
+      g.flush();
+      file.write('\n');
+    } catch (IOException e) {
+      log.warn("truth log write failed: {}", e.getMessage());
     }
   }
 
@@ -130,7 +187,7 @@ public final class TruthLog implements AutoCloseable {
     }
 
     public synchronized void token(long nanos) {
-      if (count == tokens.length) tokens = java.util.Arrays.copyOf(tokens, count * 2);
+      if (count == tokens.length) tokens = Arrays.copyOf(tokens, count * 2);
       tokens[count++] = nanos;
     }
 
@@ -143,14 +200,14 @@ public final class TruthLog implements AutoCloseable {
       synchronized (this) {
         if (finished) return;
         finished = true;
-        r = new TruthRecord(id, route, arrival, headers, java.util.Arrays.copyOf(tokens, count), nanos,
+        r = new TruthRecord(id, route, arrival, headers, Arrays.copyOf(tokens, count), nanos,
             Math.max(serverTokens, count), outcome);
       }
       finish(r);
     }
   }
 
-  private static final class NonClosing extends java.io.FilterOutputStream {
+  private static final class NonClosing extends FilterOutputStream {
     NonClosing(OutputStream out) {
       super(out);
     }

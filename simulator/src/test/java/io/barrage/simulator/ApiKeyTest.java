@@ -6,7 +6,7 @@ import java.net.http.HttpResponse;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** TGI's {@code --api-key} (protocols.md §1): generation routes need the bearer token, open routes stay open. */
+/** TGI's {@code --api-key} (docs/protocols.md §4): generation routes need the bearer token, open routes stay open. */
 class ApiKeyTest {
   static final String KEY = "Sim-Key-42";
   static final String GENERATE = "{\"inputs\":\"hello\",\"parameters\":{\"max_new_tokens\":3}}";

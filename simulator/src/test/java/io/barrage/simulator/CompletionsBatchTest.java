@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code /v1/completions} with a list of prompts, as TGI serves it (protocols.md §4.2): one generation per prompt. */
+/** {@code /v1/completions} with a list of prompts, as TGI serves it (docs/protocols.md §7): one generation per prompt. */
 class CompletionsBatchTest {
   static final ObjectMapper M = new ObjectMapper();
 
@@ -61,7 +61,7 @@ class CompletionsBatchTest {
       assertThat(ev).filteredOn(e -> e.contains("\"text_completion\"")).hasSize(2)
           .allSatisfy(e -> assertThat(e).contains("\"index\":0"));
       assertThat(ev.get(3)).isEqualTo("data:[DONE]");
-      assertThat(s.stats().failures("validation")).isEqualTo(1);
+      assertThat(s.stats().failures(ErrorKind.VALIDATION)).isEqualTo(1);
       // not streamed, the whole request is refused
       HttpResponse<String> whole = Http.post(s.baseUrl() + "/v1/completions", "{\"prompt\":[\"Deep learning is\",\"\"],\"max_tokens\":2}");
       assertThat(whole.statusCode()).isEqualTo(422);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Real requests against a running tgi-fast simulator, checked against protocols.md byte by byte. */
+/** Real requests against a running tgi-fast simulator, checked against docs/protocols.md byte by byte. */
 class ConformanceTest {
   static final ObjectMapper M = new ObjectMapper();
   static SimulatorServer server;

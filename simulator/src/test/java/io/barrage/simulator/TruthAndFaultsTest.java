@@ -48,10 +48,9 @@ class TruthAndFaultsTest {
   }
 
   @Test
-  void truthLogRecordsEveryTokenAndMatchesWhatTheClientSaw(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("truth.jsonl");
+  void truthLogRecordsEveryTokenAndMatchesWhatTheClientSaw() throws Exception {
     Profile p = Profiles.get(Profiles.TGI_FAST).withTiming(new Profile.Timing(5_000, 0, 0, 1_000, 0, 0, 0));
-    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withTruthLog(file))) {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p))) {
       long sent = System.nanoTime();
       Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "t-1"));
       Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("t-1").isPresent());
@@ -69,11 +68,81 @@ class TruthAndFaultsTest {
       // the client received each token after the server wrote it (same monotonic clock, one JVM)
       for (int i = 0; i < 12; i++) assertThat(read.tokenArrivals().get(i)).isGreaterThanOrEqualTo(t.tokenNanos()[i]);
       assertThat(t.endNanos()).isGreaterThanOrEqualTo(t.tokenNanos()[11]);
+      assertThat(s.truth().outcomes()).containsExactly(java.util.Map.entry("ok", 1L));
+    }
+  }
+
+  @Test
+  void aTruthLogFileGetsEveryRecordAndMemoryKeepsNone(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("truth.jsonl");
+    Profile p = Profiles.get(Profiles.TGI_FAST).withTiming(new Profile.Timing(5_000, 0, 0, 1_000, 0, 0, 0));
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withTruthLog(file))) {
+      long sent = System.nanoTime();
+      Read read = read(Http.postStream(s.baseUrl() + "/generate_stream", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "t-1"));
+      // the server flushes the file every 200 ms: the line arrives without a close
       Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == 1);
       JsonNode line = M.readTree(lines(file).get(0));
       assertThat(line.get("id").asText()).isEqualTo("t-1");
+      assertThat(line.get("route").asText()).isEqualTo("/generate_stream");
+      assertThat(line.get("outcome").asText()).isEqualTo("ok");
+      assertThat(line.get("tokens").asInt()).isEqualTo(12);
+      assertThat(line.get("arrivalNanos").asLong()).isGreaterThanOrEqualTo(sent);
       assertThat(line.get("tokenNanos")).hasSize(12);
-      assertThat(line.get("tokenNanos").get(0).asLong()).isEqualTo(t.tokenNanos()[0]);
+      for (int i = 0; i < 12; i++) {
+        assertThat(read.tokenArrivals().get(i)).isGreaterThanOrEqualTo(line.get("tokenNanos").get(i).asLong());
+      }
+      assertThat(s.truth().retained()).isZero();
+      assertThat(s.truth().recorded()).isEqualTo(1);
+      assertThatThrownBy(() -> s.truth().get("t-1")).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("withTruthInMemory(true)").hasMessageContaining(file.toString());
+    }
+  }
+
+  @Test
+  void withATruthLogFileMemoryHoldsOnlyCountsHoweverManyRequestsPass(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("truth.jsonl");
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthLog(file))) {
+      int n = 400;
+      List<Load.Sample> done = Load.closedLoop(s.baseUrl() + "/generate", "{\"inputs\":\"hello\",\"parameters\":{\"max_new_tokens\":4}}",
+          8, n / 8, Duration.ofSeconds(60));
+      assertThat(done).hasSize(n).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+      Awaits.until(Duration.ofSeconds(10), () -> s.truth().recorded() == n);
+      assertThat(s.truth().retained()).as("records kept in memory").isZero();
+      assertThat(s.truth().outcomes()).containsExactly(java.util.Map.entry("ok", (long) n));
+      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == n);
+      assertThat(lines(file).stream().map(l -> read(l).get("id").asText())).doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(done.stream().map(Load.Sample::id).toList());
+    }
+  }
+
+  @Test
+  void recordsStayInMemoryOnlyForLoopbackOrWhenAskedFor(@TempDir Path dir) throws Exception {
+    Profile p = Profiles.get(Profiles.TGI_FAST);
+    Path file = dir.resolve("truth.jsonl");
+    assertThat(SimulatorConfig.loopback(p).truthInMemory()).isTrue();
+    assertThat(SimulatorConfig.loopback(p).withTruthLog(file).truthInMemory()).isFalse();
+    assertThat(SimulatorConfig.loopback(p).withTruthLog(file).withTruthInMemory(true).truthInMemory()).isTrue();
+    // what barrage simulate and barrage demo build
+    assertThat(new SimulatorConfig("127.0.0.1", 0, p, null, 1).truthInMemory()).isFalse();
+    try (SimulatorServer s = SimulatorServer.start(new SimulatorConfig("127.0.0.1", 0, p, null, 1))) {
+      assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "m-1").statusCode()).isEqualTo(200);
+      Awaits.until(Duration.ofSeconds(10), () -> s.truth().recorded() == 1);
+      assertThat(s.truth().retained()).isZero();
+      assertThat(s.truth().inMemory()).isFalse();
+    }
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(p).withTruthLog(file).withTruthInMemory(true))) {
+      assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY, TruthLog.REQUEST_ID_HEADER, "m-2").statusCode()).isEqualTo(200);
+      Awaits.until(Duration.ofSeconds(10), () -> s.truth().get("m-2").isPresent());
+      assertThat(s.truth().get("m-2").orElseThrow().outcome()).isEqualTo("ok");
+      Awaits.until(Duration.ofSeconds(10), () -> lines(file).size() == 1);
+    }
+  }
+
+  static JsonNode read(String line) {
+    try {
+      return M.readTree(line);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -115,7 +184,7 @@ class TruthAndFaultsTest {
           "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":9,\"stream\":true}", "X-Barrage-Fault", "error-after=2");
       assertThat(chat.body()).contains("data:{\"error\":{\"message\":\"Request failed during generation: ")
           .endsWith("\"http_status_code\":422}}\n\ndata:[DONE]\n\n");
-      assertThat(s.stats().failures("generation")).isEqualTo(2);
+      assertThat(s.stats().failures(ErrorKind.GENERATION)).isEqualTo(2);
     }
   }
 
@@ -149,7 +218,7 @@ class TruthAndFaultsTest {
       // the server counts an outcome once the response's last bytes are written, so the client may
       // read them first
       Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
-      assertThat(s.stats().failures("generation")).isEqualTo(2);
+      assertThat(s.stats().failures(ErrorKind.GENERATION)).isEqualTo(2);
       // the server carries on: the next request is served
       assertThat(Http.post(s.baseUrl() + "/generate", STREAM_BODY).statusCode()).isEqualTo(200);
     }
@@ -205,7 +274,7 @@ class TruthAndFaultsTest {
       assertThat(s.stats().inFlight()).isEqualTo(1);
       in.close();
       Awaits.until(Duration.ofSeconds(10), () -> s.stats().inFlight() == 0 && s.stats().batchSize() == 0);
-      assertThat(s.stats().failures("dropped")).isEqualTo(1);
+      assertThat(s.stats().failures(ErrorKind.DROPPED)).isEqualTo(1);
     }
   }
 }

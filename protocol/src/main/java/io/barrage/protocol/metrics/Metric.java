@@ -1,7 +1,7 @@
 package io.barrage.protocol.metrics;
 
 /**
- * The canonical per-request metrics (DESIGN.md "Metrics"), each recorded into an HdrHistogram and
+ * The canonical per-request metrics (docs/engine.md "Measurement"), each recorded into an HdrHistogram and
  * merged exactly. Latencies are recorded in microseconds and reported in milliseconds; the one rate,
  * {@link #PER_REQUEST_THROUGHPUT}, is recorded in milli-tokens per second and reported in tokens per
  * second (see {@link #latency()}). The {@link #key()} is the public name used in summary.json, CSV

@@ -2,13 +2,7 @@ package io.barrage.simulator.engine;
 
 import io.barrage.protocol.os.ThreadPriority;
 import io.barrage.simulator.Profile;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.PriorityQueue;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -18,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The simulated GPU(s) of one server: a single scheduling loop that forms batches and runs forward
- * steps against one {@link SimClock}, as TGI v3's batching loop does (protocols.md §7). The naive
+ * steps against one {@link SimClock}, as TGI v3's batching loop does (docs/protocols.md §8). The naive
  * engine is the same loop with a batch size of one: one request at a time, FIFO.
  *
  * <p>Two ways to run it, same loop: {@link #Engine(Profile, String)} starts a scheduling thread on
@@ -27,13 +21,14 @@ import org.slf4j.LoggerFactory;
  * runs with {@link #runUntilIdle()}, time jumping from deadline to deadline (a discrete-event
  * simulation: exact, repeatable, as fast as the CPU allows; see {@link OfflineRun}).
  *
- * <p>Each step: admit queued requests from the front while the KV budget, the prefill budget and
- * the batch size allow (strict head-of-line blocking); the step lasts prefill(new prompts) +
- * decode(running batch); at its deadline every admitted or running request emits one token. Steps
+ * <p>Each step ({@link Batcher} holds the queue and the batch and decides what a step does): admit
+ * queued requests from the front while the KV budget, the prefill budget and the batch size allow
+ * (strict head-of-line blocking); the step lasts prefill(new prompts) + decode(running batch); at
+ * its deadline every admitted or running request emits one token. This class keeps time: steps
  * are chained deadline to deadline, so the thread's wake-up jitter never accumulates into the
  * simulated timeline; that jitter is recorded as the scheduling lag.
  *
- * <p>As in TGI v3 (protocols.md §2.5, §7), a request reserves KV for one segment of at most 1024
+ * <p>As in TGI v3 (docs/protocols.md §8), a request reserves KV for one segment of at most 1024
  * new tokens; when a segment ends and more was asked for, the request leaves the batch, frees its
  * KV and is queued again at the back, then prefilled again (only its last token: the rest is a
  * prefix-cache hit). An injected shard failure fails every request of the forward it strikes.
@@ -48,35 +43,20 @@ public final class Engine implements AutoCloseable {
 
   private final Profile profile;
   private final Profile.Timing timing;
-  private final Profile.Limits limits;
-  private final int maxBatchSize;
+  private final Batcher batcher;
   private volatile SimClock clock;
   private final boolean realtime;
-  private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean idle;
 
   // ---- scheduling-thread state
-  private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
-  private final List<Entry> batch = new ArrayList<>();
-  private final List<Entry> admitted = new ArrayList<>();
-  private final List<Entry> continuing = new ArrayList<>();
   private final PriorityQueue<Timed> timers = new PriorityQueue<>();
   private long timerSeq;
   private boolean failed;
-  private long kvReserved;
   private long lastDeadline = Long.MIN_VALUE;
 
-  // ---- gauges and counters, read by /metrics and SimulatorStats
-  private volatile int queueSize;
-  private volatile int batchSize;
-  private volatile int maxBatchSeen;
-  private volatile long batchReservedTokens;
-  private final AtomicLong tokensEmitted = new AtomicLong();
-  private final AtomicLong prefillSteps = new AtomicLong();
-  private final AtomicLong decodeSteps = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
+  // ---- read by /metrics and SimulatorStats (the batch's gauges are the batcher's)
   private final AtomicLong rebases = new AtomicLong();
   private final Recorder lagRecorder = new Recorder(1, 60_000_000_000L, 3);
   private final Histogram lagTotal = new Histogram(1, 60_000_000_000L, 3);
@@ -102,8 +82,7 @@ public final class Engine implements AutoCloseable {
     this.realtime = realtime;
     this.profile = profile;
     this.timing = profile.timing();
-    this.limits = profile.limits();
-    this.maxBatchSize = profile.engine() == Profile.EngineKind.NAIVE ? 1 : Math.max(1, limits.maxBatchSize());
+    this.batcher = new Batcher(profile, (due, action) -> timers.add(new Timed(due, timerSeq++, action)));
     this.clock = clock;
     if (threadName == null) {
       this.thread = null;
@@ -136,8 +115,8 @@ public final class Engine implements AutoCloseable {
 
   /** Queues a request that arrived at {@code arrivalNanos}; its progress goes to {@code sink}. */
   public Handle submit(GenRequest request, long arrivalNanos, TokenSink sink) {
-    Entry e = new Entry(request, sink, arrivalNanos + profile.scaledNanos(timing.validationMicros()));
-    incoming.add(e);
+    Batcher.Entry e = new Batcher.Entry(request, sink, arrivalNanos + profile.scaledNanos(timing.validationMicros()));
+    batcher.offer(e);
     if (idle && thread != null) LockSupport.unpark(thread);
     return e;
   }
@@ -164,15 +143,15 @@ public final class Engine implements AutoCloseable {
     return clock.now();
   }
 
-  public int queueSize() { return queueSize; }
-  public int batchSize() { return batchSize; }
+  public int queueSize() { return batcher.queueSize; }
+  public int batchSize() { return batcher.batchSize; }
   /** The largest running batch so far. */
-  public int maxBatchSize() { return maxBatchSeen; }
-  public long batchReservedTokens() { return batchReservedTokens; }
-  public long tokensEmitted() { return tokensEmitted.get(); }
-  public long prefillSteps() { return prefillSteps.get(); }
-  public long decodeSteps() { return decodeSteps.get(); }
-  public long droppedRequests() { return dropped.get(); }
+  public int maxBatchSize() { return batcher.maxBatchSeen; }
+  public long batchReservedTokens() { return batcher.batchReservedTokens; }
+  public long tokensEmitted() { return batcher.tokensEmitted.get(); }
+  public long prefillSteps() { return batcher.prefillSteps.get(); }
+  public long decodeSteps() { return batcher.decodeSteps.get(); }
+  public long droppedRequests() { return batcher.dropped.get(); }
   /** Steps that fired so late that the timeline was moved rather than caught up. */
   public long rebases() { return rebases.get(); }
 
@@ -248,15 +227,15 @@ public final class Engine implements AutoCloseable {
    * idle and nothing can arrive (virtual time only).
    */
   private boolean turn() {
-    drainIncoming();
+    batcher.drainIncoming();
     long now = clock.now();
     fireTimers(now);
-    if (batch.isEmpty() && waiting.isEmpty()) {
+    if (batcher.isIdle()) {
       return waitIdle();
     }
     long start;
-    if (batch.isEmpty()) {
-      Entry head = firstLive();
+    if (!batcher.isRunning()) {
+      Batcher.Entry head = batcher.firstLive();
       if (head == null) return true;
       start = Math.max(lastDeadline, head.readyAt);
       if (start > now) {
@@ -267,7 +246,7 @@ public final class Engine implements AutoCloseable {
     } else {
       start = lastDeadline;
     }
-    long deadline = planStep(start);
+    long deadline = batcher.planStep(start);
     sleepUntil(deadline, false);
     long woke = clock.now();
     long lag = woke - deadline;
@@ -278,152 +257,9 @@ public final class Engine implements AutoCloseable {
     // virtual clock the lag is always zero.
     lastDeadline = lag > REBASE_NANOS ? woke : deadline;
     if (lag > REBASE_NANOS) rebases.incrementAndGet();
-    emitStep(deadline);
+    batcher.emitStep(deadline, clock);
     emitted();
     return true;
-  }
-
-  private void drainIncoming() {
-    Entry e;
-    while ((e = incoming.poll()) != null) {
-      waiting.addLast(e);
-    }
-    queueSize = waiting.size();
-  }
-
-  private Entry firstLive() {
-    while (!waiting.isEmpty() && waiting.peekFirst().cancelled) {
-      waiting.pollFirst();
-      dropped.incrementAndGet();
-    }
-    return waiting.peekFirst();
-  }
-
-  /** Admits what fits (FIFO, head-of-line blocking) and returns the step's deadline. */
-  private long planStep(long start) {
-    admitted.clear();
-    long prefillTokens = 0;
-    while (batch.size() + admitted.size() < maxBatchSize) {
-      Entry head = firstLive();
-      if (head == null || head.readyAt > start) break;
-      long reserve = head.request.reserveTokens(head.generated);
-      long uncached = head.uncachedPromptTokens();
-      if (kvReserved + reserve > limits.maxBatchTotalTokens() && !(batch.isEmpty() && admitted.isEmpty())) break;
-      if (prefillTokens > 0 && prefillTokens + uncached > limits.maxBatchPrefillTokens()) break;
-      waiting.pollFirst();
-      head.reserved = reserve;
-      head.segmentEnd = head.generated + GenRequest.SEGMENT;
-      kvReserved += reserve;
-      prefillTokens += uncached;
-      admitted.add(head);
-      // a continued segment is the same request to its client: its queue time is the first segment's
-      if (head.generated == 0) head.sink.onAdmitted(start);
-    }
-    queueSize = waiting.size();
-    long kvHeld = 0;
-    for (Entry e : batch) kvHeld += e.request.inputTokens() + e.generated;
-    double micros = timing.prefillMicros(prefillTokens) + timing.decodeMicros(batch.size(), kvHeld);
-    if (prefillTokens > 0) prefillSteps.incrementAndGet();
-    if (!batch.isEmpty()) decodeSteps.incrementAndGet();
-    batch.addAll(admitted);
-    batchSize = batch.size();
-    if (batchSize > maxBatchSeen) maxBatchSeen = batchSize;
-    batchReservedTokens = kvReserved;
-    return start + Math.max(1, profile.scaledNanos(micros));
-  }
-
-  private void emitStep(long deadline) {
-    if (shardFailed()) {
-      failBatch();
-      return;
-    }
-    Iterator<Entry> it = batch.iterator();
-    while (it.hasNext()) {
-      Entry e = it.next();
-      if (e.cancelled) {
-        release(e);
-        it.remove();
-        dropped.incrementAndGet();
-        continue;
-      }
-      GenRequest.RequestFaults f = e.request.faults();
-      if (e.stallUntil > deadline) continue;
-      int index = ++e.generated;
-      boolean last = index >= e.request.outputTokens();
-      Token token = Vocabulary.next(e.rnd, index, last, e.request.endsWithEos());
-      e.sink.onToken(token, clock.now());
-      tokensEmitted.incrementAndGet();
-      if (!last && index == f.errorAfter()) {
-        release(e);
-        it.remove();
-        e.sink.onError("Request failed during generation: simulated error after token " + index, "generation", clock.now());
-      } else if (!last && index == f.disconnectAfter()) {
-        release(e);
-        it.remove();
-        e.sink.onError("simulated disconnect", TokenSink.DISCONNECT, clock.now());
-      } else if (last) {
-        release(e);
-        it.remove();
-        long tail = profile.scaledNanos(timing.tailMicros());
-        if (tail <= 0) {
-          e.sink.onFinished(clock.now());
-        } else {
-          TokenSink sink = e.sink;
-          timers.add(new Timed(deadline + tail, timerSeq++, () -> sink.onFinished(clock.now())));
-        }
-      } else {
-        if (index == e.segmentEnd) {
-          // the segment ended with "length" and the client asked for more (protocols.md §2.5): the
-          // request leaves the batch, frees its KV and is queued again at the back, its prompt now
-          // including what it generated; it is re-validated before it can be admitted again
-          release(e);
-          it.remove();
-          e.readyAt = deadline + profile.scaledNanos(timing.validationMicros());
-          continuing.add(e);
-        }
-        if (index == f.stallAfter()) e.stallUntil = deadline + f.stallNanos();
-      }
-    }
-    if (!continuing.isEmpty()) {
-      drainIncoming();
-      waiting.addAll(continuing);
-      continuing.clear();
-      queueSize = waiting.size();
-    }
-    batchSize = batch.size();
-    batchReservedTokens = kvReserved;
-  }
-
-  /**
-   * An injected shard failure ({@code RequestFaults.failAtOnce}) strikes in the forward that
-   * prefills the faulty request; like a real shard error it takes down that whole forward.
-   */
-  private boolean shardFailed() {
-    for (Entry e : batch) {
-      if (!e.cancelled && e.generated == 0 && e.request.faults().failAtOnce()) return true;
-    }
-    return false;
-  }
-
-  /** A shard error fails every request of the running batch, as TGI does (protocols.md §7.4). */
-  private void failBatch() {
-    long now = clock.now();
-    for (Entry e : batch) {
-      release(e);
-      if (e.cancelled) {
-        dropped.incrementAndGet();
-      } else {
-        e.sink.onError("Request failed during generation: simulated shard failure", "generation", now);
-      }
-    }
-    batch.clear();
-    batchSize = 0;
-    batchReservedTokens = kvReserved;
-  }
-
-  private void release(Entry e) {
-    kvReserved -= e.reserved;
-    e.reserved = 0;
   }
 
   private long nextTimer() {
@@ -444,7 +280,7 @@ public final class Engine implements AutoCloseable {
   private boolean waitIdle() {
     idle = true;
     try {
-      if (!incoming.isEmpty() || !running) return true;
+      if (batcher.hasArrivals() || !running) return true;
       long next = nextTimer();
       if (next != Long.MAX_VALUE) {
         sleepUntil(next, true);
@@ -466,7 +302,7 @@ public final class Engine implements AutoCloseable {
       while (running) {
         long now = clock.now();
         fireTimers(now);
-        if (wakeOnArrival && !incoming.isEmpty()) return;
+        if (wakeOnArrival && batcher.hasArrivals()) return;
         long target = Math.min(deadline, nextTimer());
         if (target <= now) {
           if (target >= deadline) return;
@@ -482,51 +318,9 @@ public final class Engine implements AutoCloseable {
   private void failEverything() {
     if (failed) return;
     failed = true;
-    long now = clock.now();
-    for (Entry e : batch) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
-    for (Entry e : waiting) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
-    Entry e;
-    while ((e = incoming.poll()) != null) e.sink.onError("Incomplete generation stream", "incomplete_generation_stream", now);
+    batcher.failAll(clock.now());
     for (Timed t : timers) t.action.run();
-    batch.clear();
-    waiting.clear();
     timers.clear();
-  }
-
-  private static final class Entry implements Handle {
-    final GenRequest request;
-    final TokenSink sink;
-    final SplittableRandom rnd;
-    /** When it can be admitted: validated (and, for a continued segment, re-validated). */
-    long readyAt;
-    int generated;
-    /** Tokens generated when its current segment ends (set at admission). */
-    int segmentEnd;
-    /** KV tokens its current segment holds. */
-    long reserved;
-    long stallUntil;
-    volatile boolean cancelled;
-
-    Entry(GenRequest request, TokenSink sink, long readyAt) {
-      this.request = request;
-      this.sink = sink;
-      this.readyAt = readyAt;
-      this.rnd = new SplittableRandom(request.seed());
-    }
-
-    /**
-     * Prompt tokens its next admission prefills. A continued segment's prompt is the original one
-     * plus every token generated so far; the KV of all but the last of them was computed in the
-     * previous segment and stays in the prefix cache, so only that last token is computed again.
-     */
-    long uncachedPromptTokens() {
-      return generated == 0 ? request.inputTokens() : 1;
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-    }
   }
 
   /** A timed action; {@code seq} keeps actions due at the same instant in scheduling order. */

@@ -48,7 +48,7 @@ public record GenRequest(
     boolean eos = maxNewTokens == null || tokens < maxNewTokens;
     int requested = Math.max(1, maxNewTokens == null ? contextLeft : maxNewTokens);
     // Each segment after the first is re-validated with the generated text appended to the prompt
-    // (protocols.md §2.5): when that prompt is too long, generation stops there with "length".
+    // (docs/protocols.md §8): when that prompt is too long, generation stops there with "length".
     for (int generated = SEGMENT; generated < tokens; generated += SEGMENT) {
       int prompt = inputTokens + generated;
       int segment = Math.min(requested - generated, SEGMENT);

@@ -1,5 +1,7 @@
 package io.barrage.simulator.engine;
 
+import io.barrage.simulator.ErrorKind;
+
 import io.barrage.simulator.Profile;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -374,9 +376,9 @@ public final class OfflineRun {
       }
 
       @Override
-      public void onError(String message, String errorType, long nanos) {
+      public void onError(String message, ErrorKind kind, long nanos) {
         end = nanos;
-        outcome = outcome == Outcome.INCOMPLETE && "incomplete_generation_stream".equals(errorType)
+        outcome = outcome == Outcome.INCOMPLETE && kind == ErrorKind.INCOMPLETE
             ? Outcome.INCOMPLETE : Outcome.ERROR;
         if (outcome == Outcome.ERROR) next(client, nanos);
       }

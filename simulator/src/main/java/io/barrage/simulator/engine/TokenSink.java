@@ -1,5 +1,7 @@
 package io.barrage.simulator.engine;
 
+import io.barrage.simulator.ErrorKind;
+
 /**
  * Where the engine delivers one request's progress. Called on the engine's scheduling thread, so an
  * implementation must only hand the event on (offer to a stream queue, complete a future) and
@@ -15,9 +17,9 @@ public interface TokenSink {
   /** The request is complete (after its last token and any tail overhead). */
   void onFinished(long nanos);
 
-  /** The request failed; {@code errorType} follows TGI ({@code generation}, ...) or is {@link #DISCONNECT}. */
-  void onError(String message, String errorType, long nanos);
-
-  /** Error type that asks the HTTP layer to drop the connection instead of sending an error. */
-  String DISCONNECT = "disconnect";
+  /**
+   * The request failed: {@link ErrorKind#GENERATION} (a shard failure), {@link ErrorKind#INCOMPLETE}
+   * (the engine stopped) or {@link ErrorKind#DISCONNECT} (drop the connection instead of answering).
+   */
+  void onError(String message, ErrorKind kind, long nanos);
 }

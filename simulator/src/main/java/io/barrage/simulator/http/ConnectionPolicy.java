@@ -9,7 +9,7 @@ import java.util.Locale;
  * @param afterStream what happens to the connection once a streamed (chunked) response has ended;
  *     whole responses keep the connection either way
  * @param backlog the listen backlog: how many completed handshakes the kernel queues before accept
- *     (a single-process Python server listens with 5; a burst of reconnects beyond it loses SYNs,
+ *     (llama.cpp's HTTP library, cpp-httplib, listens with 5; a burst of reconnects beyond it loses SYNs,
  *     which the clients send again a second later)
  * @param headTimeout how long a request may take to arrive once its first byte has (head and body):
  *     a connection holding part of a request for longer is answered 408 and closed

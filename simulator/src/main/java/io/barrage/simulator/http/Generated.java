@@ -17,4 +17,14 @@ import java.util.List;
  */
 record Generated(
     String text, List<Token> tokens, String finishReason, int promptTokens, long arrivalNanos, long readyNanos,
-    long admittedNanos, long lastTokenNanos) {}
+    long admittedNanos, long lastTokenNanos) {
+
+  /** The generation that produced {@code tokens} (at least one; the last one's finish reason is the generation's). */
+  static Generated of(List<Token> tokens, int promptTokens, long arrivalNanos, long readyNanos, long admittedNanos,
+      long lastTokenNanos) {
+    StringBuilder text = new StringBuilder();
+    for (Token t : tokens) if (!t.special()) text.append(t.text());
+    return new Generated(text.toString(), List.copyOf(tokens), tokens.get(tokens.size() - 1).finishReason(), promptTokens,
+        arrivalNanos, readyNanos, admittedNanos, lastTokenNanos);
+  }
+}

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code /metrics} in Prometheus text format with TGI's metric names (protocols.md §5: counters
+ * {@code /metrics} in Prometheus text format with TGI's metric names (docs/protocols.md §9: counters
  * without {@code _total}, duration histograms with buckets {@code 0.0001 × 1.5^k} s), plus the
  * simulator's own {@code barrage_sim_*} series, chief among them its scheduling lag.
  */
@@ -22,7 +22,7 @@ final class MetricsText {
     counter(b, "tgi_request_success", stats.requestsSucceeded());
     b.append("# TYPE tgi_request_failure counter\n");
     Map<String, Long> failures = new TreeMap<>();
-    stats.failureCounters().forEach((k, v) -> failures.put(k, v.sum()));
+    stats.failureCounters().forEach((k, v) -> failures.put(k.label(), v.sum()));
     failures.forEach((k, v) -> b.append("tgi_request_failure{err=\"").append(k).append("\"} ").append(v).append('\n'));
     gauge(b, "tgi_queue_size", engine.queueSize());
     gauge(b, "tgi_batch_current_size", engine.batchSize());

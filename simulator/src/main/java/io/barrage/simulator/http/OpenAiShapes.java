@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.List;
 
-/** Non-streaming bodies of TGI's native and OpenAI-compatible routes (protocols.md §2.2, §4). */
+/** Non-streaming bodies of TGI's native and OpenAI-compatible routes (docs/protocols.md §5, §7). */
 final class OpenAiShapes {
   private OpenAiShapes() {}
 

@@ -1,5 +1,6 @@
 package io.barrage.simulator.http;
 
+import io.barrage.simulator.ErrorKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +9,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Writes the event streams of one {@code /v1/completions} request with several prompts onto its one
- * SSE response the way TGI merges them (protocols.md §4.2): strict round-robin by prompt index, the
+ * SSE response the way TGI merges them (docs/protocols.md §7): strict round-robin by prompt index, the
  * merge waiting on each prompt's next event in turn and dropping a prompt from the rotation once
- * its stream has ended. When every prompt's stream has ended, {@code onDone} gets the type of the
+ * its stream has ended. When every prompt's stream has ended, {@code onDone} gets the kind of the
  * first error (null if none). Events may come from any thread.
  */
 final class PromptMerge {
@@ -18,15 +19,15 @@ final class PromptMerge {
 
   private final Exchange.Stream out;
   private final LongConsumer onTokenWritten;
-  private final Consumer<String> onDone;
+  private final Consumer<ErrorKind> onDone;
   private final List<ArrayDeque<Event>> queues = new ArrayList<>();
   private final boolean[] ended;
   private final List<Integer> rotation = new ArrayList<>();
   private int position;
-  private String firstError;
+  private ErrorKind firstError;
   private boolean done;
 
-  PromptMerge(Exchange.Stream out, int prompts, LongConsumer onTokenWritten, Consumer<String> onDone) {
+  PromptMerge(Exchange.Stream out, int prompts, LongConsumer onTokenWritten, Consumer<ErrorKind> onDone) {
     this.out = out;
     this.onTokenWritten = onTokenWritten;
     this.onDone = onDone;
@@ -50,8 +51,8 @@ final class PromptMerge {
   }
 
   /** Prompt {@code prompt}'s stream ends with this error event. */
-  synchronized void fail(int prompt, byte[] event, String errorType) {
-    if (firstError == null) firstError = errorType;
+  synchronized void fail(int prompt, byte[] event, ErrorKind kind) {
+    if (firstError == null) firstError = kind;
     queues.get(prompt).add(new Event(event, false));
     ended[prompt] = true;
     pump();

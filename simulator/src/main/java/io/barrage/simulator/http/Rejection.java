@@ -1,19 +1,21 @@
 package io.barrage.simulator.http;
 
+import io.barrage.simulator.ErrorKind;
+
 /**
  * A request refused before generation.
  *
  * @param status the HTTP status a non-streaming route answers with
  * @param message the error message (TGI's text)
- * @param errorType TGI's {@code error_type}; null for the framework's plain-text rejections
+ * @param kind TGI's {@code error_type}; null for the framework's plain-text rejections
  */
-record Rejection(int status, String message, String errorType) {
+record Rejection(int status, String message, ErrorKind kind) {
   static Rejection validation(String message) {
-    return new Rejection(422, "Input validation error: " + message, "validation");
+    return new Rejection(422, "Input validation error: " + message, ErrorKind.VALIDATION);
   }
 
   static Rejection overloaded() {
-    return new Rejection(429, "Model is overloaded", "overloaded");
+    return new Rejection(429, "Model is overloaded", ErrorKind.OVERLOADED);
   }
 
   /** axum's plain-text rejections (bad JSON, wrong shape, wrong content type). */
@@ -22,7 +24,7 @@ record Rejection(int status, String message, String errorType) {
   }
 
   boolean isPlain() {
-    return errorType == null;
+    return kind == null;
   }
 
   /**
@@ -30,7 +32,15 @@ record Rejection(int status, String message, String errorType) {
    * prompts): an HTTP error even when the request asked for a stream.
    */
   boolean isHandlerError() {
-    return "suffix not supported".equals(errorType) || "batch size exceeded".equals(errorType);
+    return kind != null && kind.refusedByHandler();
+  }
+
+  /**
+   * On a route that streams, answered with HTTP 200 and an error event: everything but the
+   * framework's plain-text rejections and the completions handler's own refusals.
+   */
+  boolean isStreamed() {
+    return !isPlain() && !isHandlerError();
   }
 
   /** Thrown while parsing; carries the rejection. */

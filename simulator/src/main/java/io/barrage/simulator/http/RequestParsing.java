@@ -3,12 +3,13 @@ package io.barrage.simulator.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barrage.simulator.ErrorKind;
 import io.barrage.simulator.Profile;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses and validates request bodies as TGI v3 does (protocols.md §2.1, §4): axum's plain-text
+ * Parses and validates request bodies as TGI v3 does (docs/protocols.md §4, §5, §7): axum's plain-text
  * rejections for bodies that are not JSON or not of the right shape, then TGI's parameter
  * validation with its exact messages.
  */
@@ -136,7 +137,7 @@ final class RequestParsing {
   /**
    * A completions body with several prompts. The request as a whole is refused (thrown) for its shape,
    * a {@code suffix} or too many prompts; each prompt is then validated on its own, as TGI runs one
-   * generation per prompt (protocols.md §4.2).
+   * generation per prompt (docs/protocols.md §7).
    */
   List<Slot> completionsBatch(JsonNode root) {
     List<String> prompts = completionPrompts(root);
@@ -170,10 +171,10 @@ final class RequestParsing {
       throw shape("prompt: invalid type: expected a string or a sequence of strings");
     }
     // TGI's completions handler checks the suffix first, then the number of prompts
-    if (root.hasNonNull("suffix")) throw new Rejection.Failure(new Rejection(422, "Suffix is not supported and can be achieved by preprocessing the prompt.", "suffix not supported"));
+    if (root.hasNonNull("suffix")) throw new Rejection.Failure(new Rejection(422, "Suffix is not supported and can be achieved by preprocessing the prompt.", ErrorKind.SUFFIX_NOT_SUPPORTED));
     if (texts.size() > MAX_CLIENT_BATCH_SIZE) {
       throw new Rejection.Failure(new Rejection(422, "Number of prompts exceeds the maximum allowed batch size of "
-          + MAX_CLIENT_BATCH_SIZE, "batch size exceeded"));
+          + MAX_CLIENT_BATCH_SIZE, ErrorKind.BATCH_SIZE_EXCEEDED));
     }
     return texts;
   }
@@ -197,7 +198,7 @@ final class RequestParsing {
     return new GenerationParams(prompt, inputTokens, maxTokens, true, seed, stream, includeUsage, model);
   }
 
-  /** TGI's two length checks, total first (protocols.md §2.1). */
+  /** TGI's two length checks, total first (docs/protocols.md §5). */
   private void checkLengths(int inputTokens, Integer maxNew) {
     int segment = maxNew == null ? Math.max(1, Math.min(SEGMENT, limits.maxTotalTokens() - inputTokens)) : Math.min(maxNew, SEGMENT);
     if (inputTokens + segment > limits.maxTotalTokens()) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * stream-actor wake-up, a render stage and a TCP-actor message before its bytes reach the socket,
  * several microseconds of CPU and two thread hops per token. At 100,000 token events/s on two cores
  * that work starved the engine's scheduling thread (p99 lag of tens to hundreds of ms; see
- * docs/bench/simulator.md). Here the engine thread writes each token's chunk straight to the
+ * docs/adr/0231-nio-simulator-server.md). Here the engine thread writes each token's chunk straight to the
  * non-blocking socket ({@link Exchange.Stream#send}), one {@code write} per token, and the ground
  * truth is the instant just before that write. Only when a socket's buffer is full do bytes wait for
  * the connection's event loop.

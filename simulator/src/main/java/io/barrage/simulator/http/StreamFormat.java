@@ -1,10 +1,11 @@
 package io.barrage.simulator.http;
 
+import io.barrage.simulator.ErrorKind;
 import io.barrage.simulator.engine.Token;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Renders one response stream's events in a route's SSE dialect (protocols.md §3, §4). Stateful per
+ * Renders one response stream's events in a route's SSE dialect (docs/protocols.md §2, §6, §7). Stateful per
  * stream (it accumulates the generated text); used by one stream stage at a time.
  */
 abstract class StreamFormat {
@@ -33,7 +34,7 @@ abstract class StreamFormat {
   }
 
   /** The error event(s) that end the stream. */
-  abstract byte[] error(String message, String type);
+  abstract byte[] error(String message, ErrorKind kind);
 
   void count(Token t) {
     generated = t.index();
@@ -87,8 +88,8 @@ abstract class StreamFormat {
     }
 
     @Override
-    byte[] error(String message, String type) {
-      byte[] body = Json.tgiError(message, type);
+    byte[] error(String message, ErrorKind kind) {
+      byte[] body = Json.tgiError(message, kind.label());
       byte[] out = new byte[DATA.length + body.length + END.length];
       System.arraycopy(DATA, 0, out, 0, DATA.length);
       System.arraycopy(body, 0, out, DATA.length, body.length);
@@ -123,7 +124,7 @@ abstract class StreamFormat {
     }
 
     @Override
-    byte[] error(String message, String type) {
+    byte[] error(String message, ErrorKind kind) {
       byte[] ev = errorEvent(message);
       byte[] out = new byte[ev.length + DONE.length];
       System.arraycopy(ev, 0, out, 0, ev.length);
@@ -140,7 +141,7 @@ abstract class StreamFormat {
     }
   }
 
-  /** TGI {@code /v1/chat/completions} streaming (protocols.md §4.1). */
+  /** TGI {@code /v1/chat/completions} streaming (docs/protocols.md §7). */
   static final class Chat extends OpenAi {
     Chat(GenerationParams params, String model, long created, String fingerprint) {
       super(params, model, created, fingerprint);
@@ -191,7 +192,7 @@ abstract class StreamFormat {
     }
   }
 
-  /** TGI {@code /v1/completions} streaming (protocols.md §4.2). */
+  /** TGI {@code /v1/completions} streaming (docs/protocols.md §7). */
   static final class Completions extends OpenAi {
     /** The prompt's position in the request ({@code choices[0].index}). */
     private final int index;

@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * TGI's 1024-token segments (protocols.md §2.5, §7.3) in virtual time: a long request leaves the
+ * TGI's 1024-token segments (docs/protocols.md §8) in virtual time: a long request leaves the
  * batch at each boundary, frees its KV, queues again at the back and is prefilled again (one
  * token: the rest is a prefix-cache hit), while its client sees one continuous stream.
  */

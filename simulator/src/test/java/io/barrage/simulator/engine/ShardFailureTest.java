@@ -1,12 +1,14 @@
 package io.barrage.simulator.engine;
 
+import io.barrage.simulator.ErrorKind;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import org.junit.jupiter.api.Test;
 
-/** An injected shard failure fails the whole forward it strikes, as a TGI shard error does (protocols.md §7.4). */
+/** An injected shard failure fails the whole forward it strikes, as a TGI shard error does (docs/protocols.md §8). */
 class ShardFailureTest {
   static final Profile TGI = Profiles.get(Profiles.TGI_FAST).withTiming(LongGenerationSegmentsTest.ROUND);
   static final GenRequest.RequestFaults SHARD_ERROR = new GenRequest.RequestFaults(true, 0, 0, 0, 0);
@@ -25,7 +27,7 @@ class ShardFailureTest {
     long failedAt = 20_820_000 + 540_000 + 1_010_000;
     assertThat(running.tokens).hasSize(21);
     for (Trace t : new Trace[] {running, faulty, joining}) {
-      assertThat(t.errorType).isEqualTo("generation");
+      assertThat(t.errorKind).isEqualTo(ErrorKind.GENERATION);
       assertThat(t.errorMessage).startsWith("Request failed during generation: ");
       assertThat(t.errorNanos).isEqualTo(failedAt);
       assertThat(t.finishedNanos).isEqualTo(-1);
@@ -33,7 +35,7 @@ class ShardFailureTest {
     assertThat(faulty.tokens).isEmpty();
     assertThat(joining.tokens).isEmpty();
     // the batch's KV is free and a request arriving afterwards runs as on an idle server
-    assertThat(later.errorType).isNull();
+    assertThat(later.errorKind).isNull();
     assertThat(later.tokens).hasSize(100);
     assertThat(later.at(1)).isEqualTo(30_620_000);
     assertThat(engine.batchReservedTokens()).isZero();
@@ -46,8 +48,8 @@ class ShardFailureTest {
     Trace broken = Trace.submit(engine, GenRequest.of(TGI, 1, 10, 20, 1, new GenRequest.RequestFaults(false, 5, 0, 0, 0)), 0);
     engine.runUntilIdle();
     assertThat(broken.tokens).hasSize(5);
-    assertThat(broken.errorType).isEqualTo("generation");
+    assertThat(broken.errorKind).isEqualTo(ErrorKind.GENERATION);
     assertThat(healthy.tokens).hasSize(20);
-    assertThat(healthy.errorType).isNull();
+    assertThat(healthy.errorKind).isNull();
   }
 }

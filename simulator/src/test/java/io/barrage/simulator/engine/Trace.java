@@ -1,5 +1,7 @@
 package io.barrage.simulator.engine;
 
+import io.barrage.simulator.ErrorKind;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +12,7 @@ final class Trace implements TokenSink {
   final List<Long> admissions = new ArrayList<>();
   long finishedNanos = -1;
   long errorNanos = -1;
-  String errorType;
+  ErrorKind errorKind;
   String errorMessage;
 
   /** Submits {@code request} arriving at {@code arrivalNanos} and returns its trace. */
@@ -37,9 +39,9 @@ final class Trace implements TokenSink {
   }
 
   @Override
-  public void onError(String message, String errorType, long nanos) {
+  public void onError(String message, ErrorKind kind, long nanos) {
     this.errorMessage = message;
-    this.errorType = errorType;
+    this.errorKind = kind;
     this.errorNanos = nanos;
   }
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
-/** Byte sequences from shared/protocols.md. */
+/** Byte sequences from docs/protocols.md. */
 class StreamEventTest {
   final StreamEvent e = new StreamEvent();
 

@@ -19,7 +19,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every api kind against a loopback server that speaks the exact bytes of shared/protocols.md. */
+/** Every api kind against a loopback server that speaks the exact bytes of docs/protocols.md. */
 class ClientProtocolsIT extends ScriptedEngineFixture {
 
   @Test

@@ -17,6 +17,9 @@ import io.barrage.simulator.SimulatorServer;
 import io.barrage.simulator.TruthRecord;
 import io.barrage.worker.client.RequestTrace;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +58,19 @@ class SimulatorIT extends SchemeFixture {
     system.terminate();
   }
 
+  /**
+   * How much later than the truth the client may see a request's first token or its end (the
+   * error of its TTFT and e2e): loopback, the event loop and the parser, plus whatever a loaded
+   * 2-core machine adds (scheduling, GC, other processes) and, for the first requests, class
+   * loading and the JIT. Measured here with the load average at 17-29 on 2 cores: errors up to
+   * 1.6 s (a first request), medians up to 124 ms. The bounds sit above that, so that they fail
+   * on a real fault only: a clock read at the wrong event or on the wrong clock, a unit slip, a
+   * client that holds events back.
+   */
+  static final long MAX_ERROR_NANOS = 5_000_000_000L;
+  /** The median of those errors, per client and mode. */
+  static final long MAX_MEDIAN_ERROR_NANOS = 500_000_000L;
+
   static Profile.Faults faults(double error, double midStream, double stall, double disconnect, Duration slowHeaders) {
     return new Profile.Faults(error, midStream, stall, Duration.ofSeconds(30), disconnect, 2, slowHeaders);
   }
@@ -80,19 +96,29 @@ class SimulatorIT extends SchemeFixture {
       assertThat(a.outputTokens()).isEqualTo(12 * 8);
       if (api == ApiKind.TGI_STREAM) assertThat(a.tokenMismatches()).isZero();
       String prefix = r.cell().index() + "-w1-";
-      int compared = 0;
+      List<Long> ttftErrors = new ArrayList<>();
       for (RequestTrace t : traces.values()) {
         TruthRecord truth = s.truth().get(t.id).orElse(null);
         if (truth == null || !t.id.startsWith(prefix) || !t.ok()) continue;
+        long firstToken = truth.tokenNanos()[0];
+        long lastToken = truth.tokenNanos()[truth.tokenNanos().length - 1];
         // one clock (same JVM): the client sends before the server sees the request and sees the
         // first token after the server wrote it
         assertThat(t.tSend).isLessThanOrEqualTo(truth.arrivalNanos());
-        assertThat(t.tFirst).isGreaterThanOrEqualTo(truth.tokenNanos()[0]);
-        assertThat(t.tEnd).isGreaterThanOrEqualTo(truth.tokenNanos()[truth.tokenNanos().length - 1]);
+        assertThat(t.tFirst).isGreaterThanOrEqualTo(firstToken);
+        assertThat(t.tEnd).isGreaterThanOrEqualTo(lastToken);
         assertThat(t.outputTokens()).isEqualTo(truth.tokens());
-        compared++;
+        // and it is not far off: what the client adds to the true TTFT and e2e is loopback and its
+        // own reading, never more than the bound, whatever a loaded 2-core machine does
+        long ttftError = (t.tFirst - t.tSend) - (firstToken - truth.arrivalNanos());
+        long e2eError = (t.tEnd - t.tSend) - (lastToken - truth.arrivalNanos());
+        assertThat(ttftError).as("%s TTFT error (ns) of %s", api, t.id).isLessThanOrEqualTo(MAX_ERROR_NANOS);
+        assertThat(e2eError).as("%s e2e error (ns) of %s", api, t.id).isLessThanOrEqualTo(MAX_ERROR_NANOS);
+        ttftErrors.add(ttftError);
       }
-      assertThat(compared).isGreaterThanOrEqualTo(12);
+      assertThat(ttftErrors).hasSizeGreaterThanOrEqualTo(12);
+      Collections.sort(ttftErrors);
+      assertThat(ttftErrors.get(ttftErrors.size() / 2)).as("%s median TTFT error (ns)", api).isLessThanOrEqualTo(MAX_MEDIAN_ERROR_NANOS);
       traces.clear();
     }
   }
