@@ -203,7 +203,7 @@ class PartitionIT {
     /**
      * The cell during which w0 was downed: what the coordinator counts is the simulator's ok requests
      * minus w0's that ended after its last acknowledged report (reports go out every second, so that
-     * report ended between 1 s before the cut and the cut); nothing is counted twice, nothing failed.
+     * report ended between ~1 s before the cut and the cut); nothing is counted twice, nothing failed.
      */
     void assertCutCellFollowsTheRule(JsonNode cell, long cutNanos) throws IOException {
       List<long[]> w0 = new ArrayList<>(); // end nanos, tokens of w0's ok requests in cell 0
@@ -223,9 +223,11 @@ class PartitionIT {
         if (id[1].equals(id("w0"))) w0.add(new long[] {r.path("endNanos").asLong(), r.path("tokens").asLong()});
       }
       long endedAfterCut = w0.stream().filter(v -> v[0] > cutNanos + 200_000_000L).count();
-      long endedAfterLastReport = w0.stream().filter(v -> v[0] > cutNanos - 1_200_000_000L).count();
+      // reports go out every second: the last one acknowledged ended at most ~1 s before the cut
+      // (2 s allows for a late tick on a loaded machine)
+      long endedAfterLastReport = w0.stream().filter(v -> v[0] > cutNanos - 2_000_000_000L).count();
       long counted = cell.path("requests").path("ok").asLong();
-      System.out.printf("cut cell: simulator ok %d, counted %d, w0 ok ended after the cut %d, after cut - 1.2 s %d%n", ok, counted, endedAfterCut, endedAfterLastReport);
+      System.out.printf("cut cell: simulator ok %d, counted %d, w0 ok ended after the cut %d, after cut - 2 s %d%n", ok, counted, endedAfterCut, endedAfterLastReport);
       assertThat(counted).as("counted ok of the cut cell").isBetween(ok - endedAfterLastReport, ok - endedAfterCut);
       assertThat(notOk).as("requests the simulator did not answer ok in the cut cell").isZero();
       assertThat(cell.path("requests").path("errorTotal").asLong()).as("errors in the cut cell").isZero();
