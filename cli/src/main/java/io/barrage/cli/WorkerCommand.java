@@ -8,11 +8,18 @@ import io.barrage.worker.cluster.WorkerNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code barrage worker --join HOST:PORT}: the worker role, until the process is stopped (SIGTERM flushes first). */
+/**
+ * {@code barrage worker --join HOST:PORT}: the worker role, until the process is stopped (SIGTERM
+ * flushes first). A node the cluster downed (cut off from the coordinator for longer than the
+ * downing decision) is replaced by a new one that joins again.
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Join a coordinator as a worker (cluster role).")
 public final class WorkerCommand implements Callable<Integer> {
 
@@ -36,6 +43,12 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--exit-with-parent", paramLabel = "PID", hidden = true, description = "exit when this process ends (local clusters)")
   Long parentPid;
 
+  private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+  private static WorkerNode start(WorkerNode.Settings settings) {
+    return WorkerNode.start(settings, sys -> EngineWarmup.warm(new EngineStepLauncher(sys)));
+  }
+
   @Override
   public Integer call() throws Exception {
     try {
@@ -49,12 +62,13 @@ public final class WorkerCommand implements Callable<Integer> {
       System.out.println("cluster port: plain TCP on loopback; a coordinator with TLS refuses this worker "
           + "(give --cluster-tls-dir DIR: a coordinator started without one prints it)");
     }
-    WorkerNode node = WorkerNode.start(new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15), security), sys -> EngineWarmup.warm(new EngineStepLauncher(sys)));
+    WorkerNode.Settings settings = new WorkerNode.Settings(join, host, bind, port, Duration.ofSeconds(15), security);
+    AtomicReference<WorkerNode> node = new AtomicReference<>(start(settings));
     ReadinessServer health = null;
     try {
-      if (healthPort != null) health = ReadinessServer.start(bind, healthPort, node::isUp);
+      if (healthPort != null) health = ReadinessServer.start(bind, healthPort, () -> node.get().isUp());
     } catch (IOException e) {
-      node.close();
+      node.get().close();
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage worker: cannot serve --health-port " + healthPort + ": " + e.getMessage());
     }
     if (parentPid != null) {
@@ -62,7 +76,16 @@ public final class WorkerCommand implements Callable<Integer> {
           p -> p.onExit().thenRun(() -> System.exit(0)),
           () -> System.exit(0));
     }
-    node.whenTerminated().toCompletableFuture().join();
+    node.get().whenTerminated().toCompletableFuture().join();
+    // downed by the cluster (cut off from the coordinator longer than the downing decision): the
+    // process is healthy, so it joins again as a new member instead of being lost for good; a
+    // stopped (SIGTERM) or leaving node ends the command
+    while (node.get().downedByCluster()) {
+      log.warn("this worker was downed by the cluster (cut off from the coordinator for longer than the downing decision); joining {} again as a new member", join);
+      node.get().close();
+      node.set(start(settings));
+      node.get().whenTerminated().toCompletableFuture().join();
+    }
     if (health != null) health.close();
     return ExitCodes.OK;
   }

@@ -89,6 +89,10 @@ public final class CoordinatorNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, config);
     try {
       system.systemActorOf(MembershipLog.create(), "membership-log", org.apache.pekko.actor.typed.Props.empty());
+      var conf = system.settings().config();
+      java.time.Duration downAfter = UnreachableWorkerDowner.effective(conf.getDuration("barrage.cluster.down-unreachable-worker-after"),
+          conf.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+      system.systemActorOf(UnreachableWorkerDowner.create(downAfter), "unreachable-worker-downer", org.apache.pekko.actor.typed.Props.empty());
       Cluster cluster = Cluster.get(system);
       Address self = cluster.selfMember().address();
       cluster.manager().tell(Join.create(self)); // the coordinator is the seed

@@ -15,9 +15,12 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * Watches the coordinator from a worker node. Once the coordinator has been unreachable for
- * {@code lostAfter} (crashed, killed, cut off, or paused), it tells the {@link WorkerAgent} to
- * {@link WorkerAgent.StopAll stop the load}: nobody would count it, and a generator must not keep
+ * Watches the coordinator from a worker node. Once the cluster has marked the coordinator
+ * unreachable for {@code lostAfter} (crashed, killed, cut off, or paused), it tells the
+ * {@link WorkerAgent} that the coordinator is {@link WorkerAgent.CoordinatorSilent silent}, and again
+ * every {@code lostAfter / 4} while the mark stays; the agent stops the load unless the coordinator
+ * answered this worker itself within {@code lostAfter} (the mark may come from another member that
+ * alone is cut off). A stopped load is one nobody would count, and a generator must not keep
  * hammering a target on its own. The recorded intervals stay with the agent and are sent if the
  * coordinator answers again. The node itself stays a member: the split-brain resolver decides, much
  * later ({@code barrage-cluster.conf}), whether it is downed, so a paused coordinator that comes back
@@ -70,8 +73,9 @@ public final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Co
   private Behavior<Command> onUnreachable(Member m) {
     if (!m.hasRole(ClusterConfig.ROLE_COORDINATOR) || unreachableSinceNanos >= 0) return this;
     unreachableSinceNanos = System.nanoTime();
-    getContext().getLog().warn("coordinator {} is unreachable; the load stops if it stays so for {} ms", m.address(), lostAfter.toMillis());
-    timers.startSingleTimer(Silent.INSTANCE, lostAfter);
+    getContext().getLog().warn("coordinator {} is unreachable; the load stops if it stays so for {} ms and this worker hears nothing from it meanwhile",
+        m.address(), lostAfter.toMillis());
+    timers.startTimerWithFixedDelay(Silent.INSTANCE, lostAfter, Duration.ofMillis(Math.max(1, lostAfter.toMillis() / 4)));
     return this;
   }
 
@@ -93,7 +97,7 @@ public final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Co
   private Behavior<Command> onSilent() {
     if (unreachableSinceNanos < 0) return this;
     long ms = (System.nanoTime() - unreachableSinceNanos) / 1_000_000;
-    agent.tell(new WorkerAgent.StopAll("the coordinator has been unreachable for " + ms + " ms (coordinator-lost-after " + lostAfter.toMillis() + " ms)"));
+    agent.tell(new WorkerAgent.CoordinatorSilent(lostAfter, "the coordinator has been unreachable for " + ms + " ms (coordinator-lost-after " + lostAfter.toMillis() + " ms)"));
     return this;
   }
 }

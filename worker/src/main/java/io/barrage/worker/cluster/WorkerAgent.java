@@ -52,10 +52,19 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   public record Flush(ActorRef<Done> replyTo) implements Command {}
 
   /**
-   * Stop the load of every running step (e.g. the coordinator is unreachable, see
+   * Stop the load of every running step (e.g. the coordinator left the cluster, see
    * {@link CoordinatorWatch}); what was recorded stays and is sent once the coordinator answers.
    */
   public record StopAll(String reason) implements Command {}
+
+  /**
+   * The cluster has marked the coordinator unreachable for {@code lostAfter} or longer: stop the load
+   * of every running step unless this worker itself heard from the coordinator (an acknowledgement,
+   * a clock probe, an order) within {@code lostAfter}. The cluster's unreachable mark is the view of
+   * any member: when only another worker is cut off from the coordinator, this one still gets its
+   * acknowledgements and must go on with its share.
+   */
+  public record CoordinatorSilent(Duration lostAfter, String reason) implements Command {}
 
   private record Wire(WorkerProtocol.Command message) implements Command {}
 
@@ -86,6 +95,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     final TreeMap<Long, IntervalReport> unacked = new TreeMap<>();
     final Map<Long, Long> sentAtTick = new HashMap<>();
     boolean ended;
+    boolean stopping;
+    boolean toldGoingOn; // "the load goes on" logged once per step
     boolean lastSent;
 
     ActiveStep(String runId, String cellId, String workerId, ActorRef<CoordinatorProtocol.Event> coordinator, RunningStep run, long startAtEpochMs) {
@@ -113,6 +124,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private boolean flushing;
   /** Report-timer ticks so far: the clock that unacknowledged reports age by. */
   private long ticks;
+  /** When a message from the coordinator last arrived (System.nanoTime). */
+  private long heardNanos = System.nanoTime();
 
   /** An agent that obeys only the oldest coordinator-role member of its cluster ({@link OrderGate#joinedCoordinator}). */
   public static Behavior<Command> create(StepLauncher launcher, Settings settings) {
@@ -141,6 +154,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
         .onMessage(StepEnded.class, this::onStepEnded)
         .onMessage(Flush.class, this::onFlush)
         .onMessage(StopAll.class, this::onStopAll)
+        .onMessage(CoordinatorSilent.class, this::onCoordinatorSilent)
         .build();
   }
 
@@ -154,6 +168,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
         return this;
       }
     }
+    heardNanos = System.nanoTime();
     if (m instanceof WorkerProtocol.ClockPing p) {
       p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), epochMicros(), self));
     } else if (m instanceof WorkerProtocol.StartStep s) {
@@ -246,12 +261,28 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private Behavior<Command> onStopAll(StopAll s) {
     for (ActiveStep st : steps.values()) {
-      if (!st.ended) {
+      if (!st.ended && !st.stopping) {
+        st.stopping = true;
         getContext().getLog().warn("cell {}: stopping the load: {}", st.cellId, s.reason());
         st.run.stop();
       }
     }
     return this;
+  }
+
+  private Behavior<Command> onCoordinatorSilent(CoordinatorSilent c) {
+    long heardMsAgo = (System.nanoTime() - heardNanos) / 1_000_000;
+    if (heardMsAgo < c.lostAfter().toMillis()) {
+      for (ActiveStep st : steps.values()) {
+        if (!st.ended && !st.toldGoingOn) {
+          st.toldGoingOn = true;
+          getContext().getLog().warn("cell {}: the cluster marks the coordinator unreachable, but it answered this worker {} ms ago: the load goes on",
+              st.cellId, heardMsAgo);
+        }
+      }
+      return this;
+    }
+    return onStopAll(new StopAll(c.reason() + "; nothing heard from it for " + heardMsAgo + " ms"));
   }
 
   private Behavior<Command> onFlush(Flush f) {

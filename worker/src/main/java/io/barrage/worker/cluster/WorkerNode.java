@@ -97,6 +97,17 @@ public final class WorkerNode implements AutoCloseable {
     return system;
   }
 
+  /**
+   * True when the node ended because the cluster downed it (the split-brain resolver: it was cut off
+   * from the coordinator's side for longer than the downing decision), not because it was stopped
+   * or left. Such a worker is healthy and may join again as a new member.
+   */
+  public boolean downedByCluster() {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .map(r -> r.equals(CoordinatedShutdown.clusterDowningReason()))
+        .orElse(false);
+  }
+
   /** True once this node is Up in the cluster (readiness). */
   public boolean isUp() {
     return Cluster.get(system).selfMember().status() == MemberStatus.up();

@@ -198,6 +198,35 @@ class WorkerAgentTest {
   }
 
   @Test
+  void aWorkerStillAcknowledgedByItsCoordinatorGoesOnWhenTheClusterMarksTheCoordinatorUnreachable() {
+    var worker = workerRef();
+    worker.tell(start("sim/m16/c2", YAML));
+    var first = coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
+    worker.tell(new WorkerProtocol.ReportAck("run1", first.report().cellId(), first.report().sequence()));
+    // another member (cut off alone) made the cluster mark the coordinator unreachable; this
+    // worker heard from it just now
+    agent.tell(new WorkerAgent.CoordinatorSilent(Duration.ofSeconds(2), "the coordinator has been unreachable for 2000 ms"));
+    // a probe answered after it: the agent has handled the silence by then
+    TestProbe<CoordinatorProtocol.Event> p = kit.createTestProbe(CoordinatorProtocol.Event.class);
+    worker.tell(new WorkerProtocol.ClockPing(2, p.getRef()));
+    p.expectMessageClass(CoordinatorProtocol.ClockPong.class);
+    assertThat(runs.get(0).stopped).isFalse();
+  }
+
+  @Test
+  void aWorkerThatHeardNothingFromItsCoordinatorForTheBoundStopsTheLoad() {
+    var worker = workerRef();
+    worker.tell(start("sim/m16/c2", YAML));
+    coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
+    // nothing acknowledged since the start order: silent for longer than a bound of 50 ms
+    kit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+      agent.tell(new WorkerAgent.CoordinatorSilent(Duration.ofMillis(50), "the coordinator has been unreachable for 50 ms"));
+      assertThat(runs.get(0).stopped).isTrue();
+      return null;
+    });
+  }
+
+  @Test
   void aStepTheEngineRefusesIsReportedAsFailedWithItsReason() {
     var worker = workerRef();
     worker.tell(start("sim/m16/c2", SCENARIO.target("sim", "http://127.0.0.1:1/x").yaml()));
