@@ -7,7 +7,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
@@ -19,7 +18,7 @@ import javax.net.ssl.SSLException;
  *
  * <p>Lifecycle: CLOSED → CONNECTING (TCP connect, then the TLS handshake on https) → BUSY (request
  * written, response read) → IDLE (keep-alive) → BUSY ... An IDLE connection is checked before it is
- * reused ({@link #stillOpen()}): a non-blocking read that finds the server's FIN (or RST, or on https
+ * reused ({@link IdleCheck#stillOpen}): a non-blocking read that finds the server's FIN (or RST, or on https
  * its close_notify) already in the socket, which the selector may not have reported yet, closes it
  * and the request goes out on a fresh one. A request that still fails on a reused connection before
  * any byte of its response arrived (the write fails, a reset, a TLS error, an end of stream) was not
@@ -45,14 +44,12 @@ import javax.net.ssl.SSLException;
  * <p>Failures are data: connect errors, resets, malformed bytes and the three timeouts end the
  * request with their {@link ErrorClass} and close the connection; the loop is never affected.
  */
-final class NioConnection implements Transport.Lane, Http1ResponseParser.Listener, SseParser.Listener {
+final class NioConnection implements Transport.Lane {
   private enum State { CLOSED, CONNECTING, IDLE, BUSY }
 
   private final EventLoop loop;
   private final NioTransport transport;
-  private final Http1ResponseParser parser = new Http1ResponseParser(this);
-  private final SseParser sse;
-  private final StreamEvent event = new StreamEvent();
+  private final ResponseReader response;
   int activeIndex = -1;
   private SocketChannel channel;
   /** The TLS layer of the current connection (https), else null. */
@@ -74,20 +71,11 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   /** When the current attempt began (the base of its timeouts until its first byte is written). */
   private long attemptStart;
   private long connectDeadline;
-  private boolean streaming;
-  private boolean discard;
-  private byte[] body = new byte[1024];
-  private int bodyLen;
-  private boolean responseComplete;
-  private boolean keepAlive;
-  private long completeNanos;
-  private ErrorClass pendingError;
-  private String pendingDetail;
 
   NioConnection(EventLoop loop, NioTransport transport) {
     this.loop = loop;
     this.transport = transport;
-    this.sse = new SseParser(this, transport.maxLineBytes);
+    this.response = new ResponseReader(transport);
   }
 
   // ---- Lane ----
@@ -117,7 +105,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     out = transport.encode(requestId, requestBody);
     t.lastTokenNanos(System.nanoTime());
     if (state == State.IDLE) {
-      if (stillOpen()) {
+      if (IdleCheck.stillOpen(channel, tls, loop.readBuffer)) {
         beginAttempt(true);
         state = State.BUSY;
         write();
@@ -128,54 +116,14 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     connect();
   }
 
-  /**
-   * Whether an idle keep-alive connection can carry a request: the server's FIN or RST may already be
-   * in the socket (it often comes in the same segment as the last chunk) before the selector said so.
-   */
-  private boolean stillOpen() {
-    if (tls != null) return stillOpenTls();
-    ByteBuffer buf = loop.readBuffer;
-    buf.clear();
-    try {
-      return channel.read(buf) == 0; // -1: closed; bytes: the server spoke out of turn
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /**
-   * {@link #stillOpen()} on https: what is in the socket is decrypted first. Only the end of the
-   * stream, a reset, a close_notify, a TLS error or application bytes (the server spoke out of turn)
-   * make it closed; records that decrypt to nothing (a TLS 1.3 session ticket, a key update, whose
-   * answer is sent here) do not, or every reuse would reconnect.
-   */
-  private boolean stillOpenTls() {
-    try {
-      if (channel.read(tls.inbound()) < 0) return false;
-      ByteBuffer plain = loop.readBuffer;
-      plain.clear();
-      if (tls.unwrap(plain) > 0 || tls.inboundClosed()) return false;
-      if (tls.hasOutbound()) tls.flush(channel);
-      return true;
-    } catch (IOException e) { // SSLException included
-      return false;
-    }
-  }
-
   /** Resets what one attempt of the current request accumulates (a retry starts over). */
   private void beginAttempt(boolean onReused) {
     reused = onReused;
     responseStarted = false;
     attemptStart = System.nanoTime();
     out.rewind();
-    streaming = transport.api.streaming();
-    discard = false;
-    bodyLen = 0;
-    responseComplete = false;
-    pendingError = null;
-    pendingDetail = null;
-    sse.reset();
-    loop.track(this, Math.min(checkFrom(trace), plus(attemptStart, transport.connectTimeoutNanos)));
+    response.begin(trace);
+    loop.track(this, Math.min(checkFrom(trace), Deadlines.plus(attemptStart, transport.connectTimeoutNanos)));
   }
 
   /** Opens a new connection for the current request; {@link #connected()} writes it once it is up. */
@@ -184,7 +132,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     long now = attemptStart;
     trace.connectStart = now;
     trace.connectEnd = -1;
-    connectDeadline = plus(now, transport.connectTimeoutNanos);
+    connectDeadline = Deadlines.plus(now, transport.connectTimeoutNanos);
     try {
       channel = SocketChannel.open();
       channel.configureBlocking(false);
@@ -310,7 +258,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
 
   private void write() {
     try {
-      if (!parser.inResponse()) parser.expectResponse();
+      response.expect();
       boolean pending;
       if (tls == null) {
         boolean first = out.position() == 0;
@@ -419,110 +367,34 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
   }
 
   private void endOfStream(long nanos) {
-    if (parser.endOfStream(nanos)) finishExchange(false);
+    if (response.endOfStream(nanos)) finishExchange(false);
     else failBeforeAnswer("connection closed by the server before the response ended", nanos);
   }
 
   /** Response bytes read at {@code nanos}; returns false when they ended the exchange. */
   private boolean deliver(byte[] bytes, int n, long nanos) {
     responseStarted = true;
-    int extra;
-    try {
-      extra = parser.feed(bytes, 0, n, nanos);
-    } catch (Http1ResponseParser.ProtocolException e) {
-      end(ErrorClass.MALFORMED, e.getMessage(), nanos, true);
-      return false;
+    switch (response.feed(bytes, n, nanos)) {
+      case MORE:
+        return true;
+      case FAILED:
+        end(response.error(), response.errorDetail(), nanos, true);
+        return false;
+      case COMPLETE_REUSABLE:
+        finishExchange(true);
+        return false;
+      default:
+        finishExchange(false);
+        return false;
     }
-    if (pendingError != null) {
-      end(pendingError, pendingDetail, nanos, true);
-      return false;
-    }
-    if (responseComplete) {
-      finishExchange(keepAlive && extra == 0);
-      return false;
-    }
-    return true;
-  }
-
-  // ---- response parser callbacks ----
-
-  @Override
-  public void onHeaders(int status, ResponseHeaders headers, long nanos) {
-    trace.httpStatus = status;
-    if (status < 200 || status > 299) {
-      trace.fail(ErrorClass.HTTP_STATUS, "HTTP " + status);
-      discard = true;
-      return;
-    }
-    transport.api.onHeaders(headers, trace);
-  }
-
-  @Override
-  public void onBody(byte[] buf, int off, int len, long nanos) {
-    if (discard || pendingError != null) return;
-    if (streaming) {
-      try {
-        sse.feed(buf, off, len, nanos);
-      } catch (SseParser.LineTooLongException e) {
-        malformed(e.getMessage());
-      }
-      return;
-    }
-    if (bodyLen + len > transport.maxBodyBytes) {
-      malformed("response body over " + transport.maxBodyBytes + " bytes");
-      return;
-    }
-    if (bodyLen + len > body.length) body = Arrays.copyOf(body, Math.max(bodyLen + len, body.length * 2));
-    System.arraycopy(buf, off, body, bodyLen, len);
-    bodyLen += len;
-  }
-
-  @Override
-  public void onComplete(boolean reusable, long nanos) {
-    responseComplete = true;
-    keepAlive = reusable;
-    completeNanos = nanos;
-  }
-
-  @Override
-  public void onEvent(byte[] data, int offset, int length, long nanos) {
-    if (pendingError != null) return;
-    if (trace.error != null && trace.error != ErrorClass.STREAM_ERROR) return;
-    try {
-      event.read(data, offset, length);
-      transport.api.onEvent(event, nanos, trace);
-    } catch (IOException | RuntimeException e) {
-      malformed("bad event: " + e.getMessage());
-    }
-  }
-
-  private void malformed(String detail) {
-    if (pendingError == null) {
-      pendingError = ErrorClass.MALFORMED;
-      pendingDetail = detail;
-    }
-    parser.abandon();
   }
 
   // ---- ends ----
 
   private void finishExchange(boolean reusable) {
-    long nanos = completeNanos;
-    if (!discard) {
-      try {
-        if (streaming) sse.finish(nanos);
-        else transport.api.onBody(body, bodyLen, nanos, trace);
-      } catch (IOException | RuntimeException e) {
-        malformed(String.valueOf(e.getMessage()));
-      }
-      if (pendingError != null) {
-        end(pendingError, pendingDetail, nanos, true);
-        return;
-      }
-      if (trace.error == null && !trace.streamComplete) trace.fail(ErrorClass.TRUNCATED, "stream ended without its final event");
-    }
-    end(null, null, nanos, !reusable);
-    if (body.length > 64 * 1024) body = new byte[1024]; // do not keep a large body buffer per idle connection
+    long nanos = response.completeNanos();
+    if (!response.interpret()) end(response.error(), response.errorDetail(), nanos, true);
+    else end(null, null, nanos, !reusable);
   }
 
   /** Ends the current request (at most once), frees or closes the connection, then tells the step. */
@@ -568,11 +440,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
       else end(ErrorClass.CONNECT, "connect timed out after " + transport.connectTimeoutNanos / 1_000_000 + " ms", now, true);
       return;
     }
-    long from = sendBase(t);
-    ErrorClass cls = null;
-    if (now - from >= transport.totalNanos) cls = ErrorClass.TOTAL_TIMEOUT;
-    else if (t.tFirst < 0 && now - from >= transport.firstTokenNanos) cls = ErrorClass.FIRST_TOKEN_TIMEOUT;
-    else if (t.tFirst >= 0 && now - t.lastTokenNanos() >= transport.idleNanos) cls = ErrorClass.IDLE_TIMEOUT;
+    ErrorClass cls = Deadlines.expired(transport, t, sendBase(t), now);
     if (cls != null) end(cls, cls.name(), now, true);
     else loop.track(this, checkFrom(t));
   }
@@ -582,23 +450,8 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
     return t.tSend >= 0 ? t.tSend : attemptStart;
   }
 
-  /**
-   * The earliest instant at which a timeout of {@code t} could expire, given what is known now. It
-   * only moves later as tokens arrive, so checking then (and re-arming) misses nothing. Before the
-   * first token, the idle bound counts too: the first token turns the first-token timeout into the
-   * idle one, which may be the shorter.
-   */
   private long checkFrom(RequestTrace t) {
-    long base = sendBase(t);
-    long at = plus(base, transport.totalNanos);
-    at = Math.min(at, plus(Math.max(base, t.lastTokenNanos()), transport.idleNanos));
-    if (t.tFirst < 0) at = Math.min(at, plus(base, transport.firstTokenNanos));
-    return at;
-  }
-
-  private static long plus(long t, long d) {
-    long r = t + d;
-    return ((t ^ r) & (d ^ r)) < 0 ? Long.MAX_VALUE : r; // saturate instead of wrapping
+    return Deadlines.checkFrom(transport, t, sendBase(t));
   }
 
   /** A bug in a client or listener: fail this request, keep the loop. */
@@ -615,7 +468,7 @@ final class NioConnection implements Transport.Lane, Http1ResponseParser.Listene
 
   private void closeChannel() {
     closeWhenIdle = false;
-    parser.abandon();
+    response.abandon();
     if (key != null) key.cancel();
     if (tls != null && channel != null && channel.isConnected()) {
       tls.closeOutbound(); // close_notify, best effort: the socket closes right after
