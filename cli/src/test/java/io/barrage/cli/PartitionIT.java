@@ -51,23 +51,10 @@ class PartitionIT {
         c.awaitBothWorkersServing(0);
         // 8 s: longer than acceptable-heartbeat-pause (5 s), so the coordinator sees the worker
         // unreachable and runs the cell without it; far shorter than the downing decision (~25 s)
-        lab.cut("w0", "coordinator");
-        try {
-          TimeUnit.SECONDS.sleep(8); // the partition itself, not a wait for an event
-        } finally {
-          lab.heal("w0", "coordinator");
-        }
-        int code = c.awaitEnd(Duration.ofSeconds(150));
-        JsonNode summary = c.summary();
-        String outcome = summary.path("run").path("outcome").asText();
-        assertThat(outcome).as(c.logs()).isIn("completed", "degraded");
-        assertThat(code).as(c.logs()).isIn(ExitCodes.OK, ExitCodes.DEGRADED);
+        partition(lab, 8);
         // no healthy worker is lost for good: both still run, and the second cell ran on both
-        assertThat(c.w0.isAlive()).as("the cut worker still runs").isTrue();
-        assertThat(c.w1.isAlive()).isTrue();
-        JsonNode cells = summary.path("targets").get(0).path("cells");
-        assertThat(cells).hasSize(2);
-        assertThat(c.truthByCellAndWorker().get(1)).as("requests of the second cell by worker\n%s\n%s", summary.path("run"), c.logs()).containsOnlyKeys(c.workerIds());
+        JsonNode cells = c.cellsOfARunBothWorkersSurvived(Duration.ofSeconds(150), 2);
+        assertThat(c.truthByCellAndWorker().get(1)).as("requests of the second cell by worker\n%s\n%s", c.summary().path("run"), c.logs()).containsOnlyKeys(c.workerIds());
         // the worker that still reached the coordinator kept its load though the cluster marked the
         // coordinator unreachable (w0's view)
         assertThat(Files.readString(dir.resolve("w1.log"))).contains("the load goes on").doesNotContain("stopping the load");
@@ -75,6 +62,16 @@ class PartitionIT {
       } finally {
         c.close();
       }
+    }
+  }
+
+  /** Cuts w0 off from the coordinator (packets dropped both ways) for {@code seconds}, then heals. */
+  private static void partition(NetworkLab lab, int seconds) throws Exception {
+    lab.cut("w0", "coordinator");
+    try {
+      TimeUnit.SECONDS.sleep(seconds); // the partition itself, not a wait for an event
+    } finally {
+      lab.heal("w0", "coordinator");
     }
   }
 
@@ -86,23 +83,10 @@ class PartitionIT {
         c.awaitBothWorkersServing(0);
         // 35 s: longer than failure detection (~5 s) + stable-after (20 s), the downing decision
         long cutNanos = System.nanoTime();
-        lab.cut("w0", "coordinator");
-        try {
-          TimeUnit.SECONDS.sleep(35); // the partition itself, not a wait for an event
-        } finally {
-          lab.heal("w0", "coordinator");
-        }
-        int code = c.awaitEnd(Duration.ofSeconds(180));
-        JsonNode summary = c.summary();
-        String outcome = summary.path("run").path("outcome").asText();
-        assertThat(outcome).as(c.logs()).isIn("completed", "degraded");
-        assertThat(code).as(c.logs()).isIn(ExitCodes.OK, ExitCodes.DEGRADED);
-        assertThat(c.w0.isAlive()).as("the cut worker still runs").isTrue();
-        assertThat(c.w1.isAlive()).isTrue();
-        JsonNode cells = summary.path("targets").get(0).path("cells");
-        assertThat(cells).hasSize(4);
+        partition(lab, 35);
+        JsonNode cells = c.cellsOfARunBothWorkersSurvived(Duration.ofSeconds(180), 4);
         // taken back: the last cell ran on both
-        assertThat(c.truthByCellAndWorker().get(3)).as("requests of the last cell by worker\n%s\n%s", summary.path("run"), c.logs()).containsOnlyKeys(c.workerIds());
+        assertThat(c.truthByCellAndWorker().get(3)).as("requests of the last cell by worker\n%s\n%s", c.summary().path("run"), c.logs()).containsOnlyKeys(c.workerIds());
         c.assertCutCellFollowsTheRule(cells.get(0), cutNanos);
         c.assertCountsMatchTheTruthLog(cells, 1);
       } finally {
@@ -179,6 +163,19 @@ class PartitionIT {
         throw new AssertionError(e.getMessage() + "\n" + logs(), e);
       }
       assertThat(coordinator.isAlive()).as(logs()).isTrue();
+    }
+
+    /** The run ended completed or degraded and both workers still run; its cells, {@code cellCount} of them. */
+    JsonNode cellsOfARunBothWorkersSurvived(Duration timeout, int cellCount) throws Exception {
+      int code = awaitEnd(timeout);
+      JsonNode summary = summary();
+      assertThat(summary.path("run").path("outcome").asText()).as(logs()).isIn("completed", "degraded");
+      assertThat(code).as(logs()).isIn(ExitCodes.OK, ExitCodes.DEGRADED);
+      assertThat(w0.isAlive()).as("the cut worker still runs").isTrue();
+      assertThat(w1.isAlive()).isTrue();
+      JsonNode cells = summary.path("targets").get(0).path("cells");
+      assertThat(cells).hasSize(cellCount);
+      return cells;
     }
 
     int awaitEnd(Duration timeout) throws Exception {

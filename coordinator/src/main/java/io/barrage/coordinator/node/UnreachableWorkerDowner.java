@@ -1,6 +1,7 @@
 package io.barrage.coordinator.node;
 
 import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.protocol.wire.Reachability;
 import java.time.Duration;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.Behavior;
@@ -9,11 +10,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
-import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * Runs on the coordinator and downs a worker that has stayed unreachable for {@code downAfter},
@@ -53,9 +52,7 @@ public final class UnreachableWorkerDowner extends AbstractBehavior<UnreachableW
     this.downAfter = downAfter;
     this.timers = timers;
     this.cluster = Cluster.get(ctx.getSystem());
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new Unreachable(e.member())), ClusterEvent.UnreachableMember.class));
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachableMember.class, e -> new Reachable(e.member())), ClusterEvent.ReachableMember.class));
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new Removed(e.member())), ClusterEvent.MemberRemoved.class));
+    Reachability.subscribe(ctx, Unreachable::new, Reachable::new, Removed::new);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.Reachability;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.japi.function.Function;
 
 /**
@@ -139,9 +138,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     this.board = new StatusBoard(order, schedule.size(), 3 * Math.max(1000, settings.tick().toMillis()));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.SERVICE_KEY,
         ctx.messageAdapter(Receptionist.Listing.class, l -> new WorkersListed(l.getServiceInstances(WorkerProtocol.SERVICE_KEY)))));
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new Unreachable(e.member().address())), ClusterEvent.UnreachableMember.class));
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new Removed(e.member().address())), ClusterEvent.MemberRemoved.class));
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachableMember.class, e -> new Reachable(e.member().address())), ClusterEvent.ReachableMember.class));
+    Reachability.subscribe(ctx, m -> new Unreachable(m.address()), m -> new Reachable(m.address()), m -> new Removed(m.address()));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
     ctx.getLog().info("run {}: {} cells planned, waiting for {} worker(s)", order.runId(), schedule.size(), order.minWorkers());
     publish(RunStatus.Phase.WAITING_FOR_WORKERS);

@@ -1,6 +1,7 @@
 package io.barrage.worker.cluster;
 
 import io.barrage.protocol.wire.ClusterConfig;
+import io.barrage.protocol.wire.Reachability;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -9,10 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * Watches the coordinator from a worker node. Once the cluster has marked the coordinator
@@ -54,10 +52,7 @@ public final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Co
     this.agent = agent;
     this.lostAfter = lostAfter;
     this.timers = timers;
-    Cluster cluster = Cluster.get(ctx.getSystem());
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new Unreachable(e.member())), ClusterEvent.UnreachableMember.class));
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachableMember.class, e -> new Reachable(e.member())), ClusterEvent.ReachableMember.class));
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new Removed(e.member())), ClusterEvent.MemberRemoved.class));
+    Reachability.subscribe(ctx, Unreachable::new, Reachable::new, Removed::new);
   }
 
   @Override

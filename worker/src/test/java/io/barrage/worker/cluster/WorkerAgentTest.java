@@ -200,7 +200,8 @@ class WorkerAgentTest {
   @Test
   void aWorkerStillAcknowledgedByItsCoordinatorGoesOnWhenTheClusterMarksTheCoordinatorUnreachable() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
     var first = coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     worker.tell(new WorkerProtocol.ReportAck("run1", first.report().cellId(), first.report().sequence()));
     // another member (cut off alone) made the cluster mark the coordinator unreachable; this
@@ -216,7 +217,8 @@ class WorkerAgentTest {
   @Test
   void aWorkerThatHeardNothingFromItsCoordinatorForTheBoundStopsTheLoad() {
     var worker = workerRef();
-    worker.tell(start("sim/m16/c2", YAML));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
     coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     // nothing acknowledged since the start order: silent for longer than a bound of 50 ms
     kit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
