@@ -42,6 +42,7 @@ final class BarrageProcess implements AutoCloseable {
     private String heap = "256m";
     private final Map<String, String> env = new HashMap<>();
     private boolean ownGroup;
+    private Path jar;
 
     private Launch(List<String> args) {
       this.args = args;
@@ -64,12 +65,19 @@ final class BarrageProcess implements AutoCloseable {
       return this;
     }
 
+    /** Runs the built {@code barrage.jar} itself ({@code java -jar}) instead of the test's class path. */
+    Launch fromJar(Path jar) {
+      this.jar = jar;
+      return this;
+    }
+
     BarrageProcess start(Path log) throws IOException {
       List<String> cmd = new ArrayList<>();
       if (ownGroup) cmd.add("setsid");
       // C1 only: these JVMs live seconds, and the two cores are shared with the test JVM
-      cmd.addAll(List.of(JAVA, "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          BarrageMain.class.getName()));
+      cmd.addAll(List.of(JAVA, "-Xmx" + heap, "-XX:TieredStopAtLevel=1"));
+      if (jar != null) cmd.addAll(List.of("-jar", jar.toString()));
+      else cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BarrageMain.class.getName()));
       cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
