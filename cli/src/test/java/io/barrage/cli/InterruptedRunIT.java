@@ -51,7 +51,13 @@ class InterruptedRunIT {
         await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstCellServed + 20);
         long signalledAt = System.nanoTime();
         p.signal("TERM"); // to the whole group, or to the main process only
-        await("an interrupted summary").atMost(Duration.ofSeconds(15)).until(() -> "interrupted".equals(outcome(summary)) && hasTwoCells(summary));
+        try {
+          // bounded by the design: up to 4 s for the workers' last reports, up to 10 s for the interval
+          // logs' queued writes to close, then the result files
+          await("an interrupted summary").atMost(Duration.ofSeconds(25)).until(() -> "interrupted".equals(outcome(summary)) && hasTwoCells(summary));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError(e.getMessage() + "\noutcome so far: " + outcome(summary) + "\n" + p.tail(60), e);
+        }
         double writtenAfter = (System.nanoTime() - signalledAt) / 1e9;
         assertThat(p.waitFor(Duration.ofSeconds(30))).as("the process exits").isTrue();
         assertThat(p.exitValue()).as(p.log()).isNotZero();
@@ -72,7 +78,7 @@ class InterruptedRunIT {
         assertThat(tps).isCloseTo(second.path("outputTokens").asLong() / second.path("windowSeconds").asDouble(), org.assertj.core.data.Percentage.withPercentage(0.1));
         assertThat(out.resolve("results.csv")).exists();
         assertThat(Files.readString(out.resolve("report.html"))).contains("interrupted");
-        assertThat(writtenAfter).as("seconds from the signal to the written results").isLessThan(12);
+        assertThat(writtenAfter).as("seconds from the signal to the written results").isLessThan(20);
       }
     }
   }
