@@ -193,6 +193,8 @@ public final class SimHttpServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // a connection the acceptor handed over after its loop had ended is closed here, not left open
+    for (Loop l : loops) l.drainTasks();
     timer.shutdownNow();
   }
 
@@ -247,6 +249,10 @@ public final class SimHttpServer implements AutoCloseable {
 
     void adopt(SocketChannel ch) {
       execute(() -> {
+        if (!running) { // accepted just before the server closed: nobody would ever answer it
+          closeQuietly(ch);
+          return;
+        }
         try {
           Connection c = new Connection(SimHttpServer.this, this, ch);
           c.key = ch.register(selector, SelectionKey.OP_READ, c);
@@ -266,6 +272,12 @@ public final class SimHttpServer implements AutoCloseable {
 
     void stop() {
       selector.wakeup();
+    }
+
+    /** After the loop ended: runs what was still handed to it (adoptions close their channel). */
+    void drainTasks() {
+      Runnable t;
+      while ((t = tasks.poll()) != null) runTask(t);
     }
 
     private void run() {
@@ -320,8 +332,10 @@ public final class SimHttpServer implements AutoCloseable {
       } catch (IOException | ClosedSelectorException e) {
         if (running) log.error("simulator event loop stopped: {}", e.toString(), e);
       } finally {
-        for (Connection c : List.copyOf(connections)) c.close();
+        // pending tasks first: a connection adopted by one of them is closed below with the rest
         Runnable t;
+        while ((t = tasks.poll()) != null) runTask(t);
+        for (Connection c : List.copyOf(connections)) c.close();
         while ((t = tasks.poll()) != null) runTask(t);
         while ((t = lazy.poll()) != null) runTask(t);
         connections.clear();

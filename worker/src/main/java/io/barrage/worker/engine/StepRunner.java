@@ -165,7 +165,9 @@ final class StepRunner implements RunningStep {
         retire();
         return;
       }
-      CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS).execute(() -> next(at));
+      // runs on the JDK's delay thread itself (next only hands the request to an event loop): a retry
+      // never waits for a free thread of the shared common pool, which a blocked caller may hold
+      CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run).execute(() -> next(at));
     }
 
     void retire() {

@@ -170,7 +170,7 @@ class ConnectionLifecycleIT extends SchemeFixture {
       } catch (java.util.concurrent.TimeoutException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, task -> new Thread(task, "outage-step").start()); // a blocking wait: not on the shared common pool
     await("20 requests answered by the first server").atMost(Duration.ofSeconds(30)).until(() -> first.stats().requestsSucceeded() >= 20);
     long answeredBefore;
     long killedAt = System.currentTimeMillis();
