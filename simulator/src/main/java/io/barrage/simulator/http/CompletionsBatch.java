@@ -169,15 +169,7 @@ final class CompletionsBatch {
         @Override public void onError(String message, ErrorKind kind, long nanos) {
           if (!over.compareAndSet(false, true)) return;
           cancelAll(handles);
-          long now = System.nanoTime();
-          if (kind == ErrorKind.DISCONNECT) {
-            flight.disconnected(now);
-            ex.stream(200, List.of(), Reply.JSON, headWritten).drop();
-            return;
-          }
-          flight.failed(kind, now);
-          Reply r = Generations.tgiFailure(message, kind);
-          ex.respond(r.status(), r.headers(), r.contentType(), r.body(), headWritten);
+          Generations.fail(ex, flight, kind, () -> Generations.tgiFailure(message, kind), headWritten);
         }
       };
       handles[i] = core.engine.submit(gen, arrival, Generations.onLoop(ex, sink));

@@ -163,6 +163,22 @@ final class Generations {
   }
 
   /** TGI's answer to a failed generation: 424 for a shard failure, else 500, with TGI's JSON error body. */
+  /**
+   * A generation ended in {@code kind}: a simulated disconnect sends the head, then drops the
+   * connection before any of the body; any other failure is answered with {@code failure}.
+   */
+  static void fail(Exchange ex, Flight flight, ErrorKind kind, java.util.function.Supplier<Reply> failure, LongConsumer headWritten) {
+    long now = System.nanoTime();
+    if (kind == ErrorKind.DISCONNECT) {
+      flight.disconnected(now);
+      ex.stream(200, List.of(), Reply.JSON, headWritten).drop();
+      return;
+    }
+    flight.failed(kind, now);
+    Reply r = failure.get();
+    ex.respond(r.status(), r.headers(), r.contentType(), r.body(), headWritten);
+  }
+
   static Reply tgiFailure(String message, ErrorKind kind) {
     return Reply.json(kind == ErrorKind.GENERATION ? 424 : 500, Json.tgiError(message, kind.label()));
   }
@@ -267,16 +283,7 @@ final class Generations {
       }
 
       @Override public void onError(String message, ErrorKind kind, long nanos) {
-        long now = System.nanoTime();
-        if (kind == ErrorKind.DISCONNECT) {
-          flight.disconnected(now);
-          // the head goes out, then the connection drops before any of the body
-          ex.stream(200, List.of(), Reply.JSON, headWritten).drop();
-          return;
-        }
-        flight.failed(kind, now);
-        Reply r = answers.failed(message, kind);
-        ex.respond(r.status(), r.headers(), r.contentType(), r.body(), headWritten);
+        fail(ex, flight, kind, () -> answers.failed(message, kind), headWritten);
       }
     };
     flight.handle = engine.submit(gen, arrival, onLoop(ex, sink));
