@@ -61,6 +61,15 @@ class ChartResultsAndImageIT {
   }
 
   @Test
+  void notesSayHowToFetchARunsFilesThroughTheApi() {
+    String notes = new com.marcnuri.helm.Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE)
+        .withNamespace(RenderedChart.NAMESPACE).withKubeVersion(RenderedChart.KUBE_VERSION).clientOnly()
+        .withDryRunOption(com.marcnuri.helm.DryRun.CLIENT).call().getOutput();
+    assertThat(notes).contains("--wait --fetch ./my-run").contains("./barrage fetch RUN-ID ./barrage-results --api http://localhost:8080")
+        .contains("results.persistence.enabled=true");
+  }
+
+  @Test
   void anExistingClaimIsUsedAsItIsAndWithoutPersistenceTheResultsLiveWithThePod() {
     RenderedChart existing = RenderedChart.render(Map.of("results.persistence.enabled", true, "results.persistence.existingClaim", "my-results"));
     assertThat(existing.all(V1PersistentVolumeClaim.class)).isEmpty();
