@@ -24,8 +24,19 @@ import org.HdrHistogram.Histogram;
  */
 public final class CellAggregate {
 
-  /** One point of the cell's timeline: what one worker reported for one interval. */
-  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {}
+  /**
+   * One point of the cell's timeline: what one worker reported for one interval.
+   *
+   * @param goodRequests requests of the interval that met every per-request threshold (goodput)
+   * @param goodOutputTokens their output tokens
+   */
+  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens,
+      long goodRequests, long goodOutputTokens) {
+
+    public TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {
+      this(workerId, startEpochMs, endEpochMs, outputTokens, ok, errors, inFlight, arrivedTokens, 0, 0);
+    }
+  }
 
   private final String cellId;
   private final Map<Metric, Histogram> histograms = new EnumMap<>(Metric.class);
@@ -39,6 +50,7 @@ public final class CellAggregate {
   private long firstMeasuredStartNs = Long.MAX_VALUE, lastMeasuredEndNs = Long.MIN_VALUE;
   private long firstIntervalStartMs = Long.MAX_VALUE, lastIntervalEndMs = Long.MIN_VALUE;
   private long duplicates;
+  private long goodRequests, goodOutputTokens;
   private long retries;
   private final List<UnreachableSpan> unreachablePieces = new ArrayList<>();
   private final Map<ErrorClass, Set<String>> errorMessages = new EnumMap<>(ErrorClass.class);
@@ -107,6 +119,8 @@ public final class CellAggregate {
     clamped += c.clamped();
     warmupRequests += c.warmupRequests();
     retries += c.retries();
+    goodRequests += c.goodRequests();
+    goodOutputTokens += c.goodOutputTokens();
     unreachablePieces.addAll(c.unreachable());
     c.errorMessages().forEach((cls, msgs) -> {
       Set<String> kept = errorMessages.computeIfAbsent(cls, k -> new LinkedHashSet<>());
@@ -118,7 +132,8 @@ public final class CellAggregate {
     lastIntervalEndMs = Math.max(lastIntervalEndMs, r.endEpochMs());
     workers.add(r.workerId());
     if (r.last()) finishedWorkers.add(r.workerId());
-    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens()));
+    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens(),
+        c.goodRequests(), c.goodOutputTokens()));
     return true;
   }
 
@@ -138,6 +153,10 @@ public final class CellAggregate {
   public long clamped() { return clamped; }
   public long warmupRequests() { return warmupRequests; }
   public long duplicates() { return duplicates; }
+  /** Successful measured requests that met every per-request threshold (goodput; 0 without thresholds). */
+  public long goodRequests() { return goodRequests; }
+  /** Output tokens of the {@link #goodRequests()}. */
+  public long goodOutputTokens() { return goodOutputTokens; }
   /** Requests sent again on a fresh connection after their reused connection turned out closed. */
   public long retries() { return retries; }
   /** Per error class, the first distinct messages (at most {@link #MESSAGES_PER_CLASS}), in arrival order. */

@@ -83,7 +83,7 @@ final class StepRunner implements RunningStep {
     this.listener = listener;
     this.onDone = onDone;
     this.share = req.share();
-    this.recorder = new StepRecorder(req.workerId(), req.cell().id());
+    this.recorder = new StepRecorder(req.workerId(), req.cell().id(), req.goodput());
     this.seed = req.workload().seedOrDefault();
     this.closedLoop = req.cell().load() instanceof Load.Concurrency;
     this.idPrefix = req.cell().index() + "-" + req.workerId().replaceAll("[^A-Za-z0-9._-]", "_") + "-";
