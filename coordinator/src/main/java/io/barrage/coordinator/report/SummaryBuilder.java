@@ -181,6 +181,7 @@ public final class SummaryBuilder {
 
   static LoadInfo load(Load l) {
     if (l instanceof Load.Concurrency c) return LoadInfo.concurrency(c.streams());
+    if (l instanceof Load.Ramp ramp) return RampSeries.loadInfo(ramp);
     Load.Rate r = (Load.Rate) l;
     return LoadInfo.rate(r.perSecond(), r.arrivals() == null ? null : r.arrivals().yamlName());
   }
@@ -195,7 +196,8 @@ public final class SummaryBuilder {
             goodput ? p.goodRequests() : null, goodput ? p.goodOutputTokens() : null));
       }
       points.sort((x, y) -> Long.compare(x.startEpochMs(), y.startEpochMs()));
-      cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points));
+      cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points,
+          RampSeries.of(c, goodput)));
     }
     return new Timeline(Summary.SCHEMA_VERSION, run.startedAtEpochMs(), cells);
   }

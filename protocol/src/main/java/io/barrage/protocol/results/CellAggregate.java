@@ -51,6 +51,16 @@ public final class CellAggregate {
   private long firstIntervalStartMs = Long.MAX_VALUE, lastIntervalEndMs = Long.MIN_VALUE;
   private long duplicates;
   private long goodRequests, goodOutputTokens;
+  private List<LatencySlice> latencySlices; // null unless kept (ramps)
+
+  /**
+   * One worker interval's TTFT, TPOT and e2e histograms, still encoded (compressed: a few hundred
+   * bytes), kept for the per-second percentiles of a ramp.
+   */
+  public record LatencySlice(String workerId, long startEpochMs, long endEpochMs, Map<Metric, byte[]> histograms) {}
+
+  /** The metrics a ramp's per-second series shows. */
+  public static final List<Metric> SLICE_METRICS = List.of(Metric.TTFT, Metric.TPOT, Metric.E2E);
   private long retries;
   private final List<UnreachableSpan> unreachablePieces = new ArrayList<>();
   private final Map<ErrorClass, Set<String>> errorMessages = new EnumMap<>(ErrorClass.class);
@@ -130,11 +140,27 @@ public final class CellAggregate {
     if (c.lastMeasuredEndNanosEpoch() >= 0) lastMeasuredEndNs = Math.max(lastMeasuredEndNs, c.lastMeasuredEndNanosEpoch());
     firstIntervalStartMs = Math.min(firstIntervalStartMs, r.startEpochMs());
     lastIntervalEndMs = Math.max(lastIntervalEndMs, r.endEpochMs());
+    if (latencySlices != null) {
+      Map<Metric, byte[]> kept = new EnumMap<>(Metric.class);
+      for (Metric m : SLICE_METRICS) if (r.histograms().containsKey(m)) kept.put(m, r.histograms().get(m));
+      latencySlices.add(new LatencySlice(r.workerId(), r.startEpochMs(), r.endEpochMs(), kept));
+    }
     workers.add(r.workerId());
     if (r.last()) finishedWorkers.add(r.workerId());
     timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens(),
         c.goodRequests(), c.goodOutputTokens()));
     return true;
+  }
+
+  /** Keeps each report's TTFT, TPOT and e2e histograms for per-second percentiles (a ramp's timeline). */
+  public CellAggregate keepLatencySlices() {
+    if (latencySlices == null) latencySlices = new ArrayList<>();
+    return this;
+  }
+
+  /** The kept latency slices in merge order; empty unless {@link #keepLatencySlices()} was called. */
+  public List<LatencySlice> latencySlices() {
+    return latencySlices == null ? List.of() : Collections.unmodifiableList(latencySlices);
   }
 
   public String cellId() { return cellId; }

@@ -229,6 +229,8 @@ public final class ScenarioValidator {
     LoadSpec l = w.load();
     if (l == null) {
       out.add(new ScenarioProblem("workload.load", "required: concurrency or rate"));
+    } else if (l.stages() != null) {
+      io.barrage.protocol.plan.Stages.validate(l, w.step(), out);
     } else {
       boolean c = l.concurrency() != null, r = l.rate() != null;
       if (c == r) {
@@ -257,7 +259,9 @@ public final class ScenarioValidator {
       }
     }
     StepSpec st = w.step();
-    if (st == null) {
+    if (l != null && l.stages() != null) {
+      // the stages set the duration; Stages.validate checked the step
+    } else if (st == null) {
       out.add(new ScenarioProblem("workload.step", "required: requests or duration"));
     } else {
       int ends = (st.requests() != null ? 1 : 0) + (st.duration() != null ? 1 : 0) + (st.requestsPerUser() != null ? 1 : 0);

@@ -8,7 +8,31 @@ import java.util.List;
  */
 public record Timeline(int schemaVersion, long runStartEpochMs, List<CellTimeline> cells) {
 
-  public record CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points) {}
+  /**
+   * @param perSecond a ramp's ({@code load.stages}) per-second series; null for a fixed load level
+   */
+  public record CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points, List<Second> perSecond) {
+
+    public CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points) {
+      this(cell, target, startedAtEpochMs, endedAtEpochMs, points, null);
+    }
+  }
+
+  /**
+   * One second of a ramp, counted from the cell's start: the planned level, the exact merge of every
+   * worker's interval histograms that fall in it (each interval by its middle), and rates.
+   *
+   * @param second seconds since the cell's start (the bucket's start)
+   * @param level the planned level at the bucket's middle (users or requests/s)
+   * @param okPerSecond successful requests ended per second
+   * @param goodPerSecond good requests (goodput) ended per second; null without per-request thresholds
+   * @param inFlight requests in flight at the bucket's end, summed over workers
+   * @param latencyMs per metric ({@code ttft}, {@code tpot}, {@code e2e}), {@code {count, p50, p90, p99}} in ms
+   */
+  public record Second(int second, double level, Double okPerSecond, Double goodPerSecond, long inFlight, java.util.Map<String, Percentiles> latencyMs) {}
+
+  /** A few percentiles of one second's merged histogram, in ms; null values with count 0. */
+  public record Percentiles(long count, Double p50, Double p90, Double p99) {}
 
   /**
    * One interval of one worker: deltas, except {@code inFlight} (a gauge at the interval's end).
