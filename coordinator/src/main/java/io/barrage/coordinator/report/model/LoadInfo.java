@@ -44,6 +44,7 @@ public record LoadInfo(Integer concurrency, Double rate, String arrivals, List<S
   /** Short axis label: "c300" / "r2.5". */
   @JsonIgnore
   public String shortLabel() {
+    if (stages != null) return "ramp-" + (concurrency != null ? "c" + concurrency : "r" + Numbers.trim(rate));
     return concurrency != null ? "c" + concurrency : "r" + Numbers.trim(rate);
   }
 }
