@@ -222,6 +222,7 @@ public final class HtmlReport {
     out.add(distribution(rs, "e2e", "chart-dist-e2e"));
     out.add(distribution(rs, "ttft", "chart-dist-ttft"));
     out.addAll(timeline(rs));
+    out.addAll(RampCharts.charts(rs));
     return out;
   }
 
