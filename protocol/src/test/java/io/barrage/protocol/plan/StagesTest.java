@@ -84,6 +84,12 @@ class StagesTest {
   }
 
   @Test
+  void aRampLongerThanTheDeploymentsLimitIsRefused() {
+    assertThat(problems(ramp("[{rate: 5, duration: 1000h}, {rate: 5, duration: 1000h}]")))
+        .anyMatch(p -> p.startsWith("workload.load.stages: ") && p.contains("max-duration"));
+  }
+
+  @Test
   void aRampTravelsOnTheWire() {
     Load.Ramp r = (Load.Ramp) CellPlanner.plan(ramp("[{rate: 5, duration: 2s}, {rate: 1, duration: 1s}]").parse()).get(0).load();
     CellSpec spec = new CellSpec(0, "a/m16/" + r.id(), "a", 16, r, 1);
