@@ -25,7 +25,14 @@ import org.HdrHistogram.Histogram;
 public final class CellAggregate {
 
   /** One point of the cell's timeline: what one worker reported for one interval. */
-  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {}
+  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens,
+      long ttftCount, double ttftMeanMs, double ttftMaxMs) {
+
+    /** A point without TTFT samples. */
+    public TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {
+      this(workerId, startEpochMs, endEpochMs, outputTokens, ok, errors, inFlight, arrivedTokens, 0, 0, 0);
+    }
+  }
 
   private final String cellId;
   private final Map<Metric, Histogram> histograms = new EnumMap<>(Metric.class);
@@ -118,7 +125,10 @@ public final class CellAggregate {
     lastIntervalEndMs = Math.max(lastIntervalEndMs, r.endEpochMs());
     workers.add(r.workerId());
     if (r.last()) finishedWorkers.add(r.workerId());
-    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens()));
+    Histogram ttft = decoded.get(Metric.TTFT);
+    long ttftCount = ttft == null ? 0 : ttft.getTotalCount();
+    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens(),
+        ttftCount, ttftCount == 0 ? 0 : ttft.getMean() / 1000.0, ttftCount == 0 ? 0 : ttft.getMaxValue() / 1000.0));
     return true;
   }
 

@@ -14,6 +14,8 @@ import java.util.Map;
  *     timed out), joined over workers; empty when it always could
  * @param status {@value #COMPLETED} when the cell ran to its plan, {@value #INTERRUPTED} when it was
  *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
+ * @param server what the target's metrics endpoints said during the cell (docs/telemetry.md); null
+ *     when nothing was scraped
  */
 public record CellSummary(
     String id,
@@ -34,7 +36,8 @@ public record CellSummary(
     Generator generator,
     Slo slo,
     List<Unreachable> unreachable,
-    String status) {
+    String status,
+    ServerSummary server) {
 
   public static final String COMPLETED = "completed";
   public static final String INTERRUPTED = "interrupted";
@@ -44,12 +47,21 @@ public record CellSummary(
     status = status == null ? COMPLETED : status; // a summary written before this field existed
   }
 
+  /** A cell without server telemetry. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
+      List<Unreachable> unreachable, String status) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null);
+  }
+
   /** A cell the target could always be reached in, run to its plan. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null);
   }
 
   /** True when the cell was cut short. */
