@@ -10,6 +10,7 @@ import java.util.List;
  * @param maxNewTokens the values of {@code workload.maxNewTokens} this target runs; null = all of them
  * @param tls for {@code https://} urls, how the server's certificate is checked (null: the JVM's
  *     trusted authorities, host name verified)
+ * @param stack the serving software, when {@code api} does not say it (see {@link #stackOrDefault()})
  */
 public record Target(
     String name,
@@ -21,12 +22,24 @@ public record Target(
     FastapiOptions fastapi,
     Boolean stream,
     List<Integer> maxNewTokens,
-    TlsOptions tls) {
+    TlsOptions tls,
+    Stack stack) {
+
+  public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
+      Boolean stream, List<Integer> maxNewTokens, TlsOptions tls) {
+    this(name, api, url, model, deployment, auth, fastapi, stream, maxNewTokens, tls, null);
+  }
 
   /** A target that runs every {@code workload.maxNewTokens} value, without TLS options. */
   public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
       Boolean stream) {
-    this(name, api, url, model, deployment, auth, fastapi, stream, null, null);
+    this(name, api, url, model, deployment, auth, fastapi, stream, null, null, null);
+  }
+
+  /** {@code stack}, or TGI for the {@code tgi} kinds; null when neither says (fastapi, openai without {@code stack}). */
+  public Stack stackOrDefault() {
+    if (stack != null) return stack;
+    return api == ApiKind.TGI || api == ApiKind.TGI_STREAM ? Stack.TGI : null;
   }
 
   /** Whether this target has a cell at {@code maxNewTokens}. */
