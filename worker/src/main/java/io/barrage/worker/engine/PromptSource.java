@@ -41,8 +41,8 @@ public final class PromptSource {
     }
   }
 
-  private static final long INPUT_SALT = 0x696e707574L;
-  private static final long OUTPUT_SALT = 0x6f7574707574L;
+  static final long INPUT_SALT = 0x696e707574L;
+  static final long OUTPUT_SALT = 0x6f7574707574L;
   private static final String[] WORDS = (
       "the of and to in is you that it he was for on are as with his they at be this have from or one had by "
           + "word but not what all were we when your can said there use an each which she do how their if will up "
