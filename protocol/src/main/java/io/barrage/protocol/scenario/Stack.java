@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /**
  * The serving software behind a target, where the API kind alone does not say it (an {@code
  * openai-*} target may be vLLM, TGI, llama.cpp or OpenAI). It decides the shape of the {@code
- * /tokenize} route and which output-length parameters a request may carry (docs/protocols.md §12).
+ * /tokenize} route and which output-length parameters a request may carry (docs/protocols.md §13).
  */
 public enum Stack {
   TGI("tgi"),

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * {@code POST /tokenize} with the simulator's tokenizer ({@link Tokens}), in the request and answer
- * shape of the stack the body is written for (docs/protocols.md §12):
+ * shape of the stack the body is written for (docs/protocols.md §13):
  *
  * <ul>
  *   <li>TGI: {@code {"inputs": "..."}} → a JSON array of {@code {"id", "text", "start", "stop"}};

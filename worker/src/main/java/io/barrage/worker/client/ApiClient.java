@@ -66,7 +66,7 @@ public abstract class ApiClient {
     this.outputCounter = counter;
   }
 
-  /** Asks for exactly the requested new tokens where the target's stack accepts it (docs/protocols.md §12). */
+  /** Asks for exactly the requested new tokens where the target's stack accepts it (docs/protocols.md §13). */
   public void exactOutput(boolean on) {
     this.exactOutput = on;
   }

@@ -14,7 +14,7 @@ import java.net.URI;
  * non-empty string: role-only first chunks, finish-only chunks, usage-only chunks, keep-alive
  * comments and {@code [DONE]} never do. The stream is complete at {@code [DONE]}. With exact output
  * asked for, vLLM gets {@code ignore_eos} and {@code min_tokens} = {@code max_tokens}, llama.cpp
- * {@code ignore_eos}; other stacks nothing (docs/protocols.md §12).
+ * {@code ignore_eos}; other stacks nothing (docs/protocols.md §13).
  */
 final class OpenAiClient extends ApiClient {
   private final boolean chat;

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 
 /**
- * {@code POST /tokenize} of a target's stack (docs/protocols.md §12), sent through the same client as
+ * {@code POST /tokenize} of a target's stack (docs/protocols.md §13), sent through the same client as
  * the load: the body the stack expects for one text, and the token count read from its answer into
  * {@link RequestTrace#serverTokens}. Special tokens are asked for (TGI adds them unless told not
  * to, vLLM's {@code add_special_tokens} defaults to true, llama.cpp's {@code add_special} to false),

@@ -34,6 +34,13 @@ class HfTokenizerFileTest {
   }
 
   @Test
+  void longTextsAreCountedWhole() {
+    try (HfTokenizerFile t = HfTokenizerFile.open(RESOURCES.resolve("words-with-bos.json"), "words-with-bos.json")) {
+      assertThat(t.count("the ".repeat(3000))).as("no truncation at the library's default 512").isEqualTo(3001);
+    }
+  }
+
+  @Test
   void aFileThatIsNotATokenizerIsNamed(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{\"model\": 1}");
