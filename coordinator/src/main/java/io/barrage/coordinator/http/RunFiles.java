@@ -100,6 +100,12 @@ public final class RunFiles {
     return Optional.of(out);
   }
 
+  /** Whether run {@code id} lists a file {@code name} (nothing is opened). */
+  public boolean has(String id, String name) {
+    Path dir = runDirs().get(id);
+    return dir != null && filesOf(dir).containsKey(name);
+  }
+
   /**
    * Opens file {@code name} of run {@code id} if both are listed, not following links; empty when
    * either is not listed or the file is gone.
