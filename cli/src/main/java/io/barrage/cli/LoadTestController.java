@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,21 +111,30 @@ final class LoadTestController implements LoadTests.Listener, RunObserver, AutoC
 
   @Override
   public void upsert(LoadTest lt) {
-    thread.execute(() -> onUpsert(lt));
+    hand(() -> onUpsert(lt));
   }
 
   @Override
   public void deleted(LoadTest lt) {
-    thread.execute(() -> onDeleted(lt));
+    hand(() -> onDeleted(lt));
   }
 
   @Override
   public void update(RunStatus s) {
     if (s.phase().terminal()) {
-      thread.execute(this::pump); // a run ended (perhaps one posted to the API): a waiting LoadTest may start
+      hand(this::pump); // a run ended (perhaps one posted to the API): a waiting LoadTest may start
       return;
     }
-    if (latest.getAndSet(s) == null) thread.execute(this::progress);
+    if (latest.getAndSet(s) == null) hand(this::progress);
+  }
+
+  /** Runs {@code task} on the controller's thread; once closed, drops it (a run's actor calls in here and must not fail). */
+  private void hand(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (RejectedExecutionException closed) {
+      log.debug("LoadTest controller closed: an event was dropped");
+    }
   }
 
   private void onUpsert(LoadTest lt) {
@@ -185,7 +195,7 @@ final class LoadTestController implements LoadTests.Listener, RunObserver, AutoC
       log.info("{} started as run {}", lt, a.runId());
       write(lt.name(), running(active, 0, 0, null, "waiting for workers"));
       Active started = active;
-      a.finished().whenComplete((record, err) -> thread.execute(() -> onFinished(started, record, err)));
+      a.finished().whenComplete((record, err) -> hand(() -> onFinished(started, record, err)));
     }
     int ahead = active == null ? 0 : 1;
     for (LoadTest waiting : new ArrayList<>(queue.values())) {

@@ -37,6 +37,6 @@ public final class Headline {
     }
     if (top == null) return null;
     return "top throughput: " + target + " at " + top.maxNewTokens() + " new tokens, " + top.load().shortLabel() + ": "
-        + Numbers.fmt(top.tokensPerSecond(), 1) + " tok/s";
+        + Numbers.fmt(top.tokensPerSecond(), 1) + " tokens/s";
   }
 }
