@@ -18,19 +18,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run against the two simulated stacks of the FastAPI-vs-TGI article (10x faster), both scraped:
- * the FastAPI-style server publishing vLLM's names at an explicit URL, the TGI-style one TGI's at
- * its default path, each with the simulated GPUs' DCGM endpoint. The summary has each cell's server
+ * the FastAPI-style server publishing vLLM's names at an explicit URL, the TGI-style one (its batch
+ * limited to four, so that eight streams queue) TGI's at its default path, each with the simulated
+ * GPUs' DCGM endpoint. The summary has each cell's server
  * series, the server's token count equal to barrage's exactly, and energy per output token; the
  * timeline has batch size and queue over time beside TTFT; the report shows them.
  */
 class ServerTelemetryIT {
   @TempDir Path dir;
 
+  /** The TGI profile with at most four requests in its batch, so that eight streams make a queue. */
+  private static io.barrage.simulator.Profile batchOfFour(io.barrage.simulator.Profile p) {
+    io.barrage.simulator.Profile.Limits l = p.limits();
+    return p.withLimits(new io.barrage.simulator.Profile.Limits(l.maxConcurrentRequests(), l.maxInputTokens(), l.maxTotalTokens(),
+        l.maxBatchTotalTokens(), l.maxBatchPrefillTokens(), 4));
+  }
+
   @Test
   void aRunShowsBatchSizeQueueAndEnergyPerTokenBesideTtftAndServerTokensEqualBarragesTokens() throws Exception {
     try (SimulatorServer fastapi = SimulatorServer.start(SimulatorConfig.loopback(Profiles.get(Profiles.FASTAPI_A100).withTimeScale(10))
             .withMetricsNames(StackMetrics.VLLM));
-        SimulatorServer tgi = SimulatorServer.start(SimulatorConfig.loopback(Profiles.get(Profiles.TGI_2XA4000).withTimeScale(10)))) {
+        SimulatorServer tgi = SimulatorServer.start(SimulatorConfig.loopback(batchOfFour(Profiles.get(Profiles.TGI_2XA4000).withTimeScale(10))))) {
       String yaml = "name: inside\ntargets:\n"
           + "  - {name: fastapi, api: fastapi, url: \"" + fastapi.baseUrl() + "/generate\", deployment: {usdPerHour: 4.10},\n"
           + "     metrics: {url: \"" + fastapi.baseUrl() + "/metrics\", interval: 250ms, dcgm: \"" + fastapi.baseUrl() + "/dcgm/metrics\"}}\n"
@@ -61,6 +69,11 @@ class ServerTelemetryIT {
         // eight streams at once: the server batched them and, at first, queued some (TGI) or all at once (FastAPI)
         assertThat(server.series().get("batchSize").max()).as(target).isGreaterThanOrEqualTo(2);
         assertThat(server.series()).containsKey("requestsWaiting");
+        if (target.equals("tgi")) {
+          // at most four in the batch: the other four of the eight streams waited in the queue
+          assertThat(server.series().get("batchSize").max()).isEqualTo(4.0);
+          assertThat(server.series().get("requestsWaiting").max()).isGreaterThanOrEqualTo(1.0);
+        }
         assertThat(server.series().get("queueTime").mean()).isNotNull();
         ServerSummary.Energy energy = server.energy();
         System.out.printf("%s: stack %s, batch size mean %.2f max %.0f, waiting max %.0f, server tokens %d = barrage %d, %.1f W mean, %.4f J/token, "
