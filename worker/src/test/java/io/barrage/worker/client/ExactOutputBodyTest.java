@@ -14,7 +14,7 @@ class ExactOutputBodyTest {
   static final ObjectMapper M = new ObjectMapper();
 
   static JsonNode body(ApiKind api, Stack stack, boolean exact) throws Exception {
-    ApiClient c = ApiClient.of(new Target("t", api, "http://127.0.0.1:1", "m", null, null, null, null, null, null, stack));
+    ApiClient c = ApiClient.of(new Target("t", api, "http://127.0.0.1:1", "m", null, null, null, null, null, null, null, stack));
     c.exactOutput(exact);
     return M.readTree(c.body("hi", 77, 1));
   }
@@ -40,12 +40,12 @@ class ExactOutputBodyTest {
     TokenizeClient tgi = TokenizeClient.of(new Target("t", ApiKind.TGI, "http://h:1", "m", null, null, null, null));
     assertThat(tgi.uri().toString()).isEqualTo("http://h:1/tokenize");
     assertThat(M.readTree(tgi.body("x", 0, 0)).get("inputs").asText()).isEqualTo("x");
-    TokenizeClient vllm = TokenizeClient.of(new Target("t", ApiKind.OPENAI_CHAT, "http://h:1/v1", "m", null, null, null, null, null, null, Stack.VLLM));
+    TokenizeClient vllm = TokenizeClient.of(new Target("t", ApiKind.OPENAI_CHAT, "http://h:1/v1", "m", null, null, null, null, null, null, null, Stack.VLLM));
     assertThat(vllm.uri().toString()).isEqualTo("http://h:1/tokenize");
     JsonNode v = M.readTree(vllm.body("x", 0, 0));
     assertThat(v.get("prompt").asText()).isEqualTo("x");
     assertThat(v.get("add_special_tokens").asBoolean()).isTrue();
-    TokenizeClient llama = TokenizeClient.of(new Target("t", ApiKind.OPENAI_COMPLETIONS, "http://h:1/", "m", null, null, null, null, null, null,
+    TokenizeClient llama = TokenizeClient.of(new Target("t", ApiKind.OPENAI_COMPLETIONS, "http://h:1/", "m", null, null, null, null, null, null, null,
         Stack.LLAMACPP));
     JsonNode l = M.readTree(llama.body("x", 0, 0));
     assertThat(l.get("content").asText()).isEqualTo("x");

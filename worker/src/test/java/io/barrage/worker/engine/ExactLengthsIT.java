@@ -84,7 +84,7 @@ class ExactLengthsIT {
   void promptsHaveTheDrawnLengthsInTheTargetsOwnTokenizer(ApiKind api, String stack) throws Exception {
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
       Target t = new Target("sim", api, s.baseUrl() + (api == ApiKind.OPENAI_COMPLETIONS ? "/v1" : ""), "m", null, null, null, null,
-          null, null, Stack.fromYaml(stack));
+          null, null, null, Stack.fromYaml(stack));
       PromptSpec prompt = new PromptSpec(null, null, new PromptSpec.Synthetic(LOGNORMAL, null), null, null, null,
           new PromptSpec.TokenizerSpec("target", null), null);
       CellAggregate a = run(engine, open(t, workload(prompt), new Load.Rate(200, Arrivals.CONSTANT), 0, 1, REQUESTS, null));
