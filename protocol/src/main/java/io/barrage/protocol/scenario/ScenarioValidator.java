@@ -54,6 +54,7 @@ public final class ScenarioValidator {
             out.add(new ScenarioProblem(p + ".url", "not a URL: " + e.getMessage()));
           }
         }
+        MetricsSpec.validate(t.metrics(), p + ".metrics", out);
         Deployment d = t.deployment();
         if (d != null) {
           if (d.usdPerHour() != null && d.usdPerHour() < 0) {
