@@ -236,7 +236,10 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route stop(String id) {
-    if (runs.status(id).isEmpty()) return json(StatusCodes.NOT_FOUND, Map.of("error", "no run " + id));
+    if (runs.status(id).isEmpty()) {
+      if (results.status(id).isPresent()) return json(StatusCodes.CONFLICT, Map.of("error", "run " + id + " already ended"));
+      return json(StatusCodes.NOT_FOUND, Map.of("error", "no run " + id));
+    }
     if (!runs.stop(id, "stopped through the API")) return json(StatusCodes.CONFLICT, Map.of("error", "run " + id + " already ended"));
     return json(StatusCodes.ACCEPTED, Map.of("id", id, "stopping", true));
   }
