@@ -74,4 +74,27 @@ class DemoCommandTest {
     var other = ResultSet.read(ResultDirs.write(tmp.resolve("other"), "n", 1.0)).summary();
     assertThat(ArticleFindings.of(other, 10)).as("not the demo's targets: no findings").isEmpty();
   }
+
+  @Test
+  void aFigureOutsideTheToleranceFromACellWithASaturatedGeneratorIsInconclusiveAndNamesTheCell(@TempDir Path tmp) throws Exception {
+    // the shape of a run on a machine at load average 20: one worker of tgi-2xa4000/m128/c50 stalled,
+    // the cell's mean latency 1.4× the model's and its send lag over the budget
+    var loaded = ResultSet.read(ResultDirs.writeArticleLike(tmp.resolve("loaded"), 10, 1,
+        Map.of("tgi-2xa4000/m128/c50", 1.4), java.util.Set.of("tgi-2xa4000/m128/c50"))).summary();
+    List<String> lines = ArticleFindings.of(loaded, 10);
+    lines.forEach(System.out::println);
+    assertThat(lines.get(4)).startsWith("[inconclusive] tgi-2xa4000 at 256 vs 128 new tokens, up to 200 concurrent: per-request throughput 1.36×")
+        .contains("the load generator was saturated in tgi-2xa4000/m128/c50 (send-lag p99 200 ms > 50 ms)")
+        .contains("run the demo on a quieter machine");
+    // still within the tolerance: reproduced, with the same warning
+    assertThat(lines.get(1)).startsWith("[reproduced] per-request throughput").contains("saturated in tgi-2xa4000/m128/c50");
+    // lines that use no saturated cell say nothing about it
+    assertThat(lines.get(3)).startsWith("[reproduced] fastapi-a100's mean latency").doesNotContain("saturated");
+    assertThat(lines.get(5)).startsWith("[reproduced] tgi-2xa4000 at 300 concurrent × 256").doesNotContain("saturated");
+
+    // the same slowdown with the generator keeping its schedule: the stacks differ, the demo says so
+    var slow = ResultSet.read(ResultDirs.writeArticleLike(tmp.resolve("slow"), 10, 1,
+        Map.of("tgi-2xa4000/m128/c50", 1.4), java.util.Set.of())).summary();
+    assertThat(ArticleFindings.of(slow, 10).get(4)).startsWith("[not reproduced] tgi-2xa4000 at 256 vs 128 new tokens").doesNotContain("saturated");
+  }
 }

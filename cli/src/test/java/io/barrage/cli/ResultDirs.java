@@ -30,6 +30,16 @@ final class ResultDirs {
    * tgiSpeedup} ≠ 1, TGI's 128-token cells are that much faster (rate ×, latency ÷).
    */
   static Path writeArticleLike(Path dir, double timeScale, double tgiSpeedup) throws Exception {
+    return writeArticleLike(dir, timeScale, tgiSpeedup, Map.of(), java.util.Set.of());
+  }
+
+  /**
+   * As {@link #writeArticleLike(Path, double, double)}, with the mean latency (and so the per-request
+   * rate) of the cells in {@code slower} (cell id → factor) multiplied, and a send lag of 200 ms
+   * (over the 50 ms budget: a saturated generator) in the cells of {@code saturated}.
+   */
+  static Path writeArticleLike(Path dir, double timeScale, double tgiSpeedup, Map<String, Double> slower, java.util.Set<String> saturated)
+      throws Exception {
     var sc = ScenarioLoader.parse("""
         name: article-like
         targets:
@@ -48,7 +58,7 @@ final class ResultDirs {
     for (CellSpec spec : CellPlanner.plan(sc)) {
       int c = ((io.barrage.protocol.plan.Load.Concurrency) spec.load()).streams();
       double[] f = figures.get(spec.target() + "/" + spec.maxNewTokens())[c == 1 ? 0 : c == 50 ? 1 : 2];
-      double speed = spec.target().startsWith("tgi") && spec.maxNewTokens() == 128 ? tgiSpeedup : 1;
+      double speed = (spec.target().startsWith("tgi") && spec.maxNewTokens() == 128 ? tgiSpeedup : 1) / slower.getOrDefault(spec.id(), 1.0);
       long timeouts = spec.target().startsWith("tgi") && spec.maxNewTokens() == 256 && c == 300 ? 100 : 0;
       long ok = c - timeouts;
       Histogram e2e = Histograms.create(), rate = Histograms.create();
@@ -58,8 +68,15 @@ final class ResultDirs {
       long tokens = ok * spec.maxNewTokens();
       IntervalCounters k = new IntervalCounters(c, ok, errors, Map.of(), tokens, tokens, 0, 0, 0, 0, t0 * 1_000_000, (t0 + 10_000) * 1_000_000);
       CellAggregate a = new CellAggregate(spec.id());
-      a.add(new IntervalReport("w1", spec.id(), 0, t0, t0 + 10_000,
-          Map.of(Metric.E2E, Histograms.encode(e2e), Metric.PER_REQUEST_THROUGHPUT, Histograms.encode(rate)), k, true));
+      Map<Metric, byte[]> hists = new java.util.EnumMap<>(Metric.class);
+      hists.put(Metric.E2E, Histograms.encode(e2e));
+      hists.put(Metric.PER_REQUEST_THROUGHPUT, Histograms.encode(rate));
+      if (saturated.contains(spec.id())) {
+        Histogram lag = Histograms.create();
+        lag.recordValueWithCount(200_000, c);
+        hists.put(Metric.SEND_LAG, Histograms.encode(lag));
+      }
+      a.add(new IntervalReport("w1", spec.id(), 0, t0, t0 + 10_000, hists, k, true));
       cells.add(new CellRecord(spec, a, 10.0, 0, 50, 1, t0, t0 + 10_000));
     }
     ResultWriter.write(new RunRecord("article-like", sc, t0, t0 + 30_000, new RunOutcome.Completed(), 2, List.of(), cells), dir);
