@@ -1,6 +1,7 @@
 package io.barrage.coordinator.node;
 
 import io.barrage.coordinator.http.ApiRoutes;
+import io.barrage.coordinator.metrics.LiveMetrics;
 import io.barrage.coordinator.run.ResultsSink;
 import io.barrage.coordinator.run.RunHooks;
 import io.barrage.coordinator.run.Runs;
@@ -38,6 +39,8 @@ public final class CoordinatorNode implements AutoCloseable {
    * @param apiToken bearer token of the API (never logged)
    * @param runsDir where runs posted to the API write their results ({@code runsDir/<runId>})
    * @param clusterSecurity how the cluster port is protected (mutual TLS, or plain TCP)
+   * @param metricsToken a second bearer token that {@code GET /metrics} accepts besides the API token
+   *     (read-only: it opens nothing else), or null
    */
   public record Settings(
       String canonicalHost,
@@ -49,7 +52,15 @@ public final class CoordinatorNode implements AutoCloseable {
       String apiToken,
       Path runsDir,
       Path scenarioBaseDir,
-      ClusterSecurity clusterSecurity) {
+      ClusterSecurity clusterSecurity,
+      String metricsToken) {
+
+    /** Without a metrics token: {@code GET /metrics} takes the API token only. */
+    public Settings(
+        String canonicalHost, String bindHost, int port, int httpPort, String httpBindHost, boolean alsoWorker, String apiToken, Path runsDir,
+        Path scenarioBaseDir, ClusterSecurity clusterSecurity) {
+      this(canonicalHost, bindHost, port, httpPort, httpBindHost, alsoWorker, apiToken, runsDir, scenarioBaseDir, clusterSecurity, null);
+    }
 
     /** Plain TCP, loopback only ({@link ClusterSecurity#LOOPBACK_ONLY}): single-machine use and tests. */
     public Settings(
@@ -98,10 +109,13 @@ public final class CoordinatorNode implements AutoCloseable {
       cluster.manager().tell(Join.create(self)); // the coordinator is the seed
       CoordinatorSettings settings = CoordinatorSettings.fromConfig(system.settings().config());
       Runs runs = new Runs(system, settings.run(), sink, hooks);
+      LiveMetrics metrics = new LiveMetrics();
+      runs.addObserver(metrics);
       ServerBinding binding = null;
       if (s.httpPort() >= 0) {
         ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
-            s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets);
+            s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets)
+            .metrics(metrics::render, s.metricsToken());
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());
