@@ -132,7 +132,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   /** {@code text/plain; version=0.0.4; charset=utf-8}: the Prometheus text format. */
-  private static final ContentType PROMETHEUS_TEXT = ContentTypes.parse(io.barrage.common.metrics.PrometheusText.CONTENT_TYPE);
+  private static final ContentType PROMETHEUS_TEXT = ContentTypes.parse(io.barrage.common.prometheus.PrometheusText.CONTENT_TYPE);
 
   /** {@code GET /metrics}: behind the API token or the metrics token (docs/adr/0341). */
   private Route metricsText() {

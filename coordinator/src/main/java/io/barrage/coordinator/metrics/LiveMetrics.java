@@ -1,8 +1,8 @@
 package io.barrage.coordinator.metrics;
 
-import io.barrage.common.metrics.LatencyBuckets;
-import io.barrage.common.metrics.PrometheusText;
-import io.barrage.common.metrics.PrometheusText.Type;
+import io.barrage.common.prometheus.LatencyBuckets;
+import io.barrage.common.prometheus.PrometheusText;
+import io.barrage.common.prometheus.PrometheusText.Type;
 import io.barrage.coordinator.run.RunObserver;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.RunStatus;

@@ -1,4 +1,4 @@
-package io.barrage.common.metrics;
+package io.barrage.common.prometheus;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;

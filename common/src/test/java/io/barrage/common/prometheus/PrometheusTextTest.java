@@ -1,4 +1,4 @@
-package io.barrage.common.metrics;
+package io.barrage.common.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,5 +84,26 @@ class PrometheusTextTest {
     for (int i = 1; i < b.length; i++) assertThat(b[i] / b[i - 1]).isBetween(1.5, 1.65);
     assertThat(PrometheusText.le(0.00063)).isEqualTo("0.00063");
     assertThat(PrometheusText.le(1000)).isEqualTo("1000");
+  }
+
+  @Test
+  void whatItWritesIsReadBackByTheStrictParserWithTheSameValues() throws Exception {
+    LatencyBuckets b = new LatencyBuckets();
+    b.record(3_000_000, 5); // 3 ms
+    b.record(900_000_000); // 0.9 s
+    PrometheusText t = new PrometheusText();
+    t.family("barrage_requests_failed_total", PrometheusText.Type.COUNTER, "Failed.")
+        .sample(3, "target", "a \"quoted\" name", "error_class", "http");
+    t.family("barrage_e2e_seconds", PrometheusText.Type.HISTOGRAM, "e2e.").histogram(b.snapshot(), "target", "tgi");
+    Exposition e = PrometheusTextParser.parse(t.text());
+    assertThat(e.family("barrage_requests_failed_total").orElseThrow().type()).isEqualTo(MetricType.COUNTER);
+    Sample failed = e.samples("barrage_requests_failed_total").get(0);
+    assertThat(failed.label("target")).isEqualTo("a \"quoted\" name");
+    assertThat(failed.value()).isEqualTo(3);
+    assertThat(e.family("barrage_e2e_seconds").orElseThrow().type()).isEqualTo(MetricType.HISTOGRAM);
+    assertThat(e.samples("barrage_e2e_seconds_count").get(0).value()).isEqualTo(6);
+    assertThat(e.samples("barrage_e2e_seconds_bucket").stream().filter(s -> s.label("le").equals("0.004")).findFirst().orElseThrow().value())
+        .isEqualTo(5);
+    assertThat(e.samples("barrage_e2e_seconds_sum").get(0).value()).isCloseTo(0.915, org.assertj.core.data.Offset.offset(1e-9));
   }
 }

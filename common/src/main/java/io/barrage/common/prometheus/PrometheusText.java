@@ -1,4 +1,4 @@
-package io.barrage.common.metrics;
+package io.barrage.common.prometheus;
 
 import java.math.BigDecimal;
 import java.util.HashSet;
