@@ -96,6 +96,11 @@ final class LocalCluster implements AutoCloseable {
     return coordinator;
   }
 
+  /** The coordinator's own load engine when it is the one worker ({@code --local-workers 0}), else null. */
+  io.barrage.worker.engine.LoadEngine inProcessEngine() {
+    return inProcessLauncher == null ? null : inProcessLauncher.engine();
+  }
+
   /** A worker JVM that has already exited, with its log, or null. */
   String deadWorker() {
     for (int i = 0; i < workers.size(); i++) {

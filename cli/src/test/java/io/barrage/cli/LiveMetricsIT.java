@@ -27,6 +27,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.nio.file.Files;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.barrage.common.json.Mappers;
+import io.barrage.worker.engine.EngineMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +131,38 @@ class LiveMetricsIT {
       assertThat(sum(end, "barrage_e2e_seconds_count", "target", "sim")).isEqualTo(okTotal);
       assertThat(sum(end, "barrage_ttft_seconds_bucket", "target", "sim", "le", "+Inf")).isEqualTo(okTotal);
       assertThat(sum(end, "barrage_worker_events_total", "kind", "joined")).isGreaterThanOrEqualTo(1);
+
+      // every series the chart's Grafana dashboard queries is in a live scrape: the coordinator's
+      // (during or after the run), the run's worker engine's, or the simulated TGI's own /metrics
+      Set<String> live = new TreeSet<>();
+      during.forEach(e -> e.samples().forEach(s -> live.add(s.name())));
+      end.samples().forEach(s -> live.add(s.name()));
+      PrometheusTextParser.parse(EngineMetrics.render(cluster.inProcessEngine())).samples().forEach(s -> live.add(s.name()));
+      HttpResponse<String> server = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      PrometheusTextParser.parse(server.body()).samples().forEach(s -> live.add(s.name()));
+      Set<String> queried = dashboardSeries();
+      assertThat(queried).as("the dashboard queries barrage's and the server's series").contains("barrage_ttft_seconds_bucket", "tgi_queue_size");
+      assertThat(live).as("series scraped live").containsAll(queried);
     }
   }
+
+  /** The series names in the chart's dashboard: its panels' expressions and its variables' queries. */
+  static Set<String> dashboardSeries() throws Exception {
+    Path file = null;
+    for (Path d = Path.of("").toAbsolutePath(); d != null && file == null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("helm/barrage/dashboards/barrage.json"))) file = d.resolve("helm/barrage/dashboards/barrage.json");
+    }
+    assertThat(file).as("helm/barrage/dashboards/barrage.json above the working directory").isNotNull();
+    JsonNode dashboard = Mappers.strict().readTree(Files.readString(file));
+    List<String> queries = new ArrayList<>();
+    dashboard.findValues("expr").forEach(n -> queries.add(n.asText()));
+    dashboard.path("templating").path("list").forEach(v -> queries.add(v.path("query").path("query").asText()));
+    Set<String> names = new TreeSet<>();
+    Matcher m = SERIES.matcher(String.join("\n", queries));
+    while (m.find()) names.add(m.group());
+    return names;
+  }
+
+  /** barrage's series and the serving stacks' (TGI's names, vLLM's with their colon). */
+  private static final Pattern SERIES = Pattern.compile("\\b(?:barrage|tgi|vllm)[_:][A-Za-z0-9_:]+");
 }
