@@ -63,17 +63,31 @@ public final class PrometheusText {
     return this;
   }
 
-  /** One histogram of the current histogram family: its cumulative buckets, {@code _sum} and {@code _count}. */
+  /** One histogram of the current histogram family in barrage's {@link LatencyBuckets}. */
   public PrometheusText histogram(LatencyBuckets.Snapshot h, String... labels) {
+    return histogram(LatencyBuckets.BOUNDS_SECONDS, h.counts(), h.sumSeconds(), labels);
+  }
+
+  /**
+   * One histogram of the current histogram family with bounds of its own (e.g. a serving stack's):
+   * its cumulative {@code _bucket} lines ending in {@code +Inf}, {@code _sum} and {@code _count}.
+   *
+   * @param bounds upper bounds, ascending
+   * @param perBucket samples per bucket, not cumulative: {@code bounds.length + 1} of them, the last above every bound
+   */
+  public PrometheusText histogram(double[] bounds, long[] perBucket, double sum, String... labels) {
     if (type != Type.HISTOGRAM) throw new IllegalStateException("histogram() needs a histogram family, not " + type);
+    if (perBucket.length != bounds.length + 1) throw new IllegalArgumentException(name + ": " + bounds.length + " bounds need "
+        + (bounds.length + 1) + " bucket counts, got " + perBucket.length);
     long cumulative = 0;
-    for (int i = 0; i < LatencyBuckets.BOUNDS_SECONDS.length; i++) {
-      cumulative += h.counts()[i];
-      line(name + "_bucket", labels, le(LatencyBuckets.BOUNDS_SECONDS[i]), cumulative);
+    for (int i = 0; i < bounds.length; i++) {
+      if (i > 0 && !(bounds[i] > bounds[i - 1])) throw new IllegalArgumentException(name + ": bucket bounds must ascend");
+      cumulative += perBucket[i];
+      line(name + "_bucket", labels, le(bounds[i]), cumulative);
     }
-    cumulative += h.counts()[LatencyBuckets.BOUNDS_SECONDS.length];
+    cumulative += perBucket[bounds.length];
     line(name + "_bucket", labels, "+Inf", cumulative);
-    line(name + "_sum", labels, null, h.sumSeconds());
+    line(name + "_sum", labels, null, sum);
     line(name + "_count", labels, null, cumulative);
     return this;
   }

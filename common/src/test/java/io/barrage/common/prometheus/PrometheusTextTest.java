@@ -106,4 +106,15 @@ class PrometheusTextTest {
         .isEqualTo(5);
     assertThat(e.samples("barrage_e2e_seconds_sum").get(0).value()).isCloseTo(0.915, org.assertj.core.data.Offset.offset(1e-9));
   }
+
+  @Test
+  void aHistogramWithItsOwnBoundsNeedsOneCountPerBucketAndAscendingBounds() throws Exception {
+    PrometheusText t = new PrometheusText();
+    t.family("tgi_request_duration", PrometheusText.Type.HISTOGRAM, "TGI's own buckets.")
+        .histogram(new double[] {0.00015, 0.000225}, new long[] {1, 2, 3}, 0.5);
+    assertThat(PrometheusTextParser.parse(t.text()).samples("tgi_request_duration_bucket")).extracting(Sample::value)
+        .containsExactly(1.0, 3.0, 6.0);
+    assertThatThrownBy(() -> t.histogram(new double[] {1, 2}, new long[] {1, 2}, 0)).hasMessageContaining("need 3 bucket counts");
+    assertThatThrownBy(() -> t.histogram(new double[] {2, 1}, new long[] {1, 2, 3}, 0)).hasMessageContaining("ascend");
+  }
 }
