@@ -79,9 +79,11 @@ public final class PrometheusText {
     if (type != Type.HISTOGRAM) throw new IllegalStateException("histogram() needs a histogram family, not " + type);
     if (perBucket.length != bounds.length + 1) throw new IllegalArgumentException(name + ": " + bounds.length + " bounds need "
         + (bounds.length + 1) + " bucket counts, got " + perBucket.length);
+    for (int i = 1; i < bounds.length; i++) {
+      if (!(bounds[i] > bounds[i - 1])) throw new IllegalArgumentException(name + ": bucket bounds must ascend");
+    }
     long cumulative = 0;
     for (int i = 0; i < bounds.length; i++) {
-      if (i > 0 && !(bounds[i] > bounds[i - 1])) throw new IllegalArgumentException(name + ": bucket bounds must ascend");
       cumulative += perBucket[i];
       line(name + "_bucket", labels, le(bounds[i]), cumulative);
     }
