@@ -109,6 +109,7 @@ class LiveMetricsIT {
       // once results are written the last status is FINISHED; the series stay until the next run
       await("the final status").atMost(Duration.ofSeconds(30))
           .until(() -> sum(PrometheusTextParser.parse(scrape(port, TOKEN).body()), "barrage_run_phase", "phase", "finished") == 1);
+      await("the latencies counted").atMost(Duration.ofSeconds(30)).until(() -> cluster.coordinator().liveMetrics().pendingHistograms() == 0);
       Exposition end = PrometheusTextParser.parse(scrape(port, TOKEN).body());
       List<CellSummary> cells = ResultSet.read(dir.resolve("run")).summary().targets().get(0).cells();
       assertThat(cells).hasSize(2);

@@ -7,6 +7,7 @@ import io.barrage.coordinator.run.RunObserver;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.RunStatus;
 import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.metrics.Histograms;
 import io.barrage.protocol.metrics.IntervalCounters;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
@@ -31,12 +35,14 @@ import org.HdrHistogram.HistogramIterationValue;
  * every status snapshot (phase, current cell, in-flight, workers).
  *
  * <p>Series carry the run id as label {@code run} and are kept for the latest run only: when a new
- * run is accepted the previous run's series go, so the memory held is one run's (its cells ×
- * error classes, and four histograms of 37 buckets per target). The latency histograms are built
- * from the exact HdrHistograms of the reports: every recorded value, at the histograms' precision (3
- * significant digits), is counted in its {@link LatencyBuckets} bucket.
+ * run is accepted the previous run's series go, so the memory held is one run's: its cells × error
+ * classes, and per target four HdrHistograms, the exact sum of its reports' TTFT, TPOT, e2e and send
+ * lag, which a scrape puts into {@link LatencyBuckets}: every recorded value, at the histograms'
+ * precision (3 significant digits), counted in its bucket.
  *
- * <p>Thread-safe: reports and statuses arrive on the run's actor, scrapes on HTTP threads.
+ * <p>Thread-safe: reports and statuses arrive on the run's actor, scrapes on HTTP threads; the
+ * histograms are added up on a thread of their own, so a scrape may show a report's counters a few
+ * milliseconds before its latencies.
  */
 public final class LiveMetrics implements RunObserver {
 
@@ -56,7 +62,8 @@ public final class LiveMetrics implements RunObserver {
   private StepSpec step;
   private final Map<String, CellSpec> cells = new LinkedHashMap<>();
   private final Map<String, CellCounts> counts = new LinkedHashMap<>();
-  private final Map<String, Map<Metric, LatencyBuckets>> latencies = new TreeMap<>();
+  /** Per target, the run's latencies so far: exact histograms, bucketed when scraped. Guarded by each inner map. */
+  private final Map<String, Map<Metric, Histogram>> latencies = new TreeMap<>();
   private RunStatus status;
   private String runningCell;
   private long runningSinceMs;
@@ -87,9 +94,9 @@ public final class LiveMetrics implements RunObserver {
     }
   }
 
-  private static Map<Metric, LatencyBuckets> newHistograms() {
-    Map<Metric, LatencyBuckets> m = new EnumMap<>(Metric.class);
-    for (Metric k : HISTOGRAMS.keySet()) m.put(k, new LatencyBuckets());
+  private static Map<Metric, Histogram> newHistograms() {
+    Map<Metric, Histogram> m = new EnumMap<>(Metric.class);
+    for (Metric k : HISTOGRAMS.keySet()) m.put(k, Histograms.create());
     return m;
   }
 
@@ -103,30 +110,72 @@ public final class LiveMetrics implements RunObserver {
     runningCell = cell;
   }
 
-  @Override
-  public synchronized void merged(String runId, CellSpec cell, IntervalReport report, Map<Metric, Histogram> histograms) {
-    if (!runId.equals(this.runId)) return;
-    cells.putIfAbsent(cell.id(), cell);
-    CellCounts c = counts.computeIfAbsent(cell.id(), k -> new CellCounts());
-    IntervalCounters r = report.counters();
-    c.started += r.started();
-    c.ok += r.ok();
-    r.errors().forEach((k, v) -> c.failed.merge(k, v, Long::sum));
-    c.outputTokens += r.outputTokens();
-    c.arrivedTokens += r.arrivedTokens();
-    Map<Metric, LatencyBuckets> h = latencies.computeIfAbsent(cell.target(), t -> newHistograms());
-    for (Map.Entry<Metric, LatencyBuckets> e : h.entrySet()) {
-      Histogram micros = histograms.get(e.getKey());
-      if (micros != null) add(e.getValue(), micros);
-    }
+  /**
+   * Adds the reports' histograms to the target's off the run's actor (the same {@code Histogram.add}
+   * the merge does); they are put into buckets only when scraped, one walk per histogram
+   * (docs/adr/0340). One thread, started when there is work and gone after a minute without.
+   */
+  private final ThreadPoolExecutor counting = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+    Thread t = new Thread(r, "barrage-live-metrics");
+    t.setDaemon(true);
+    return t;
+  });
+
+  {
+    counting.allowCoreThreadTimeOut(true);
   }
 
-  /** Counts every value of an HdrHistogram of microseconds into {@code into}. */
-  static void add(LatencyBuckets into, Histogram micros) {
-    if (micros.getTotalCount() == 0) return;
+  @Override
+  public void merged(String runId, CellSpec cell, IntervalReport report, Map<Metric, Histogram> histograms) {
+    Map<Metric, Histogram> h;
+    synchronized (this) {
+      if (!runId.equals(this.runId)) return;
+      cells.putIfAbsent(cell.id(), cell);
+      CellCounts c = counts.computeIfAbsent(cell.id(), k -> new CellCounts());
+      IntervalCounters r = report.counters();
+      c.started += r.started();
+      c.ok += r.ok();
+      r.errors().forEach((k, v) -> c.failed.merge(k, v, Long::sum));
+      c.outputTokens += r.outputTokens();
+      c.arrivedTokens += r.arrivedTokens();
+      h = latencies.computeIfAbsent(cell.target(), t -> newHistograms());
+      pendingHistograms++;
+    }
+    // the merge only reads the decoded histograms after this call; a new run drops these
+    counting.execute(() -> {
+      try {
+        synchronized (h) {
+          for (Map.Entry<Metric, Histogram> e : h.entrySet()) {
+            Histogram micros = histograms.get(e.getKey());
+            if (micros != null) e.getValue().add(micros);
+          }
+        }
+      } finally {
+        synchronized (this) {
+          pendingHistograms--;
+        }
+      }
+    });
+  }
+
+  private long pendingHistograms;
+
+  /** Reports whose histograms are not counted yet (tests wait for 0). */
+  public synchronized long pendingHistograms() {
+    return pendingHistograms;
+  }
+
+  /**
+   * An HdrHistogram of microseconds in {@link LatencyBuckets}: every recorded value (at the
+   * histogram's 3 significant digits) counted in its bucket, the sum of their median-equivalent values.
+   */
+  static LatencyBuckets.Snapshot buckets(Histogram micros) {
+    LatencyBuckets into = new LatencyBuckets();
+    if (micros.getTotalCount() == 0) return into.snapshot();
     for (HistogramIterationValue v : micros.recordedValues()) {
       into.record(micros.medianEquivalentValue(v.getValueIteratedTo()) * 1000, v.getCountAtValueIteratedTo());
     }
+    return into.snapshot();
   }
 
   /** The metrics now, in Prometheus text format (only the family headers before the first run). */
@@ -189,7 +238,13 @@ public final class LiveMetrics implements RunObserver {
 
     for (Map.Entry<Metric, String[]> h : HISTOGRAMS.entrySet()) {
       t.family(h.getValue()[0], Type.HISTOGRAM, h.getValue()[1]);
-      latencies.forEach((target, m) -> t.histogram(m.get(h.getKey()).snapshot(), "run", run, "target", target));
+      latencies.forEach((target, m) -> {
+        LatencyBuckets.Snapshot b;
+        synchronized (m) {
+          b = buckets(m.get(h.getKey()));
+        }
+        t.histogram(b, "run", run, "target", target);
+      });
     }
     return t.text();
   }

@@ -72,8 +72,10 @@ public final class CoordinatorNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Runs runs;
   private final ServerBinding http;
+  private final LiveMetrics metrics;
 
-  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http) {
+  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.system = system;
     this.runs = runs;
     this.http = http;
@@ -121,7 +123,7 @@ public final class CoordinatorNode implements AutoCloseable {
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());
       }
       log.info("coordinator node {} up ({}); workers join with --join {}:{}", self, describe(s.clusterSecurity()), self.host().get(), self.port().get());
-      return new CoordinatorNode(system, runs, binding);
+      return new CoordinatorNode(system, runs, binding, metrics);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("coordinator could not start: " + e.getMessage(), e);
@@ -138,6 +140,11 @@ public final class CoordinatorNode implements AutoCloseable {
 
   public Runs runs() {
     return runs;
+  }
+
+  /** What {@code GET /metrics} serves. */
+  public LiveMetrics liveMetrics() {
+    return metrics;
   }
 
   /** The port workers join at ({@code --join HOST:PORT}). */

@@ -1,6 +1,7 @@
 package io.barrage.coordinator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.barrage.common.prometheus.Exposition;
 import io.barrage.common.prometheus.PrometheusTextParser;
@@ -18,6 +19,7 @@ import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.TestScenario;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -75,6 +77,7 @@ class LiveMetricsTest {
     m.update(status("r1", RunStatus.Phase.RUNNING, tgi.id(), 7, 2,
         List.of(new WorkerEvent("w0", WorkerEvent.Kind.JOINED, 0, null, 0, 0, "joined"), new WorkerEvent("w1", WorkerEvent.Kind.LOST, 0, tgi.id(), 0.5, 1, "gone"))));
 
+    await("the histograms counted").atMost(Duration.ofSeconds(30)).until(() -> m.pendingHistograms() == 0);
     Exposition e = PrometheusTextParser.parse(m.render());
     String[] cell = {"run", "r1", "target", "tgi", "cell", tgi.id()};
     assertThat(value(e, "barrage_requests_ok_total", cell)).isEqualTo(7);
