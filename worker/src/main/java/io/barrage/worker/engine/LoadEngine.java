@@ -4,6 +4,7 @@ import io.barrage.common.prometheus.LatencyBuckets;
 import io.barrage.worker.client.NioHttpClient;
 import io.barrage.worker.client.RequestTrace;
 import io.barrage.worker.client.Transport;
+import io.barrage.worker.prompt.Tokenizers;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -19,6 +20,8 @@ public final class LoadEngine implements AutoCloseable {
   private final EngineSettings settings;
   private final NioHttpClient nio;
   private final Set<StepRunner> running = ConcurrentHashMap.newKeySet();
+  /** The worker's tokenizers, read or calibrated once and kept across steps. */
+  private final Tokenizers tokenizers = new Tokenizers();
   private volatile Consumer<RequestTrace> requestListener = t -> {};
   private final LatencyBuckets sendLag = new LatencyBuckets();
 
@@ -31,6 +34,7 @@ public final class LoadEngine implements AutoCloseable {
     this.nio = new NioHttpClient(settings.ioThreads(), settings.timeoutTick(), settings.connectingTimeout(),
         settings.maxSseLineBytes(), settings.maxBodyBytes(), settings.ioRealtime());
     system.registerOnTermination(nio::close);
+    system.registerOnTermination(tokenizers::close);
   }
 
   private Transport transport(io.barrage.worker.client.ApiClient api, java.util.Optional<io.barrage.worker.client.AuthHeader> auth,
@@ -46,7 +50,7 @@ public final class LoadEngine implements AutoCloseable {
       if (t.tSend >= 0) sendLag.record(t.tSend - t.tSched);
       listener.accept(t);
     };
-    StepRunner r = new StepRunner(request, this::transport, settings, withLag, () -> running.remove(self[0]));
+    StepRunner r = new StepRunner(request, this::transport, settings, withLag, () -> running.remove(self[0]), tokenizers);
     self[0] = r;
     running.add(r);
     return r.start();

@@ -4,13 +4,19 @@ import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.plan.RampProfile;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Timeouts;
 import io.barrage.protocol.scenario.TlsOptions;
 import io.barrage.worker.client.ApiClient;
 import io.barrage.worker.client.AuthHeader;
 import io.barrage.worker.client.RequestTrace;
+import io.barrage.worker.client.TokenizeClient;
 import io.barrage.worker.client.Transport;
+import io.barrage.worker.prompt.ExactPrompts;
+import io.barrage.worker.prompt.TargetTokenizer;
+import io.barrage.worker.prompt.Tokenizers;
+import io.barrage.protocol.scenario.PromptSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +55,7 @@ final class StepRunner implements RunningStep {
   private final EngineSettings settings;
   private final Consumer<RequestTrace> listener;
   private final Runnable onDone;
+  private final Tokenizers tokenizers;
   private final StepRecorder recorder;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -59,6 +66,9 @@ final class StepRunner implements RunningStep {
   private final String idPrefix;
   private final long seed;
   private final boolean closedLoop;
+  /** The ramp of a {@code load.stages} cell, null for a fixed level. */
+  private final Load.Ramp ramp;
+  private final RampProfile rampProfile;
   private volatile LoadShare share;
   private final ConcurrentLinkedQueue<Transport.Lane> idleLanes = new ConcurrentLinkedQueue<>();
   private final AtomicInteger openLanes = new AtomicInteger();
@@ -68,6 +78,7 @@ final class StepRunner implements RunningStep {
   private ApiClient api;
   private PromptSource prompts;
   private Timeouts timeouts;
+  private Optional<AuthHeader> auth = Optional.empty();
   private long startNanos, warmupEndNanos, endNanos;
 
   /** Makes a step's transport from its client, credential, timeouts and the target's TLS options (https). */
@@ -77,15 +88,24 @@ final class StepRunner implements RunningStep {
 
   StepRunner(StepRequest req, TransportFactory transports, EngineSettings settings,
       Consumer<RequestTrace> listener, Runnable onDone) {
+    this(req, transports, settings, listener, onDone, new Tokenizers());
+  }
+
+  /** @param tokenizers the worker's tokenizers, kept across steps */
+  StepRunner(StepRequest req, TransportFactory transports, EngineSettings settings,
+      Consumer<RequestTrace> listener, Runnable onDone, Tokenizers tokenizers) {
+    this.tokenizers = tokenizers;
     this.req = req;
     this.transports = transports;
     this.settings = settings;
     this.listener = listener;
     this.onDone = onDone;
     this.share = req.share();
-    this.recorder = new StepRecorder(req.workerId(), req.cell().id());
+    this.recorder = new StepRecorder(req.workerId(), req.cell().id(), req.goodput());
     this.seed = req.workload().seedOrDefault();
-    this.closedLoop = req.cell().load() instanceof Load.Concurrency;
+    this.ramp = req.cell().load() instanceof Load.Ramp r ? r : null;
+    this.rampProfile = ramp == null ? null : new RampProfile(ramp.stages());
+    this.closedLoop = req.cell().load() instanceof Load.Concurrency || ramp != null && ramp.closedLoop();
     this.idPrefix = req.cell().index() + "-" + req.workerId().replaceAll("[^A-Za-z0-9._-]", "_") + "-";
   }
 
@@ -93,8 +113,9 @@ final class StepRunner implements RunningStep {
   StepRunner start() {
     try {
       api = ApiClient.of(req.target());
-      Optional<AuthHeader> auth = AuthHeader.resolve(req.target().auth(), req.baseDir(), api.uri(), settings.targetSecrets());
-      prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+      auth = AuthHeader.resolve(req.target().auth(), req.baseDir(), api.uri(), settings.targetSecrets());
+      if (req.workload().prompt().tokenizer() == null) prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+      api.exactOutput(req.workload().prompt().exactOutputOrDefault());
       timeouts = req.workload().timeoutsOrDefaults();
       transport = transports.create(api, auth, timeouts, req.target().tls(), req.baseDir());
       transport.connectionEvents(recorder::connected);
@@ -111,11 +132,46 @@ final class StepRunner implements RunningStep {
     StepSpec step = req.workload().step();
     warmupEndNanos = startNanos + step.warmupOrZero().toNanos();
     endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
-    Thread t = new Thread(closedLoop ? this::launchUsers : this::pace, "barrage-step-" + req.cell().index());
+    Runnable run = closedLoop ? this::launchUsers : this::pace;
+    Thread t = new Thread(prompts != null ? run : () -> prepareThen(run), "barrage-step-" + req.cell().index());
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
     t.start();
     return this;
+  }
+
+  /**
+   * Readies the scenario's tokenizer, the exact prompts and the dataset's lengths before the step
+   * sends (a target's /tokenize is asked here, never during the cell), then runs the step; a step
+   * whose prompts cannot be prepared fails with the reason.
+   */
+  private void prepareThen(Runnable run) {
+    try {
+      long t0 = System.nanoTime();
+      PromptSpec spec = req.workload().prompt();
+      Tokenizers.Prepared tok = tokenizers.get(spec.tokenizer(), req.target(), req.baseDir(), () -> {
+        TokenizeClient c = TokenizeClient.of(req.target());
+        return new TargetTokenizer(req.target().name(), c, transports.create(c, auth, Timeouts.DEFAULTS, req.target().tls(), req.baseDir()),
+            Timeouts.DEFAULTS.total());
+      });
+      ExactPrompts exact = null;
+      if (spec.synthetic() != null) {
+        exact = tok.exact();
+        Integer shared = spec.synthetic().sharedPrefixTokens();
+        if (shared != null && shared > 0) exact = exact.withSharedPrefix(seed, shared);
+      }
+      prompts = PromptSource.of(spec, req.baseDir(), tok.counter(), exact);
+      if (tok.local()) api.countOutputWith(tok::outputTokens);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (System.nanoTime() > startNanos) log.warn("step {}: preparing its prompts took {} ms, past the cell's start", req.cell().id(), ms);
+    } catch (RuntimeException e) {
+      log.warn("step {} cannot start: {}", req.cell().id(), e.getMessage());
+      pacerDone = true;
+      done.completeExceptionally(e);
+      onDone.run();
+      return;
+    }
+    run.run();
   }
 
   // ---- closed loop ----
@@ -137,8 +193,7 @@ final class StepRunner implements RunningStep {
 
     void next(long tSched) {
       LoadShare s = share;
-      if (retired || stopping || stream < s.firstStream() || stream >= s.firstStream() + s.streams()
-          || System.nanoTime() >= endNanos) {
+      if (retired || stopping || !member(stream, s) || System.nanoTime() >= endNanos) {
         retire();
         return;
       }
@@ -180,7 +235,54 @@ final class StepRunner implements RunningStep {
     }
   }
 
+  /**
+   * Whether virtual user {@code stream} belongs to this worker now: a fixed level's users form one
+   * range per worker; a ramp's users are dealt round-robin over the slices, and user {@code g} is
+   * active while {@code g} is below the ramp's level now (rounded down), so the workers' users add
+   * up to the level at every instant.
+   */
+  private boolean member(int stream, LoadShare s) {
+    if (ramp == null) return stream >= s.firstStream() && stream < s.firstStream() + s.streams();
+    return s.sliceCount() > 0 && stream % s.sliceCount() == s.sliceIndex() && stream < rampUsers(System.nanoTime());
+  }
+
+  private int rampUsers(long nanos) {
+    return (int) Math.floor(rampProfile.level(Math.max(0, nanos - startNanos) / 1e9) + 1e-9);
+  }
+
+  /**
+   * A closed-loop ramp: every 10 ms, starts this worker's users below the level that are not
+   * running. Users above it retire when their request in flight ends (a ramp down lets requests
+   * finish, as k6's graceful ramp-down does).
+   */
+  private void rampUsers() {
+    parkUntil(startNanos);
+    while (!stopping) {
+      long now = System.nanoTime();
+      if (now >= endNanos) break;
+      LoadShare s = share;
+      int level = rampUsers(now);
+      List<VirtualUser> started = new ArrayList<>();
+      for (int g = s.sliceIndex(); s.sliceCount() > 0 && g < level && !stopping; g += s.sliceCount()) {
+        if (users.containsKey(g)) continue;
+        VirtualUser u = new VirtualUser(g);
+        if (users.putIfAbsent(g, u) == null) {
+          activeUsers.incrementAndGet();
+          started.add(u);
+        }
+      }
+      for (VirtualUser u : started) u.next(now);
+      parkUntil(Math.min(endNanos, now + 10_000_000L));
+    }
+    pacerDone = true;
+    checkDone();
+  }
+
   private void launchUsers() {
+    if (ramp != null) {
+      rampUsers();
+      return;
+    }
     parkUntil(startNanos);
     LoadShare s = share;
     startUsers(s.firstStream(), s.firstStream() + s.streams());
@@ -209,10 +311,16 @@ final class StepRunner implements RunningStep {
   // ---- open loop ----
 
   private void pace() {
-    Load.Rate rate = (Load.Rate) req.cell().load();
-    ArrivalSchedule schedule = new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed);
+    ArrivalTimes schedule;
+    if (ramp != null) {
+      schedule = new RampArrivals(rampProfile, ramp.arrivals(), seed);
+    } else {
+      Load.Rate rate = (Load.Rate) req.cell().load();
+      schedule = new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed);
+    }
     while (!stopping) {
       long i = schedule.next();
+      if (schedule.offsetNanos() == ArrivalTimes.NEVER) break;
       LoadShare s = share;
       if (s.sliceCount() <= 0 || i % s.sliceCount() != s.sliceIndex()) continue;
       long tSched = startNanos + schedule.offsetNanos();
@@ -312,7 +420,7 @@ final class StepRunner implements RunningStep {
   public void resize(LoadShare newShare) {
     LoadShare old = share;
     share = newShare;
-    if (!closedLoop) return;
+    if (!closedLoop || ramp != null) return; // a ramp's users follow the new slice at their next request and the ramp's next tick
     for (VirtualUser u : users.values()) {
       if (u.stream < newShare.firstStream() || u.stream >= newShare.firstStream() + newShare.streams()) u.retired = true;
     }
