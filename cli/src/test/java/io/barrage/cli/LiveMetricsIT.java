@@ -17,6 +17,7 @@ import io.barrage.simulator.Profile;
 import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
+import io.barrage.simulator.telemetry.StackMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,15 +135,22 @@ class LiveMetricsIT {
       assertThat(sum(end, "barrage_worker_events_total", "kind", "joined")).isGreaterThanOrEqualTo(1);
 
       // every series the chart's Grafana dashboard queries is in a live scrape: the coordinator's
-      // (during or after the run), the run's worker engine's, or the simulated TGI's own /metrics
+      // (during or after the run), the run's worker engine's, or a simulated stack's own (TGI's and
+      // vLLM's names) and its DCGM exporter's
       Set<String> live = new TreeSet<>();
       during.forEach(e -> e.samples().forEach(s -> live.add(s.name())));
       end.samples().forEach(s -> live.add(s.name()));
       PrometheusTextParser.parse(EngineMetrics.render(cluster.inProcessEngine())).samples().forEach(s -> live.add(s.name()));
-      HttpResponse<String> server = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-      PrometheusTextParser.parse(server.body()).samples().forEach(s -> live.add(s.name()));
+      for (String path : new String[] {"/metrics", "/dcgm/metrics"}) {
+        HttpResponse<String> server = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        PrometheusTextParser.parse(server.body()).samples().forEach(s -> live.add(s.name()));
+      }
+      try (SimulatorServer vllm = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withMetricsNames(StackMetrics.VLLM))) {
+        HttpResponse<String> server = http.send(HttpRequest.newBuilder(URI.create(vllm.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        PrometheusTextParser.parse(server.body()).samples().forEach(s -> live.add(s.name()));
+      }
       Set<String> queried = dashboardSeries();
-      assertThat(queried).as("the dashboard queries barrage's and the server's series").contains("barrage_ttft_seconds_bucket", "tgi_queue_size");
+      assertThat(queried).as("the dashboard queries barrage's and the server's series").contains("barrage_ttft_seconds_bucket", "tgi_queue_size", "vllm:num_requests_waiting", "DCGM_FI_DEV_POWER_USAGE");
       assertThat(live).as("series scraped live").containsAll(queried);
     }
   }
@@ -164,6 +172,6 @@ class LiveMetricsIT {
     return names;
   }
 
-  /** barrage's series and the serving stacks' (TGI's names, vLLM's with their colon). */
-  private static final Pattern SERIES = Pattern.compile("\\b(?:barrage|tgi|vllm)[_:][A-Za-z0-9_:]+");
+  /** barrage's series, the serving stacks' (TGI's names, vLLM's with their colon) and DCGM's. */
+  private static final Pattern SERIES = Pattern.compile("\\b(?:barrage|tgi|vllm|DCGM)[_:][A-Za-z0-9_:]+");
 }

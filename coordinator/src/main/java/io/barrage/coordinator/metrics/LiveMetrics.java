@@ -178,8 +178,27 @@ public final class LiveMetrics implements RunObserver {
     return into.snapshot();
   }
 
-  /** The metrics now, in Prometheus text format (only the family headers before the first run). */
-  public synchronized String render() {
+  /**
+   * The metrics now, in Prometheus text format (only the family headers before the first run). The
+   * histograms are put into buckets first, without holding up the run's reports and statuses.
+   */
+  public String render() {
+    Map<String, Map<Metric, Histogram>> targets;
+    synchronized (this) {
+      targets = new LinkedHashMap<>(latencies);
+    }
+    Map<Map<Metric, Histogram>, Map<Metric, LatencyBuckets.Snapshot>> bucketed = new java.util.IdentityHashMap<>();
+    for (Map<Metric, Histogram> m : targets.values()) {
+      Map<Metric, LatencyBuckets.Snapshot> b = new EnumMap<>(Metric.class);
+      synchronized (m) {
+        m.forEach((k, h) -> b.put(k, buckets(h)));
+      }
+      bucketed.put(m, b);
+    }
+    return render(bucketed);
+  }
+
+  private synchronized String render(Map<Map<Metric, Histogram>, Map<Metric, LatencyBuckets.Snapshot>> bucketed) {
     PrometheusText t = new PrometheusText();
     String run = runId == null ? "" : runId;
     boolean any = runId != null;
@@ -239,11 +258,9 @@ public final class LiveMetrics implements RunObserver {
     for (Map.Entry<Metric, String[]> h : HISTOGRAMS.entrySet()) {
       t.family(h.getValue()[0], Type.HISTOGRAM, h.getValue()[1]);
       latencies.forEach((target, m) -> {
-        LatencyBuckets.Snapshot b;
-        synchronized (m) {
-          b = buckets(m.get(h.getKey()));
-        }
-        t.histogram(b, "run", run, "target", target);
+        // a target that appeared (a new run) since the histograms were bucketed shows empty until the next scrape
+        Map<Metric, LatencyBuckets.Snapshot> b = bucketed.get(m);
+        t.histogram(b == null ? new LatencyBuckets().snapshot() : b.get(h.getKey()), "run", run, "target", target);
       });
     }
     return t.text();
