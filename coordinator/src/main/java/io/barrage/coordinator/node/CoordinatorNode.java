@@ -4,6 +4,7 @@ import io.barrage.coordinator.http.ApiRoutes;
 import io.barrage.coordinator.metrics.LiveMetrics;
 import io.barrage.coordinator.run.ResultsSink;
 import io.barrage.coordinator.run.RunHooks;
+import io.barrage.coordinator.run.RunIntake;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.scenario.TargetAllowList;
 import io.barrage.protocol.wire.ClusterConfig;
@@ -73,12 +74,14 @@ public final class CoordinatorNode implements AutoCloseable {
   private final Runs runs;
   private final ServerBinding http;
   private final LiveMetrics metrics;
+  private final RunIntake intake;
 
-  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http, LiveMetrics metrics) {
+  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http, RunIntake intake, LiveMetrics metrics) {
     this.metrics = metrics;
     this.system = system;
     this.runs = runs;
     this.http = http;
+    this.intake = intake;
   }
 
   public static CoordinatorNode start(Settings s, ResultsSink sink) {
@@ -114,16 +117,16 @@ public final class CoordinatorNode implements AutoCloseable {
       LiveMetrics metrics = new LiveMetrics();
       runs.addObserver(metrics);
       ServerBinding binding = null;
+      ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
+          s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets)
+          .metrics(metrics::render, s.metricsToken());
       if (s.httpPort() >= 0) {
-        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
-            s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets)
-            .metrics(metrics::render, s.metricsToken());
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());
       }
       log.info("coordinator node {} up ({}); workers join with --join {}:{}", self, describe(s.clusterSecurity()), self.host().get(), self.port().get());
-      return new CoordinatorNode(system, runs, binding, metrics);
+      return new CoordinatorNode(system, runs, binding, routes.intake(), metrics);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("coordinator could not start: " + e.getMessage(), e);
@@ -145,6 +148,14 @@ public final class CoordinatorNode implements AutoCloseable {
   /** What {@code GET /metrics} serves. */
   public LiveMetrics liveMetrics() {
     return metrics;
+  }
+
+  /**
+   * How this node starts a run from scenario text, the way {@code POST /api/runs} does (same
+   * validation, allowed targets, default workers, results directory), HTTP on or off.
+   */
+  public RunIntake intake() {
+    return intake;
   }
 
   /** The port workers join at ({@code --join HOST:PORT}). */
