@@ -19,6 +19,19 @@ final class Objectives {
     return String.join(", ", parts);
   }
 
+  /** The first latency objective that is set, as a metric key: ttft, tpot, e2e; null when none is. */
+  static String latencyMetric(SloSpec slo) {
+    if (slo == null) return null;
+    return slo.ttftP99() != null ? "ttft" : slo.tpotP99() != null ? "tpot" : slo.e2eP99() != null ? "e2e" : null;
+  }
+
+  static Double latencyLimitMs(SloSpec slo) {
+    String m = latencyMetric(slo);
+    if (m == null) return null;
+    Duration d = m.equals("ttft") ? slo.ttftP99() : m.equals("tpot") ? slo.tpotP99() : slo.e2eP99();
+    return d.toNanos() / 1e6;
+  }
+
   static String duration(Duration d) {
     return millis(d.toNanos() / 1e6);
   }

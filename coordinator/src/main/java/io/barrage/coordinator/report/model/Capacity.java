@@ -20,6 +20,9 @@ import java.util.List;
  *     {@code time-budget} or {@code interrupted}
  * @param confirmed whether the answer's load was measured twice (the repeat near the boundary)
  * @param said the answer in one plain sentence
+ * @param objective the SLO the search held, in words ("p99 TTFT ≤ 2 s, errors ≤ 1 %")
+ * @param latencyMetric the first latency objective that is set ({@code ttft}, {@code tpot} or {@code e2e}; null: none), drawn by the report
+ * @param latencyLimitMs its p99 limit in ms
  * @param steps the probes in the order they were measured
  */
 public record Capacity(
@@ -39,6 +42,9 @@ public record Capacity(
     String end,
     boolean confirmed,
     String said,
+    String objective,
+    String latencyMetric,
+    Double latencyLimitMs,
     List<Probe> steps) {
 
   /**
