@@ -71,7 +71,7 @@ public final class Capacities {
     String by = spec.by().yamlName();
     String said = said(k.target().name(), sc, spec, end, s, steps.size(), reached);
     return new Capacity(k.target().name(), k.maxNewTokens(), k.repeat(), by, sustained, s.firstViolation(), atLeast, spec.precisionFraction(),
-        reached, steps.size(), cell, null, usd, end, s.confirmed(), said, Objectives.of(sc.slo()), Objectives.latencyMetric(sc.slo()),
+        reached, steps.size(), cell, at == null ? null : at.goodput(), usd, end, s.confirmed(), said, Objectives.of(sc.slo()), Objectives.latencyMetric(sc.slo()),
         Objectives.latencyLimitMs(sc.slo()), steps);
   }
 

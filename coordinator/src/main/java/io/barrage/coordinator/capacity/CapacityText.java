@@ -19,6 +19,14 @@ public final class CapacityText {
       for (Capacity c : all) {
         b.append("\ncapacity ").append(c.target()).append(" (m").append(c.maxNewTokens()).append(c.repeat() > 1 ? ", repeat " + c.repeat() : "").append("): ")
             .append(c.said()).append('\n');
+        if (c.cell() != null) {
+          b.append("  at capacity (").append(c.cell()).append("): ");
+          if (c.goodput() != null && c.goodput().requestsPerSecond() != null) {
+            b.append("goodput ").append(Numbers.fmt(c.goodput().requestsPerSecond(), 2)).append(" requests/s (")
+                .append(Numbers.fmt(c.goodput().fraction() == null ? null : c.goodput().fraction() * 100, 1)).append(" % good), ");
+          }
+          b.append(Numbers.fmt(c.usdPer1MTokens(), 2)).append(" USD per 1M tokens\n");
+        }
         b.append("  probes:");
         for (Capacity.Probe p : c.steps()) {
           b.append(' ').append(Numbers.trim(p.load())).append(p.met() == null ? "(cut)" : p.met() ? "✓" : "✗");

@@ -29,6 +29,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.Deployment;
+import io.barrage.protocol.scenario.GoodputThresholds;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.SloSpec;
 import io.barrage.protocol.scenario.Target;
@@ -165,7 +166,8 @@ public final class SummaryBuilder {
         generator,
         slo(slo, latency, errorRate),
         unreachable,
-        c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED);
+        c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED,
+        GoodputStats.of(GoodputThresholds.of(slo), a, window));
   }
 
   static Slo slo(SloSpec s, Map<String, LatencySummary> latency, Double errorRate) {
@@ -186,19 +188,23 @@ public final class SummaryBuilder {
 
   static LoadInfo load(Load l) {
     if (l instanceof Load.Concurrency c) return LoadInfo.concurrency(c.streams());
+    if (l instanceof Load.Ramp ramp) return RampSeries.loadInfo(ramp);
     Load.Rate r = (Load.Rate) l;
     return LoadInfo.rate(r.perSecond(), r.arrivals() == null ? null : r.arrivals().yamlName());
   }
 
   public static Timeline timeline(RunRecord run) {
+    boolean goodput = GoodputThresholds.of(run.scenario().slo()) != null;
     List<Timeline.CellTimeline> cells = new ArrayList<>();
     for (CellRecord c : run.cells()) {
       List<Timeline.Point> points = new ArrayList<>();
       for (CellAggregate.TimelinePoint p : c.aggregate().timeline()) {
-        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens()));
+        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens(),
+            goodput ? p.goodRequests() : null, goodput ? p.goodOutputTokens() : null));
       }
       points.sort((x, y) -> Long.compare(x.startEpochMs(), y.startEpochMs()));
-      cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points));
+      cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points,
+          RampSeries.of(c, goodput)));
     }
     return new Timeline(Summary.SCHEMA_VERSION, run.startedAtEpochMs(), cells);
   }

@@ -1,16 +1,18 @@
 package io.barrage.protocol.scenario;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Exactly one of: closed-loop {@code concurrency} levels, open-loop {@code rate} levels (requests/s),
- * a capacity {@code search} or a {@code sweep}. The last two decide their load levels while the run
- * goes, from the cells already measured.
+ * a ramp of {@code stages} measured as one cell (see {@link StageSpec}), a capacity {@code search} or
+ * a {@code sweep}. The last two decide their load levels while the run goes, from the cells already
+ * measured.
  */
-public record LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals, SearchSpec search, SweepSpec sweep) {
+public record LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals, List<StageSpec> stages, SearchSpec search, SweepSpec sweep) {
 
   public LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals) {
-    this(concurrency, rate, arrivals, null, null);
+    this(concurrency, rate, arrivals, null, null, null);
   }
 
   public Arrivals arrivalsOrDefault() {
@@ -21,4 +23,11 @@ public record LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals ar
   public boolean adaptive() {
     return search != null || sweep != null;
   }
+
+  /**
+   * One stage of a ramp (k6's stages): the level ({@code rate} in requests/s or {@code concurrency}
+   * in virtual users, the same kind in every stage) reached at the end of {@code duration}, moving
+   * linearly from the previous stage's level (0 before the first).
+   */
+  public record StageSpec(Double rate, Integer concurrency, Duration duration) {}
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * @param reached the bracket's relative width at the end, (firstViolation − sustained) / sustained; null without a bracket
  * @param probes how many probes (cells) the search measured
  * @param cell the id of the (last) cell measured at {@code sustained}; null when nothing was sustained
- * @param goodput the goodput of that cell (null until the run measures goodput)
+ * @param goodput the goodput of that cell ({@code cells[].goodput}; null when the SLO sets no per-request threshold)
  * @param usdPer1MTokens the cost per million output tokens of that cell
  * @param end how the search ended: {@code found}, {@code at-max}, {@code never}, {@code probe-budget},
  *     {@code time-budget} or {@code interrupted}
@@ -37,7 +37,7 @@ public record Capacity(
     Double reached,
     int probes,
     String cell,
-    Object goodput,
+    CellSummary.Goodput goodput,
     Double usdPer1MTokens,
     String end,
     boolean confirmed,

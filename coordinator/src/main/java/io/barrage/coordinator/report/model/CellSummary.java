@@ -14,6 +14,8 @@ import java.util.Map;
  *     timed out), joined over workers; empty when it always could
  * @param status {@value #COMPLETED} when the cell ran to its plan, {@value #INTERRUPTED} when it was
  *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
+ * @param goodput requests that met every per-request threshold of the scenario's {@code slo}; null
+ *     when the scenario sets no threshold
  */
 public record CellSummary(
     String id,
@@ -34,7 +36,8 @@ public record CellSummary(
     Generator generator,
     Slo slo,
     List<Unreachable> unreachable,
-    String status) {
+    String status,
+    Goodput goodput) {
 
   public static final String COMPLETED = "completed";
   public static final String INTERRUPTED = "interrupted";
@@ -44,12 +47,21 @@ public record CellSummary(
     status = status == null ? COMPLETED : status; // a summary written before this field existed
   }
 
+  /** A cell without goodput (no per-request threshold). */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
+      List<Unreachable> unreachable, String status) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null);
+  }
+
   /** A cell the target could always be reached in, run to its plan. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null);
   }
 
   /** True when the cell was cut short. */
@@ -97,6 +109,21 @@ public record CellSummary(
 
   /** Per second of the measurement window; null when the window is empty. */
   public record Throughput(Double outputTokensPerSecond, Double requestsPerSecond) {}
+
+  /**
+   * Goodput over the cell's window (the one throughput uses); null fields when the window is empty
+   * or nothing completed.
+   *
+   * @param requestsPerSecond good requests per second
+   * @param outputTokensPerSecond output tokens of the good requests per second
+   * @param fraction good requests ÷ completed measured requests (ok + failed)
+   */
+  public record Goodput(Double requestsPerSecond, Double outputTokensPerSecond, Double fraction) {}
+
+  /** Good requests per second, null without goodput. */
+  public Double goodputPerSecond() {
+    return goodput == null ? null : goodput.requestsPerSecond();
+  }
 
   /** Tokens per second, one sample per successful request; null fields (count 0) when there is none. */
   public record RateSummary(long count, Double mean, Double p50, Double p90, Double p99) {}
