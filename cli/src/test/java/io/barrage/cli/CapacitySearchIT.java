@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,6 +95,27 @@ class CapacitySearchIT {
       Capacity c2 = s2.target("batching").capacity();
       assertThat(c2.end()).as(printed2.toString()).isEqualTo("found");
       withinPrecision(c2, batchingTruth);
+    }
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aSweepMeasuresOneUserThenSaturationThenRatesBetweenAllAsRealCells() throws Exception {
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(CapacityProfiles.batching()))) {
+      String yaml = "name: sweep\ntargets:\n  - {name: batching, api: tgi-stream, url: \"" + sim.baseUrl() + "\"}\nworkload:\n  prompt: {text: hello}\n"
+          + "  maxNewTokens: [16]\n  load: {sweep: {points: 2, saturation: 8}}\n  step: {requests: 24}\n";
+      StringBuilder printed = new StringBuilder();
+      Summary s = run(yaml, printed);
+      List<CellSummary> cells = s.target("batching").cells();
+      assertThat(cells).extracting(CellSummary::id).as(printed.toString()).hasSize(4).startsWith("batching/m16/c1", "batching/m16/c8");
+      double sync = cells.get(0).throughput().requestsPerSecond(), saturation = cells.get(1).throughput().requestsPerSecond();
+      assertThat(saturation).as("8 users in a batch deliver more requests/s than one").isGreaterThan(sync);
+      for (CellSummary c : cells.subList(2, 4)) {
+        assertThat(c.load().rate()).as(c.id()).isStrictlyBetween(sync, saturation);
+        assertThat(c.requests().ok()).as(c.id()).isEqualTo(24);
+      }
+      assertThat(cells.get(2).load().rate()).isLessThan(cells.get(3).load().rate());
+      assertThat(sim.stats().requestsSucceeded()).isEqualTo(4 * 24);
     }
   }
 
