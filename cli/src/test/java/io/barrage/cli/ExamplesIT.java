@@ -56,6 +56,7 @@ class ExamplesIT {
     Scenario scenario = ScenarioLoader.load(example);
     // the key file sits next to a copy of the example: secret files are read only from the scenario's directory
     Path copy = Files.copy(example, dir.resolve(example.getFileName()));
+    copyDataFiles(dir);
     Files.writeString(dir.resolve("api-key"), KEY + "\n");
     List<SimulatorServer> sims = new ArrayList<>();
     try {
@@ -93,6 +94,17 @@ class ExamplesIT {
       assertThat(dir.resolve("out").resolve("report.html")).isNotEmptyFile();
     } finally {
       for (SimulatorServer s : sims) s.close();
+    }
+  }
+
+  /** The files examples read beside them (datasets, tokenizer files, length lists), at the same relative paths. */
+  static void copyDataFiles(Path to) throws java.io.IOException {
+    try (Stream<Path> s = Files.walk(EXAMPLES)) {
+      for (Path f : s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".yaml") && !p.toString().endsWith(".yml")).toList()) {
+        Path target = to.resolve(EXAMPLES.relativize(f).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(f, target);
+      }
     }
   }
 

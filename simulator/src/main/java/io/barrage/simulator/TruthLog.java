@@ -133,6 +133,7 @@ public final class TruthLog implements AutoCloseable {
       g.writeNumberField("endNanos", r.endNanos());
       g.writeNumberField("tokens", r.tokens());
       g.writeStringField("outcome", r.outcome());
+      g.writeNumberField("promptTokens", r.promptTokens());
       g.writeEndObject();
       g.flush();
       file.write('\n');
@@ -174,6 +175,7 @@ public final class TruthLog implements AutoCloseable {
     private long[] tokens = new long[16];
     private int count;
     private int serverTokens;
+    private int promptTokens = -1;
     private boolean finished;
 
     private Recording(String id, String route, long arrival) {
@@ -195,13 +197,18 @@ public final class TruthLog implements AutoCloseable {
       serverTokens = n;
     }
 
+    /** The prompt's length in the simulator's tokenizer, once the request was parsed. */
+    public synchronized void promptTokens(int n) {
+      promptTokens = n;
+    }
+
     public void end(long nanos, String outcome) {
       TruthRecord r;
       synchronized (this) {
         if (finished) return;
         finished = true;
         r = new TruthRecord(id, route, arrival, headers, Arrays.copyOf(tokens, count), nanos,
-            Math.max(serverTokens, count), outcome);
+            Math.max(serverTokens, count), outcome, promptTokens);
       }
       finish(r);
     }

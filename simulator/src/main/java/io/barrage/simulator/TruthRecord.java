@@ -15,9 +15,18 @@ import java.util.Arrays;
  * @param endNanos when the response ended (last byte handed over, or the stream was torn down)
  * @param tokens number of tokens the server generated (its own count, EOS included)
  * @param outcome {@code ok}, {@code error:<type>}, {@code rejected:<status>}, {@code cancelled} or {@code disconnect}
+ * @param promptTokens the prompt's length in the simulator's tokenizer (all prompts of a several-prompt
+ *     completions request together), −1 when the request was refused before its body was parsed
  */
 public record TruthRecord(
-    String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens, String outcome) {
+    String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens, String outcome,
+    int promptTokens) {
+
+  /** A record without a prompt length. */
+  public TruthRecord(String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens,
+      String outcome) {
+    this(id, route, arrivalNanos, headersNanos, tokenNanos, endNanos, tokens, outcome, -1);
+  }
 
   /** Time to first token as the server emitted it, in nanoseconds (-1 without tokens). */
   public long ttftNanos() {
@@ -28,7 +37,7 @@ public record TruthRecord(
   public boolean equals(Object o) {
     return o instanceof TruthRecord r && id.equals(r.id) && route.equals(r.route) && arrivalNanos == r.arrivalNanos
         && headersNanos == r.headersNanos && Arrays.equals(tokenNanos, r.tokenNanos) && endNanos == r.endNanos
-        && tokens == r.tokens && outcome.equals(r.outcome);
+        && tokens == r.tokens && outcome.equals(r.outcome) && promptTokens == r.promptTokens;
   }
 
   @Override
@@ -38,6 +47,6 @@ public record TruthRecord(
 
   @Override
   public String toString() {
-    return "TruthRecord[id=" + id + ", route=" + route + ", tokens=" + tokens + ", outcome=" + outcome + "]";
+    return "TruthRecord[id=" + id + ", route=" + route + ", tokens=" + tokens + ", outcome=" + outcome + ", promptTokens=" + promptTokens + "]";
   }
 }

@@ -57,6 +57,7 @@ public final class HtmlReport {
     for (SvgChart c : charts(rs)) b.append(c.render()).append('\n');
     b.append("</div>");
     CapacitySection.render(b, s);
+    ServerTelemetryReport.render(b, rs);
     recommendations(b, s);
     comparisons(b, s);
     cellsTable(b, s);

@@ -1,5 +1,6 @@
 package io.barrage.coordinator.report;
 
+import io.barrage.coordinator.telemetry.ServerSummaries;
 import io.barrage.coordinator.report.model.CellSummary;
 import io.barrage.coordinator.report.model.CellSummary.Cost;
 import io.barrage.coordinator.report.model.CellSummary.Generator;
@@ -167,7 +168,9 @@ public final class SummaryBuilder {
         slo(slo, latency, errorRate),
         unreachable,
         c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED,
-        GoodputStats.of(GoodputThresholds.of(slo), a, window));
+        GoodputStats.of(GoodputThresholds.of(slo), a, window),
+        ServerSummaries.of(c.server(), a.outputTokens(), a.clientCountedRequests() == 0 ? null : a.clientTokens(),
+            errorTotal + a.warmupRequests() + c.incomplete(), cost.usdPer1MTokens()));
   }
 
   static Slo slo(SloSpec s, Map<String, LatencySummary> latency, Double errorRate) {
@@ -200,11 +203,12 @@ public final class SummaryBuilder {
       List<Timeline.Point> points = new ArrayList<>();
       for (CellAggregate.TimelinePoint p : c.aggregate().timeline()) {
         points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens(),
-            goodput ? p.goodRequests() : null, goodput ? p.goodOutputTokens() : null));
+            goodput ? p.goodRequests() : null, goodput ? p.goodOutputTokens() : null,
+            p.ttftCount(), p.ttftCount() == 0 ? null : Numbers.round(p.ttftMeanMs(), 3), p.ttftCount() == 0 ? null : Numbers.round(p.ttftMaxMs(), 3)));
       }
       points.sort((x, y) -> Long.compare(x.startEpochMs(), y.startEpochMs()));
       cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points,
-          RampSeries.of(c, goodput)));
+          RampSeries.of(c, goodput), ServerSummaries.points(c.server())));
     }
     return new Timeline(Summary.SCHEMA_VERSION, run.startedAtEpochMs(), cells);
   }

@@ -47,7 +47,7 @@ class GoodputSummaryTest {
   static CellSummary withGoodput(CellSummary c, Double rps) {
     return new CellSummary(c.id(), c.target(), c.load(), c.maxNewTokens(), c.repeat(), c.startedAt(), c.endedAt(), c.requests(), c.outputTokens(),
         c.tokens(), c.windowSeconds(), c.throughput(), c.perRequestThroughput(), c.latency(), c.cost(), c.generator(), c.slo(), c.unreachable(),
-        c.status(), rps == null ? null : new CellSummary.Goodput(rps, rps * 100, rps / 10));
+        c.status(), rps == null ? null : new CellSummary.Goodput(rps, rps * 100, rps / 10), c.server());
   }
 
   @Test

@@ -29,12 +29,14 @@ public final class CellAggregate {
    *
    * @param goodRequests requests of the interval that met every per-request threshold (goodput)
    * @param goodOutputTokens their output tokens
+   * @param ttftCount TTFT samples of the interval; {@code ttftMeanMs} and {@code ttftMaxMs} their mean and maximum
    */
   public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens,
-      long goodRequests, long goodOutputTokens) {
+      long goodRequests, long goodOutputTokens, long ttftCount, double ttftMeanMs, double ttftMaxMs) {
 
+    /** A point without goodput counts or TTFT samples. */
     public TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {
-      this(workerId, startEpochMs, endEpochMs, outputTokens, ok, errors, inFlight, arrivedTokens, 0, 0);
+      this(workerId, startEpochMs, endEpochMs, outputTokens, ok, errors, inFlight, arrivedTokens, 0, 0, 0, 0, 0);
     }
   }
 
@@ -147,8 +149,10 @@ public final class CellAggregate {
     }
     workers.add(r.workerId());
     if (r.last()) finishedWorkers.add(r.workerId());
+    Histogram ttft = decoded.get(Metric.TTFT);
+    long ttftCount = ttft == null ? 0 : ttft.getTotalCount();
     timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens(),
-        c.goodRequests(), c.goodOutputTokens()));
+        c.goodRequests(), c.goodOutputTokens(), ttftCount, ttftCount == 0 ? 0 : ttft.getMean() / 1000.0, ttftCount == 0 ? 0 : ttft.getMaxValue() / 1000.0));
     return true;
   }
 

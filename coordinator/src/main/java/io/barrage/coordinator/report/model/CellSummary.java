@@ -16,6 +16,8 @@ import java.util.Map;
  *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
  * @param goodput requests that met every per-request threshold of the scenario's {@code slo}; null
  *     when the scenario sets no threshold
+ * @param server what the target's metrics endpoints said during the cell (docs/telemetry.md); null
+ *     when nothing was scraped
  */
 public record CellSummary(
     String id,
@@ -37,7 +39,8 @@ public record CellSummary(
     Slo slo,
     List<Unreachable> unreachable,
     String status,
-    Goodput goodput) {
+    Goodput goodput,
+    ServerSummary server) {
 
   public static final String COMPLETED = "completed";
   public static final String INTERRUPTED = "interrupted";
@@ -47,13 +50,13 @@ public record CellSummary(
     status = status == null ? COMPLETED : status; // a summary written before this field existed
   }
 
-  /** A cell without goodput (no per-request threshold). */
+  /** A cell without goodput (no per-request threshold) or server telemetry. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
       List<Unreachable> unreachable, String status) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null);
   }
 
   /** A cell the target could always be reached in, run to its plan. */
@@ -61,7 +64,7 @@ public record CellSummary(
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null);
   }
 
   /** True when the cell was cut short. */

@@ -10,11 +10,18 @@ public record Timeline(int schemaVersion, long runStartEpochMs, List<CellTimelin
 
   /**
    * @param perSecond a ramp's ({@code load.stages}) per-second series; null for a fixed load level
+   * @param server what was scraped from the target's metrics endpoints, one point per scrape
+   *     (docs/telemetry.md); empty when nothing was
    */
-  public record CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points, List<Second> perSecond) {
+  public record CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points, List<Second> perSecond,
+      List<ServerPoint> server) {
+    public CellTimeline {
+      server = server == null ? List.of() : List.copyOf(server);
+    }
 
+    /** A cell without a ramp's series or server telemetry. */
     public CellTimeline(String cell, String target, long startedAtEpochMs, long endedAtEpochMs, List<Point> points) {
-      this(cell, target, startedAtEpochMs, endedAtEpochMs, points, null);
+      this(cell, target, startedAtEpochMs, endedAtEpochMs, points, null, List.of());
     }
   }
 
@@ -35,6 +42,13 @@ public record Timeline(int schemaVersion, long runStartEpochMs, List<CellTimelin
   public record Percentiles(long count, Double p50, Double p90, Double p99) {}
 
   /**
+   * One scrape: {@code kind} {@code stack} or {@code dcgm}; {@code values} the canonical series at
+   * that moment (gauges as read; tokens as {@code tokensGeneratedPerSecond} and durations as their
+   * mean in ms since the previous scrape), by key.
+   */
+  public record ServerPoint(long epochMs, String kind, java.util.Map<String, Double> values) {}
+
+  /**
    * One interval of one worker: deltas, except {@code inFlight} (a gauge at the interval's end).
    *
    * @param outputTokens tokens of the ok requests that ended in the interval (they sum to the cell's outputTokens)
@@ -43,12 +57,15 @@ public record Timeline(int schemaVersion, long runStartEpochMs, List<CellTimelin
    * @param goodRequests requests that ended in the interval and met every per-request threshold of
    *     the scenario's {@code slo}; null when it sets none
    * @param goodOutputTokens their output tokens; null when the scenario sets no threshold
+   * @param ttftCount TTFT samples of the interval; {@code ttftMeanMs} and {@code ttftMaxMs} their mean
+   *     and maximum (null in results written before they were recorded)
    */
   public record Point(String worker, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, Long arrivedTokens,
-      Long goodRequests, Long goodOutputTokens) {
+      Long goodRequests, Long goodOutputTokens, Long ttftCount, Double ttftMeanMs, Double ttftMaxMs) {
 
+    /** A point without goodput counts or TTFT figures (results written before they were recorded). */
     public Point(String worker, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, Long arrivedTokens) {
-      this(worker, startEpochMs, endEpochMs, outputTokens, ok, errors, inFlight, arrivedTokens, null, null);
+      this(worker, startEpochMs, endEpochMs, outputTokens, ok, errors, inFlight, arrivedTokens, null, null, null, null, null);
     }
 
     /** Tokens booked at arrival where recorded, else at the end of their request. */
