@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CapacitySearchIT {
   @TempDir Path dir;
+  Path lastOut;
 
   static String scenario(String name, String targets, String search, String slo) {
     return "name: " + name + "\ntargets:\n" + targets + "workload:\n  prompt: {text: hello}\n  maxNewTokens: [" + CapacityProfiles.NEW_TOKENS + "]\n"
@@ -40,6 +41,7 @@ class CapacitySearchIT {
   Summary run(String yaml, StringBuilder printed) throws Exception {
     Path f = Files.writeString(dir.resolve("s.yaml"), yaml);
     Path out = dir.resolve("out-" + System.nanoTime());
+    lastOut = out;
     PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int code;
@@ -141,6 +143,9 @@ class CapacitySearchIT {
       assertThat(fastT.capacity().steps()).extracting(Capacity.Probe::load).containsExactly(1.0, 2.0, 2.0);
       assertThat(s.capacity()).singleElement().satisfies(cc -> assertThat(cc.sentence()).contains("slow never met").contains("fast sustains ≥ 2 concurrent requests"));
       assertThat(printed.toString()).contains("slow never met p99 e2e ≤ 40 ms, errors ≤ 1 %");
+      String html = Files.readString(lastOut.resolve("report.html"));
+      assertThat(html).contains("<h2>Capacity under the SLO</h2>").contains("p99 e2e vs load: the SLO line and each capacity")
+          .contains("SLO p99 e2e ≤ 40 ms").contains("<code>fast/m16/c2/probe3</code>").contains("fast ≥ 2");
     }
   }
 }
