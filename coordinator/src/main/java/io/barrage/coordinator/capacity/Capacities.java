@@ -69,7 +69,8 @@ public final class Capacities {
     Double reached = s.sustained() == null || s.firstViolation() == null ? null : Numbers.round((s.firstViolation() - sustained) / sustained, 4);
     boolean atLeast = "at-max".equals(end);
     String by = spec.by().yamlName();
-    String said = said(k.target().name(), sc, spec, end, s, steps.size(), reached);
+    String said = cut ? k.target().name() + ": probe " + steps.size() + " was cut short (the run was stopped or interrupted, or lost its workers), so the search ended there ("
+        + steps.size() + " probes); " + bracket(spec, s) : said(k.target().name(), sc, spec, end, s, steps.size(), reached);
     return new Capacity(k.target().name(), k.maxNewTokens(), k.repeat(), by, sustained, s.firstViolation(), atLeast, spec.precisionFraction(),
         reached, steps.size(), cell, at == null ? null : at.goodput(), usd, end, s.confirmed(), said, Objectives.of(sc.slo()), Objectives.latencyMetric(sc.slo()),
         Objectives.latencyLimitMs(sc.slo()), steps);
@@ -83,8 +84,7 @@ public final class Capacities {
     String by = spec.by().yamlName();
     String slo = Objectives.of(sc.slo());
     String n = probes + (probes == 1 ? " probe" : " probes");
-    String bracket = s.sustained() == null ? "nothing met the SLO"
-        : "it sustains " + load(by, s.sustained()) + (s.firstViolation() == null ? " and nothing probed missed the SLO" : " and misses at " + load(by, s.firstViolation()));
+    String bracket = bracket(spec, s);
     return switch (end) {
       case "found" -> target + " sustains " + load(by, s.sustained()) + " under " + slo + "; the first violation is at " + load(by, s.firstViolation())
           + " (bracket " + pct(reached) + " wide, asked " + spec.precisionText() + "; " + n + ", the answer confirmed by a repeat)";
@@ -97,6 +97,12 @@ public final class Capacities {
           + spec.precisionText() + "; " + bracket;
       default -> target + ": the run ended before the search did (" + n + "); " + bracket;
     };
+  }
+
+  private static String bracket(SearchSpec spec, CapacitySearch.State s) {
+    String by = spec.by().yamlName();
+    return s.sustained() == null ? "nothing met the SLO"
+        : "it sustains " + load(by, s.sustained()) + (s.firstViolation() == null ? " and nothing probed missed the SLO" : " and misses at " + load(by, s.firstViolation()));
   }
 
   private static String pct(Double f) {

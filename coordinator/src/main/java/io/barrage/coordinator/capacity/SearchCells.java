@@ -31,7 +31,7 @@ final class SearchCells implements CellSource {
   public CellSpec next(List<CellRecord> measured) {
     for (SearchKey k : keys) {
       List<CapacitySearch.Probe> probes = probes(scenario, k, measured);
-      if (probes == null) return null; // a probe was cut short: the run is ending
+      if (probes == null) continue; // a probe was cut short: this search ends there (the run may be ending too)
       if (CapacitySearch.next(spec, probes) instanceof CapacitySearch.Step.Measure m) {
         Load load = load(scenario, m.load());
         String id = k.cellId(load, "/probe" + (probes.size() + 1));

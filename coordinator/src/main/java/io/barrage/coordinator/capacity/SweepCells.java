@@ -35,7 +35,7 @@ final class SweepCells implements CellSource {
       List<CellRecord> mine = new ArrayList<>();
       for (CellRecord c : measured) if (k.owns(c.spec())) mine.add(c);
       List<Load> loads = loads(mine);
-      if (loads == null) return null; // a cell was cut short: the run is ending
+      if (loads == null) continue; // a cell was cut short: this sweep ends there (the run may be ending too)
       if (mine.size() < loads.size()) {
         Load load = loads.get(mine.size());
         return new CellSpec(measured.size(), k.cellId(load, ""), k.target().name(), k.maxNewTokens(), load, k.repeat());

@@ -100,13 +100,15 @@ class CapacityReplayTest {
     CellSpec second = source.next(done);
     assertThat(second.load()).isEqualTo(new Load.Rate(1.0, io.barrage.protocol.scenario.Arrivals.POISSON));
     done.add(measured(second, 4, 500, true)); // cut by the interrupt
-    assertThat(source.next(done)).as("no probe is decided from a cut cell").isNull();
+    assertThat(source.next(done).id()).as("no probe is decided from a cut cell: that search ends, the next one would start")
+        .isEqualTo("tgi-2xa4000/m128/r0.5/probe1");
     Summary s = SummaryBuilder.summary(new RunRecord("r", sc, Fixtures.T0, Fixtures.T0 + 30_000, new RunOutcome.Interrupted("SIGTERM"), 1, List.of(), done));
     Capacity c = s.target("fastapi-a100").capacity();
     assertThat(c.end()).isEqualTo("interrupted");
     assertThat(c.sustained()).isEqualTo(0.5);
     assertThat(c.steps()).extracting(Capacity.Probe::met).containsExactly(true, null);
-    assertThat(c.said()).isEqualTo("fastapi-a100: the run ended before the search did (2 probes); it sustains 0.5 requests/s and nothing probed missed the SLO");
+    assertThat(c.said()).isEqualTo("fastapi-a100: probe 2 was cut short (the run was stopped or interrupted, or lost its workers), so the search ended there"
+        + " (2 probes); it sustains 0.5 requests/s and nothing probed missed the SLO");
     assertThat(s.target("tgi-2xa4000").capacity().probes()).isZero();
   }
 
