@@ -21,11 +21,11 @@ import java.util.TreeMap;
  * compared with the article's seconds; ratios need no conversion. Then barrage's own aggregate
  * comparison (all output tokens over the window, median latency), labelled as such.
  *
- * <p>A line that uses a cell in which the load generator was saturated (send-lag p99 over its
- * budget: the requests went out late, see {@link CellSummary.Generator}) says so and names the
- * cells; if its figure is also outside the tolerance it is marked {@code [inconclusive]}, not
- * {@code [not reproduced]}: on a loaded machine the late requests, not the stacks, can account for
- * the difference (docs/simulator.md, "The demo on a loaded machine").
+ * <p>A line that uses a cell the machine disturbed ({@link DemoCellCheck}: its load generator was
+ * saturated, or its mean latency is more than 10 % off the simulator's own timeline) names the
+ * cells and why; if its figure is also outside the tolerance it is marked {@code [inconclusive]},
+ * not {@code [not reproduced]}: the machine, not the stacks, can account for the difference
+ * (docs/simulator.md, "The demo on a loaded machine").
  */
 final class ArticleFindings {
   static final String FASTAPI = "fastapi-a100";
@@ -40,6 +40,14 @@ final class ArticleFindings {
     if (fa == null || tgi == null) return out;
     TreeMap<Integer, CellSummary> fa128 = byLevel(fa, 128), tgi128 = byLevel(tgi, 128), tgi256 = byLevel(tgi, 256);
     double tol = ArticleCalibration.TOLERANCE * 100;
+    DemoCellCheck check = new DemoCellCheck(DemoCommand.PROFILES);
+    Map<CellSummary, List<String>> disturbed = new java.util.LinkedHashMap<>();
+    for (TargetSummary t : List.of(fa, tgi)) {
+      for (CellSummary c : t.cells()) {
+        List<String> why = check.reasons(c, timeScale);
+        if (!why.isEmpty()) disturbed.put(c, why);
+      }
+    }
     out.add(String.format(Locale.ROOT, "The FastAPI-vs-TGI article in its own definitions (per request: output tokens / latency; latency: mean time to the"
         + " whole answer; ratios: per load level, averaged over the levels, 128 new tokens; times at the modelled hardware's speed; tolerance ±%.0f%%):", tol));
 
@@ -57,17 +65,17 @@ final class ArticleFindings {
     }
     String levels = tputRatios.size() + " load level" + (tputRatios.size() == 1 ? "" : "s");
     out.add(ratioLine("per-request throughput", TGI + " / " + FASTAPI, mean(tputRatios), ArticleCalibration.THROUGHPUT_RATIO, "\"up to 4×\"", levels,
-        headline));
+        headline, disturbed));
     out.add(ratioLine("latency", FASTAPI + " / " + TGI + " (lower for " + TGI + ")", mean(latRatios), ArticleCalibration.LATENCY_RATIO,
-        "\"almost 5×\"", levels, headline));
+        "\"almost 5×\"", levels, headline, disturbed));
 
     if (!fa128.isEmpty()) {
       Map.Entry<Integer, CellSummary> top = fa128.lastEntry();
       Double sec = seconds(top.getValue(), timeScale);
       long timeouts = top.getValue().requests().errors().getOrDefault(TIMEOUT_CLASS, 0L);
       boolean ok = sec != null && sec > ArticleCalibration.LONG_LATENCY_SECONDS && timeouts == 0;
-      out.add(mark(ok, List.of(top.getValue())) + FASTAPI + "'s mean latency at " + top.getKey() + " concurrent requests: " + Numbers.fmt(sec, 0)
-          + " s with " + timeouts + " timeouts (article: \"over 100 s\" as the requests grow, no timeouts reported)" + saturation(List.of(top.getValue())));
+      out.add(mark(disturbed, ok, List.of(top.getValue())) + FASTAPI + "'s mean latency at " + top.getKey() + " concurrent requests: " + Numbers.fmt(sec, 0)
+          + " s with " + timeouts + " timeouts (article: \"over 100 s\" as the requests grow, no timeouts reported)" + machineNote(disturbed, List.of(top.getValue())));
     }
 
     double worstTput = Double.NaN, minLat = Double.NaN, maxLat = Double.NaN;
@@ -88,9 +96,9 @@ final class ArticleFindings {
     }
     if (compared > 0) {
       boolean ok = Math.abs(worstTput - 1) <= ArticleCalibration.TOLERANCE + 1e-9 && minLat >= 1.5;
-      out.add(mark(ok, lengths) + TGI + " at 256 vs 128 new tokens, up to 200 concurrent: per-request throughput " + Numbers.fmt(worstTput, 2)
+      out.add(mark(disturbed, ok, lengths) + TGI + " at 256 vs 128 new tokens, up to 200 concurrent: per-request throughput " + Numbers.fmt(worstTput, 2)
           + "× at the furthest (article: \"very similar\"; ±" + Numbers.fmt(tol, 0) + "%), latency " + Numbers.fmt(minLat, 1) + "–"
-          + Numbers.fmt(maxLat, 1) + "× (article: \"clearly higher\"; at least 1.5×)" + saturation(lengths));
+          + Numbers.fmt(maxLat, 1) + "× (article: \"clearly higher\"; at least 1.5×)" + machineNote(disturbed, lengths));
     }
 
     CellSummary collapse = tgi256.get(300);
@@ -102,11 +110,11 @@ final class ArticleFindings {
       boolean rateOk = rate != null && ArticleCalibration.within(rate, ArticleCalibration.COLLAPSE_TOKENS_PER_SECOND);
       boolean latOk = sec != null && sec > ArticleCalibration.LONG_LATENCY_SECONDS;
       boolean toOk = timeouts > 0 && timeouts < all;
-      out.add(mark(rateOk && latOk && toOk, List.of(collapse)) + TGI + " at 300 concurrent × 256 new tokens: " + Numbers.fmt(rate, 2)
+      out.add(mark(disturbed, rateOk && latOk && toOk, List.of(collapse)) + TGI + " at 300 concurrent × 256 new tokens: " + Numbers.fmt(rate, 2)
           + " tokens/s per request (article: \"about 2\"; ±" + Numbers.fmt(tol, 0) + "%: " + Numbers.fmt(2 * (1 - ArticleCalibration.TOLERANCE), 1)
           + "–" + Numbers.fmt(2 * (1 + ArticleCalibration.TOLERANCE), 1) + "), mean latency " + Numbers.fmt(sec, 0)
           + " s (article: \"over 100 s\"), " + timeouts + " of " + all + " requests timed out at " + ArticleCalibration.TIMEOUT.toSeconds()
-          + " s (article: \"several requests timed out\")" + saturation(List.of(collapse)));
+          + " s (article: \"several requests timed out\")" + machineNote(disturbed, List.of(collapse)));
     }
 
     if (s.comparison() != null && s.comparison().headline() != null) {
@@ -115,40 +123,31 @@ final class ArticleFindings {
     return out;
   }
 
-  private static String ratioLine(String what, String which, Double measured, double article, String quote, String over, List<CellSummary> used) {
+  private static String ratioLine(String what, String which, Double measured, double article, String quote, String over, List<CellSummary> used,
+      Map<CellSummary, List<String>> disturbed) {
     boolean ok = measured != null && ArticleCalibration.within(measured, article);
     double lo = article * (1 - ArticleCalibration.TOLERANCE), hi = article * (1 + ArticleCalibration.TOLERANCE);
-    return mark(ok, used) + what + " " + which + ": " + (measured == null ? "not measured" : Numbers.fmt(measured, 2) + "×") + " over " + over
+    return mark(disturbed, ok, used) + what + " " + which + ": " + (measured == null ? "not measured" : Numbers.fmt(measured, 2) + "×") + " over " + over
         + " (article: " + quote + "; ±" + Numbers.fmt(ArticleCalibration.TOLERANCE * 100, 0) + "%: " + Numbers.fmt(lo, 2) + "–" + Numbers.fmt(hi, 2) + "×)"
-        + saturation(used);
+        + machineNote(disturbed, used);
   }
 
   /**
-   * {@code [reproduced]} within the tolerance; outside it {@code [inconclusive]} when the generator
-   * was saturated in a cell the figure comes from, else {@code [not reproduced]}.
+   * {@code [reproduced]} within the tolerance; outside it {@code [inconclusive]} when a cell the
+   * figure comes from was disturbed by the machine, else {@code [not reproduced]}.
    */
-  private static String mark(boolean ok, List<CellSummary> used) {
+  private static String mark(Map<CellSummary, List<String>> disturbed, boolean ok, List<CellSummary> used) {
     if (ok) return "[reproduced] ";
-    return saturated(used).isEmpty() ? "[not reproduced] " : "[inconclusive] ";
+    return used.stream().anyMatch(disturbed::containsKey) ? "[inconclusive] " : "[not reproduced] ";
   }
 
-  private static List<CellSummary> saturated(List<CellSummary> used) {
-    return used.stream().filter(c -> c.generator() != null && c.generator().saturated()).distinct().toList();
-  }
-
-  /** Empty when no cell the line uses had a saturated generator; else which cells, by how much, and what it means. */
-  private static String saturation(List<CellSummary> used) {
-    List<CellSummary> sat = saturated(used);
-    if (sat.isEmpty()) return "";
-    StringBuilder b = new StringBuilder(" — the load generator was saturated in ");
-    for (int i = 0; i < sat.size(); i++) {
-      CellSummary.Generator g = sat.get(i).generator();
-      if (i > 0) b.append(", ");
-      b.append(sat.get(i).id()).append(" (send-lag p99 ").append(Numbers.fmt(g.sendLagP99Ms(), 0)).append(" ms > ")
-          .append(Numbers.fmt(g.sendLagBudgetMs(), 0)).append(" ms)");
-    }
-    return b.append(": its requests went out late, so this figure measures the machine's load as well as the stacks;"
-        + " run the demo on a quieter machine to judge it").toString();
+  /** Empty when the machine disturbed no cell the line uses; else which cells, why, and what it means. */
+  private static String machineNote(Map<CellSummary, List<String>> disturbed, List<CellSummary> used) {
+    List<String> named = used.stream().distinct().filter(disturbed::containsKey)
+        .map(c -> c.id() + " (" + String.join("; ", disturbed.get(c)) + ")").toList();
+    if (named.isEmpty()) return "";
+    return " — not what the stacks alone gave: " + String.join(", ", named)
+        + "; the machine (a loaded CPU, a stalled JVM) or the live path made these cells late, so run the demo on a quieter machine to judge this figure";
   }
 
   /** Mean e2e in seconds at the modelled hardware's speed. */
