@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * saturated, or its mean latency is more than 10 % off the simulator's own timeline) names the
  * cells and why; if its figure is also outside the tolerance it is marked {@code [inconclusive]},
  * not {@code [not reproduced]}: the machine, not the stacks, can account for the difference
- * (docs/simulator.md, "The demo on a loaded machine").
+ * (docs/reports.md, "On a loaded machine").
  */
 final class ArticleFindings {
   static final String FASTAPI = "fastapi-a100";
