@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * compared with the article's seconds; ratios need no conversion. Then barrage's own aggregate
  * comparison (all output tokens over the window, median latency), labelled as such.
  *
- * <p>A line that uses a cell the machine disturbed ({@link DemoCellCheck}: its load generator was
- * saturated, or its mean latency is more than 10 % off the simulator's own timeline) names the
+ * <p>A line that uses a cell the machine disturbed ({@link DemoCellCheck}: its mean latency more
+ * than 10 % above the simulator's own timeline, with the generator's saturation if any) names the
  * cells and why; if its figure is also outside the tolerance it is marked {@code [inconclusive]},
  * not {@code [not reproduced]}: the machine, not the stacks, can account for the difference
  * (docs/reports.md, "On a loaded machine").
