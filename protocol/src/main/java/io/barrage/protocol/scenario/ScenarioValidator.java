@@ -88,6 +88,7 @@ public final class ScenarioValidator {
       out.add(new ScenarioProblem("workload", "required"));
     } else {
       validateWorkload(w, baseDir, out);
+      TrafficValidator.validate(s, baseDir, out);
     }
     if (s.comparison() != null && s.targets() != null) {
       if (s.comparison().baseline() != null && s.target(s.comparison().baseline()).isEmpty()) {
@@ -221,8 +222,8 @@ public final class ScenarioValidator {
       out.add(new ScenarioProblem("workload.load", "required: concurrency or rate"));
     } else {
       boolean c = l.concurrency() != null, r = l.rate() != null;
-      if (c == r) {
-        out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency or rate"));
+      if ((c ? 1 : 0) + (r ? 1 : 0) + (l.trace() != null ? 1 : 0) != 1) {
+        out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency, rate or trace"));
       }
       if (c) {
         if (l.concurrency().isEmpty()) out.add(new ScenarioProblem("workload.load.concurrency", "must not be empty"));
