@@ -182,9 +182,10 @@ public final class ScenarioValidator {
 
   private static void validateWorkload(Workload w, Path baseDir, List<ScenarioProblem> out) {
     PromptSpec pr = w.prompt();
-    if (pr == null) {
+    boolean trace = w.load() != null && w.load().trace() != null;
+    if (pr == null && !trace) {
       out.add(new ScenarioProblem("workload.prompt", "required: text, dataset or synthetic"));
-    } else {
+    } else if (pr != null) {
       int kinds = (pr.text() != null ? 1 : 0) + (pr.dataset() != null ? 1 : 0) + (pr.synthetic() != null ? 1 : 0);
       if (kinds != 1) {
         out.add(new ScenarioProblem("workload.prompt", "give exactly one of text, dataset or synthetic"));

@@ -106,12 +106,17 @@ public final class PromptSource {
     int min = synthetic.min() == null ? 1 : Math.max(1, synthetic.min());
     int max = synthetic.max() == null ? Integer.MAX_VALUE : synthetic.max();
     n = Math.max(min, Math.min(max, n));
+    return new Prompt(words(n, r), null);
+  }
+
+  /** {@code n} common one-token words drawn from {@code r}, separated by spaces (about n tokens). */
+  public static String words(int n, SplittableRandom r) {
     StringBuilder sb = new StringBuilder(n * 5);
     for (int i = 0; i < n; i++) {
       if (i > 0) sb.append(' ');
       sb.append(WORDS[r.nextInt(WORDS.length)]);
     }
-    return new Prompt(sb.toString(), null);
+    return sb.toString();
   }
 
   private static double gaussian(SplittableRandom r) {

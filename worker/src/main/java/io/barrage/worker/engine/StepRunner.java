@@ -68,6 +68,9 @@ final class StepRunner implements RunningStep {
   private ApiClient api;
   private PromptSource prompts;
   private Timeouts timeouts;
+  /** Multi-turn sessions and trace replay (null for other steps). */
+  private TrafficRecorder traffic;
+  private TraceReplay replay;
   private long startNanos, warmupEndNanos, endNanos;
 
   /** Makes a step's transport from its client, credential, timeouts and the target's TLS options (https). */
@@ -94,7 +97,13 @@ final class StepRunner implements RunningStep {
     try {
       api = ApiClient.of(req.target());
       Optional<AuthHeader> auth = AuthHeader.resolve(req.target().auth(), req.baseDir(), api.uri(), settings.targetSecrets());
-      prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+      if (req.cell().load() instanceof Load.Trace tr) {
+        replay = TraceReplay.of(req.workload().load().trace(), tr, req.baseDir(), seed);
+        traffic = new TrafficRecorder(0);
+      } else {
+        prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+      }
+      if (req.workload().session() != null) traffic = new TrafficRecorder(req.workload().session().turns());
       timeouts = req.workload().timeoutsOrDefaults();
       transport = transports.create(api, auth, timeouts, req.target().tls(), req.baseDir());
       transport.connectionEvents(recorder::connected);
@@ -111,6 +120,7 @@ final class StepRunner implements RunningStep {
     StepSpec step = req.workload().step();
     warmupEndNanos = startNanos + step.warmupOrZero().toNanos();
     endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
+    if (replay != null) traffic.offeredAt(dueInstants());
     Thread t = new Thread(closedLoop ? this::launchUsers : this::pace, "barrage-step-" + req.cell().index());
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
@@ -125,6 +135,8 @@ final class StepRunner implements RunningStep {
     /** This user's connection for the whole step: N users, N connections. */
     final Transport.Lane lane;
     final Consumer<RequestTrace> then = this::after;
+    /** The conversation it holds (multi-turn sessions), else null. */
+    final Conversation conv;
     long n;
     /** Failed connection attempts in a row (reset by any request whose connection came up). */
     int connectFailures;
@@ -133,6 +145,7 @@ final class StepRunner implements RunningStep {
     VirtualUser(int stream) {
       this.stream = stream;
       this.lane = transport.lane();
+      this.conv = req.workload().session() == null ? null : new Conversation(req.workload().session(), Seeds.of(seed, stream, 0x7C1CL));
     }
 
     void next(long tSched) {
@@ -140,6 +153,10 @@ final class StepRunner implements RunningStep {
       if (retired || stopping || stream < s.firstStream() || stream >= s.firstStream() + s.streams()
           || System.nanoTime() >= endNanos) {
         retire();
+        return;
+      }
+      if (conv != null) {
+        nextTurn(s, tSched);
         return;
       }
       boolean measured = tSched >= warmupEndNanos;
@@ -152,8 +169,60 @@ final class StepRunner implements RunningStep {
       send(lane, key, tSched, measured, then);
     }
 
+    /**
+     * The next turn of this user's conversation; a new session claims all its turns from the quota
+     * at once, so that a request-count step runs whole sessions and their total splits exactly.
+     */
+    void nextTurn(LoadShare s, long tSched) {
+      if (conv.idle()) {
+        boolean measured = tSched >= warmupEndNanos;
+        int turns = conv.turns();
+        if (measured && s.requestQuota() >= 0 && claimed.getAndAdd(turns) + turns > s.requestQuota()) {
+          retire();
+          return;
+        }
+        conv.begin(tSched, measured);
+        traffic.sessionStarted();
+      }
+      long key = Seeds.closedLoop(seed, stream, n++);
+      sendPrompt(lane, key, prompts.prompt(key), conv, tSched, conv.measured(), then);
+    }
+
+    /** A turn ended: the session goes on after a think time, ends, or fails (and the next one starts). */
+    void afterTurn(RequestTrace t) {
+      if (t.ok()) {
+        if (conv.measured()) traffic.turn(conv.turn(), t.tFirst >= 0 ? t.tFirst - t.tSend : -1, t.tLast >= 0 ? t.tLast - t.tSend : -1);
+        if (conv.answered(t.replyText == null ? "" : t.replyText.toString())) {
+          traffic.sessionCompleted(conv.measured(), t.tEnd - conv.startNanos());
+          conv.reset();
+          next(t.tEnd);
+          return;
+        }
+        long think = conv.thinkNanos();
+        if (think <= 0) {
+          next(t.tEnd);
+          return;
+        }
+        long at = t.tEnd + think;
+        if (stopping || retired || at >= endNanos) {
+          retire();
+          return;
+        }
+        CompletableFuture.delayedExecutor(think, TimeUnit.NANOSECONDS, Runnable::run).execute(() -> next(at));
+        return;
+      }
+      traffic.sessionFailed();
+      conv.reset();
+      afterRequest(t);
+    }
+
     /** The previous request ended: the next one goes now, or after a back-off when it could not connect. */
     void after(RequestTrace t) {
+      if (conv != null) afterTurn(t);
+      else afterRequest(t);
+    }
+
+    void afterRequest(RequestTrace t) {
       if (t.error != ErrorClass.CONNECT) {
         connectFailures = 0;
         next(t.tEnd);
@@ -209,13 +278,15 @@ final class StepRunner implements RunningStep {
   // ---- open loop ----
 
   private void pace() {
-    Load.Rate rate = (Load.Rate) req.cell().load();
-    ArrivalSchedule schedule = new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed);
+    ArrivalSchedule schedule = req.cell().load() instanceof Load.Rate rate
+        ? new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed) : null;
+    long traceIndex = -1;
     while (!stopping) {
-      long i = schedule.next();
+      long i = schedule != null ? schedule.next() : ++traceIndex;
+      if (replay != null && i >= replay.size()) break;
       LoadShare s = share;
       if (s.sliceCount() <= 0 || i % s.sliceCount() != s.sliceIndex()) continue;
-      long tSched = startNanos + schedule.offsetNanos();
+      long tSched = startNanos + (schedule != null ? schedule.offsetNanos() : replay.offsetNanos(i));
       if (tSched >= endNanos) break;
       boolean measured = tSched >= warmupEndNanos;
       if (measured && s.requestQuota() >= 0 && claimed.getAndIncrement() >= s.requestQuota()) break;
@@ -229,7 +300,8 @@ final class StepRunner implements RunningStep {
         continue;
       }
       Transport.Lane l = lane;
-      send(l, Seeds.openLoop(seed, i), tSched, measured, t -> release(l));
+      long key = Seeds.openLoop(seed, i);
+      sendPrompt(l, key, replay != null ? replay.prompt(i) : prompts.prompt(key), null, tSched, measured, t -> release(l));
     }
     pacerDone = true;
     checkDone();
@@ -242,13 +314,38 @@ final class StepRunner implements RunningStep {
 
   // ---- both ----
 
+  /**
+   * The instants this worker's trace arrivals are due (its slice, before the step's end and within its
+   * request quota), for the offered-rate count.
+   */
+  private long[] dueInstants() {
+    LoadShare s = share;
+    long[] out = new long[Math.max(0, replay.size() / Math.max(1, s.sliceCount()) + 1)];
+    int n = 0;
+    long measured = 0;
+    for (int i = s.sliceIndex(); i < replay.size() && s.sliceCount() > 0; i += s.sliceCount()) {
+      long at = startNanos + replay.offsetNanos(i);
+      if (at >= endNanos) break;
+      if (at >= warmupEndNanos && s.requestQuota() >= 0 && ++measured > s.requestQuota()) break;
+      out[n++] = at;
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
   private void send(Transport.Lane lane, long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
-    PromptSource.Prompt p = prompts.prompt(key);
+    sendPrompt(lane, key, prompts.prompt(key), null, tSched, measured, then);
+  }
+
+  /** Sends {@code p} (as the next turn of {@code conv} when that is not null). */
+  private void sendPrompt(Transport.Lane lane, long key, PromptSource.Prompt p, Conversation conv, long tSched, boolean measured,
+      Consumer<RequestTrace> then) {
     int mnt = p.maxNewTokens() != null ? p.maxNewTokens() : req.cell().maxNewTokens();
     String id = idPrefix + ids.incrementAndGet();
-    byte[] body = api.body(p.text(), mnt, Seeds.of(seed, key, 7));
+    long requestSeed = Seeds.of(seed, key, 7);
+    byte[] body = conv == null ? api.body(p.text(), mnt, requestSeed) : api.chatBody(conv.messages(p.text()), mnt, requestSeed);
     // room for every token event up front (TGI: one per token, plus slack), capped for huge limits
     RequestTrace trace = new RequestTrace(id, tSched, measured, Math.min(mnt + 2, 4096));
+    if (conv != null) trace.replyText = new StringBuilder();
     recorder.watchArrivals(trace);
     inFlight.incrementAndGet();
     lane.send(id, body, trace, recorder::sent, t -> {
@@ -293,7 +390,10 @@ final class StepRunner implements RunningStep {
   @Override
   public IntervalReport drainInterval() {
     boolean last = done.isDone();
-    return recorder.drain(inFlight.get(), last);
+    IntervalReport r = recorder.drain(inFlight.get(), last);
+    if (traffic == null) return r;
+    return new IntervalReport(r.workerId(), r.cellId(), r.sequence(), r.startEpochMs(), r.endEpochMs(), r.histograms(),
+        r.counters(), r.last(), traffic.drain(System.nanoTime()));
   }
 
   @Override
