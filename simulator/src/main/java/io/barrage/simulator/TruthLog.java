@@ -133,6 +133,10 @@ public final class TruthLog implements AutoCloseable {
       g.writeNumberField("endNanos", r.endNanos());
       g.writeNumberField("tokens", r.tokens());
       g.writeStringField("outcome", r.outcome());
+      if (r.promptTokens() > 0) {
+        g.writeNumberField("promptTokens", r.promptTokens());
+        g.writeNumberField("cachedTokens", r.cachedTokens());
+      }
       g.writeEndObject();
       g.flush();
       file.write('\n');
@@ -174,6 +178,8 @@ public final class TruthLog implements AutoCloseable {
     private long[] tokens = new long[16];
     private int count;
     private int serverTokens;
+    private int promptTokens, cachedTokens;
+    private String prompt;
     private boolean finished;
 
     private Recording(String id, String route, long arrival) {
@@ -195,13 +201,23 @@ public final class TruthLog implements AutoCloseable {
       serverTokens = n;
     }
 
+    /**
+     * The prompt the engine was given: its tokens, how many of them its prefix cache held, and its
+     * text (kept only in memory records, for tests; the file gets the two counts).
+     */
+    public synchronized void prompt(int tokens, int cached, String text) {
+      promptTokens = tokens;
+      cachedTokens = cached;
+      prompt = done == null ? null : text;
+    }
+
     public void end(long nanos, String outcome) {
       TruthRecord r;
       synchronized (this) {
         if (finished) return;
         finished = true;
         r = new TruthRecord(id, route, arrival, headers, Arrays.copyOf(tokens, count), nanos,
-            Math.max(serverTokens, count), outcome);
+            Math.max(serverTokens, count), outcome, promptTokens, cachedTokens, prompt);
       }
       finish(r);
     }

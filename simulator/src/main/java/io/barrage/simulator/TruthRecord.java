@@ -15,9 +15,25 @@ import java.util.Arrays;
  * @param endNanos when the response ended (last byte handed over, or the stream was torn down)
  * @param tokens number of tokens the server generated (its own count, EOS included)
  * @param outcome {@code ok}, {@code error:<type>}, {@code rejected:<status>}, {@code cancelled} or {@code disconnect}
+ * @param promptTokens prompt tokens of the generation (0 when the request never reached the engine)
+ * @param cachedTokens of those, found in the server's prefix cache (not computed again)
+ * @param prompt the prompt text as the engine saw it (a chat request's messages with their role
+ *     markers); only in records kept in memory, null in the file and for refused requests
  */
 public record TruthRecord(
-    String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens, String outcome) {
+    String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens, String outcome,
+    int promptTokens, int cachedTokens, String prompt) {
+
+  /** A record without prompt figures (a request refused before its prompt was read). */
+  public TruthRecord(String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens,
+      String outcome) {
+    this(id, route, arrivalNanos, headersNanos, tokenNanos, endNanos, tokens, outcome, 0, 0, null);
+  }
+
+  /** Prompt tokens the engine computed: the prompt less what its prefix cache held. */
+  public int evaluatedPromptTokens() {
+    return promptTokens - cachedTokens;
+  }
 
   /** Time to first token as the server emitted it, in nanoseconds (-1 without tokens). */
   public long ttftNanos() {
