@@ -16,13 +16,14 @@ import java.util.List;
  * #quote}).
  */
 public final class CsvWriter {
-  public static final List<String> HEADER = List.of(
+  public static final List<String> HEADER = java.util.stream.Stream.concat(java.util.stream.Stream.of(
       "target", "model", "quantization", "instance", "concurrent_requests", "latency_ms_per_token_median",
       "throughput_tokens_per_second", "usd_per_hour", "minutes_per_1m_tokens", "usd_per_1m_tokens",
       "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms", "e2e_p50_ms", "e2e_p99_ms",
       "requests_ok", "errors", "incomplete", "error_rate", "requests_per_second", "window_seconds",
       "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell",
-      "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms");
+      "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms"),
+      TrafficSummaries.CSV_HEADER.stream()).toList();
 
   private CsvWriter() {}
 
@@ -65,6 +66,7 @@ public final class CsvWriter {
         r.add(num(c.perRequestTokensPerSecond()));
         r.add(num(c.perRequestThroughput() == null ? null : c.perRequestThroughput().p50()));
         r.add(num(c.latencyValue("e2e", "mean")));
+        r.addAll(TrafficSummaries.csv(c.traffic()));
         row(sb, r);
       }
     }

@@ -158,7 +158,8 @@ public final class SummaryBuilder {
         generator,
         slo(slo, latency, errorRate),
         unreachable,
-        c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED);
+        c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED,
+        TrafficSummaries.of(a.traffic(), c.spec().load(), a.traffic().any() && !(c.spec().load() instanceof Load.Trace), c.startedAtEpochMs()));
   }
 
   static Slo slo(SloSpec s, Map<String, LatencySummary> latency, Double errorRate) {

@@ -14,6 +14,7 @@ import java.util.Map;
  *     timed out), joined over workers; empty when it always could
  * @param status {@value #COMPLETED} when the cell ran to its plan, {@value #INTERRUPTED} when it was
  *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
+ * @param traffic multi-turn sessions and trace replay figures; absent for other cells
  */
 public record CellSummary(
     String id,
@@ -34,7 +35,8 @@ public record CellSummary(
     Generator generator,
     Slo slo,
     List<Unreachable> unreachable,
-    String status) {
+    String status,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) TrafficSummary traffic) {
 
   public static final String COMPLETED = "completed";
   public static final String INTERRUPTED = "interrupted";
@@ -42,6 +44,15 @@ public record CellSummary(
   public CellSummary {
     unreachable = unreachable == null ? List.of() : List.copyOf(unreachable);
     status = status == null ? COMPLETED : status; // a summary written before this field existed
+  }
+
+  /** A cell without multi-turn sessions or trace replay. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
+      List<Unreachable> unreachable, String status) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null);
   }
 
   /** A cell the target could always be reached in, run to its plan. */
