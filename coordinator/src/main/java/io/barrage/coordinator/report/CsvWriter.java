@@ -57,7 +57,7 @@ public final class CsvWriter {
         r.add(num(c.throughput().requestsPerSecond()));
         r.add(num(c.windowSeconds()));
         r.add(Integer.toString(c.maxNewTokens()));
-        r.add(c.load().rate() == null ? null : num(c.load().rate()));
+        r.add(c.load().rate() == null || c.load().isTrace() ? null : num(c.load().rate()));
         r.add(Integer.toString(c.repeat()));
         r.add(t.api());
         r.add(d == null || d.gpus() == null ? null : d.gpus().toString());

@@ -180,7 +180,7 @@ public final class SummaryBuilder {
 
   static LoadInfo load(Load l) {
     if (l instanceof Load.Concurrency c) return LoadInfo.concurrency(c.streams());
-    if (l instanceof Load.Trace t) return new LoadInfo(null, null, "trace x" + t.speedup());
+    if (l instanceof Load.Trace t) return LoadInfo.trace(t.speedup());
     Load.Rate r = (Load.Rate) l;
     return LoadInfo.rate(r.perSecond(), r.arrivals() == null ? null : r.arrivals().yamlName());
   }
