@@ -56,6 +56,7 @@ class ExamplesIT {
     Scenario scenario = ScenarioLoader.load(example);
     // the key file sits next to a copy of the example: secret files are read only from the scenario's directory
     Path copy = Files.copy(example, dir.resolve(example.getFileName()));
+    copyTraces(dir);
     Files.writeString(dir.resolve("api-key"), KEY + "\n");
     List<SimulatorServer> sims = new ArrayList<>();
     try {
@@ -96,6 +97,14 @@ class ExamplesIT {
     }
   }
 
+  /** The sample traces the trace examples name, beside the copy of the example. */
+  static void copyTraces(Path dir) throws java.io.IOException {
+    Path to = Files.createDirectories(dir.resolve("traces"));
+    try (Stream<Path> s = Files.list(EXAMPLES.resolve("traces"))) {
+      for (Path f : s.toList()) Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   /** A simulator that speaks the target's api kind, fast enough for a test. */
   static String profileFor(ApiKind api) {
     return switch (api) {
@@ -115,6 +124,8 @@ class ExamplesIT {
     var load = s.workload().load();
     if (load.concurrency() != null) {
       out.addAll(List.of("--set", "workload.load.concurrency=" + List.of(load.concurrency().get(0))));
+    } else if (load.trace() != null) {
+      out.addAll(List.of("--set", "workload.load.trace.speedup=" + List.of(load.trace().speedupOrDefault().get(0))));
     } else {
       out.addAll(List.of("--set", "workload.load.rate=" + List.of(load.rate().get(0))));
     }
