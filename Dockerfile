@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every barrage role: the role is the first argument.
+# Without Docker, Maven builds the same image with Jib (cli's -Pimage profile; scripts/check-image
+# compares the two): mvn -B -pl cli -am -Pimage package -DskipTests -Dimage=REGISTRY/barrage:TAG
 #   docker build -t barrage .
 #   docker run --rm barrage simulate --profile tgi-fast --port 8080 --host 0.0.0.0
 #   docker run --rm barrage worker --join coordinator:25520
@@ -20,6 +22,7 @@ RUN groupadd --system --gid 10001 barrage \
  && mkdir -p /app /data/results \
  && chown barrage:barrage /data/results
 COPY --from=build --chown=root:root /barrage.jar /app/barrage.jar
+COPY --chown=root:root cli/src/main/jib/data/results/README.txt /data/results/README.txt
 USER 10001:10001
 WORKDIR /app
 # 8080 coordinator HTTP / simulator, 25520 Pekko Artery, 8558 worker health

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CoordinatorCommand.class,
       SubmitCommand.class,
+      FetchCommand.class,
       WorkerCommand.class,
       ReportCommand.class,
       CompareCommand.class,

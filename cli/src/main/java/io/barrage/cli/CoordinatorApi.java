@@ -11,10 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A thin client of the coordinator's HTTP API ({@code docs/api.md}) for {@code barrage submit}: one
+ * A thin client of the coordinator's HTTP API ({@code docs/api.md}) for {@code barrage submit} and
+ * {@code barrage fetch}: one
  * method per call, JSON read with Jackson, the bearer token on every {@code /api} request. Transport
  * failures are {@link IOException}s; HTTP answers are returned as they came, for the caller to judge.
  */
@@ -40,6 +42,17 @@ final class CoordinatorApi {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
+  /** {@code --api URL} checked: an http:// or https:// URL with a host, else IllegalArgumentException naming it. */
+  static URI baseUri(String api) {
+    try {
+      URI base = new URI(api);
+      if (base.getScheme() != null && base.getScheme().matches("https?") && base.getHost() != null) return base;
+    } catch (java.net.URISyntaxException e) {
+      // below
+    }
+    throw new IllegalArgumentException("--api '" + api + "' is not an http:// or https:// URL");
+  }
+
   URI base() {
     return base;
   }
@@ -60,6 +73,28 @@ final class CoordinatorApi {
   /** {@code GET /api/runs/{id}}. */
   Answer status(String runId) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8))).GET(), true);
+  }
+
+  /** {@code GET /api/runs/{id}/files}: the run's file list. */
+  Answer files(String runId) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + segment(runId) + "/files")).GET(), true);
+  }
+
+  /**
+   * {@code GET /api/runs/{id}/files/{name}} streamed into {@code target} (created or replaced);
+   * returns the status code (the file holds the error body when it is not 200).
+   */
+  int download(String runId, String name, Path target) throws IOException, InterruptedException {
+    StringBuilder path = new StringBuilder();
+    for (String seg : name.split("/", -1)) path.append('/').append(segment(seg));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/runs/" + segment(runId) + "/files" + path)).GET()
+        .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + token);
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofFile(target)).statusCode();
+  }
+
+  /** One path segment, percent-encoded (a space as {@code %20}, not {@code +}). */
+  private static String segment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   static RunStatus parseStatus(String json) throws IOException {

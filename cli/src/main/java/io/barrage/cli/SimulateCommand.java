@@ -36,6 +36,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--truth-log", paramLabel = "FILE", description = "Append each request's true token emission times (JSON Lines).")
   Path truthLog;
 
+  @Option(names = "--metrics-names", paramLabel = "STACK", description = "Whose metric names GET /metrics serves: tgi, vllm, "
+      + "llamacpp or none. Default: tgi for a TGI profile, none for a FastAPI one (docs/telemetry.md).")
+  String metricsNames;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed for token texts and fault draws. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -217,8 +221,14 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     Duration head = timeout("--head-timeout", headTimeout);
     Duration idle = timeout("--idle-timeout", idleTimeout);
+    io.barrage.simulator.telemetry.StackMetrics names;
+    try {
+      names = metricsNames == null ? null : io.barrage.simulator.telemetry.StackMetrics.fromName(metricsNames);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --metrics-names: " + e.getMessage());
+    }
     return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == Priority.realtime, realtimeIo,
-        new ConnectionPolicy(after, backlog, head, idle));
+        new ConnectionPolicy(after, backlog, head, idle)).withMetricsNames(names);
   }
 
   /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */

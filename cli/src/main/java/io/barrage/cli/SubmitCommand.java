@@ -10,7 +10,6 @@ import io.barrage.protocol.scenario.ScenarioLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -64,6 +63,9 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--require-completed", description = "accepted for older scripts: with --wait every outcome but 'completed' already exits non-zero (aborted 4, degraded 5, interrupted 6)")
   boolean requireCompleted;
 
+  @Option(names = "--fetch", paramLabel = "DIR", description = "with --wait: download the finished run's result files (summary.json, results.csv, report.html, histograms) into DIR")
+  Path fetchDir;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -71,12 +73,12 @@ public final class SubmitCommand implements Callable<Integer> {
     Duration readyWait = duration("--wait-ready", waitReady);
     Duration limit = timeout == null ? null : duration("--timeout", timeout);
     if (workers != null && workers < 1) throw bad("--workers must be >= 1");
+    if (fetchDir != null && !waitForEnd) throw bad("--fetch needs --wait (the files are there once the run has finished)");
     URI base;
     try {
-      base = new URI(api);
-      if (base.getScheme() == null || !base.getScheme().matches("https?") || base.getHost() == null) throw new URISyntaxException(api, "not an http(s) URL");
-    } catch (URISyntaxException e) {
-      throw bad("--api '" + api + "' is not an http:// or https:// URL");
+      base = CoordinatorApi.baseUri(api);
+    } catch (IllegalArgumentException e) {
+      throw bad(e.getMessage());
     }
     String text = readScenario();
     CoordinatorApi client = new CoordinatorApi(base, token());
@@ -87,7 +89,20 @@ public final class SubmitCommand implements Callable<Integer> {
       out.println("status: " + client.base() + "/api/runs/" + runId);
       return ExitCodes.OK;
     }
-    return follow(client, runId, limit);
+    int code = follow(client, runId, limit);
+    return fetchDir == null ? code : fetched(client, runId, code);
+  }
+
+  /** Downloads the finished run's files into --fetch DIR; the run's exit code, or the fetch's when it failed. */
+  private int fetched(CoordinatorApi client, String runId, int code) throws InterruptedException {
+    if (code == ExitCodes.INTERNAL) return code; // its results were not written: nothing to fetch
+    try {
+      new RunFetcher(client, out).fetch(runId, fetchDir);
+      return code;
+    } catch (RunFetcher.FetchException e) {
+      System.err.println("barrage submit: " + e.getMessage());
+      return e.exitCode;
+    }
   }
 
   private String readScenario() {
@@ -104,20 +119,7 @@ public final class SubmitCommand implements Callable<Integer> {
   }
 
   private String token() {
-    if (tokenFile != null) {
-      try {
-        String t = Files.readString(tokenFile).strip();
-        if (t.isEmpty()) throw bad("the token file " + tokenFile + " is empty");
-        return t;
-      } catch (NoSuchFileException e) {
-        throw bad("no such token file: " + tokenFile);
-      } catch (IOException e) {
-        throw bad("cannot read the token file " + tokenFile + ": " + e.getMessage());
-      }
-    }
-    String env = System.getenv(ApiToken.ENV);
-    if (env != null && !env.isBlank()) return env.strip();
-    throw bad("no API token: give --token-file FILE or set $" + ApiToken.ENV);
+    return ClientToken.read(tokenFile, "barrage submit");
   }
 
   /** Posts the scenario; waits (bounded by --wait-ready) while the coordinator is not ready or busy. */

@@ -1,5 +1,7 @@
 package io.barrage.simulator;
 
+import io.barrage.simulator.telemetry.StackMetrics;
+
 import io.barrage.simulator.http.ConnectionPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -24,7 +26,8 @@ import java.util.Objects;
  *     {@link #loopback} turns it on (see {@link #withTruthInMemory})
  */
 public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey,
-    int ioNice, boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections, boolean truthInMemory) {
+    int ioNice, boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections, boolean truthInMemory,
+    StackMetrics metricsNames) {
   public SimulatorConfig {
     Objects.requireNonNull(connections, "connections");
     if (ioNice < 0 || ioNice > 19) throw new IllegalArgumentException("io nice must be 0..19, got " + ioNice);
@@ -33,6 +36,20 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
     Objects.requireNonNull(profile, "profile");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
     if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("the api key must not be empty");
+  }
+
+  /** {@code GET /metrics} with the profile's own names (TGI's; none for a FastAPI profile). */
+  public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey, int ioNice,
+      boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections, boolean truthInMemory) {
+    this(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, null);
+  }
+
+  /**
+   * Serves {@code GET /metrics} with the names of {@code names} (TGI, vLLM, llama.cpp or none);
+   * null: the profile's own (docs/telemetry.md).
+   */
+  public SimulatorConfig withMetricsNames(StackMetrics names) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, names);
   }
 
   /** Ground truth not kept in memory. */
@@ -74,20 +91,20 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    */
   public SimulatorConfig withTruthLog(Path file) {
     return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections,
-        file == null && truthInMemory);
+        file == null && truthInMemory, metricsNames);
   }
 
   /** Keeps every ground-truth record in memory for {@code SimulatorServer.truth().get(id)} and {@code all()}, or not. */
   public SimulatorConfig withTruthInMemory(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, on);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, on, metricsNames);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames);
   }
 
   public SimulatorConfig withApiKey(String key) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo, connections, truthInMemory);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames);
   }
 
   /**
@@ -97,7 +114,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * steps do not wait for the router's writes. Only lowers priority: needs no privilege.
    */
   public SimulatorConfig withIoNice(int nice) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo, connections, truthInMemory);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames);
   }
 
   /**
@@ -106,7 +123,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * ordinary thread (see {@code Engine}).
    */
   public SimulatorConfig withRealtimeClock(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo, connections, truthInMemory);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo, connections, truthInMemory, metricsNames);
   }
 
   /**
@@ -117,7 +134,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * that are saturated (a capacity test) would then starve the simulator's other threads.
    */
   public SimulatorConfig withRealtimeIo(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on, connections, truthInMemory);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on, connections, truthInMemory, metricsNames);
   }
 
   /**
@@ -125,13 +142,13 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * (with or without saying so) and a small listen backlog. Default: keep-alive, backlog 4096.
    */
   public SimulatorConfig withConnections(ConnectionPolicy c) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, c, truthInMemory);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, c, truthInMemory, metricsNames);
   }
 
   /** The key itself is never part of the text (configs end up in logs). */
   @Override
   public String toString() {
     return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
-        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + ", connections=" + connections + ", truthInMemory=" + truthInMemory + "]";
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + ", connections=" + connections + ", truthInMemory=" + truthInMemory + ", metricsNames=" + metricsNames + "]";
   }
 }

@@ -41,7 +41,7 @@ public final class SimulatorServer implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     this.keepAlives = timer;
-    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey());
+    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey(), config.metricsNames());
     try {
       this.http = new SimHttpServer(config.host(), config.port(), LOOPS, config.ioNice(), config.realtimeIo(), MAX_BODY, config.connections(), routes, new SimHttpServer.Listener() {
         @Override public void opened() { stats.connectionOpened(); }

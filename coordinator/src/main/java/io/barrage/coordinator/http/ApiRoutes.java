@@ -46,13 +46,15 @@ import static org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalli
  * {@code POST /api/runs[?workers=N]} (scenario YAML or JSON; 400 lists every problem; the run waits for N
  * workers, by default the coordinator's {@code --min-workers}), {@code GET /api/runs},
  * {@code GET /api/runs/{id}}, {@code GET /api/runs/{id}/events} (SSE, one status a second until the
- * run finished), {@code DELETE /api/runs/{id}}.
+ * run finished), {@code DELETE /api/runs/{id}}; the result files: {@code GET /api/runs/{id}/files},
+ * {@code .../files/{name}}, {@code .../archive} ({@link ResultRoutes}).
  */
 public final class ApiRoutes extends AllDirectives {
 
   private static final ObjectMapper JSON = Mappers.strict();
 
   private final Runs runs;
+  private final ResultRoutes results;
   private final String token;
   private final BooleanSupplier ready;
   private final Path runsDir;
@@ -95,6 +97,7 @@ public final class ApiRoutes extends AllDirectives {
     this.token = token;
     this.ready = ready;
     this.runsDir = runsDir;
+    this.results = new ResultRoutes(runs, runsDir);
     this.scenarioBaseDir = scenarioBaseDir;
     this.ids = ids;
     this.minWorkers = Math.max(1, minWorkers);
@@ -129,12 +132,13 @@ public final class ApiRoutes extends AllDirectives {
     return pathPrefix("runs", () -> concat(
         pathEnd(() -> concat(
             post(() -> parameterOptional("workers", workers -> scenarioBody(body -> submit(body, workers)))),
-            get(() -> json(StatusCodes.OK, runs.list())))),
+            get(() -> json(StatusCodes.OK, results.list())))),
         pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> concat(
                 get(() -> withStatus(id, s -> json(StatusCodes.OK, s))),
                 delete(() -> stop(id)))),
-            path("events", () -> get(() -> events(id)))))));
+            path("events", () -> get(() -> events(id))),
+            results.routes(id)))));
   }
 
   /**
@@ -251,7 +255,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route withStatus(String id, java.util.function.Function<RunStatus, Route> inner) {
-    Optional<RunStatus> s = runs.status(id);
+    Optional<RunStatus> s = results.status(id);
     return s.isPresent() ? inner.apply(s.get()) : json(StatusCodes.NOT_FOUND, Map.of("error", "no run " + id));
   }
 

@@ -87,6 +87,7 @@ public final class Comparisons {
   static CellComparison cell(Key key, List<CellSummary> bs, List<CellSummary> cs, String baseLabel, String candLabel) {
     List<Double> tputRatios = new ArrayList<>();
     List<Double> e2eRatios = new ArrayList<>();
+    List<Double> goodRatios = new ArrayList<>();
     List<Double> bTps = new ArrayList<>(), cTps = new ArrayList<>();
     Map<String, Map<String, List<Double>>> lat = new LinkedHashMap<>();
     for (int i = 0; i < bs.size(); i++) {
@@ -97,6 +98,8 @@ public final class Comparisons {
       if (tr != null) tputRatios.add(tr);
       Double er = ratio(y.latencyValue("e2e", "p50"), x.latencyValue("e2e", "p50"));
       if (er != null) e2eRatios.add(er);
+      Double gr = ratio(y.goodputPerSecond(), x.goodputPerSecond());
+      if (gr != null) goodRatios.add(gr);
       for (String m : METRICS) {
         for (String p : PERCENTILES) {
           Double r = ratio(y.latencyValue(m, p), x.latencyValue(m, p));
@@ -114,7 +117,9 @@ public final class Comparisons {
     Double e2eRatio = e2eRatios.isEmpty() ? null : Stats.mean(e2eRatios);
     Interval tputCi = round(Stats.ci95(tputRatios));
     Interval e2eCi = round(Stats.ci95(e2eRatios));
-    String sentence = sentence(candLabel, baseLabel, tputRatio, e2eRatio, tputCi, key);
+    Double goodRatio = goodRatios.isEmpty() ? null : Stats.mean(goodRatios);
+    String goodPart = goodputPart(goodRatio, bs, cs, baseLabel);
+    String sentence = sentence(candLabel, baseLabel, tputRatio, e2eRatio, tputCi, key, goodPart);
     return new CellComparison(
         key.maxNewTokens(),
         key.load(),
@@ -127,7 +132,8 @@ public final class Comparisons {
         tputCi,
         latencyRatios,
         e2eCi,
-        sentence);
+        sentence,
+        Numbers.round(goodRatio, 4));
   }
 
   /**
@@ -135,19 +141,39 @@ public final class Comparisons {
    * fastapi-a100 at 300 concurrent requests (256 new tokens)".
    */
   static String sentence(String cand, String base, Double tputRatio, Double e2eRatio, Interval tputCi, Key key) {
+    return sentence(cand, base, tputRatio, e2eRatio, tputCi, key, null);
+  }
+
+  /** The sentence with a goodput part ("6.1× the goodput") after the tokens/s, when there is one. */
+  static String sentence(String cand, String base, Double tputRatio, Double e2eRatio, Interval tputCi, Key key, String goodPart) {
     if (tputRatio == null && e2eRatio == null) return null;
     List<String> parts = new ArrayList<>();
     if (tputRatio != null) {
       String ci = tputCi == null ? "" : String.format(Locale.ROOT, " (95%% CI %s–%s×)", times(tputCi.low()), times(tputCi.high()));
       parts.add(times(tputRatio) + "× the tokens/s" + ci);
     }
+    if (goodPart != null) parts.add(goodPart);
     if (e2eRatio != null) {
       if (Objects.equals(times(e2eRatio), "1.0")) parts.add("the same median latency");
       else if (e2eRatio < 1) parts.add(times(1 / e2eRatio) + "× lower median latency");
       else parts.add(times(e2eRatio) + "× higher median latency");
     }
-    return cand + ": " + String.join(" and ", parts) + " than " + base + " at " + key.load().describe()
+    String joined = parts.size() <= 2 ? String.join(" and ", parts)
+        : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+    return cand + ": " + joined + " than " + base + " at " + key.load().describe()
         + " (" + key.maxNewTokens() + " new tokens)";
+  }
+
+  /**
+   * "6.1× the goodput" when both sides had goodput; "goodput 3.2 req/s where BASE had none" when only
+   * the candidate had good requests; null without goodput.
+   */
+  static String goodputPart(Double goodRatio, List<CellSummary> bs, List<CellSummary> cs, String baseLabel) {
+    if (goodRatio != null) return times(goodRatio) + "× the goodput";
+    boolean baseNone = bs.stream().allMatch(x -> x.goodputPerSecond() != null && x.goodputPerSecond() == 0);
+    List<Double> cand = cs.stream().map(CellSummary::goodputPerSecond).filter(v -> v != null && v > 0).toList();
+    if (!baseNone || cand.isEmpty() || cand.size() != cs.size()) return null;
+    return "goodput " + Numbers.fmt(Stats.mean(cand), 2) + " req/s where " + baseLabel + " had none";
   }
 
   /** A ratio with one decimal ("3.9"), two below 0.1 ("0.05"). */

@@ -22,7 +22,8 @@ public final class CsvWriter {
       "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms", "e2e_p50_ms", "e2e_p99_ms",
       "requests_ok", "errors", "incomplete", "error_rate", "requests_per_second", "window_seconds",
       "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell",
-      "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms"),
+      "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms",
+      "goodput_requests_per_second", "goodput_output_tokens_per_second", "goodput_fraction"),
       TrafficSummaries.CSV_HEADER.stream()).toList();
 
   private CsvWriter() {}
@@ -66,6 +67,9 @@ public final class CsvWriter {
         r.add(num(c.perRequestTokensPerSecond()));
         r.add(num(c.perRequestThroughput() == null ? null : c.perRequestThroughput().p50()));
         r.add(num(c.latencyValue("e2e", "mean")));
+        r.add(num(c.goodput() == null ? null : c.goodput().requestsPerSecond()));
+        r.add(num(c.goodput() == null ? null : c.goodput().outputTokensPerSecond()));
+        r.add(num(c.goodput() == null ? null : c.goodput().fraction()));
         r.addAll(TrafficSummaries.csv(c.traffic()));
         row(sb, r);
       }

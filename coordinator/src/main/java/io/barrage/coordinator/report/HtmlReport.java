@@ -56,6 +56,7 @@ public final class HtmlReport {
     b.append("<h2>Charts</h2><div class=\"charts\">");
     for (SvgChart c : charts(rs)) b.append(c.render()).append('\n');
     b.append("</div>");
+    ServerTelemetryReport.render(b, rs);
     TrafficSection.render(b, s);
     recommendations(b, s);
     comparisons(b, s);
@@ -210,6 +211,10 @@ public final class HtmlReport {
 
     out.add(vsLoad(s, "chart-throughput", "Output tokens/s vs load", xLabel, "tokens/s", xLog, mnts,
         List.of(new Stat("", CellSummary::tokensPerSecond, false))));
+    if (s.targets().stream().flatMap(t -> t.cells().stream()).anyMatch(c -> c.goodput() != null)) {
+      out.add(vsLoad(s, "chart-goodput", "Goodput vs load: requests/s that met every per-request SLO threshold", xLabel, "good requests/s", xLog, mnts,
+          List.of(new Stat("", CellSummary::goodputPerSecond, false))));
+    }
     out.add(vsLoad(s, "chart-ttft", "Time to first token (p50 solid, p99 dashed)", xLabel, "ms", xLog, mnts, p50p99("ttft")));
     out.add(vsLoad(s, "chart-tpot", "Time per output token, TPOT (p50 solid, p99 dashed)", xLabel, "ms", xLog, mnts, p50p99("tpot")));
     out.add(vsLoad(s, "chart-ntpot", "Latency ms/token, ntpot = e2e / tokens (p50 solid, p99 dashed)", xLabel, "ms/token", xLog, mnts, p50p99("ntpot")));
@@ -219,6 +224,7 @@ public final class HtmlReport {
     out.add(distribution(rs, "e2e", "chart-dist-e2e"));
     out.add(distribution(rs, "ttft", "chart-dist-ttft"));
     out.addAll(timeline(rs));
+    out.addAll(RampCharts.charts(rs));
     return out;
   }
 

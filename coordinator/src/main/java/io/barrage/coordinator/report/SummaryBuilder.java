@@ -1,5 +1,6 @@
 package io.barrage.coordinator.report;
 
+import io.barrage.coordinator.telemetry.ServerSummaries;
 import io.barrage.coordinator.report.model.CellSummary;
 import io.barrage.coordinator.report.model.CellSummary.Cost;
 import io.barrage.coordinator.report.model.CellSummary.Generator;
@@ -29,6 +30,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.Deployment;
+import io.barrage.protocol.scenario.GoodputThresholds;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.SloSpec;
 import io.barrage.protocol.scenario.Target;
@@ -159,6 +161,9 @@ public final class SummaryBuilder {
         slo(slo, latency, errorRate),
         unreachable,
         c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED,
+        GoodputStats.of(GoodputThresholds.of(slo), a, window),
+        ServerSummaries.of(c.server(), a.outputTokens(), a.clientCountedRequests() == 0 ? null : a.clientTokens(),
+            errorTotal + a.warmupRequests() + c.incomplete(), cost.usdPer1MTokens()),
         TrafficSummaries.of(a.traffic(), c.spec().load(), a.traffic().any() && !(c.spec().load() instanceof Load.Trace), c.startedAtEpochMs()));
   }
 
@@ -181,19 +186,24 @@ public final class SummaryBuilder {
   static LoadInfo load(Load l) {
     if (l instanceof Load.Concurrency c) return LoadInfo.concurrency(c.streams());
     if (l instanceof Load.Trace t) return LoadInfo.trace(t.speedup());
+    if (l instanceof Load.Ramp ramp) return RampSeries.loadInfo(ramp);
     Load.Rate r = (Load.Rate) l;
     return LoadInfo.rate(r.perSecond(), r.arrivals() == null ? null : r.arrivals().yamlName());
   }
 
   public static Timeline timeline(RunRecord run) {
+    boolean goodput = GoodputThresholds.of(run.scenario().slo()) != null;
     List<Timeline.CellTimeline> cells = new ArrayList<>();
     for (CellRecord c : run.cells()) {
       List<Timeline.Point> points = new ArrayList<>();
       for (CellAggregate.TimelinePoint p : c.aggregate().timeline()) {
-        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens()));
+        points.add(new Timeline.Point(p.workerId(), p.startEpochMs(), p.endEpochMs(), p.outputTokens(), p.ok(), p.errors(), p.inFlight(), p.arrivedTokens(),
+            goodput ? p.goodRequests() : null, goodput ? p.goodOutputTokens() : null,
+            p.ttftCount(), p.ttftCount() == 0 ? null : Numbers.round(p.ttftMeanMs(), 3), p.ttftCount() == 0 ? null : Numbers.round(p.ttftMaxMs(), 3)));
       }
       points.sort((x, y) -> Long.compare(x.startEpochMs(), y.startEpochMs()));
-      cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points));
+      cells.add(new Timeline.CellTimeline(c.spec().id(), c.spec().target(), c.startedAtEpochMs(), c.endedAtEpochMs(), points,
+          RampSeries.of(c, goodput), ServerSummaries.points(c.server())));
     }
     return new Timeline(Summary.SCHEMA_VERSION, run.startedAtEpochMs(), cells);
   }

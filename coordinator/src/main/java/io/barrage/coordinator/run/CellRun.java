@@ -129,6 +129,7 @@ final class CellRun {
   CellRun(CellSpec spec, long requests, long startAtEpochMs, List<Assignment> assigned) {
     this.spec = spec;
     this.aggregate = new CellAggregate(spec.id());
+    if (spec.load() instanceof io.barrage.protocol.plan.Load.Ramp) aggregate.keepLatencySlices(); // per-second percentiles
     this.requests = requests;
     this.startAtEpochMs = startAtEpochMs;
     for (Assignment a : assigned) assignments.put(a.worker, a);

@@ -1,5 +1,6 @@
 package io.barrage.coordinator.run;
 
+import io.barrage.coordinator.telemetry.RunTelemetry;
 import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
@@ -96,6 +97,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private final CellMerge merge;
   private final CellLosses losses;
   private final StatusBoard board;
+  private final RunTelemetry telemetry;
   private CellRun current;
   private long lastTickNanos = System.nanoTime();
   private String message = "waiting for workers";
@@ -136,6 +138,8 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     this.losses = new CellLosses(order, ledger, ctx.getLog());
     this.schedule = new CellSchedule(order, settings, roster, ledger, ctx.getLog());
     this.board = new StatusBoard(order, schedule.size(), 3 * Math.max(1000, settings.tick().toMillis()));
+    this.telemetry = RunTelemetry.start(order.scenario());
+    ledger.server = telemetry::forCell;
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.SERVICE_KEY,
         ctx.messageAdapter(Receptionist.Listing.class, l -> new WorkersListed(l.getServiceInstances(WorkerProtocol.SERVICE_KEY)))));
     Reachability.subscribe(ctx, m -> new Unreachable(m.address()), m -> new Reachable(m.address()), m -> new Removed(m.address()));
@@ -311,6 +315,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     CellRun started = schedule.advance(nowNanos, self);
     if (started != null) {
       current = started;
+      telemetry.cellStarted(started.spec.id(), started.spec.target());
       message = "running cell " + started.spec.id();
     } else {
       message = schedule.waiting();
@@ -358,6 +363,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private Behavior<Command> afterChange() {
     if (current != null && current.complete()) {
       current.close(order.scenario().workload().step().duration(), END_TOLERANCE_MS);
+      telemetry.cellEnded(current.spec.id());
       getContext().getLog().info("cell {} done: {} ok, {} errors, {} tokens", current.spec.id(), current.aggregate.ok(), current.aggregate.errorCount(), current.aggregate.outputTokens());
       publish(RunStatus.Phase.RUNNING);
       ledger.finished.add(current);
@@ -379,7 +385,8 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     roster.cancelRollCall();
     publish(RunStatus.Phase.WRITING_RESULTS);
     ActorRef<Command> me = getContext().getSelf();
-    merge.closeLogs().whenComplete((v, e) -> me.tell(LogsClosed.INSTANCE));
+    // the interval logs' queued writes and the cells' last scrapes (each bounded by its timeout)
+    CompletableFuture.allOf(merge.closeLogs(), telemetry.drained()).whenComplete((v, e) -> me.tell(LogsClosed.INSTANCE));
     timers.startSingleTimer(LogsClosed.INSTANCE, Duration.ofSeconds(10)); // a disk that hangs does not hold the run
     return Behaviors.receive(Command.class)
         .onMessage(LogsClosed.class, c -> handOver())
@@ -388,6 +395,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   }
 
   private Behavior<Command> handOver() {
+    telemetry.close();
     if (result.isDone()) return Behaviors.stopped();
     RunRecord record = record(null, false);
     RunOutcome outcome = record.outcome();
@@ -403,6 +411,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     getContext().getLog().error("run {}: {}", order.runId(), reason, e);
     if (current != null) current.tellStop(order.runId());
     merge.closeLogs();
+    telemetry.close();
     result.complete(safeRecord(new RunOutcome.Aborted(reason)));
     return Behaviors.stopped();
   }
@@ -414,6 +423,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       getContext().getLog().error("run {}: {}; keeping what was measured", order.runId(), why);
       merge.close();
       result.complete(safeRecord(new RunOutcome.Interrupted(why)));
+      telemetry.close();
     }
     return Behaviors.same();
   }

@@ -28,6 +28,8 @@ final class RunLedger {
   String logFailure;
   /** indexes of LOST events whose worker came back and delivered its last report */
   final java.util.Set<Integer> returned = new java.util.HashSet<>();
+  /** What was scraped from the target's metrics during a cell, by cell id (null: nothing). */
+  java.util.function.Function<String, io.barrage.protocol.results.ServerTelemetry> server = id -> null;
 
   RunLedger(RunOrder order, RunSettings settings) {
     this.order = order;
@@ -63,7 +65,7 @@ final class RunLedger {
       boolean isCut = c.cut();
       if (isCut) cut.add(c.spec.id());
       records.add(new CellRecord(c.spec, c.aggregate, window(c, isCut), c.incomplete(), settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs,
-          c.endedAtEpochMs, isCut));
+          c.endedAtEpochMs, isCut, server.apply(c.spec.id())));
     }
     if (outcome == null) outcome = judge(records, cut);
     return new RunRecord(order.runId(), order.scenario(), startedAtEpochMs, now, outcome, workersPlanned, List.copyOf(events), records);

@@ -31,6 +31,9 @@ import java.util.Map;
  * @param clientCountedRequests successful measured requests whose tokens the client could count
  * @param arrivedTokens output tokens of measured requests that arrived during this interval (booked
  *     at their arrival, not when their request ended; for the tokens/s-over-time chart)
+ * @param goodRequests successful measured requests that met every per-request threshold of the
+ *     scenario's {@code slo} (goodput; 0 when it sets none)
+ * @param goodOutputTokens output tokens of those good requests
  */
 public record IntervalCounters(
     long started,
@@ -49,13 +52,25 @@ public record IntervalCounters(
     List<UnreachableSpan> unreachable,
     Map<ErrorClass, List<String>> errorMessages,
     long clientCountedRequests,
-    long arrivedTokens) {
+    long arrivedTokens,
+    long goodRequests,
+    long goodOutputTokens) {
 
   public IntervalCounters {
     errors = Map.copyOf(errors);
     httpStatuses = Map.copyOf(httpStatuses);
     unreachable = List.copyOf(unreachable);
     errorMessages = Map.copyOf(errorMessages);
+  }
+
+  /** Counters without goodput (a scenario without per-request thresholds). */
+  public IntervalCounters(long started, long ok, Map<ErrorClass, Long> errors, Map<Integer, Long> httpStatuses,
+      long outputTokens, long clientTokens, long tokenMismatches, long clamped, int inFlight, long warmupRequests,
+      long firstMeasuredStartNanosEpoch, long lastMeasuredEndNanosEpoch, long retries, List<UnreachableSpan> unreachable,
+      Map<ErrorClass, List<String>> errorMessages, long clientCountedRequests, long arrivedTokens) {
+    this(started, ok, errors, httpStatuses, outputTokens, clientTokens, tokenMismatches, clamped, inFlight, warmupRequests,
+        firstMeasuredStartNanosEpoch, lastMeasuredEndNanosEpoch, retries, unreachable, errorMessages, clientCountedRequests,
+        arrivedTokens, 0, 0);
   }
 
   /**
@@ -66,7 +81,7 @@ public record IntervalCounters(
       long outputTokens, long clientTokens, long tokenMismatches, long clamped, int inFlight, long warmupRequests,
       long firstMeasuredStartNanosEpoch, long lastMeasuredEndNanosEpoch) {
     this(started, ok, errors, httpStatuses, outputTokens, clientTokens, tokenMismatches, clamped, inFlight, warmupRequests,
-        firstMeasuredStartNanosEpoch, lastMeasuredEndNanosEpoch, 0, List.of(), Map.of(), ok, outputTokens);
+        firstMeasuredStartNanosEpoch, lastMeasuredEndNanosEpoch, 0, List.of(), Map.of(), ok, outputTokens, 0, 0);
   }
 
   public long errorCount() {

@@ -33,7 +33,9 @@ public final class CellPlanner {
 
   public static List<Load> loads(LoadSpec spec) {
     List<Load> out = new ArrayList<>();
-    if (spec.concurrency() != null) {
+    if (spec.stages() != null) {
+      out.add(Stages.ramp(spec));
+    } else if (spec.concurrency() != null) {
       for (int c : spec.concurrency()) out.add(new Load.Concurrency(c));
     } else if (spec.trace() != null) {
       for (double x : spec.trace().speedupOrDefault()) out.add(new Load.Trace(x));

@@ -24,8 +24,21 @@ import org.HdrHistogram.Histogram;
  */
 public final class CellAggregate {
 
-  /** One point of the cell's timeline: what one worker reported for one interval. */
-  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {}
+  /**
+   * One point of the cell's timeline: what one worker reported for one interval.
+   *
+   * @param goodRequests requests of the interval that met every per-request threshold (goodput)
+   * @param goodOutputTokens their output tokens
+   * @param ttftCount TTFT samples of the interval; {@code ttftMeanMs} and {@code ttftMaxMs} their mean and maximum
+   */
+  public record TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens,
+      long goodRequests, long goodOutputTokens, long ttftCount, double ttftMeanMs, double ttftMaxMs) {
+
+    /** A point without goodput counts or TTFT samples. */
+    public TimelinePoint(String workerId, long startEpochMs, long endEpochMs, long outputTokens, long ok, long errors, int inFlight, long arrivedTokens) {
+      this(workerId, startEpochMs, endEpochMs, outputTokens, ok, errors, inFlight, arrivedTokens, 0, 0, 0, 0, 0);
+    }
+  }
 
   private final String cellId;
   private final Map<Metric, Histogram> histograms = new EnumMap<>(Metric.class);
@@ -39,6 +52,17 @@ public final class CellAggregate {
   private long firstMeasuredStartNs = Long.MAX_VALUE, lastMeasuredEndNs = Long.MIN_VALUE;
   private long firstIntervalStartMs = Long.MAX_VALUE, lastIntervalEndMs = Long.MIN_VALUE;
   private long duplicates;
+  private long goodRequests, goodOutputTokens;
+  private List<LatencySlice> latencySlices; // null unless kept (ramps)
+
+  /**
+   * One worker interval's TTFT, TPOT and e2e histograms, still encoded (compressed: a few hundred
+   * bytes), kept for the per-second percentiles of a ramp.
+   */
+  public record LatencySlice(String workerId, long startEpochMs, long endEpochMs, Map<Metric, byte[]> histograms) {}
+
+  /** The metrics a ramp's per-second series shows. */
+  public static final List<Metric> SLICE_METRICS = List.of(Metric.TTFT, Metric.TPOT, Metric.E2E);
   private long retries;
   private final List<UnreachableSpan> unreachablePieces = new ArrayList<>();
   private final Map<ErrorClass, Set<String>> errorMessages = new EnumMap<>(ErrorClass.class);
@@ -109,6 +133,8 @@ public final class CellAggregate {
     clamped += c.clamped();
     warmupRequests += c.warmupRequests();
     retries += c.retries();
+    goodRequests += c.goodRequests();
+    goodOutputTokens += c.goodOutputTokens();
     unreachablePieces.addAll(c.unreachable());
     c.errorMessages().forEach((cls, msgs) -> {
       Set<String> kept = errorMessages.computeIfAbsent(cls, k -> new LinkedHashSet<>());
@@ -118,10 +144,29 @@ public final class CellAggregate {
     if (c.lastMeasuredEndNanosEpoch() >= 0) lastMeasuredEndNs = Math.max(lastMeasuredEndNs, c.lastMeasuredEndNanosEpoch());
     firstIntervalStartMs = Math.min(firstIntervalStartMs, r.startEpochMs());
     lastIntervalEndMs = Math.max(lastIntervalEndMs, r.endEpochMs());
+    if (latencySlices != null) {
+      Map<Metric, byte[]> kept = new EnumMap<>(Metric.class);
+      for (Metric m : SLICE_METRICS) if (r.histograms().containsKey(m)) kept.put(m, r.histograms().get(m));
+      latencySlices.add(new LatencySlice(r.workerId(), r.startEpochMs(), r.endEpochMs(), kept));
+    }
     workers.add(r.workerId());
     if (r.last()) finishedWorkers.add(r.workerId());
-    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens()));
+    Histogram ttft = decoded.get(Metric.TTFT);
+    long ttftCount = ttft == null ? 0 : ttft.getTotalCount();
+    timeline.add(new TimelinePoint(r.workerId(), r.startEpochMs(), r.endEpochMs(), c.outputTokens(), c.ok(), c.errorCount(), c.inFlight(), c.arrivedTokens(),
+        c.goodRequests(), c.goodOutputTokens(), ttftCount, ttftCount == 0 ? 0 : ttft.getMean() / 1000.0, ttftCount == 0 ? 0 : ttft.getMaxValue() / 1000.0));
     return true;
+  }
+
+  /** Keeps each report's TTFT, TPOT and e2e histograms for per-second percentiles (a ramp's timeline). */
+  public CellAggregate keepLatencySlices() {
+    if (latencySlices == null) latencySlices = new ArrayList<>();
+    return this;
+  }
+
+  /** The kept latency slices in merge order; empty unless {@link #keepLatencySlices()} was called. */
+  public List<LatencySlice> latencySlices() {
+    return latencySlices == null ? List.of() : Collections.unmodifiableList(latencySlices);
   }
 
   public String cellId() { return cellId; }
@@ -140,6 +185,10 @@ public final class CellAggregate {
   public long clamped() { return clamped; }
   public long warmupRequests() { return warmupRequests; }
   public long duplicates() { return duplicates; }
+  /** Successful measured requests that met every per-request threshold (goodput; 0 without thresholds). */
+  public long goodRequests() { return goodRequests; }
+  /** Output tokens of the {@link #goodRequests()}. */
+  public long goodOutputTokens() { return goodOutputTokens; }
   /** Requests sent again on a fresh connection after their reused connection turned out closed. */
   public long retries() { return retries; }
   /** Per error class, the first distinct messages (at most {@link #MESSAGES_PER_CLASS}), in arrival order. */

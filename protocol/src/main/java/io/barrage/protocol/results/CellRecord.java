@@ -12,6 +12,8 @@ import io.barrage.protocol.plan.CellSpec;
  * @param workersUsed how many workers carried this cell
  * @param cut the cell ended before its plan (stopped, interrupted, or every worker gone): its window
  *     is the time it really measured, and it is reported {@code interrupted}, never completed
+ * @param server what was scraped from the target's metrics endpoints during the cell; null when
+ *     nothing was scraped (scraping off, no endpoint for the api kind)
  */
 public record CellRecord(
     CellSpec spec,
@@ -22,11 +24,18 @@ public record CellRecord(
     int workersUsed,
     long startedAtEpochMs,
     long endedAtEpochMs,
-    boolean cut) {
+    boolean cut,
+    ServerTelemetry server) {
+
+  /** A cell without server telemetry. */
+  public CellRecord(CellSpec spec, CellAggregate aggregate, double windowSeconds, long incomplete, double sendLagBudgetMs, int workersUsed,
+      long startedAtEpochMs, long endedAtEpochMs, boolean cut) {
+    this(spec, aggregate, windowSeconds, incomplete, sendLagBudgetMs, workersUsed, startedAtEpochMs, endedAtEpochMs, cut, null);
+  }
 
   /** A cell that ran to its plan. */
   public CellRecord(
       CellSpec spec, CellAggregate aggregate, double windowSeconds, long incomplete, double sendLagBudgetMs, int workersUsed, long startedAtEpochMs, long endedAtEpochMs) {
-    this(spec, aggregate, windowSeconds, incomplete, sendLagBudgetMs, workersUsed, startedAtEpochMs, endedAtEpochMs, false);
+    this(spec, aggregate, windowSeconds, incomplete, sendLagBudgetMs, workersUsed, startedAtEpochMs, endedAtEpochMs, false, null);
   }
 }

@@ -49,6 +49,7 @@ final class ScenarioBinder {
     Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     String where = path.isEmpty() ? "(document)" : path;
     if (raw.isRecord()) {
+      if (raw == MetricsSpec.class && node.isBoolean()) return true; // metrics: false
       if (!node.isObject()) {
         out.add(new ScenarioProblem(where, "expected a mapping with keys " + keys(raw) + ", got " + kind(node)));
         return false;

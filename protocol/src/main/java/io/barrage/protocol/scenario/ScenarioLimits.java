@@ -63,6 +63,11 @@ public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxProm
         }
       }
     }
+    if (w.load() != null && w.load().stages() != null) { // a ramp runs as long as its stages together
+      Duration total = Duration.ZERO;
+      for (LoadSpec.StageSpec stage : w.load().stages()) if (stage != null && stage.duration() != null) total = total.plus(stage.duration());
+      duration("workload.load.stages", total, out);
+    }
     Timeouts t = w.timeouts();
     if (t != null) {
       duration("workload.timeouts.firstToken", t.firstToken(), out);

@@ -129,6 +129,6 @@ public final class ScenarioLoader {
     if (!problems.isEmpty()) {
       throw new InvalidScenarioException(problems);
     }
-    return scenario;
+    return io.barrage.protocol.plan.Stages.withStepDuration(scenario);
   }
 }

@@ -54,6 +54,7 @@ public final class ScenarioValidator {
             out.add(new ScenarioProblem(p + ".url", "not a URL: " + e.getMessage()));
           }
         }
+        MetricsSpec.validate(t.metrics(), p + ".metrics", out);
         Deployment d = t.deployment();
         if (d != null) {
           if (d.usdPerHour() != null && d.usdPerHour() < 0) {
@@ -104,7 +105,17 @@ public final class ScenarioValidator {
     if (s.slo() != null && s.slo().maxErrorRate() != null && !(s.slo().maxErrorRate() >= 0 && s.slo().maxErrorRate() <= 1)) {
       out.add(new ScenarioProblem("slo.maxErrorRate", "must be a fraction between 0 and 1 (0.01 = 1 %), got " + s.slo().maxErrorRate()));
     }
+    if (s.slo() != null && s.slo().perRequest() != null) {
+      SloSpec.PerRequest pr = s.slo().perRequest();
+      positive(pr.ttft(), "slo.perRequest.ttft", out);
+      positive(pr.tpot(), "slo.perRequest.tpot", out);
+      positive(pr.e2e(), "slo.perRequest.e2e", out);
+    }
     validateBounds(s, out);
+  }
+
+  private static void positive(java.time.Duration d, String path, List<ScenarioProblem> out) {
+    if (d != null && (d.isZero() || d.isNegative())) out.add(new ScenarioProblem(path, "must be a positive duration (e.g. 2s), got " + d));
   }
 
   /** Renders the request template with sample values the way the worker will, and checks the JSON pointers. */
@@ -221,6 +232,8 @@ public final class ScenarioValidator {
     LoadSpec l = w.load();
     if (l == null) {
       out.add(new ScenarioProblem("workload.load", "required: concurrency or rate"));
+    } else if (l.stages() != null) {
+      io.barrage.protocol.plan.Stages.validate(l, w.step(), out);
     } else {
       boolean c = l.concurrency() != null, r = l.rate() != null;
       if ((c ? 1 : 0) + (r ? 1 : 0) + (l.trace() != null ? 1 : 0) != 1) {
@@ -249,7 +262,9 @@ public final class ScenarioValidator {
       }
     }
     StepSpec st = w.step();
-    if (st == null) {
+    if (l != null && l.stages() != null) {
+      // the stages set the duration; Stages.validate checked the step
+    } else if (st == null) {
       out.add(new ScenarioProblem("workload.step", "required: requests or duration"));
     } else {
       int ends = (st.requests() != null ? 1 : 0) + (st.duration() != null ? 1 : 0) + (st.requestsPerUser() != null ? 1 : 0);

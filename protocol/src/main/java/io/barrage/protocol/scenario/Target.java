@@ -10,6 +10,8 @@ import java.util.List;
  * @param maxNewTokens the values of {@code workload.maxNewTokens} this target runs; null = all of them
  * @param tls for {@code https://} urls, how the server's certificate is checked (null: the JVM's
  *     trusted authorities, host name verified)
+ * @param metrics scraping of the stack's metrics and its GPUs' DCGM exporter (null: the default path
+ *     of the api kind, every second; docs/telemetry.md)
  */
 public record Target(
     String name,
@@ -21,12 +23,19 @@ public record Target(
     FastapiOptions fastapi,
     Boolean stream,
     List<Integer> maxNewTokens,
-    TlsOptions tls) {
+    TlsOptions tls,
+    MetricsSpec metrics) {
+
+  /** A target with the default metrics scraping. */
+  public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
+      Boolean stream, List<Integer> maxNewTokens, TlsOptions tls) {
+    this(name, api, url, model, deployment, auth, fastapi, stream, maxNewTokens, tls, null);
+  }
 
   /** A target that runs every {@code workload.maxNewTokens} value, without TLS options. */
   public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
       Boolean stream) {
-    this(name, api, url, model, deployment, auth, fastapi, stream, null, null);
+    this(name, api, url, model, deployment, auth, fastapi, stream, null, null, null);
   }
 
   /** Whether this target has a cell at {@code maxNewTokens}. */

@@ -57,13 +57,31 @@ public final class TargetAllowList {
       } catch (RuntimeException e) {
         continue; // the validator reports a bad url
       }
-      if (u.getHost() == null) continue;
-      int port = u.getPort() > 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
-      if (patterns.stream().noneMatch(p -> HostPattern.matches(p, u.getHost(), port))) {
-        out.add(new ScenarioProblem("targets[" + i + "].url", u.getHost() + ":" + port
-            + " is not an allowed target on this coordinator (allowed: " + String.join(", ", patterns) + ")"));
+      refuse(u, "targets[" + i + "].url", out);
+      // the coordinator itself fetches the metrics endpoints: they are bound by the same list
+      if (t.metrics() != null) {
+        refuse(t.metrics().url(), "targets[" + i + "].metrics.url", out);
+        refuse(t.metrics().dcgm(), "targets[" + i + "].metrics.dcgm", out);
       }
     }
     return out;
+  }
+
+  private void refuse(String url, String path, List<ScenarioProblem> out) {
+    if (url == null) return;
+    try {
+      refuse(URI.create(url), path, out);
+    } catch (RuntimeException e) {
+      // the validator reports a bad url
+    }
+  }
+
+  private void refuse(URI u, String path, List<ScenarioProblem> out) {
+    if (u.getHost() == null) return;
+    int port = u.getPort() > 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    if (patterns.stream().noneMatch(p -> HostPattern.matches(p, u.getHost(), port))) {
+      out.add(new ScenarioProblem(path, u.getHost() + ":" + port
+          + " is not an allowed target on this coordinator (allowed: " + String.join(", ", patterns) + ")"));
+    }
   }
 }

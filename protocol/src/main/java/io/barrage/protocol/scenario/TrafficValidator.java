@@ -23,6 +23,7 @@ final class TrafficValidator {
   private static void validateTrace(LoadSpec l, StepSpec step, Path baseDir, List<ScenarioProblem> out) {
     TraceSpec t = l.trace();
     String p = "workload.load.trace";
+    if (l.stages() != null) out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency, rate, stages or trace"));
     if (l.arrivals() != null) out.add(new ScenarioProblem("workload.load.arrivals", "only applies to rate (a trace brings its own arrivals)"));
     if (step != null && step.requestsPerUser() != null) {
       out.add(new ScenarioProblem("workload.step.requestsPerUser", "only applies to concurrency (closed loop); use requests or duration with a trace"));

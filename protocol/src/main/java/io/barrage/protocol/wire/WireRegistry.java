@@ -78,6 +78,8 @@ public final class WireRegistry {
           new Entry(123, Load.Concurrency.class),
           new Entry(124, Load.Rate.class),
           new Entry(125, LoadShare.class),
+          new Entry(126, Load.Ramp.class),
+          new Entry(127, Load.Stage.class),
           new Entry(130, UnreachableSpan.class),
           new Entry(131, Load.Trace.class),
           new Entry(132, TrafficReport.class),

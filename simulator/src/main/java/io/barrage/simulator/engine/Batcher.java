@@ -33,6 +33,7 @@ final class Batcher {
   private final Profile.Limits limits;
   private final int maxBatchSize;
   private final Timers timers;
+  private final EngineTelemetry telemetry;
   private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
 
   // ---- scheduling-thread state
@@ -52,8 +53,9 @@ final class Batcher {
   final AtomicLong decodeSteps = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
 
-  Batcher(Profile profile, Timers timers) {
+  Batcher(Profile profile, Timers timers, EngineTelemetry telemetry) {
     this.profile = profile;
+    this.telemetry = telemetry;
     this.timing = profile.timing();
     this.limits = profile.limits();
     this.maxBatchSize = profile.engine() == Profile.EngineKind.NAIVE ? 1 : Math.max(1, limits.maxBatchSize());
@@ -116,19 +118,26 @@ final class Batcher {
       prefillTokens += uncached;
       admitted.add(head);
       // a continued segment is the same request to its client: its queue time is the first segment's
-      if (head.generated == 0) head.sink.onAdmitted(start);
+      if (head.generated == 0) {
+        head.admittedAt = start;
+        head.sink.onAdmitted(start);
+      }
     }
     queueSize = waiting.size();
     long kvHeld = 0;
     for (Entry e : batch) kvHeld += e.request.inputTokens() + e.generated;
-    double micros = timing.prefillMicros(prefillTokens) + timing.decodeMicros(batch.size(), kvHeld);
+    double prefillMicros = timing.prefillMicros(prefillTokens);
+    double decodeMicros = timing.decodeMicros(batch.size(), kvHeld);
+    double micros = prefillMicros + decodeMicros;
     if (prefillTokens > 0) prefillSteps.incrementAndGet();
     if (!batch.isEmpty()) decodeSteps.incrementAndGet();
     batch.addAll(admitted);
     batchSize = batch.size();
     if (batchSize > maxBatchSeen) maxBatchSeen = batchSize;
     batchReservedTokens = kvReserved;
-    return start + Math.max(1, profile.scaledNanos(micros));
+    long stepNanos = Math.max(1, profile.scaledNanos(micros));
+    telemetry.step(profile.scaledNanos(prefillMicros), profile.scaledNanos(decodeMicros), stepNanos, prefillTokens, batchSize);
+    return start + stepNanos;
   }
 
   /** The step planned for {@code deadline} ends: every request of the batch emits its token, at {@code clock}'s now. */
@@ -151,6 +160,7 @@ final class Batcher {
       int index = ++e.generated;
       boolean last = index >= e.request.outputTokens();
       Token token = Vocabulary.next(e.rnd, index, last, e.request.endsWithEos());
+      if (index == 1) e.firstTokenAt = deadline;
       e.sink.onToken(token, clock.now());
       tokensEmitted.incrementAndGet();
       if (!last && index == f.errorAfter()) {
@@ -164,6 +174,7 @@ final class Batcher {
       } else if (last) {
         release(e);
         it.remove();
+        telemetry.finished(e.queuedAt, e.admittedAt, e.firstTokenAt, deadline, index + (long) profile.faults().countOffset());
         long tail = profile.scaledNanos(timing.tailMicros());
         if (tail <= 0) {
           e.sink.onFinished(clock.now());
@@ -242,6 +253,10 @@ final class Batcher {
     final SplittableRandom rnd;
     /** When it can be admitted: validated (and, for a continued segment, re-validated). */
     long readyAt;
+    /** When it was first queued (validated), admitted to the batch, and its first token came. */
+    final long queuedAt;
+    long admittedAt;
+    long firstTokenAt;
     int generated;
     /** Tokens generated when its current segment ends (set at admission). */
     int segmentEnd;
@@ -254,6 +269,7 @@ final class Batcher {
       this.request = request;
       this.sink = sink;
       this.readyAt = readyAt;
+      this.queuedAt = readyAt;
       this.rnd = new SplittableRandom(request.seed());
     }
 

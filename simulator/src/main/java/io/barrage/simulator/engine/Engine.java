@@ -44,6 +44,7 @@ public final class Engine implements AutoCloseable {
   private final Profile profile;
   private final Profile.Timing timing;
   private final Batcher batcher;
+  private final EngineTelemetry telemetry = new EngineTelemetry();
   private volatile SimClock clock;
   private final boolean realtime;
   private final Thread thread;
@@ -82,7 +83,7 @@ public final class Engine implements AutoCloseable {
     this.realtime = realtime;
     this.profile = profile;
     this.timing = profile.timing();
-    this.batcher = new Batcher(profile, (due, action) -> timers.add(new Timed(due, timerSeq++, action)));
+    this.batcher = new Batcher(profile, (due, action) -> timers.add(new Timed(due, timerSeq++, action)), telemetry);
     this.clock = clock;
     if (threadName == null) {
       this.thread = null;
@@ -152,6 +153,8 @@ public final class Engine implements AutoCloseable {
   public long prefillSteps() { return batcher.prefillSteps.get(); }
   public long decodeSteps() { return batcher.decodeSteps.get(); }
   public long droppedRequests() { return batcher.dropped.get(); }
+  /** Phase durations, busy time and step counts for the stacks' metric names (docs/telemetry.md). */
+  public EngineTelemetry telemetry() { return telemetry; }
   /** Steps that fired so late that the timeline was moved rather than caught up. */
   public long rebases() { return rebases.get(); }
 

@@ -34,6 +34,7 @@ final class MetricsText {
     Histogram[] h = stats.durationHistograms();
     histogram(b, "tgi_request_duration", h[0]);
     histogram(b, "tgi_request_queue_duration", h[1]);
+    b.append(TgiEngineMetrics.render(profile, engine));
 
     gauge(b, "barrage_sim_in_flight", stats.inFlight());
     gauge(b, "barrage_sim_open_connections", stats.openConnections());

@@ -77,6 +77,9 @@ public final class SimHttpServer implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Loop[] loops;
   private final Thread acceptor;
+  /** The acceptor's flag; cleared first on close. */
+  private volatile boolean accepting = true;
+  /** The event loops' flag; cleared once the listening socket is gone. */
   private volatile boolean running = true;
 
   /**
@@ -140,14 +143,14 @@ public final class SimHttpServer implements AutoCloseable {
 
   private void accept() {
     int next = 0;
-    while (running) {
+    while (accepting) {
       SocketChannel ch;
       try {
         ch = server.accept();
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
-        if (!running) return;
+        if (!accepting) return;
         // e.g. too many open files: say so and back off a little instead of spinning
         log.warn("simulator accept failed: {}", e.getMessage());
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
@@ -181,14 +184,25 @@ public final class SimHttpServer implements AutoCloseable {
     for (Loop l : loops) l.flush();
   }
 
-  /** Stops accepting, closes every connection and stops the loops. */
+  /**
+   * Stops accepting, closes every connection and stops the loops, in that order: the listening
+   * socket is gone before the first connection closes. Closing a channel that a thread is blocked
+   * on in {@code accept} only marks it; the kernel keeps listening (and completing handshakes of
+   * clients that reconnect) until that thread has left the call, so the acceptor is joined before
+   * the loops stop.
+   */
   @Override
   public void close() {
-    running = false;
+    accepting = false;
     closeQuietly(server);
-    for (Loop l : loops) l.stop();
     try {
       acceptor.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    running = false;
+    for (Loop l : loops) l.stop();
+    try {
       for (Loop l : loops) l.thread.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import io.barrage.simulator.Profile;
 import io.barrage.simulator.SimulatorStats;
 import io.barrage.simulator.TruthLog;
 import io.barrage.simulator.engine.Engine;
+import io.barrage.simulator.telemetry.StackMetrics;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -17,6 +18,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   private final TgiRoutes tgi;
   private final OpenAiRoutes openAi;
   private final InfoRoutes info;
+  private final TelemetryRoutes telemetry;
 
   /**
    * @param timer runs keep-alive comments on silent streams (one thread is plenty)
@@ -32,6 +34,17 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
    */
   public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
       ScheduledExecutorService timer, long seed, String apiKey) {
+    this(profile, engine, stats, truth, timer, seed, apiKey, null);
+  }
+
+  /**
+   * @param timer runs keep-alive comments on silent streams (one thread is plenty)
+   * @param apiKey when not null, generation routes require {@code Authorization: Bearer <apiKey>}
+   * @param metricsNames whose names {@code GET /metrics} serves; null: the profile's own (TGI's, or none for FastAPI)
+   */
+  public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
+      ScheduledExecutorService timer, long seed, String apiKey, StackMetrics metricsNames) {
+    this.telemetry = new TelemetryRoutes(profile, stats, engine, metricsNames);
     Generations core = new Generations(profile, engine, stats, truth, timer, seed, apiKey);
     this.fastapi = profile.api() == Profile.Api.FASTAPI ? new FastapiRoutes(core) : null;
     this.tgi = new TgiRoutes(core);
@@ -42,6 +55,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   @Override
   public void handle(Exchange ex) {
     long arrival = ex.arrivalNanos();
+    if (telemetry.handle(ex)) return;
     if (fastapi != null) {
       fastapi.handle(ex, arrival);
       return;

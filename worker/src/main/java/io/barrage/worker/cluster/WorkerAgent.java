@@ -3,6 +3,7 @@ package io.barrage.worker.cluster;
 import static io.barrage.common.time.EpochTime.epochMicros;
 
 import io.barrage.protocol.metrics.IntervalReport;
+import io.barrage.protocol.scenario.GoodputThresholds;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.scenario.Target;
@@ -216,7 +217,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
           scenario.target(s.cell().target()).orElseThrow(() -> new IllegalArgumentException("no target named " + s.cell().target()));
       Path baseDir = s.baseDir().isEmpty() ? Path.of("") : Path.of(s.baseDir());
       RunningStep run =
-          launcher.start(new StepRequest(s.workerId(), s.cell(), target, scenario.workload(), s.share(), s.startAtEpochMs(), baseDir));
+          launcher.start(new StepRequest(s.workerId(), s.cell(), target, scenario.workload(), s.share(), s.startAtEpochMs(), baseDir,
+              GoodputThresholds.of(scenario.slo())));
       ActiveStep st = new ActiveStep(s.runId(), s.cell().id(), s.workerId(), s.coordinator(), run, s.startAtEpochMs());
       steps.put(key, st);
       getContext().pipeToSelf(run.done(), (ok, err) -> new StepEnded(key, err == null ? null : failureText(err)));

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * drawn from a generator seeded by the workload seed alone, so every worker and every target
  * computes the same sequence. Plain Java, one instance per worker and step.
  */
-public final class ArrivalSchedule {
+public final class ArrivalSchedule implements ArrivalTimes {
   private final double meanGapNs;
   private final boolean poisson;
   private final SplittableRandom random;
@@ -24,6 +24,7 @@ public final class ArrivalSchedule {
   }
 
   /** Advances to the next arrival and returns its index. */
+  @Override
   public long next() {
     index++;
     if (index > 0 || poisson) {
@@ -38,6 +39,7 @@ public final class ArrivalSchedule {
   }
 
   /** Offset of the current arrival from the step start, in nanoseconds. */
+  @Override
   public long offsetNanos() {
     return (long) offset;
   }

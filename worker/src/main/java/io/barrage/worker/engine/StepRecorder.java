@@ -7,6 +7,7 @@ import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.metrics.UnreachableSpan;
 import io.barrage.protocol.results.CellAggregate;
+import io.barrage.protocol.scenario.GoodputThresholds;
 import io.barrage.worker.client.RequestTrace;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -65,6 +66,9 @@ public final class StepRecorder {
   private final LongAccumulator firstStart = new LongAccumulator(Math::min, Long.MAX_VALUE);
   private final LongAccumulator lastEnd = new LongAccumulator(Math::max, Long.MIN_VALUE);
   private final LongAdder retries = new LongAdder();
+  private final LongAdder goodRequests = new LongAdder();
+  private final LongAdder goodTokens = new LongAdder();
+  private final GoodputThresholds goodput;
   private final AtomicLong sequence = new AtomicLong();
   // reachability (guarded by spans)
   private final List<UnreachableSpan> spans = new ArrayList<>();
@@ -80,8 +84,14 @@ public final class StepRecorder {
   private final StampedLock cut = new StampedLock();
 
   public StepRecorder(String workerId, String cellId) {
+    this(workerId, cellId, null);
+  }
+
+  /** @param goodput the per-request thresholds a good request meets, or null (no goodput counted) */
+  public StepRecorder(String workerId, String cellId, GoodputThresholds goodput) {
     this.workerId = workerId;
     this.cellId = cellId;
+    this.goodput = goodput;
     for (Metric m : Metric.values()) recorders.put(m, new Recorder(Histograms.LOWEST_US, Histograms.HIGHEST_US, Histograms.DIGITS));
     this.nanoAnchor = System.nanoTime();
     this.epochNanosAtAnchor = System.currentTimeMillis() * 1_000_000L;
@@ -176,6 +186,10 @@ public final class StepRecorder {
     // a count the client only learns at the end (OpenAI usage over multi-token chunks) arrives then
     if (n > t.carriedTokens()) arrived.add(n - t.carriedTokens());
     record(Metric.E2E_END, t.tEnd - t.tSend);
+    if (goodput != null && isGood(t, n)) {
+      goodRequests.increment();
+      goodTokens.add(n);
+    }
     if (t.serverTpotUs >= 0) recordMicros(Metric.SERVER_TPOT, t.serverTpotUs, 1);
     if (t.queueUs >= 0) recordMicros(Metric.QUEUE, t.queueUs, 1);
     if (t.tFirst < 0) return; // no token at all: only the end-to-end time exists
@@ -198,6 +212,18 @@ public final class StepRecorder {
         itl.recordValueWithCount(us, k[i]);
       }
     }
+  }
+
+  /**
+   * Whether a successful request met the per-request thresholds, on the same figures its histogram
+   * samples use: TTFT and e2e from the send, TPOT over the tokens after the first (only with per-token
+   * timing), e2e to the last token (to the end of the response when no token arrived).
+   */
+  private boolean isGood(RequestTrace t, int n) {
+    long ttft = t.tFirst < 0 ? -1 : t.tFirst - t.tSend;
+    long e2e = t.tFirst < 0 ? t.tEnd - t.tSend : t.tLast - t.tSend;
+    long tpot = t.tFirst >= 0 && n > 1 && t.events() > 1 ? (t.tLast - t.tFirst) / (n - 1) : -1;
+    return goodput.good(ttft, tpot, e2e);
   }
 
   private void message(ErrorClass cls, String detail) {
@@ -281,7 +307,8 @@ public final class StepRecorder {
         started.sumThenReset(), ok.sumThenReset(), errs, st, outputTokens.sumThenReset(), clientTokens.sumThenReset(),
         mismatches.sumThenReset(), clamped.sumThenReset(), inFlight, warmup.sumThenReset(),
         first == Long.MAX_VALUE ? -1 : first, lastEndNs == Long.MIN_VALUE ? -1 : lastEndNs,
-        retries.sumThenReset(), unreachable, messages, clientCounted.sumThenReset(), arrived.sumThenReset());
+        retries.sumThenReset(), unreachable, messages, clientCounted.sumThenReset(), arrived.sumThenReset(),
+        goodRequests.sumThenReset(), goodTokens.sumThenReset());
     long now = System.currentTimeMillis();
     long start = intervalStartMs;
     intervalStartMs = now;

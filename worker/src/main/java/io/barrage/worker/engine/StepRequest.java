@@ -2,6 +2,7 @@ package io.barrage.worker.engine;
 
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.scenario.GoodputThresholds;
 import io.barrage.protocol.scenario.Target;
 import io.barrage.protocol.scenario.Workload;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  * @param startAtEpochMs wall clock, already corrected by the measured clock offset; a value at or
  *     before now means start now
  * @param baseDir directory that relative dataset and secret-file paths are resolved against (nullable)
+ * @param goodput the per-request thresholds of the scenario's {@code slo}, or null (no goodput)
  */
 public record StepRequest(
     String workerId,
@@ -20,4 +22,11 @@ public record StepRequest(
     Workload workload,
     LoadShare share,
     long startAtEpochMs,
-    Path baseDir) {}
+    Path baseDir,
+    GoodputThresholds goodput) {
+
+  /** A step without goodput thresholds. */
+  public StepRequest(String workerId, CellSpec cell, Target target, Workload workload, LoadShare share, long startAtEpochMs, Path baseDir) {
+    this(workerId, cell, target, workload, share, startAtEpochMs, baseDir, null);
+  }
+}

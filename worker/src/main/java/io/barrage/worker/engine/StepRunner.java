@@ -4,6 +4,7 @@ import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.plan.RampProfile;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Timeouts;
 import io.barrage.protocol.scenario.TlsOptions;
@@ -59,6 +60,9 @@ final class StepRunner implements RunningStep {
   private final String idPrefix;
   private final long seed;
   private final boolean closedLoop;
+  /** The ramp of a {@code load.stages} cell, null for a fixed level. */
+  private final Load.Ramp ramp;
+  private final RampProfile rampProfile;
   private volatile LoadShare share;
   private final ConcurrentLinkedQueue<Transport.Lane> idleLanes = new ConcurrentLinkedQueue<>();
   private final AtomicInteger openLanes = new AtomicInteger();
@@ -86,9 +90,11 @@ final class StepRunner implements RunningStep {
     this.listener = listener;
     this.onDone = onDone;
     this.share = req.share();
-    this.recorder = new StepRecorder(req.workerId(), req.cell().id());
+    this.recorder = new StepRecorder(req.workerId(), req.cell().id(), req.goodput());
     this.seed = req.workload().seedOrDefault();
-    this.closedLoop = req.cell().load() instanceof Load.Concurrency;
+    this.ramp = req.cell().load() instanceof Load.Ramp r ? r : null;
+    this.rampProfile = ramp == null ? null : new RampProfile(ramp.stages());
+    this.closedLoop = req.cell().load() instanceof Load.Concurrency || ramp != null && ramp.closedLoop();
     this.idPrefix = req.cell().index() + "-" + req.workerId().replaceAll("[^A-Za-z0-9._-]", "_") + "-";
   }
 
@@ -150,8 +156,7 @@ final class StepRunner implements RunningStep {
 
     void next(long tSched) {
       LoadShare s = share;
-      if (retired || stopping || stream < s.firstStream() || stream >= s.firstStream() + s.streams()
-          || System.nanoTime() >= endNanos) {
+      if (retired || stopping || !member(stream, s) || System.nanoTime() >= endNanos) {
         retire();
         return;
       }
@@ -249,7 +254,54 @@ final class StepRunner implements RunningStep {
     }
   }
 
+  /**
+   * Whether virtual user {@code stream} belongs to this worker now: a fixed level's users form one
+   * range per worker; a ramp's users are dealt round-robin over the slices, and user {@code g} is
+   * active while {@code g} is below the ramp's level now (rounded down), so the workers' users add
+   * up to the level at every instant.
+   */
+  private boolean member(int stream, LoadShare s) {
+    if (ramp == null) return stream >= s.firstStream() && stream < s.firstStream() + s.streams();
+    return s.sliceCount() > 0 && stream % s.sliceCount() == s.sliceIndex() && stream < rampUsers(System.nanoTime());
+  }
+
+  private int rampUsers(long nanos) {
+    return (int) Math.floor(rampProfile.level(Math.max(0, nanos - startNanos) / 1e9) + 1e-9);
+  }
+
+  /**
+   * A closed-loop ramp: every 10 ms, starts this worker's users below the level that are not
+   * running. Users above it retire when their request in flight ends (a ramp down lets requests
+   * finish, as k6's graceful ramp-down does).
+   */
+  private void rampUsers() {
+    parkUntil(startNanos);
+    while (!stopping) {
+      long now = System.nanoTime();
+      if (now >= endNanos) break;
+      LoadShare s = share;
+      int level = rampUsers(now);
+      List<VirtualUser> started = new ArrayList<>();
+      for (int g = s.sliceIndex(); s.sliceCount() > 0 && g < level && !stopping; g += s.sliceCount()) {
+        if (users.containsKey(g)) continue;
+        VirtualUser u = new VirtualUser(g);
+        if (users.putIfAbsent(g, u) == null) {
+          activeUsers.incrementAndGet();
+          started.add(u);
+        }
+      }
+      for (VirtualUser u : started) u.next(now);
+      parkUntil(Math.min(endNanos, now + 10_000_000L));
+    }
+    pacerDone = true;
+    checkDone();
+  }
+
   private void launchUsers() {
+    if (ramp != null) {
+      rampUsers();
+      return;
+    }
     parkUntil(startNanos);
     LoadShare s = share;
     startUsers(s.firstStream(), s.firstStream() + s.streams());
@@ -278,15 +330,21 @@ final class StepRunner implements RunningStep {
   // ---- open loop ----
 
   private void pace() {
-    ArrivalSchedule schedule = req.cell().load() instanceof Load.Rate rate
-        ? new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed) : null;
-    long traceIndex = -1;
+    ArrivalTimes schedule;
+    if (ramp != null) {
+      schedule = new RampArrivals(rampProfile, ramp.arrivals(), seed);
+    } else if (replay != null) {
+      schedule = replay.arrivals();
+    } else {
+      Load.Rate rate = (Load.Rate) req.cell().load();
+      schedule = new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed);
+    }
     while (!stopping) {
-      long i = schedule != null ? schedule.next() : ++traceIndex;
-      if (replay != null && i >= replay.size()) break;
+      long i = schedule.next();
+      if (schedule.offsetNanos() == ArrivalTimes.NEVER) break;
       LoadShare s = share;
       if (s.sliceCount() <= 0 || i % s.sliceCount() != s.sliceIndex()) continue;
-      long tSched = startNanos + (schedule != null ? schedule.offsetNanos() : replay.offsetNanos(i));
+      long tSched = startNanos + schedule.offsetNanos();
       if (tSched >= endNanos) break;
       boolean measured = tSched >= warmupEndNanos;
       if (measured && s.requestQuota() >= 0 && claimed.getAndIncrement() >= s.requestQuota()) break;
@@ -412,7 +470,7 @@ final class StepRunner implements RunningStep {
   public void resize(LoadShare newShare) {
     LoadShare old = share;
     share = newShare;
-    if (!closedLoop) return;
+    if (!closedLoop || ramp != null) return; // a ramp's users follow the new slice at their next request and the ramp's next tick
     for (VirtualUser u : users.values()) {
       if (u.stream < newShare.firstStream() || u.stream >= newShare.firstStream() + newShare.streams()) u.retired = true;
     }

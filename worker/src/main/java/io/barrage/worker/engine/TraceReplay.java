@@ -44,6 +44,23 @@ final class TraceReplay {
     return Math.round(arrivals.get((int) i).offsetNanos() / speedup);
   }
 
+  /** The trace's arrival sequence for the pacer: {@link ArrivalTimes#NEVER} after the last arrival. */
+  ArrivalTimes arrivals() {
+    return new ArrivalTimes() {
+      private long index = -1;
+
+      @Override
+      public long next() {
+        return ++index;
+      }
+
+      @Override
+      public long offsetNanos() {
+        return index < size() ? TraceReplay.this.offsetNanos(index) : NEVER;
+      }
+    };
+  }
+
   /** The prompt and output length of arrival {@code i}. */
   PromptSource.Prompt prompt(long i) {
     TraceFile.Arrival a = arrivals.get((int) i);

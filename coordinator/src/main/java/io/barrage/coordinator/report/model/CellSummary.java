@@ -14,6 +14,10 @@ import java.util.Map;
  *     timed out), joined over workers; empty when it always could
  * @param status {@value #COMPLETED} when the cell ran to its plan, {@value #INTERRUPTED} when it was
  *     cut short (stopped, interrupted, every worker gone); its window is then the time it measured
+ * @param goodput requests that met every per-request threshold of the scenario's {@code slo}; null
+ *     when the scenario sets no threshold
+ * @param server what the target's metrics endpoints said during the cell (docs/telemetry.md); null
+ *     when nothing was scraped
  * @param traffic multi-turn sessions and trace replay figures; absent for other cells
  */
 public record CellSummary(
@@ -36,6 +40,8 @@ public record CellSummary(
     Slo slo,
     List<Unreachable> unreachable,
     String status,
+    Goodput goodput,
+    ServerSummary server,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) TrafficSummary traffic) {
 
   public static final String COMPLETED = "completed";
@@ -50,9 +56,18 @@ public record CellSummary(
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
+      List<Unreachable> unreachable, String status, Goodput goodput, ServerSummary server) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, null);
+  }
+
+  /** A cell without goodput (no per-request threshold), server telemetry, sessions or trace replay. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
       List<Unreachable> unreachable, String status) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null, null);
   }
 
   /** A cell the target could always be reached in, run to its plan. */
@@ -60,7 +75,7 @@ public record CellSummary(
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null, null);
   }
 
   /** True when the cell was cut short. */
@@ -108,6 +123,21 @@ public record CellSummary(
 
   /** Per second of the measurement window; null when the window is empty. */
   public record Throughput(Double outputTokensPerSecond, Double requestsPerSecond) {}
+
+  /**
+   * Goodput over the cell's window (the one throughput uses); null fields when the window is empty
+   * or nothing completed.
+   *
+   * @param requestsPerSecond good requests per second
+   * @param outputTokensPerSecond output tokens of the good requests per second
+   * @param fraction good requests ÷ completed measured requests (ok + failed)
+   */
+  public record Goodput(Double requestsPerSecond, Double outputTokensPerSecond, Double fraction) {}
+
+  /** Good requests per second, null without goodput. */
+  public Double goodputPerSecond() {
+    return goodput == null ? null : goodput.requestsPerSecond();
+  }
 
   /** Tokens per second, one sample per successful request; null fields (count 0) when there is none. */
   public record RateSummary(long count, Double mean, Double p50, Double p90, Double p99) {}

@@ -18,6 +18,8 @@ public record Comparison(String baseline, String candidate, List<CellComparison>
    * @param throughputRatioCi95 95 % confidence interval of that ratio over repeats (null with one repeat)
    * @param latencyRatios metric → percentile (p50, p90, p95, p99, p999, mean) → candidate ÷ baseline
    * @param e2eP50RatioCi95 95 % confidence interval of the median e2e ratio over repeats
+   * @param goodputRatio candidate ÷ baseline good requests per second (mean over the paired repeats);
+   *     null without goodput or when the baseline had none
    */
   public record CellComparison(
       int maxNewTokens,
@@ -31,7 +33,8 @@ public record Comparison(String baseline, String candidate, List<CellComparison>
       Interval throughputRatioCi95,
       Map<String, Map<String, Double>> latencyRatios,
       Interval e2eP50RatioCi95,
-      String sentence) {}
+      String sentence,
+      Double goodputRatio) {}
 
   public record Interval(double low, double high) {}
 }

@@ -1,0 +1,82 @@
+package io.barrage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barrage.coordinator.report.ResultSet;
+import io.barrage.coordinator.report.ResultWriter;
+import io.barrage.coordinator.report.model.CellSummary;
+import io.barrage.coordinator.report.model.ServerSummary;
+import io.barrage.coordinator.report.model.Timeline;
+import io.barrage.simulator.Profiles;
+import io.barrage.simulator.SimulatorConfig;
+import io.barrage.simulator.SimulatorServer;
+import io.barrage.simulator.telemetry.StackMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run against the two simulated stacks of the FastAPI-vs-TGI article (10x faster), both scraped:
+ * the FastAPI-style server publishing vLLM's names at an explicit URL, the TGI-style one TGI's at
+ * its default path, each with the simulated GPUs' DCGM endpoint. The summary has each cell's server
+ * series, the server's token count equal to barrage's exactly, and energy per output token; the
+ * timeline has batch size and queue over time beside TTFT; the report shows them.
+ */
+class ServerTelemetryIT {
+  @TempDir Path dir;
+
+  @Test
+  void aRunShowsBatchSizeQueueAndEnergyPerTokenBesideTtftAndServerTokensEqualBarragesTokens() throws Exception {
+    try (SimulatorServer fastapi = SimulatorServer.start(SimulatorConfig.loopback(Profiles.get(Profiles.FASTAPI_A100).withTimeScale(10))
+            .withMetricsNames(StackMetrics.VLLM));
+        SimulatorServer tgi = SimulatorServer.start(SimulatorConfig.loopback(Profiles.get(Profiles.TGI_2XA4000).withTimeScale(10)))) {
+      String yaml = "name: inside\ntargets:\n"
+          + "  - {name: fastapi, api: fastapi, url: \"" + fastapi.baseUrl() + "/generate\", deployment: {usdPerHour: 4.10},\n"
+          + "     metrics: {url: \"" + fastapi.baseUrl() + "/metrics\", interval: 250ms, dcgm: \"" + fastapi.baseUrl() + "/dcgm/metrics\"}}\n"
+          + "  - {name: tgi, api: tgi-stream, url: \"" + tgi.baseUrl() + "\", deployment: {usdPerHour: 1.52},\n"
+          + "     metrics: {interval: 250ms, dcgm: \"" + tgi.baseUrl() + "/dcgm/metrics\"}}\n"
+          + "workload:\n  prompt: {text: \"Explain continuous batching in two sentences.\"}\n  maxNewTokens: [48]\n"
+          + "  load: {concurrency: [8]}\n  step: {requests: 32}\n";
+      Path f = Files.writeString(dir.resolve("inside.yaml"), yaml);
+      Path out = dir.resolve("out");
+      assertThat(BarrageMain.execute("run", f.toString(), "--out", out.toString(), "--local-workers", "0")).isEqualTo(ExitCodes.OK);
+
+      ResultSet rs = ResultSet.read(out);
+      for (String target : new String[] {"fastapi", "tgi"}) {
+        CellSummary cell = rs.summary().targets().stream().filter(t -> t.name().equals(target)).findFirst().orElseThrow().cells().get(0);
+        assertThat(cell.requests().ok()).isEqualTo(32);
+        ServerSummary server = cell.server();
+        assertThat(server).as(target).isNotNull();
+        assertThat(server.stack()).isEqualTo(target.equals("tgi") ? "tgi" : "vllm");
+        assertThat(server.endpoints()).allSatisfy(e -> assertThat(e.missing()).as(e.url() + " " + e.errors()).isZero());
+        // the server's own count over the cell, against barrage's: exact against the simulator
+        assertThat(server.tokensGenerated()).isEqualTo(32L * 48);
+        assertThat(server.tokenCheck().match()).isTrue();
+        assertThat(server.tokenCheck().client()).isEqualTo(cell.outputTokens());
+        // eight streams at once: the server batched them and, at first, queued some (TGI) or all at once (FastAPI)
+        assertThat(server.series().get("batchSize").max()).as(target).isGreaterThanOrEqualTo(2);
+        assertThat(server.series()).containsKey("requestsWaiting");
+        assertThat(server.series().get("queueTime").mean()).isNotNull();
+        ServerSummary.Energy energy = server.energy();
+        System.out.printf("%s: stack %s, batch size mean %.2f max %.0f, waiting max %.0f, server tokens %d = barrage %d, %.1f W mean, %.4f J/token, "
+            + "%.4f kWh per 1M tokens, %.2f USD per 1M tokens%n", target, server.stack(), server.series().get("batchSize").mean(),
+            server.series().get("batchSize").max(), server.series().get("requestsWaiting").max(), server.tokensGenerated(),
+            server.tokenCheck().client(), energy.meanPowerWatts(), energy.joulesPerOutputToken(), energy.kWhPer1MTokens(), energy.usdPer1MTokens());
+        assertThat(energy.source()).isEqualTo("energy-counter");
+        assertThat(energy.tokensSource()).isEqualTo("server");
+        assertThat(energy.joulesPerOutputToken()).isPositive();
+        assertThat(energy.joulesPer1MTokens()).isEqualTo(energy.joulesPerOutputToken() * 1e6, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(energy.usdPer1MTokens()).isEqualTo(cell.cost().usdPer1MTokens());
+
+        Timeline.CellTimeline tl = rs.timeline().cells().stream().filter(c -> c.target().equals(target)).findFirst().orElseThrow();
+        assertThat(tl.server()).anySatisfy(p -> assertThat(p.values()).containsKeys("batchSize", "requestsWaiting"));
+        assertThat(tl.server()).anySatisfy(p -> assertThat(p.values()).containsKey("gpuPowerWatts"));
+        assertThat(tl.points()).anySatisfy(p -> assertThat(p.ttftMeanMs()).isNotNull());
+      }
+      String html = Files.readString(out.resolve(ResultWriter.HTML));
+      assertThat(html).contains("Inside the server", "chart-server-ttft-tgi", "chart-server-batch-tgi", "chart-server-batch-fastapi",
+          "J / output token", "table-server");
+    }
+  }
+}
