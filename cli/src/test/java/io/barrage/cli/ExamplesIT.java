@@ -56,7 +56,7 @@ class ExamplesIT {
     Scenario scenario = ScenarioLoader.load(example);
     // the key file sits next to a copy of the example: secret files are read only from the scenario's directory
     Path copy = Files.copy(example, dir.resolve(example.getFileName()));
-    copyTraces(dir);
+    copyDataFiles(dir);
     Files.writeString(dir.resolve("api-key"), KEY + "\n");
     List<SimulatorServer> sims = new ArrayList<>();
     try {
@@ -97,11 +97,14 @@ class ExamplesIT {
     }
   }
 
-  /** The sample traces the trace examples name, beside the copy of the example. */
-  static void copyTraces(Path dir) throws java.io.IOException {
-    Path to = Files.createDirectories(dir.resolve("traces"));
-    try (Stream<Path> s = Files.list(EXAMPLES.resolve("traces"))) {
-      for (Path f : s.toList()) Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  /** The files examples read beside them (datasets, tokenizer files, length lists), at the same relative paths. */
+  static void copyDataFiles(Path to) throws java.io.IOException {
+    try (Stream<Path> s = Files.walk(EXAMPLES)) {
+      for (Path f : s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".yaml") && !p.toString().endsWith(".yml")).toList()) {
+        Path target = to.resolve(EXAMPLES.relativize(f).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(f, target);
+      }
     }
   }
 

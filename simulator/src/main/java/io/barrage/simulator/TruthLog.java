@@ -133,10 +133,8 @@ public final class TruthLog implements AutoCloseable {
       g.writeNumberField("endNanos", r.endNanos());
       g.writeNumberField("tokens", r.tokens());
       g.writeStringField("outcome", r.outcome());
-      if (r.promptTokens() > 0) {
-        g.writeNumberField("promptTokens", r.promptTokens());
-        g.writeNumberField("cachedTokens", r.cachedTokens());
-      }
+      g.writeNumberField("promptTokens", r.promptTokens());
+      if (r.promptTokens() >= 0) g.writeNumberField("cachedTokens", r.cachedTokens());
       g.writeEndObject();
       g.flush();
       file.write('\n');
@@ -178,7 +176,7 @@ public final class TruthLog implements AutoCloseable {
     private long[] tokens = new long[16];
     private int count;
     private int serverTokens;
-    private int promptTokens, cachedTokens;
+    private int promptTokens = -1, cachedTokens;
     private String prompt;
     private boolean finished;
 
@@ -199,6 +197,11 @@ public final class TruthLog implements AutoCloseable {
 
     public synchronized void serverTokens(int n) {
       serverTokens = n;
+    }
+
+    /** The prompt's length in the simulator's tokenizer, once the request was parsed. */
+    public synchronized void promptTokens(int n) {
+      promptTokens = n;
     }
 
     /**

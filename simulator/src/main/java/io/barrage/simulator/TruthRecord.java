@@ -15,7 +15,8 @@ import java.util.Arrays;
  * @param endNanos when the response ended (last byte handed over, or the stream was torn down)
  * @param tokens number of tokens the server generated (its own count, EOS included)
  * @param outcome {@code ok}, {@code error:<type>}, {@code rejected:<status>}, {@code cancelled} or {@code disconnect}
- * @param promptTokens prompt tokens of the generation (0 when the request never reached the engine)
+ * @param promptTokens the prompt's length in the simulator's tokenizer (all prompts of a several-prompt
+ *     completions request together), −1 when the request was refused before its body was parsed
  * @param cachedTokens of those, found in the server's prefix cache (not computed again)
  * @param prompt the prompt text as the engine saw it (a chat request's messages with their role
  *     markers); only in records kept in memory, null in the file and for refused requests
@@ -24,10 +25,16 @@ public record TruthRecord(
     String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens, String outcome,
     int promptTokens, int cachedTokens, String prompt) {
 
-  /** A record without prompt figures (a request refused before its prompt was read). */
+  /** A record without a prompt length. */
   public TruthRecord(String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens,
       String outcome) {
-    this(id, route, arrivalNanos, headersNanos, tokenNanos, endNanos, tokens, outcome, 0, 0, null);
+    this(id, route, arrivalNanos, headersNanos, tokenNanos, endNanos, tokens, outcome, -1);
+  }
+
+  /** A record with a prompt length, none of it cached. */
+  public TruthRecord(String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens,
+      String outcome, int promptTokens) {
+    this(id, route, arrivalNanos, headersNanos, tokenNanos, endNanos, tokens, outcome, promptTokens, 0, null);
   }
 
   /** Prompt tokens the engine computed: the prompt less what its prefix cache held. */
@@ -44,7 +51,7 @@ public record TruthRecord(
   public boolean equals(Object o) {
     return o instanceof TruthRecord r && id.equals(r.id) && route.equals(r.route) && arrivalNanos == r.arrivalNanos
         && headersNanos == r.headersNanos && Arrays.equals(tokenNanos, r.tokenNanos) && endNanos == r.endNanos
-        && tokens == r.tokens && outcome.equals(r.outcome);
+        && tokens == r.tokens && outcome.equals(r.outcome) && promptTokens == r.promptTokens;
   }
 
   @Override
@@ -54,6 +61,6 @@ public record TruthRecord(
 
   @Override
   public String toString() {
-    return "TruthRecord[id=" + id + ", route=" + route + ", tokens=" + tokens + ", outcome=" + outcome + "]";
+    return "TruthRecord[id=" + id + ", route=" + route + ", tokens=" + tokens + ", outcome=" + outcome + ", promptTokens=" + promptTokens + "]";
   }
 }

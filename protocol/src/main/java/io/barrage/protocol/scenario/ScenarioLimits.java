@@ -19,8 +19,16 @@ import java.util.List;
  * @param maxRequests most measured requests in one step ({@code BARRAGE_MAX_REQUESTS})
  * @param maxPromptTokens largest synthetic prompt length in tokens ({@code BARRAGE_MAX_PROMPT_TOKENS})
  * @param maxFileBytes largest scenario file read by the CLI ({@code BARRAGE_MAX_SCENARIO_FILE_BYTES})
+ * @param maxDatasetBytes largest file a scenario's prompts read: dataset, tokenizer, length list
+ *     ({@code BARRAGE_MAX_DATASET_BYTES})
  */
-public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxPromptTokens, long maxFileBytes) {
+public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxPromptTokens, long maxFileBytes, long maxDatasetBytes) {
+  /** {@code max-dataset-bytes} when the configuration does not set it. */
+  public static final long DEFAULT_MAX_DATASET_BYTES = 64L << 20;
+
+  public ScenarioLimits(Duration maxDuration, long maxRequests, int maxPromptTokens, long maxFileBytes) {
+    this(maxDuration, maxRequests, maxPromptTokens, maxFileBytes, DEFAULT_MAX_DATASET_BYTES);
+  }
 
   private static volatile ScenarioLimits configured;
 
@@ -37,8 +45,10 @@ public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxProm
   /** Reads {@code max-duration}, {@code max-requests}, {@code max-prompt-tokens}, {@code max-file-bytes}. */
   public static ScenarioLimits from(Config c) {
     ScenarioLimits l = new ScenarioLimits(c.getDuration("max-duration"), c.getLong("max-requests"),
-        c.getInt("max-prompt-tokens"), c.getBytes("max-file-bytes"));
-    if (l.maxDuration.isNegative() || l.maxDuration.isZero() || l.maxRequests < 1 || l.maxPromptTokens < 1 || l.maxFileBytes < 1) {
+        c.getInt("max-prompt-tokens"), c.getBytes("max-file-bytes"),
+        c.hasPath("max-dataset-bytes") ? c.getBytes("max-dataset-bytes") : DEFAULT_MAX_DATASET_BYTES);
+    if (l.maxDuration.isNegative() || l.maxDuration.isZero() || l.maxRequests < 1 || l.maxPromptTokens < 1 || l.maxFileBytes < 1
+        || l.maxDatasetBytes < 1) {
       throw new IllegalArgumentException("barrage.scenario.limits: every limit must be > 0, got " + l);
     }
     return l;
@@ -76,13 +86,18 @@ public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxProm
     }
     PromptSpec pr = w.prompt();
     if (pr != null && pr.synthetic() != null && pr.synthetic().inputTokens() != null) {
-      PromptSpec.TokenDistribution d = pr.synthetic().inputTokens();
-      String p = "workload.prompt.synthetic.inputTokens.";
-      tokens(p + "mean", d.mean(), out);
-      tokens(p + "stddev", d.stddev(), out);
-      tokens(p + "min", d.min(), out);
-      tokens(p + "max", d.max(), out);
+      lengths("workload.prompt.synthetic.inputTokens.", pr.synthetic().inputTokens(), out);
+      tokens("workload.prompt.synthetic.sharedPrefixTokens", pr.synthetic().sharedPrefixTokens(), out);
     }
+    if (pr != null && pr.outputTokens() != null) lengths("workload.prompt.outputTokens.", pr.outputTokens(), out);
+  }
+
+  private void lengths(String p, PromptSpec.TokenDistribution d, List<ScenarioProblem> out) {
+    tokens(p + "mean", d.mean(), out);
+    tokens(p + "stddev", d.stddev(), out);
+    tokens(p + "min", d.min(), out);
+    tokens(p + "max", d.max(), out);
+    tokens(p + "value", d.value(), out);
   }
 
   private void duration(String path, Duration d, List<ScenarioProblem> out) {

@@ -91,6 +91,7 @@ public final class ScenarioValidator {
       validateWorkload(w, baseDir, out);
       TrafficValidator.validate(s, baseDir, out);
     }
+    PromptChecks.validate(s, baseDir, out);
     if (s.comparison() != null && s.targets() != null) {
       if (s.comparison().baseline() != null && s.target(s.comparison().baseline()).isEmpty()) {
         out.add(new ScenarioProblem("comparison.baseline", "no target named '" + s.comparison().baseline() + "'"));
@@ -159,18 +160,6 @@ public final class ScenarioValidator {
   /** The caps of {@link ScenarioLimits} and ranges whose ends must be in order. */
   private static void validateBounds(Scenario s, List<ScenarioProblem> out) {
     ScenarioLimits.get().check(s, out);
-    Workload w = s.workload();
-    if (w == null || w.prompt() == null || w.prompt().synthetic() == null || w.prompt().synthetic().inputTokens() == null) return;
-    PromptSpec.TokenDistribution d = w.prompt().synthetic().inputTokens();
-    String p = "workload.prompt.synthetic.inputTokens.";
-    if (d.min() != null && d.min() < 1) out.add(new ScenarioProblem(p + "min", "must be >= 1"));
-    if (d.max() != null && d.max() < 1) out.add(new ScenarioProblem(p + "max", "must be >= 1"));
-    if (d.min() != null && d.max() != null && d.min() > d.max()) {
-      out.add(new ScenarioProblem(p + "min", "min " + d.min() + " is greater than max " + d.max()));
-    } else if (d.mean() != null) {
-      if (d.min() != null && d.mean() < d.min()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is below min " + d.min()));
-      if (d.max() != null && d.mean() > d.max()) out.add(new ScenarioProblem(p + "mean", "mean " + d.mean() + " is above max " + d.max()));
-    }
   }
 
   private static void validateTls(Target t, String p, Path baseDir, List<ScenarioProblem> out) {
@@ -192,33 +181,6 @@ public final class ScenarioValidator {
   }
 
   private static void validateWorkload(Workload w, Path baseDir, List<ScenarioProblem> out) {
-    PromptSpec pr = w.prompt();
-    boolean trace = w.load() != null && w.load().trace() != null;
-    if (pr == null && !trace) {
-      out.add(new ScenarioProblem("workload.prompt", "required: text, dataset or synthetic"));
-    } else if (pr != null) {
-      int kinds = (pr.text() != null ? 1 : 0) + (pr.dataset() != null ? 1 : 0) + (pr.synthetic() != null ? 1 : 0);
-      if (kinds != 1) {
-        out.add(new ScenarioProblem("workload.prompt", "give exactly one of text, dataset or synthetic"));
-      }
-      if (pr.text() != null && pr.text().isEmpty()) {
-        out.add(new ScenarioProblem("workload.prompt.text", "must not be empty"));
-      }
-      if (pr.dataset() != null) {
-        if (ConfinedFiles.resolve(pr.dataset(), baseDir).isEmpty()) {
-          out.add(new ScenarioProblem("workload.prompt.dataset", ConfinedFiles.refusal("", pr.dataset()).strip()));
-        }
-      }
-      if (pr.synthetic() != null) {
-        PromptSpec.TokenDistribution d = pr.synthetic().inputTokens();
-        if (d == null || d.mean() == null || d.mean() < 1) {
-          out.add(new ScenarioProblem("workload.prompt.synthetic.inputTokens.mean", "required, >= 1"));
-        }
-        if (d != null && d.stddev() != null && d.stddev() < 0) {
-          out.add(new ScenarioProblem("workload.prompt.synthetic.inputTokens.stddev", "must be >= 0"));
-        }
-      }
-    }
     if (w.maxNewTokens() == null || w.maxNewTokens().isEmpty()) {
       out.add(new ScenarioProblem("workload.maxNewTokens", "required: a list such as [128, 256]"));
     } else {

@@ -12,6 +12,7 @@ import java.util.List;
  *     trusted authorities, host name verified)
  * @param metrics scraping of the stack's metrics and its GPUs' DCGM exporter (null: the default path
  *     of the api kind, every second; docs/telemetry.md)
+ * @param stack the serving software, when {@code api} does not say it (see {@link #stackOrDefault()})
  */
 public record Target(
     String name,
@@ -24,18 +25,25 @@ public record Target(
     Boolean stream,
     List<Integer> maxNewTokens,
     TlsOptions tls,
-    MetricsSpec metrics) {
+    MetricsSpec metrics,
+    Stack stack) {
 
-  /** A target with the default metrics scraping. */
+  /** A target with the default metrics scraping, its stack said by its api kind. */
   public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
       Boolean stream, List<Integer> maxNewTokens, TlsOptions tls) {
-    this(name, api, url, model, deployment, auth, fastapi, stream, maxNewTokens, tls, null);
+    this(name, api, url, model, deployment, auth, fastapi, stream, maxNewTokens, tls, null, null);
   }
 
   /** A target that runs every {@code workload.maxNewTokens} value, without TLS options. */
   public Target(String name, ApiKind api, String url, String model, Deployment deployment, Auth auth, FastapiOptions fastapi,
       Boolean stream) {
-    this(name, api, url, model, deployment, auth, fastapi, stream, null, null, null);
+    this(name, api, url, model, deployment, auth, fastapi, stream, null, null, null, null);
+  }
+
+  /** {@code stack}, or TGI for the {@code tgi} kinds; null when neither says (fastapi, openai without {@code stack}). */
+  public Stack stackOrDefault() {
+    if (stack != null) return stack;
+    return api == ApiKind.TGI || api == ApiKind.TGI_STREAM ? Stack.TGI : null;
   }
 
   /** Whether this target has a cell at {@code maxNewTokens}. */

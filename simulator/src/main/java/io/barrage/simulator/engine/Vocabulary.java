@@ -6,13 +6,17 @@ import java.util.SplittableRandom;
 final class Vocabulary {
   static final int EOS_ID = 2;
   static final String EOS_TEXT = "</s>";
+  /**
+   * 64 words of four code points each (the leading space included): every generated token is one
+   * token of the simulator's own tokenizer (four code points a token), so a client that counts the
+   * generated text with that tokenizer counts what was generated (EOS, which the text leaves out, aside).
+   */
   private static final String[] WORDS = {
-    " the", " of", " and", " to", " a", " in", " is", " that", " for", " it", " as", " with", " on", " be",
-    " by", " this", " are", " or", " from", " at", " model", " token", " deep", " learning", " data",
-    " network", " layer", " each", " which", " can", " more", " than", " time", " memory", " batch",
-    " request", " server", " latency", " through", " one", " new", " all", " when", " into", " not",
-    " we", " its", " also", " has", " used", " first", " these", " between", " output", " input",
-    ",", ".", " text", " generation", " inference", " GPU", " cache", " step", " load"
+    " the", " and", " for", " are", " but", " not", " you", " all", " any", " can", " had", " her", " was",
+    " one", " our", " out", " day", " get", " has", " him", " his", " how", " man", " new", " now", " old",
+    " see", " two", " way", " who", " did", " its", " let", " put", " say", " she", " too", " use", " GPU",
+    " key", " map", " set", " run", " top", " low", " big", " end", " few", " may", " per", " sum", " log",
+    " bit", " row", " net", " job", " fit", " yes", " own", " far", " act", " add", " ask", " law"
   };
 
   private Vocabulary() {}

@@ -33,6 +33,11 @@ final class CompletionsBatch {
     List<RequestParsing.Slot> slots = core.parsing.completionsBatch(root);
     RequestFaultPlan.Decision[] decisions = new RequestFaultPlan.Decision[slots.size()];
     for (int i = 0; i < decisions.length; i++) decisions[i] = core.faults.decide(ex.header(RequestFaultPlan.HEADER));
+    if (rec != null) {
+      int prompt = 0;
+      for (RequestParsing.Slot s : slots) if (s.params() != null) prompt += s.params().inputTokens();
+      rec.promptTokens(prompt);
+    }
     if (streaming) stream(ex, slots, decisions, arrival, rec);
     else whole(ex, slots, decisions, arrival, rec);
   }

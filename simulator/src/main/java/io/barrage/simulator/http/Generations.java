@@ -113,7 +113,7 @@ final class Generations {
    * TGI's {@code --api-key} check (docs/protocols.md §4): the whole {@code Authorization} value must be
    * {@code Bearer <key>}, compared case-insensitively. It runs before the body is looked at.
    */
-  private boolean authorized(Exchange ex) {
+  boolean authorized(Exchange ex) {
     if (expectedAuthorization == null) return true;
     String given = ex.header("authorization");
     return given != null && MessageDigest.isEqual(expectedAuthorization,
@@ -122,6 +122,7 @@ final class Generations {
 
   /** Runs one parsed request: its faults, a concurrency permit, then the engine. */
   void run(Exchange ex, Answers answers, GenerationParams params, boolean streaming, long arrival, TruthLog.Recording rec) {
+    if (rec != null) rec.promptTokens(params.inputTokens());
     RequestFaultPlan.Decision decision = faults.decide(ex.header(RequestFaultPlan.HEADER));
     if (!stats.tryAcquire()) {
       stats.rejected();

@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The HTTP surface of one simulated server, by path: TGI's native routes ({@link TgiRoutes}), its
  * OpenAI-compatible routes ({@link OpenAiRoutes}) and its describing routes ({@link InfoRoutes}),
- * or, for a FastAPI profile, the naive server's ({@link FastapiRoutes}). Every generation route
+ * {@code POST /tokenize} ({@link TokenizeRoute}), or, for a FastAPI profile, the naive server's ({@link FastapiRoutes}). Every generation route
  * goes through {@link Generations} to the {@link Engine}; unknown paths get 404 with an empty body.
  */
 public final class SimulatorRoutes implements SimHttpServer.Handler {
@@ -19,6 +19,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   private final OpenAiRoutes openAi;
   private final InfoRoutes info;
   private final TelemetryRoutes telemetry;
+  private final TokenizeRoute tokenize;
 
   /**
    * @param timer runs keep-alive comments on silent streams (one thread is plenty)
@@ -50,6 +51,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     this.tgi = new TgiRoutes(core);
     this.openAi = new OpenAiRoutes(core);
     this.info = new InfoRoutes(profile, stats, engine);
+    this.tokenize = new TokenizeRoute(core);
   }
 
   @Override
@@ -82,6 +84,10 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
       case "/" -> {
         if (post) tgi.compat(ex, arrival);
         else info.handle(ex, path);
+      }
+      case "/tokenize" -> {
+        if (post) tokenize.handle(ex);
+        else Reply.empty(405).send(ex);
       }
       case "/health", "/ping", "/info", "/metrics", "/v1/models" -> info.handle(ex, path);
       default -> Reply.empty(404).send(ex);

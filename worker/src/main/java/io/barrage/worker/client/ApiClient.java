@@ -31,8 +31,8 @@ public abstract class ApiClient {
     return switch (t.api()) {
       case TGI_STREAM -> new TgiClient(endpoint(t.url(), "/generate_stream"), t.model(), true);
       case TGI -> new TgiClient(endpoint(t.url(), "/generate"), t.model(), false);
-      case OPENAI_CHAT -> new OpenAiClient(endpoint(t.url(), "/v1/chat/completions"), t.model(), true, t.streaming());
-      case OPENAI_COMPLETIONS -> new OpenAiClient(endpoint(t.url(), "/v1/completions"), t.model(), false, t.streaming());
+      case OPENAI_CHAT -> new OpenAiClient(endpoint(t.url(), "/v1/chat/completions"), t.model(), true, t.streaming(), t.stack());
+      case OPENAI_COMPLETIONS -> new OpenAiClient(endpoint(t.url(), "/v1/completions"), t.model(), false, t.streaming(), t.stack());
       case FASTAPI -> new FastapiClient(URI.create(t.url()), t.model(), t.fastapi());
     };
   }
@@ -53,6 +53,34 @@ public abstract class ApiClient {
   }
 
   public abstract boolean streaming();
+
+  /** Counts a whole text's tokens for servers that give no count; null when the scenario has no local tokenizer. */
+  private volatile java.util.function.ToIntFunction<String> outputCounter;
+  /** Whether requests ask for exactly their max new tokens where the stack accepts it. */
+  private volatile boolean exactOutput;
+
+  /**
+   * Counts the tokens of whole-text answers that carry no count of the server's with this tokenizer,
+   * as the client's count (ADR 0351). Set before the first request.
+   */
+  public void countOutputWith(java.util.function.ToIntFunction<String> counter) {
+    this.outputCounter = counter;
+  }
+
+  /** Asks for exactly the requested new tokens where the target's stack accepts it (docs/protocols.md §13). */
+  public void exactOutput(boolean on) {
+    this.exactOutput = on;
+  }
+
+  protected boolean exactOutput() {
+    return exactOutput;
+  }
+
+  /** The client's count of a whole text when the server gave none and a tokenizer is at hand, else {@link RequestTrace#NOT_COUNTED}. */
+  protected int countText(int serverTokens, String text) {
+    java.util.function.ToIntFunction<String> c = outputCounter;
+    return serverTokens >= 0 || c == null ? RequestTrace.NOT_COUNTED : c.applyAsInt(text);
+  }
 
   /** The JSON request body. {@code seed} is the per-request sampling seed (the same for every target). */
   public abstract byte[] body(String prompt, int maxNewTokens, long seed);

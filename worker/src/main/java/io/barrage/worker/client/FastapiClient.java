@@ -13,8 +13,9 @@ import java.net.URI;
  * {{maxNewTokens}}} and {@code {{seed}}}; a value that is exactly {@code "{{maxNewTokens}}"} or
  * {@code "{{seed}}"} becomes a number. The text and the server's token count are read at the
  * configured JSON pointers. The client cannot count tokens in a plain text, so it reports no count of
- * its own (never a copy of the server's); without a server count, N is the client's estimate
- * (whitespace-separated words).
+ * its own (never a copy of the server's) unless the scenario gives a tokenizer file and the server
+ * gives no count: then the text's tokens in that tokenizer are the client's count (ADR 0351);
+ * without any count, N is the client's estimate (whitespace-separated words).
  */
 final class FastapiClient extends ApiClient {
   private final RequestTemplate template;
@@ -58,7 +59,7 @@ final class FastapiClient extends ApiClient {
     if (!text.isTextual()) throw new IOException("no text at " + textPath);
     JsonNode tokens = n.at(tokensPath);
     int server = tokens.canConvertToInt() && tokens.isNumber() ? tokens.asInt() : -1;
-    wholeResponse(trace, nanos, server, RequestTrace.NOT_COUNTED, server >= 0 ? 0 : words(text.asText()));
+    wholeResponse(trace, nanos, server, countText(server, text.asText()), server >= 0 ? 0 : words(text.asText()));
     trace.streamComplete = true;
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barrage.protocol.metrics.ErrorClass;
+import io.barrage.protocol.scenario.Stack;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -13,16 +14,25 @@ import java.util.List;
  * serve them. Streaming asks for {@code stream_options.include_usage} so the server's token count
  * arrives in the usage-only chunk. A chunk carries a token only when its content / text is a
  * non-empty string: role-only first chunks, finish-only chunks, usage-only chunks, keep-alive
- * comments and {@code [DONE]} never do. The stream is complete at {@code [DONE]}.
+ * comments and {@code [DONE]} never do. The stream is complete at {@code [DONE]}. With exact output
+ * asked for, vLLM gets {@code ignore_eos} and {@code min_tokens} = {@code max_tokens}, llama.cpp
+ * {@code ignore_eos}; other stacks nothing (docs/protocols.md §13).
  */
 final class OpenAiClient extends ApiClient {
   private final boolean chat;
   private final boolean stream;
+  private final Stack stack;
 
   OpenAiClient(URI uri, String model, boolean chat, boolean stream) {
+    this(uri, model, chat, stream, null);
+  }
+
+  /** @param stack the server behind the routes, when the scenario names it: decides the exact-output parameters */
+  OpenAiClient(URI uri, String model, boolean chat, boolean stream, Stack stack) {
     super(uri, model);
     this.chat = chat;
     this.stream = stream;
+    this.stack = stack;
   }
 
   @Override
@@ -45,6 +55,8 @@ final class OpenAiClient extends ApiClient {
     root.put("seed", seed & Long.MAX_VALUE);
     root.put("stream", stream);
     if (stream) root.putObject("stream_options").put("include_usage", true);
+    if (exactOutput() && (stack == Stack.VLLM || stack == Stack.LLAMACPP)) root.put("ignore_eos", true);
+    if (exactOutput() && stack == Stack.VLLM) root.put("min_tokens", maxNewTokens);
     try {
       return JSON.writeValueAsBytes(root);
     } catch (IOException e) {
@@ -98,7 +110,7 @@ final class OpenAiClient extends ApiClient {
     int server = usage.isInt() ? usage.asInt() : -1;
     String text = chat ? choice.path("message").path("content").asText("") : choice.path("text").asText("");
     if (trace.replyText != null) trace.replyText.append(text);
-    wholeResponse(trace, nanos, server, RequestTrace.NOT_COUNTED, FastapiClient.words(text));
+    wholeResponse(trace, nanos, server, countText(server, text), FastapiClient.words(text));
     trace.streamComplete = true;
   }
 }

@@ -12,5 +12,5 @@ public interface LengthPrompts {
   /** Text of about {@code tokens} tokens, the same for the same {@code key}. */
   String text(int tokens, long key);
 
-  LengthPrompts SYNTHETIC = (tokens, key) -> PromptSource.words(Math.max(1, tokens), new SplittableRandom(key));
+  LengthPrompts SYNTHETIC = (tokens, key) -> PromptSource.wordText(Math.max(1, tokens), new SplittableRandom(key));
 }

@@ -3,6 +3,7 @@ package io.barrage.worker.engine;
 import io.barrage.worker.client.NioHttpClient;
 import io.barrage.worker.client.RequestTrace;
 import io.barrage.worker.client.Transport;
+import io.barrage.worker.prompt.Tokenizers;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -18,6 +19,8 @@ public final class LoadEngine implements AutoCloseable {
   private final EngineSettings settings;
   private final NioHttpClient nio;
   private final Set<StepRunner> running = ConcurrentHashMap.newKeySet();
+  /** The worker's tokenizers, read or calibrated once and kept across steps. */
+  private final Tokenizers tokenizers = new Tokenizers();
   private volatile Consumer<RequestTrace> requestListener = t -> {};
 
   /**
@@ -29,6 +32,7 @@ public final class LoadEngine implements AutoCloseable {
     this.nio = new NioHttpClient(settings.ioThreads(), settings.timeoutTick(), settings.connectingTimeout(),
         settings.maxSseLineBytes(), settings.maxBodyBytes(), settings.ioRealtime());
     system.registerOnTermination(nio::close);
+    system.registerOnTermination(tokenizers::close);
   }
 
   private Transport transport(io.barrage.worker.client.ApiClient api, java.util.Optional<io.barrage.worker.client.AuthHeader> auth,
@@ -39,7 +43,7 @@ public final class LoadEngine implements AutoCloseable {
   /** Starts a step; it begins sending at {@code request.startAtEpochMs()}. */
   public RunningStep start(StepRequest request) {
     StepRunner[] self = new StepRunner[1];
-    StepRunner r = new StepRunner(request, this::transport, settings, requestListener, () -> running.remove(self[0]));
+    StepRunner r = new StepRunner(request, this::transport, settings, requestListener, () -> running.remove(self[0]), tokenizers);
     self[0] = r;
     running.add(r);
     return r.start();

@@ -1,12 +1,11 @@
 package io.barrage.worker.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.barrage.common.json.Mappers;
-import io.barrage.protocol.scenario.ConfinedFiles;
 import io.barrage.protocol.scenario.PromptSpec;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.barrage.worker.prompt.Datasets;
+import io.barrage.worker.prompt.ExactPrompts;
+import io.barrage.worker.prompt.LengthDistribution;
+import io.barrage.worker.prompt.PromptFiles;
+import io.barrage.worker.prompt.TokenCounter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,22 +13,36 @@ import java.util.SplittableRandom;
 
 /**
  * The prompts of a workload, chosen by a request key (see {@link Seeds}): the same key gives the same
- * prompt on every worker and for every target. Three sources:
+ * prompt and lengths on every worker and for every target. Three sources:
  *
  * <ul>
  *   <li>{@code text}: the same text every time;
- *   <li>{@code dataset}: a JSONL file, one object per line with {@code prompt} (or {@code text}) and
- *       optionally {@code maxNewTokens} / {@code max_new_tokens} / {@code max_tokens}, which then
- *       overrides the cell's value for that request;
- *   <li>{@code synthetic}: words drawn so that the prompt has about N tokens, N from a normal
- *       distribution (mean, stddev) cut to [min, max] (at least 1); one common short English word is
- *       about one token for the usual tokenizers.
+ *   <li>{@code dataset}: entries of a JSONL or ShareGPT file ({@link Datasets}), those outside the
+ *       scenario's length filter left out, one picked by the key; an entry's own output length
+ *       (JSONL {@code maxNewTokens}, the ShareGPT reply's length) replaces the cell's;
+ *   <li>{@code synthetic}: a length N drawn from the distribution ({@link LengthDistribution}); with a
+ *       tokenizer the prompt has exactly N tokens in it ({@link ExactPrompts}), without one N common
+ *       short English words (about one token each for the usual tokenizers).
  * </ul>
+ *
+ * {@code outputTokens}, when given, draws every request's output length and replaces the cell's and
+ * the entry's. Lengths in tokens (filters, ShareGPT replies) are counted with the scenario's
+ * tokenizer, or estimated as whitespace-separated words without one.
  */
 public final class PromptSource {
-  /** A prompt and the max new tokens it asks for, or null for the cell's value. */
-  public record Prompt(String text, Integer maxNewTokens) {}
+  /**
+   * A prompt and the max new tokens it asks for, or null for the cell's value.
+   *
+   * @param inputTokens its length in the scenario's tokenizer when it was built or counted so, else −1
+   */
+  public record Prompt(String text, Integer maxNewTokens, int inputTokens) {
+    public Prompt(String text, Integer maxNewTokens) {
+      this(text, maxNewTokens, -1);
+    }
+  }
 
+  static final long INPUT_SALT = 0x696e707574L;
+  static final long OUTPUT_SALT = 0x6f7574707574L;
   private static final String[] WORDS = (
       "the of and to in is you that it he was for on are as with his they at be this have from or one had by "
           + "word but not what all were we when your can said there use an each which she do how their if will up "
@@ -39,78 +52,68 @@ public final class PromptSource {
       .split(" ");
 
   private final List<Prompt> fixed;
-  private final PromptSpec.TokenDistribution synthetic;
+  private final LengthDistribution inputs;
+  private final ExactPrompts exact;
+  private final LengthDistribution outputs;
 
-  private PromptSource(List<Prompt> fixed, PromptSpec.TokenDistribution synthetic) {
+  private PromptSource(List<Prompt> fixed, LengthDistribution inputs, ExactPrompts exact, LengthDistribution outputs) {
     this.fixed = fixed;
-    this.synthetic = synthetic;
+    this.inputs = inputs;
+    this.exact = exact;
+    this.outputs = outputs;
   }
 
+  /** The prompts of {@code spec} without a tokenizer (synthetic lengths approximate). */
   public static PromptSource of(PromptSpec spec, Path baseDir) {
-    if (spec.text() != null) return new PromptSource(List.of(new Prompt(spec.text(), null)), null);
+    return of(spec, baseDir, null, null);
+  }
+
+  /**
+   * @param counter the scenario's tokenizer, or null without one
+   * @param exact prompts of exact lengths in {@code counter} (calibrated once per tokenizer and
+   *     reused), or null: needed for synthetic prompts when {@code counter} is given
+   */
+  public static PromptSource of(PromptSpec spec, Path baseDir, TokenCounter counter, ExactPrompts exact) {
+    LengthDistribution outputs = spec.outputTokens() == null ? null : LengthDistribution.of(spec.outputTokens(), baseDir, OUTPUT_SALT);
+    if (spec.text() != null) return new PromptSource(List.of(new Prompt(spec.text(), null)), null, null, outputs);
     if (spec.dataset() != null) {
-      Path p = ConfinedFiles.resolve(spec.dataset(), baseDir)
-          .orElseThrow(() -> new IllegalArgumentException(ConfinedFiles.refusal("dataset", spec.dataset())));
-      return new PromptSource(readDataset(p), null);
+      Path p = PromptFiles.resolve("dataset", spec.dataset(), baseDir);
+      List<Datasets.Entry> entries = Datasets.read(p, spec.dataset(), Datasets.formatOf(spec.format(), spec.dataset()));
+      return new PromptSource(select(entries, spec.filter(), counter, spec.dataset()), null, null, outputs);
     }
     if (spec.synthetic() != null && spec.synthetic().inputTokens() != null) {
-      return new PromptSource(null, spec.synthetic().inputTokens());
+      LengthDistribution inputs = LengthDistribution.of(spec.synthetic().inputTokens(), baseDir, INPUT_SALT);
+      if (counter != null && exact == null) throw new IllegalArgumentException("exact prompts need a calibrated tokenizer");
+      return new PromptSource(null, inputs, counter == null ? null : exact, outputs);
     }
     throw new IllegalArgumentException("prompt: give text, dataset or synthetic");
   }
 
-  /** Reads a JSONL dataset; a bad line is an error naming the file and the line. */
-  public static List<Prompt> readDataset(Path p) {
-    ObjectMapper json = Mappers.strict();
-    List<Prompt> out = new ArrayList<>();
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(p);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read dataset " + p + ": " + e.getMessage());
+  /** The entries inside the filter, as prompts; an empty selection is an error naming the filter. */
+  static List<Prompt> select(List<Datasets.Entry> entries, PromptSpec.LengthFilter f, TokenCounter counter, String name) {
+    int specials = counter == null ? 0 : Math.max(0, counter.count("the") - 1);
+    List<Prompt> out = new ArrayList<>(entries.size());
+    for (Datasets.Entry e : entries) {
+      int in = counter == null ? words(e.prompt()) : counter.count(e.prompt());
+      Integer outTokens = e.maxNewTokens();
+      if (e.reply() != null) outTokens = Math.max(1, counter == null ? words(e.reply()) : counter.count(e.reply()) - specials);
+      if (f != null) {
+        if (f.minInputTokens() != null && in < f.minInputTokens()) continue;
+        if (f.maxInputTokens() != null && in > f.maxInputTokens()) continue;
+        if (outTokens != null && f.minOutputTokens() != null && outTokens < f.minOutputTokens()) continue;
+        if (outTokens != null && f.maxOutputTokens() != null && outTokens > f.maxOutputTokens()) continue;
+      }
+      out.add(new Prompt(e.prompt(), outTokens, counter == null ? -1 : in));
     }
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty()) continue;
-      JsonNode n;
-      try {
-        n = json.readTree(line);
-      } catch (IOException e) {
-        throw new IllegalArgumentException(p + " line " + (i + 1) + ": not JSON");
-      }
-      JsonNode text = n.has("prompt") ? n.get("prompt") : n.get("text");
-      if (text == null || !text.isTextual() || text.asText().isEmpty()) {
-        throw new IllegalArgumentException(p + " line " + (i + 1) + ": needs a non-empty string \"prompt\"");
-      }
-      Integer mnt = null;
-      for (String k : new String[] {"maxNewTokens", "max_new_tokens", "max_tokens"}) {
-        JsonNode v = n.get(k);
-        if (v != null && !v.isNull()) {
-          if (!v.isInt() || v.asInt() < 1) throw new IllegalArgumentException(p + " line " + (i + 1) + ": " + k + " must be a positive integer");
-          mnt = v.asInt();
-        }
-      }
-      out.add(new Prompt(text.asText(), mnt));
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("dataset " + name + ": none of its " + entries.size() + " entries is inside workload.prompt.filter "
+          + f + (counter == null ? " (lengths estimated as words: no tokenizer given)" : ""));
     }
-    if (out.isEmpty()) throw new IllegalArgumentException("dataset " + p + " has no prompts");
     return List.copyOf(out);
   }
 
-  /** The prompt for a request key. */
-  public Prompt prompt(long key) {
-    if (fixed != null) return fixed.size() == 1 ? fixed.get(0) : fixed.get((int) Math.floorMod(key, (long) fixed.size()));
-    SplittableRandom r = new SplittableRandom(key);
-    int mean = synthetic.mean();
-    double sd = synthetic.stddev() == null ? 0 : synthetic.stddev();
-    int n = (int) Math.round(mean + sd * gaussian(r));
-    int min = synthetic.min() == null ? 1 : Math.max(1, synthetic.min());
-    int max = synthetic.max() == null ? Integer.MAX_VALUE : synthetic.max();
-    n = Math.max(min, Math.min(max, n));
-    return new Prompt(words(n, r), null);
-  }
-
   /** {@code n} common one-token words drawn from {@code r}, separated by spaces (about n tokens). */
-  public static String words(int n, SplittableRandom r) {
+  public static String wordText(int n, SplittableRandom r) {
     StringBuilder sb = new StringBuilder(n * 5);
     for (int i = 0; i < n; i++) {
       if (i > 0) sb.append(' ');
@@ -119,8 +122,30 @@ public final class PromptSource {
     return sb.toString();
   }
 
-  private static double gaussian(SplittableRandom r) {
-    double u = 1.0 - r.nextDouble(), v = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  static int words(String s) {
+    String t = s.strip();
+    return t.isEmpty() ? 0 : t.split("\\s+").length;
+  }
+
+  /** How many prompts a dataset offers after its filter; 0 for synthetic prompts, 1 for a text. */
+  public int entries() {
+    return fixed == null ? 0 : fixed.size();
+  }
+
+  /** The prompt for a request key. */
+  public Prompt prompt(long key) {
+    Prompt p = base(key);
+    if (outputs == null) return p;
+    return new Prompt(p.text(), outputs.draw(key), p.inputTokens());
+  }
+
+  private Prompt base(long key) {
+    if (fixed != null) return fixed.size() == 1 ? fixed.get(0) : fixed.get((int) Math.floorMod(key, (long) fixed.size()));
+    int n = inputs.draw(key);
+    if (exact != null) {
+      n = Math.max(n, exact.minTokens());
+      return new Prompt(exact.text(key, n), null, n);
+    }
+    return new Prompt(wordText(n, new SplittableRandom(key)), null);
   }
 }

@@ -11,7 +11,12 @@ import io.barrage.protocol.scenario.TlsOptions;
 import io.barrage.worker.client.ApiClient;
 import io.barrage.worker.client.AuthHeader;
 import io.barrage.worker.client.RequestTrace;
+import io.barrage.worker.client.TokenizeClient;
 import io.barrage.worker.client.Transport;
+import io.barrage.worker.prompt.ExactPrompts;
+import io.barrage.worker.prompt.TargetTokenizer;
+import io.barrage.worker.prompt.Tokenizers;
+import io.barrage.protocol.scenario.PromptSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +55,7 @@ final class StepRunner implements RunningStep {
   private final EngineSettings settings;
   private final Consumer<RequestTrace> listener;
   private final Runnable onDone;
+  private final Tokenizers tokenizers;
   private final StepRecorder recorder;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -75,6 +81,7 @@ final class StepRunner implements RunningStep {
   /** Multi-turn sessions and trace replay (null for other steps). */
   private TrafficRecorder traffic;
   private TraceReplay replay;
+  private Optional<AuthHeader> auth = Optional.empty();
   private long startNanos, warmupEndNanos, endNanos;
 
   /** Makes a step's transport from its client, credential, timeouts and the target's TLS options (https). */
@@ -84,6 +91,13 @@ final class StepRunner implements RunningStep {
 
   StepRunner(StepRequest req, TransportFactory transports, EngineSettings settings,
       Consumer<RequestTrace> listener, Runnable onDone) {
+    this(req, transports, settings, listener, onDone, new Tokenizers());
+  }
+
+  /** @param tokenizers the worker's tokenizers, kept across steps */
+  StepRunner(StepRequest req, TransportFactory transports, EngineSettings settings,
+      Consumer<RequestTrace> listener, Runnable onDone, Tokenizers tokenizers) {
+    this.tokenizers = tokenizers;
     this.req = req;
     this.transports = transports;
     this.settings = settings;
@@ -102,12 +116,14 @@ final class StepRunner implements RunningStep {
   StepRunner start() {
     try {
       api = ApiClient.of(req.target());
-      Optional<AuthHeader> auth = AuthHeader.resolve(req.target().auth(), req.baseDir(), api.uri(), settings.targetSecrets());
+      auth = AuthHeader.resolve(req.target().auth(), req.baseDir(), api.uri(), settings.targetSecrets());
       if (req.cell().load() instanceof Load.Trace tr) {
+        // a trace brings its own lengths: its prompts come from TraceReplay, not workload.prompt
         replay = TraceReplay.of(req.workload().load().trace(), tr, req.baseDir(), seed);
         traffic = new TrafficRecorder(0);
       } else {
-        prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+        if (req.workload().prompt().tokenizer() == null) prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+        api.exactOutput(req.workload().prompt().exactOutputOrDefault());
       }
       if (req.workload().session() != null) traffic = new TrafficRecorder(req.workload().session().turns());
       timeouts = req.workload().timeoutsOrDefaults();
@@ -127,11 +143,46 @@ final class StepRunner implements RunningStep {
     warmupEndNanos = startNanos + step.warmupOrZero().toNanos();
     endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
     if (replay != null) traffic.offeredAt(dueInstants());
-    Thread t = new Thread(closedLoop ? this::launchUsers : this::pace, "barrage-step-" + req.cell().index());
+    Runnable run = closedLoop ? this::launchUsers : this::pace;
+    Thread t = new Thread(prompts != null || replay != null ? run : () -> prepareThen(run), "barrage-step-" + req.cell().index());
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
     t.start();
     return this;
+  }
+
+  /**
+   * Readies the scenario's tokenizer, the exact prompts and the dataset's lengths before the step
+   * sends (a target's /tokenize is asked here, never during the cell), then runs the step; a step
+   * whose prompts cannot be prepared fails with the reason.
+   */
+  private void prepareThen(Runnable run) {
+    try {
+      long t0 = System.nanoTime();
+      PromptSpec spec = req.workload().prompt();
+      Tokenizers.Prepared tok = tokenizers.get(spec.tokenizer(), req.target(), req.baseDir(), () -> {
+        TokenizeClient c = TokenizeClient.of(req.target());
+        return new TargetTokenizer(req.target().name(), c, transports.create(c, auth, Timeouts.DEFAULTS, req.target().tls(), req.baseDir()),
+            Timeouts.DEFAULTS.total());
+      });
+      ExactPrompts exact = null;
+      if (spec.synthetic() != null) {
+        exact = tok.exact();
+        Integer shared = spec.synthetic().sharedPrefixTokens();
+        if (shared != null && shared > 0) exact = exact.withSharedPrefix(seed, shared);
+      }
+      prompts = PromptSource.of(spec, req.baseDir(), tok.counter(), exact);
+      if (tok.local()) api.countOutputWith(tok::outputTokens);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (System.nanoTime() > startNanos) log.warn("step {}: preparing its prompts took {} ms, past the cell's start", req.cell().id(), ms);
+    } catch (RuntimeException e) {
+      log.warn("step {} cannot start: {}", req.cell().id(), e.getMessage());
+      pacerDone = true;
+      done.completeExceptionally(e);
+      onDone.run();
+      return;
+    }
+    run.run();
   }
 
   // ---- closed loop ----
