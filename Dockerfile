@@ -25,6 +25,8 @@ COPY --from=build --chown=root:root /barrage.jar /app/barrage.jar
 COPY --chown=root:root cli/src/main/jib/data/results/README.txt /data/results/README.txt
 USER 10001:10001
 WORKDIR /app
+# DJL unpacks the tokenizer's native library here (the user's home, /app, is not writable)
+ENV DJL_CACHE_DIR=/tmp/djl
 # 8080 coordinator HTTP / simulator, 25520 Pekko Artery, 8558 worker health
 EXPOSE 8080 25520 8558
 # Container-aware heap: a share of the cgroup memory limit, not of the node's memory; die on OOM so

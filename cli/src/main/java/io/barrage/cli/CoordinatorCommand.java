@@ -7,6 +7,8 @@ import io.barrage.coordinator.report.ResultWriter;
 import io.barrage.coordinator.run.RunHooks;
 import io.barrage.coordinator.run.RunOrder;
 import io.barrage.coordinator.run.Runs;
+import io.barrage.k8s.client.BarrageKubernetes;
+import io.barrage.k8s.client.LoadTests;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.scenario.InvalidScenarioException;
 import io.barrage.protocol.scenario.Scenario;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Option;
  * {@code --min-workers} (an API run: {@code ?workers=N} if given). Under the Helm chart
  * ({@link KubernetesRunHooks}) a run's targets are completed from the cluster before planning, the
  * workers are scaled up when fewer than it needs are Up, and the results are exported to the results
- * ConfigMap once written.
+ * ConfigMap once written; with the chart's {@code loadTests.enabled} the namespace's LoadTest
+ * resources are run ({@link LoadTestController}).
  */
 @Command(name = "coordinator", mixinStandardHelpOptions = true, description = "Start the coordinator (cluster role, HTTP API, live page).")
 public final class CoordinatorCommand implements Callable<Integer> {
@@ -107,7 +111,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
       security = throwaway.security();
     }
     // under the chart (BARRAGE_K8S_SETTINGS + an API server): discovery, scaling, export; else nothing
-    RunHooks hooks = KubernetesRunHooks.fromEnvironment();
+    Optional<BarrageKubernetes> k8s = BarrageKubernetes.fromEnvironment();
+    RunHooks hooks = KubernetesRunHooks.of(k8s);
     CoordinatorNode node;
     try {
       node = CoordinatorNode.start(
@@ -117,8 +122,13 @@ public final class CoordinatorCommand implements Callable<Integer> {
       throw e;
     }
     ClusterCertificates certs = throwaway;
+    // under the chart with loadTests.enabled: run the namespace's LoadTest resources
+    Optional<LoadTests> loadTests = k8s.flatMap(BarrageKubernetes::loadTests);
+    LoadTestController controller = loadTests.map(l -> LoadTestController.start(l, node.intake())).orElse(null);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      loadTests.ifPresent(LoadTests::close);
       node.close();
+      if (controller != null) controller.close();
       if (certs != null) certs.close();
     }, "barrage-coordinator-stop"));
     System.out.println("coordinator up: workers join with --join " + host + ":" + node.clusterPort()

@@ -36,7 +36,11 @@ final class KubernetesRunHooks implements RunHooks {
 
   /** The hooks when this process runs under the chart, else {@link RunHooks#NONE}. */
   static RunHooks fromEnvironment() {
-    Optional<BarrageKubernetes> k8s = BarrageKubernetes.fromEnvironment();
+    return of(BarrageKubernetes.fromEnvironment());
+  }
+
+  /** The hooks on {@code k8s} (the integration found under the chart), else {@link RunHooks#NONE}. */
+  static RunHooks of(Optional<BarrageKubernetes> k8s) {
     if (k8s.isEmpty()) return RunHooks.NONE;
     log.info("Kubernetes integration on: namespace {}", k8s.get().settings().namespace());
     return new KubernetesRunHooks(k8s.get(), DEFAULT_SCALE_TIMEOUT);

@@ -3,12 +3,9 @@ package io.barrage.coordinator.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.common.json.Mappers;
-import io.barrage.coordinator.run.RunOrder;
+import io.barrage.coordinator.run.RunIntake;
 import io.barrage.coordinator.run.RunStatus;
 import io.barrage.coordinator.run.Runs;
-import io.barrage.protocol.scenario.InvalidScenarioException;
-import io.barrage.protocol.scenario.Scenario;
-import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.scenario.TargetAllowList;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +60,7 @@ public final class ApiRoutes extends AllDirectives {
   private final int minWorkers;
   private final String livePage;
   private final long maxScenarioBytes;
-  private volatile TargetAllowList allowTargets = TargetAllowList.ANY;
+  private final RunIntake intake;
 
   /** The default of {@code barrage.coordinator.http.max-scenario-bytes}. */
   public static final long DEFAULT_MAX_SCENARIO_BYTES = 512 * 1024;
@@ -102,11 +99,20 @@ public final class ApiRoutes extends AllDirectives {
     this.ids = ids;
     this.minWorkers = Math.max(1, minWorkers);
     this.livePage = resource("live.html");
+    this.intake = new RunIntake(runs, runsDir, scenarioBaseDir, ids, minWorkers);
+  }
+
+  /** The most workers a run may ask for ({@code ?workers=N}, a LoadTest's {@code spec.workers}). */
+  public static final int MAX_WORKERS = 10_000;
+
+  /** How these routes start runs; the coordinator's other ways in (the LoadTest controller) use the same. */
+  public RunIntake intake() {
+    return intake;
   }
 
   /** Scenarios whose targets are outside {@code list} are refused with 400 (default: every target allowed). */
   public ApiRoutes allowTargets(TargetAllowList list) {
-    this.allowTargets = list;
+    intake.allowTargets(list);
     return this;
   }
 
@@ -197,37 +203,28 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route submit(String body, Optional<String> workersParam) {
-    int workers = minWorkers;
+    Integer workers = null;
     if (workersParam.isPresent()) {
       try {
         workers = Integer.parseInt(workersParam.get().strip());
       } catch (NumberFormatException e) {
         workers = 0;
       }
-      if (workers < 1 || workers > 10_000) {
+      if (workers < 1 || workers > MAX_WORKERS) {
         return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid query parameter",
             "problems", List.of(Map.of("path", "workers", "message", "must be a whole number from 1 to 10000, got '" + workersParam.get() + "'"))));
       }
     }
-    Scenario scenario;
-    try {
-      scenario = ScenarioLoader.parse(body, scenarioBaseDir);
-      allowTargets.check(scenario);
-    } catch (InvalidScenarioException e) {
-      List<Map<String, String>> problems = e.problems().stream()
+    RunIntake.Result r = intake.submit(body, workers);
+    if (r instanceof RunIntake.Result.Invalid invalid) {
+      List<Map<String, String>> problems = invalid.problems().stream()
           .map(p -> Map.of("path", p.path(), "message", p.message())).toList();
       return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid scenario", "problems", problems));
     }
-    String id = ids.get();
-    RunOrder order = new RunOrder(id, scenario, body, scenarioBaseDir, runsDir.resolve(id), workers);
-    Runs.Submitted s = runs.submit(order);
-    if (s instanceof Runs.Submitted.TooLarge t) {
-      return json(StatusCodes.BAD_REQUEST, Map.of("error", "invalid scenario",
-          "problems", List.of(Map.of("path", "(document)", "message", t.reason()))));
-    }
-    if (s instanceof Runs.Submitted.Busy b) {
+    if (r instanceof RunIntake.Result.Busy b) {
       return json(StatusCodes.CONFLICT, Map.of("error", "a run is in progress", "activeRun", b.activeRunId()));
     }
+    String id = ((RunIntake.Result.Accepted) r).runId();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", id);
     out.put("status", "/api/runs/" + id);
@@ -236,7 +233,10 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route stop(String id) {
-    if (runs.status(id).isEmpty()) return json(StatusCodes.NOT_FOUND, Map.of("error", "no run " + id));
+    if (runs.status(id).isEmpty()) {
+      if (results.status(id).isPresent()) return json(StatusCodes.CONFLICT, Map.of("error", "run " + id + " already ended"));
+      return json(StatusCodes.NOT_FOUND, Map.of("error", "no run " + id));
+    }
     if (!runs.stop(id, "stopped through the API")) return json(StatusCodes.CONFLICT, Map.of("error", "run " + id + " already ended"));
     return json(StatusCodes.ACCEPTED, Map.of("id", id, "stopping", true));
   }

@@ -108,16 +108,9 @@ final class ResultRoutes extends AllDirectives {
   }
 
   private Route file(String id, Optional<String> name) {
-    if (name.isEmpty()) return notFound(id);
-    Optional<InputStream> in;
-    try {
-      in = files.open(id, name.get());
-    } catch (IOException e) {
-      return notFound(id);
-    }
-    if (in.isEmpty()) return notFound(id);
-    InputStream stream = in.get();
-    Source<ByteString, NotUsed> body = StreamConverters.fromInputStream(() -> stream, 64 * 1024)
+    if (name.isEmpty() || !files.has(id, name.get())) return notFound(id);
+    // opened (with every check again) only when the response is streamed, so nothing stays open if it never is
+    Source<ByteString, NotUsed> body = StreamConverters.fromInputStream(() -> open(id, name.get()), 64 * 1024)
         .mapMaterializedValue(f -> NotUsed.getInstance());
     ContentType type = contentType(name.get());
     HttpResponse r = HttpResponse.create().withEntity(HttpEntities.createChunked(type, body))
@@ -125,6 +118,10 @@ final class ResultRoutes extends AllDirectives {
     // a report opened from here runs in an opaque origin: its scripts cannot read the live page's token
     if (name.get().endsWith(".html")) r = r.addHeader(RawHeader.create("Content-Security-Policy", "sandbox allow-scripts"));
     return complete(r);
+  }
+
+  private InputStream open(String id, String name) throws IOException {
+    return files.open(id, name).orElseThrow(() -> new java.nio.file.NoSuchFileException(name));
   }
 
   private Route archive(String id) {

@@ -100,6 +100,12 @@ public final class RunFiles {
     return Optional.of(out);
   }
 
+  /** Whether run {@code id} lists a file {@code name} (nothing is opened). */
+  public boolean has(String id, String name) {
+    Path dir = runDirs().get(id);
+    return dir != null && filesOf(dir).containsKey(name);
+  }
+
   /**
    * Opens file {@code name} of run {@code id} if both are listed, not following links; empty when
    * either is not listed or the file is gone.
@@ -179,10 +185,31 @@ public final class RunFiles {
     }
   }
 
-  private static PastRun read(String id, Path dir, Path summary) {
+  /** A summary read before, kept while the file's modification time and size stay the same. */
+  private record Cached(long modified, long size, PastRun run) {}
+
+  /** The live page polls GET /api/runs every second: each summary.json is parsed once, not once a poll. */
+  private final java.util.concurrent.ConcurrentHashMap<Path, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private PastRun read(String id, Path dir, Path summary) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(summary, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      long modified = a.lastModifiedTime().toMillis();
+      Cached c = cache.get(summary);
+      if (c != null && c.modified == modified && c.size == a.size()) return c.run;
+      PastRun run = parse(id, dir, summary);
+      if (cache.size() > 10_000) cache.clear(); // bounded: far more runs than a results directory holds
+      cache.put(summary, new Cached(modified, a.size(), run));
+      return run;
+    } catch (IOException e) {
+      return parse(id, dir, summary);
+    }
+  }
+
+  private static PastRun parse(String id, Path dir, Path summary) {
     String scenario = null, outcome = null, startedAt = null, endedAt = null;
     try {
-      JsonNode run = JSON.readTree(summary.toFile()).path("run");
+      JsonNode run = runObject(summary);
       scenario = text(run, "scenario");
       outcome = text(run, "outcome");
       startedAt = text(run, "startedAt");
@@ -192,6 +219,23 @@ public final class RunFiles {
     }
     long started = epochMs(startedAt);
     return new PastRun(id, scenario, outcome, startedAt, endedAt, started > 0 ? started : modified(dir), epochMs(endedAt));
+  }
+
+  /**
+   * The top-level {@code run} object of a summary, read without parsing the rest: it comes second in
+   * the file (after {@code schemaVersion}), before every cell.
+   */
+  private static JsonNode runObject(Path summary) throws IOException {
+    try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(summary.toFile())) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return JSON.missingNode();
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        if (field.equals("run")) return JSON.readTree(p);
+        p.skipChildren();
+      }
+      return JSON.missingNode();
+    }
   }
 
   private static String text(JsonNode n, String field) {

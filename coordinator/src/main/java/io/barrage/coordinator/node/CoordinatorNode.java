@@ -3,6 +3,7 @@ package io.barrage.coordinator.node;
 import io.barrage.coordinator.http.ApiRoutes;
 import io.barrage.coordinator.run.ResultsSink;
 import io.barrage.coordinator.run.RunHooks;
+import io.barrage.coordinator.run.RunIntake;
 import io.barrage.coordinator.run.Runs;
 import io.barrage.protocol.scenario.TargetAllowList;
 import io.barrage.protocol.wire.ClusterConfig;
@@ -61,11 +62,13 @@ public final class CoordinatorNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Runs runs;
   private final ServerBinding http;
+  private final RunIntake intake;
 
-  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http) {
+  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http, RunIntake intake) {
     this.system = system;
     this.runs = runs;
     this.http = http;
+    this.intake = intake;
   }
 
   public static CoordinatorNode start(Settings s, ResultsSink sink) {
@@ -99,15 +102,15 @@ public final class CoordinatorNode implements AutoCloseable {
       CoordinatorSettings settings = CoordinatorSettings.fromConfig(system.settings().config());
       Runs runs = new Runs(system, settings.run(), sink, hooks);
       ServerBinding binding = null;
+      ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
+          s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets);
       if (s.httpPort() >= 0) {
-        ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
-            s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets);
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());
       }
       log.info("coordinator node {} up ({}); workers join with --join {}:{}", self, describe(s.clusterSecurity()), self.host().get(), self.port().get());
-      return new CoordinatorNode(system, runs, binding);
+      return new CoordinatorNode(system, runs, binding, routes.intake());
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("coordinator could not start: " + e.getMessage(), e);
@@ -124,6 +127,14 @@ public final class CoordinatorNode implements AutoCloseable {
 
   public Runs runs() {
     return runs;
+  }
+
+  /**
+   * How this node starts a run from scenario text, the way {@code POST /api/runs} does (same
+   * validation, allowed targets, default workers, results directory), HTTP on or off.
+   */
+  public RunIntake intake() {
+    return intake;
   }
 
   /** The port workers join at ({@code --join HOST:PORT}). */

@@ -109,6 +109,9 @@ class ResultRoutesIT {
     HttpResponse<byte[]> one = get("/api/runs/20260101-100000", TOKEN);
     assertThat(one.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(one.body()).get("outcome").asText()).isEqualTo("completed");
+    HttpResponse<String> stop = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/20260101-100000")).DELETE()
+        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(stop.statusCode()).isEqualTo(409); // a run from the directory has ended
   }
 
   @Test

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the coordinator asks of Kubernetes, in three calls: make sure enough workers run, fill the
- * targets' deployment columns from the cluster, export the results. Built from the settings file
+ * What the coordinator asks of Kubernetes: make sure enough workers run, fill the targets'
+ * deployment columns from the cluster, export the results, and (when the chart enables them) the
+ * LoadTest resources to run. Built from the settings file
  * the chart mounts ({@code BARRAGE_K8S_SETTINGS}); outside Kubernetes {@link #fromEnvironment()} is
  * empty and the coordinator simply does none of this. Every method is blocking: call it off actor
  * threads.
@@ -85,6 +86,14 @@ public final class BarrageKubernetes {
       return scenario;
     }
     return new TargetDiscovery(env.client(), settings.namespace(), settings.readNodeLabels(), settings.priceTable()).enrich(scenario);
+  }
+
+  /**
+   * The namespace's LoadTest resources (watch them, write their status), when the chart enabled them
+   * ({@code loadTests.enabled}); empty otherwise.
+   */
+  public Optional<LoadTests> loadTests() {
+    return settings.loadTests() ? Optional.of(new LoadTests(env.client(), settings.namespace())) : Optional.empty();
   }
 
   /** Exports the small result files of {@code resultDir} to the chart's results ConfigMap. */

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param discoverTargets read the pods behind a target's Service
  * @param readNodeLabels read those pods' nodes' labels (needs the chart's ClusterRole)
  * @param prices instance type → USD/hour
+ * @param loadTests run the {@code LoadTest} resources of the namespace (the chart's {@code loadTests.enabled})
  */
 public record KubernetesSettings(
     String namespace,
@@ -22,7 +23,8 @@ public record KubernetesSettings(
     String resultsConfigMap,
     boolean discoverTargets,
     boolean readNodeLabels,
-    Map<String, Double> prices) {
+    Map<String, Double> prices,
+    boolean loadTests) {
 
   /** The workers' workload; {@code max} bounds any scale-up. */
   public record Workers(WorkloadKind kind, String name, boolean scale, int max) {}
@@ -35,6 +37,12 @@ public record KubernetesSettings(
 
   public KubernetesSettings {
     prices = prices == null ? Map.of() : Map.copyOf(prices);
+  }
+
+  /** Settings without the LoadTest controller. */
+  public KubernetesSettings(
+      String namespace, Workers workers, String resultsConfigMap, boolean discoverTargets, boolean readNodeLabels, Map<String, Double> prices) {
+    this(namespace, workers, resultsConfigMap, discoverTargets, readNodeLabels, prices, false);
   }
 
   public PriceTable priceTable() {

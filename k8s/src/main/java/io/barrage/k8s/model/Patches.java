@@ -61,6 +61,17 @@ public final class Patches {
     return write(ops);
   }
 
+  /**
+   * A JSON Patch that sets a LoadTest's whole {@code status} to {@code status}: {@code add} creates
+   * the member or replaces it ({@code replace} fails on an object that has no status yet), and
+   * fields of an earlier status that this one lacks go with it.
+   */
+  public static String loadTestStatus(LoadTestStatus status) {
+    ArrayNode ops = JSON.createArrayNode();
+    op(ops, "add", "/status").set("value", status.toJson());
+    return write(ops);
+  }
+
   private static ObjectNode op(ArrayNode ops, String op, String path) {
     ObjectNode o = ops.addObject();
     o.put("op", op);

@@ -1,7 +1,9 @@
 package io.barrage.k8s.client;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -16,8 +18,9 @@ import java.util.HashMap;
 
 /**
  * fabric8's mock API server in CRUD mode on 127.0.0.1: objects created, patched and deleted are
- * stored and served back. Seeded with the fabric8 client ({@link #seed}); the code under test talks
- * to it with client-java ({@link #apiClient}).
+ * stored and served back, and watched the way client-java watches ({@link HttpWatchDispatcher}:
+ * informers work against it). Seeded with the fabric8 client ({@link #seed}); the code under test
+ * talks to it with client-java ({@link #apiClient}).
  */
 public final class MockApi implements AutoCloseable {
 
@@ -25,13 +28,43 @@ public final class MockApi implements AutoCloseable {
   public final NamespacedKubernetesClient seed;
 
   public MockApi() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new HttpWatchDispatcher(), false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     seed = server.createClient();
+  }
+
+  /** Makes the mock serve LoadTests as the chart's CRD defines them: namespaced, with a status subresource. */
+  public MockApi serveLoadTests() {
+    server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+        .withGroup("barrage.io").withVersion("v1alpha1").withPlural("loadtests").withKind("LoadTest")
+        .withScope("Namespaced").withStatusSubresource(true).build());
+    return this;
+  }
+
+  /** Creates a LoadTest from its YAML as a user's {@code kubectl apply} would. */
+  public GenericKubernetesResource createLoadTest(String namespace, String yaml) {
+    GenericKubernetesResource r = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+    return seed.genericKubernetesResources("barrage.io/v1alpha1", "LoadTest").inNamespace(namespace).resource(r).create();
+  }
+
+  /** The LoadTest as stored now, or null. */
+  public GenericKubernetesResource loadTest(String namespace, String name) {
+    return seed.genericKubernetesResources("barrage.io/v1alpha1", "LoadTest").inNamespace(namespace).withName(name).get();
+  }
+
+  /** {@code status.<field>} of the LoadTest as stored now, or null. */
+  public Object loadTestStatus(String namespace, String name, String field) {
+    GenericKubernetesResource r = loadTest(namespace, name);
+    if (r == null || !(r.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status)) return null;
+    return status.get(field);
+  }
+
+  public void deleteLoadTest(String namespace, String name) {
+    seed.genericKubernetesResources("barrage.io/v1alpha1", "LoadTest").inNamespace(namespace).withName(name).delete();
   }
 
   public String url() {

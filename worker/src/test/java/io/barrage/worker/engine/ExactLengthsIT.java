@@ -107,6 +107,21 @@ class ExactLengthsIT {
   }
 
   @Test
+  void threeWorkersSlicesOfOneCellSendTheSameLengthsAsOneWorker() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
+      PromptSpec prompt = new PromptSpec(null, null, new PromptSpec.Synthetic(LOGNORMAL, null), null, null, null,
+          new PromptSpec.TokenizerSpec(null, "simulator-tokenizer.json"), null);
+      Target t = target("sim", ApiKind.TGI_STREAM, s.baseUrl());
+      long ok = 0;
+      for (int slice = 0; slice < 3; slice++) {
+        ok += run(engine, open(t, workload(prompt), new Load.Rate(200, Arrivals.CONSTANT), slice, 3, REQUESTS / 3, EXAMPLES)).ok();
+      }
+      assertThat(ok).isEqualTo(REQUESTS);
+      assertThat(truthPromptTokens(s)).as("each arrival's length is a function of its global index").isEqualTo(expected(LOGNORMAL));
+    }
+  }
+
+  @Test
   void aServerThatGivesNoCountHasItsTextCountedByTheTokenizerFileAsTheClientsCount() throws Exception {
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.FASTAPI_FAST).withTruthInMemory(true))) {
       Target naive = target("naive", ApiKind.FASTAPI, s.baseUrl() + "/generate", null,
