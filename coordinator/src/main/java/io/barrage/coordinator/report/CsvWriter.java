@@ -23,7 +23,8 @@ public final class CsvWriter {
       "requests_ok", "errors", "incomplete", "error_rate", "requests_per_second", "window_seconds",
       "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell",
       "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms",
-      "goodput_requests_per_second", "goodput_output_tokens_per_second", "goodput_fraction");
+      "goodput_requests_per_second", "goodput_output_tokens_per_second", "goodput_fraction",
+      "probe_step", "probe_phase", "probe_met");
 
   private CsvWriter() {}
 
@@ -69,6 +70,7 @@ public final class CsvWriter {
         r.add(num(c.goodput() == null ? null : c.goodput().requestsPerSecond()));
         r.add(num(c.goodput() == null ? null : c.goodput().outputTokensPerSecond()));
         r.add(num(c.goodput() == null ? null : c.goodput().fraction()));
+        r.addAll(io.barrage.coordinator.capacity.ProbeMarks.csv(c));
         row(sb, r);
       }
     }
