@@ -65,6 +65,7 @@ class InterruptedSearchIT {
         assertThat(cut.path("probe").path("met").isNull()).isTrue();
         assertThat(t.path("cells").get(0).path("probe").path("met").asBoolean()).isTrue();
 
+        assertThat(p.log()).as("the command line's summary").contains("capacity sim (m8): sim: probe 3 was cut short");
         assertThat(Files.readAllLines(out.resolve("capacity.csv"))).hasSize(2).last().asString()
             .startsWith("sim,8,1,concurrency,2,false,,0.05,,3,interrupted,false,sim/m8/c2/probe2,");
       }
