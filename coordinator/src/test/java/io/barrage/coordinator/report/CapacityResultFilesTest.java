@@ -63,7 +63,7 @@ class CapacityResultFilesTest {
     assertThat(back.target("fastapi-a100").cells().get(2).probe()).as("read back by barrage report").isEqualTo(cells.get(2).probe());
 
     List<String> csv = List.of(CsvWriter.render(s).split("\r\n"));
-    assertThat(csv.get(0)).endsWith(",goodput_fraction,probe_step,probe_phase,probe_met");
+    assertThat(csv.get(0)).as("appended at the end").endsWith(",probe_step,probe_phase,probe_met");
     assertThat(csv).filteredOn(l -> l.contains("fastapi-a100/m128/c2/probe2")).singleElement().asString().endsWith(",2,bracket,false");
     assertThat(csv).filteredOn(l -> l.contains("fastapi-a100/m128/c1/probe3")).singleElement().asString().endsWith(",3,confirm,true");
   }

@@ -78,8 +78,9 @@ class GoodputSummaryTest {
 
   @Test
   void theCsvCarriesTheGoodputColumnsAtTheEnd() {
-    int at = CsvWriter.HEADER.indexOf("e2e_mean_ms") + 1; // appended after it; later columns come after them
-    assertThat(CsvWriter.HEADER.subList(at, at + 3))
+    // appended after the older columns (later additions, e.g. the session and trace columns, follow them)
+    int after = CsvWriter.HEADER.indexOf("e2e_mean_ms") + 1;
+    assertThat(CsvWriter.HEADER.subList(after, after + 3))
         .containsExactly("goodput_requests_per_second", "goodput_output_tokens_per_second", "goodput_fraction");
   }
 }

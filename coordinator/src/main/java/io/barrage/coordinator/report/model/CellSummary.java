@@ -18,6 +18,7 @@ import java.util.Map;
  *     when the scenario sets no threshold
  * @param server what the target's metrics endpoints said during the cell (docs/telemetry.md); null
  *     when nothing was scraped
+ * @param traffic multi-turn sessions and trace replay figures; absent for other cells
  * @param probe set when the cell is a probe of a capacity search ({@code workload.load.search}): its
  *     place in the search and its verdict; null for every other cell
  */
@@ -43,6 +44,7 @@ public record CellSummary(
     String status,
     Goodput goodput,
     ServerSummary server,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) TrafficSummary traffic,
     Probe probe) {
 
   public static final String COMPLETED = "completed";
@@ -57,15 +59,15 @@ public record CellSummary(
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
-      List<Unreachable> unreachable, String status, Goodput goodput, ServerSummary server) {
+      List<Unreachable> unreachable, String status, Goodput goodput, ServerSummary server, TrafficSummary traffic) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, null);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, traffic, null);
   }
 
   /** This cell marked as a probe (null: not one). */
   public CellSummary withProbe(Probe p) {
     return new CellSummary(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, p);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, traffic, p);
   }
 
   /**
@@ -82,13 +84,22 @@ public record CellSummary(
    */
   public record Probe(String by, int step, String phase, Boolean met, String why) {}
 
-  /** A cell without goodput (no per-request threshold) or server telemetry. */
+  /** A cell without multi-turn sessions or trace replay, not a probe. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
+      List<Unreachable> unreachable, String status, Goodput goodput, ServerSummary server) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, null, null);
+  }
+
+  /** A cell without goodput (no per-request threshold), server telemetry, sessions or trace replay. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
       List<Unreachable> unreachable, String status) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null, null);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null, null, null);
   }
 
   /** A cell the target could always be reached in, run to its plan. */
@@ -96,7 +107,7 @@ public record CellSummary(
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null, null);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null, null, null);
   }
 
   /** True when the cell was cut short. */
