@@ -160,3 +160,23 @@ securityContext:
 {{- define "barrage.targetSecrets" -}}
 {{- range .Values.targetSecrets }}{{ .env }}={{ join "," .allowedHosts }};{{ end }}
 {{- end }}
+
+{{/* Whether the metrics token is on (metrics.enabled, or a ServiceMonitor that needs it). */}}
+{{- define "barrage.metricsOn" -}}
+{{- if or .Values.metrics.enabled .Values.metrics.serviceMonitor.enabled }}true{{ end }}
+{{- end }}
+
+{{- define "barrage.metricsSecretName" -}}
+{{- default (printf "%s-metrics-token" (include "barrage.fullname" .)) .Values.metrics.existingSecret }}
+{{- end }}
+
+{{/* BARRAGE_METRICS_TOKEN from the metrics Secret, for the coordinator and the workers. */}}
+{{- define "barrage.metricsTokenEnv" -}}
+{{- if include "barrage.metricsOn" . }}
+- name: BARRAGE_METRICS_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "barrage.metricsSecretName" . }}
+      key: {{ .Values.metrics.existingSecretKey }}
+{{- end }}
+{{- end }}

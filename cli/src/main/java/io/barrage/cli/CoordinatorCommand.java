@@ -116,7 +116,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
     CoordinatorNode node;
     try {
       node = CoordinatorNode.start(
-          new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security), ResultWriter::write, hooks, minWorkers, allowed);
+          new CoordinatorNode.Settings(host, bind, port, httpPort, bind, false, token, out, Path.of(""), security,
+              io.barrage.common.http.BearerToken.metricsTokenFromEnvironment()), ResultWriter::write, hooks, minWorkers, allowed);
     } catch (RuntimeException e) {
       if (throwaway != null) throwaway.close();
       throw e;

@@ -51,7 +51,7 @@ final class LocalCluster implements AutoCloseable {
     try {
       node = CoordinatorNode.start(
           new CoordinatorNode.Settings("127.0.0.1", "127.0.0.1", 0, httpPort, "127.0.0.1", workerCount == 0, apiToken, logDir, Path.of(""),
-              certs == null ? ClusterSecurity.LOOPBACK_ONLY : certs.security()),
+              certs == null ? ClusterSecurity.LOOPBACK_ONLY : certs.security(), io.barrage.common.http.BearerToken.metricsTokenFromEnvironment()),
           ResultWriter::write);
     } catch (RuntimeException e) {
       if (certs != null) certs.close();
@@ -94,6 +94,11 @@ final class LocalCluster implements AutoCloseable {
 
   CoordinatorNode coordinator() {
     return coordinator;
+  }
+
+  /** The coordinator's own load engine when it is the one worker ({@code --local-workers 0}), else null. */
+  io.barrage.worker.engine.LoadEngine inProcessEngine() {
+    return inProcessLauncher == null ? null : inProcessLauncher.engine();
   }
 
   /** A worker JVM that has already exited, with its log, or null. */

@@ -35,8 +35,11 @@ public final class ValidateCommand implements Callable<Integer> {
       for (ScenarioProblem p : e.problems()) sb.append("  ").append(p.path()).append(": ").append(p.message()).append('\n');
       throw new ExitException(ExitCodes.BAD_INPUT, sb.toString().stripTrailing());
     }
-    int cells = CellPlanner.plan(s).size();
-    spec.commandLine().getOut().printf("%s: valid scenario '%s': %d target(s), %d cell(s)%n",
+    var load = s.workload().load();
+    String cells = load.search() != null ? "a capacity search, up to " + load.search().probesOrDefault() + " probe cell(s) per target and output length"
+        : load.sweep() != null ? "a sweep, " + (2 + load.sweep().pointsOrDefault()) + " cell(s) per target and output length"
+        : CellPlanner.plan(s).size() + " cell(s)";
+    spec.commandLine().getOut().printf("%s: valid scenario '%s': %d target(s), %s%n",
         scenario, s.name(), s.targets().size(), cells);
     for (String w : tlsWarnings(s)) spec.commandLine().getOut().println("  " + w);
     return ExitCodes.OK;

@@ -1,10 +1,13 @@
 package io.barrage.cli;
 
+import io.barrage.common.http.BearerToken;
 import io.barrage.protocol.wire.ClusterConfig;
 import io.barrage.protocol.wire.ClusterSecurity;
 import io.barrage.worker.cluster.EngineStepLauncher;
 import io.barrage.worker.cluster.ReadinessServer;
 import io.barrage.worker.cluster.WorkerNode;
+import io.barrage.worker.engine.EngineMetrics;
+import io.barrage.worker.engine.LoadEngine;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -35,7 +38,8 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "0", paramLabel = "N", description = "cluster port (default ${DEFAULT-VALUE}: any free port)")
   int port;
 
-  @Option(names = "--health-port", paramLabel = "N", description = "serve GET /ready (200 once Up in the cluster) and /healthz on this port")
+  @Option(names = "--health-port", paramLabel = "N",
+      description = "serve GET /ready (200 once Up in the cluster), /healthz and /metrics (behind $BARRAGE_METRICS_TOKEN) on this port")
   Integer healthPort;
 
   @Mixin ClusterSecurityOptions cluster = new ClusterSecurityOptions();
@@ -45,8 +49,15 @@ public final class WorkerCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
-  private static WorkerNode start(WorkerNode.Settings settings) {
-    return WorkerNode.start(settings, sys -> EngineWarmup.warm(new EngineStepLauncher(sys)));
+  /** The engine of the current node (a node downed and replaced brings a new one), for /metrics. */
+  private final AtomicReference<LoadEngine> engine = new AtomicReference<>();
+
+  private WorkerNode start(WorkerNode.Settings settings) {
+    return WorkerNode.start(settings, sys -> {
+      EngineStepLauncher launcher = new EngineStepLauncher(sys);
+      engine.set(launcher.engine());
+      return EngineWarmup.warm(launcher);
+    });
   }
 
   @Override
@@ -66,7 +77,10 @@ public final class WorkerCommand implements Callable<Integer> {
     AtomicReference<WorkerNode> node = new AtomicReference<>(start(settings));
     ReadinessServer health = null;
     try {
-      if (healthPort != null) health = ReadinessServer.start(bind, healthPort, () -> node.get().isUp());
+      if (healthPort != null) {
+        health = ReadinessServer.start(bind, healthPort, () -> node.get().isUp(), () -> EngineMetrics.render(engine.get()),
+            BearerToken.metricsTokenFromEnvironment());
+      }
     } catch (IOException e) {
       node.get().close();
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage worker: cannot serve --health-port " + healthPort + ": " + e.getMessage());

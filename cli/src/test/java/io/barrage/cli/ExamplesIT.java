@@ -125,7 +125,10 @@ class ExamplesIT {
   static List<String> shrink(Scenario s) {
     List<String> out = new ArrayList<>();
     var load = s.workload().load();
-    if (load.concurrency() != null) {
+    if (load.search() != null) {
+      // two probes per target: the search at a test's size (CapacityExampleIT runs the capacity example whole)
+      out.addAll(List.of("--set", "workload.load.search.probes=2"));
+    } else if (load.concurrency() != null) {
       out.addAll(List.of("--set", "workload.load.concurrency=" + List.of(load.concurrency().get(0))));
     } else {
       out.addAll(List.of("--set", "workload.load.rate=" + List.of(load.rate().get(0))));

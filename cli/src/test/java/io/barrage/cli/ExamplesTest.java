@@ -22,10 +22,14 @@ class ExamplesTest {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(files).extracting(p -> p.getFileName().toString())
-        .contains("fastapi-vs-tgi.yaml", "fastapi-vs-tgi-real.yaml", "sagemaker-llama2.yaml", "sagemaker-llama2-real.yaml");
+        .contains("fastapi-vs-tgi.yaml", "fastapi-vs-tgi-real.yaml", "sagemaker-llama2.yaml", "sagemaker-llama2-real.yaml", "capacity-fastapi-vs-tgi.yaml");
     for (Path f : files) {
       Scenario sc = ScenarioLoader.load(f);
-      assertThat(CellPlanner.plan(sc)).as(f.toString()).isNotEmpty();
+      if (sc.workload().load().search() != null) {
+        assertThat(sc.workload().load().search().probesOrDefault()).as(f + ": a search has probes").isPositive();
+      } else {
+        assertThat(CellPlanner.plan(sc)).as(f.toString()).isNotEmpty();
+      }
     }
   }
 

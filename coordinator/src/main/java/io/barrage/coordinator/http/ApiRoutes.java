@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -60,6 +61,8 @@ public final class ApiRoutes extends AllDirectives {
   private final int minWorkers;
   private final String livePage;
   private final long maxScenarioBytes;
+  private volatile Supplier<String> metrics;
+  private volatile String metricsToken;
   private final RunIntake intake;
 
   /** The default of {@code barrage.coordinator.http.max-scenario-bytes}. */
@@ -110,6 +113,16 @@ public final class ApiRoutes extends AllDirectives {
     return intake;
   }
 
+  /**
+   * Serves {@code GET /metrics}: {@code render}'s text, to a bearer of the API token or of
+   * {@code metricsToken} (null: the API token only). Without this call {@code /metrics} is 404.
+   */
+  public ApiRoutes metrics(Supplier<String> render, String metricsToken) {
+    this.metrics = render;
+    this.metricsToken = metricsToken;
+    return this;
+  }
+
   /** Scenarios whose targets are outside {@code list} are refused with 400 (default: every target allowed). */
   public ApiRoutes allowTargets(TargetAllowList list) {
     intake.allowTargets(list);
@@ -123,15 +136,35 @@ public final class ApiRoutes extends AllDirectives {
             ? complete("ready\n")
             : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: the cluster is not formed yet\n"))),
         pathSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, livePage)))),
+        path("metrics", () -> get(this::metricsText)),
         pathPrefix("api", () -> authorized(this::api)));
+  }
+
+  /** {@code text/plain; version=0.0.4; charset=utf-8}: the Prometheus text format. */
+  private static final ContentType PROMETHEUS_TEXT = ContentTypes.parse(io.barrage.common.prometheus.PrometheusText.CONTENT_TYPE);
+
+  /** {@code GET /metrics}: behind the API token or the metrics token (docs/adr/0341). */
+  private Route metricsText() {
+    Supplier<String> render = metrics;
+    if (render == null) return reject();
+    return optionalHeaderValueByName("Authorization", h -> {
+      if (!ApiToken.matches(token, h.orElse(null)) && !io.barrage.common.http.BearerToken.matches(metricsToken, h.orElse(null))) {
+        return unauthorized();
+      }
+      return complete(HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT, render.get().getBytes(StandardCharsets.UTF_8))));
+    });
   }
 
   private Route authorized(Supplier<Route> inner) {
     return optionalHeaderValueByName("Authorization", h -> {
       if (ApiToken.matches(token, h.orElse(null))) return inner.get();
-      return respondWithHeader(WWWAuthenticate.create(HttpChallenge.createOAuth2("barrage")),
-          () -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "missing or wrong bearer token")));
+      return unauthorized();
     });
+  }
+
+  private Route unauthorized() {
+    return respondWithHeader(WWWAuthenticate.create(HttpChallenge.createOAuth2("barrage")),
+        () -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "missing or wrong bearer token")));
   }
 
   private Route api() {

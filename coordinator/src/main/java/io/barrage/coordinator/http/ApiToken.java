@@ -11,7 +11,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
@@ -74,10 +73,6 @@ public final class ApiToken {
 
   /** Constant-time check of an {@code Authorization} header value. */
   public static boolean matches(String expected, String authorizationHeader) {
-    if (authorizationHeader == null) return false;
-    String h = authorizationHeader.strip();
-    if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
-    byte[] given = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given);
+    return io.barrage.common.http.BearerToken.matches(expected, authorizationHeader);
   }
 }

@@ -1,6 +1,7 @@
 package io.barrage.coordinator.node;
 
 import io.barrage.coordinator.http.ApiRoutes;
+import io.barrage.coordinator.metrics.LiveMetrics;
 import io.barrage.coordinator.run.ResultsSink;
 import io.barrage.coordinator.run.RunHooks;
 import io.barrage.coordinator.run.RunIntake;
@@ -39,6 +40,8 @@ public final class CoordinatorNode implements AutoCloseable {
    * @param apiToken bearer token of the API (never logged)
    * @param runsDir where runs posted to the API write their results ({@code runsDir/<runId>})
    * @param clusterSecurity how the cluster port is protected (mutual TLS, or plain TCP)
+   * @param metricsToken a second bearer token that {@code GET /metrics} accepts besides the API token
+   *     (read-only: it opens nothing else), or null
    */
   public record Settings(
       String canonicalHost,
@@ -50,7 +53,15 @@ public final class CoordinatorNode implements AutoCloseable {
       String apiToken,
       Path runsDir,
       Path scenarioBaseDir,
-      ClusterSecurity clusterSecurity) {
+      ClusterSecurity clusterSecurity,
+      String metricsToken) {
+
+    /** Without a metrics token: {@code GET /metrics} takes the API token only. */
+    public Settings(
+        String canonicalHost, String bindHost, int port, int httpPort, String httpBindHost, boolean alsoWorker, String apiToken, Path runsDir,
+        Path scenarioBaseDir, ClusterSecurity clusterSecurity) {
+      this(canonicalHost, bindHost, port, httpPort, httpBindHost, alsoWorker, apiToken, runsDir, scenarioBaseDir, clusterSecurity, null);
+    }
 
     /** Plain TCP, loopback only ({@link ClusterSecurity#LOOPBACK_ONLY}): single-machine use and tests. */
     public Settings(
@@ -62,9 +73,11 @@ public final class CoordinatorNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Runs runs;
   private final ServerBinding http;
+  private final LiveMetrics metrics;
   private final RunIntake intake;
 
-  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http, RunIntake intake) {
+  private CoordinatorNode(ActorSystem<Void> system, Runs runs, ServerBinding http, RunIntake intake, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.system = system;
     this.runs = runs;
     this.http = http;
@@ -101,16 +114,19 @@ public final class CoordinatorNode implements AutoCloseable {
       cluster.manager().tell(Join.create(self)); // the coordinator is the seed
       CoordinatorSettings settings = CoordinatorSettings.fromConfig(system.settings().config());
       Runs runs = new Runs(system, settings.run(), sink, hooks);
+      LiveMetrics metrics = new LiveMetrics();
+      runs.addObserver(metrics);
       ServerBinding binding = null;
       ApiRoutes routes = new ApiRoutes(runs, s.apiToken(), () -> cluster.selfMember().status() == MemberStatus.up(), s.runsDir(),
-          s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets);
+          s.scenarioBaseDir(), apiMinWorkers, settings.maxScenarioBytes()).allowTargets(allowTargets)
+          .metrics(metrics::render, s.metricsToken());
       if (s.httpPort() >= 0) {
         binding =
             Http.get(system).newServerAt(s.httpBindHost(), s.httpPort()).bind(routes.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("coordinator API and live page on http://{}:{}/", s.canonicalHost(), binding.localAddress().getPort());
       }
       log.info("coordinator node {} up ({}); workers join with --join {}:{}", self, describe(s.clusterSecurity()), self.host().get(), self.port().get());
-      return new CoordinatorNode(system, runs, binding, routes.intake());
+      return new CoordinatorNode(system, runs, binding, routes.intake(), metrics);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("coordinator could not start: " + e.getMessage(), e);
@@ -127,6 +143,11 @@ public final class CoordinatorNode implements AutoCloseable {
 
   public Runs runs() {
     return runs;
+  }
+
+  /** What {@code GET /metrics} serves. */
+  public LiveMetrics liveMetrics() {
+    return metrics;
   }
 
   /**

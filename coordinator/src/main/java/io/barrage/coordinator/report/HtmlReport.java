@@ -56,6 +56,7 @@ public final class HtmlReport {
     b.append("<h2>Charts</h2><div class=\"charts\">");
     for (SvgChart c : charts(rs)) b.append(c.render()).append('\n');
     b.append("</div>");
+    CapacitySection.render(b, s);
     ServerTelemetryReport.render(b, rs);
     recommendations(b, s);
     comparisons(b, s);

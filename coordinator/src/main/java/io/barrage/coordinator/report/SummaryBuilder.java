@@ -63,6 +63,8 @@ public final class SummaryBuilder {
               new DeploymentInfo(d.instance(), d.gpus(), d.tensorParallel(), d.quantization(), d.usdPerHour(), d.gpuProduct()),
               cells));
     }
+    Map<String, List<io.barrage.coordinator.report.model.Capacity>> capacities = io.barrage.coordinator.capacity.Capacities.of(run, targets);
+    targets.replaceAll(t -> capacities.containsKey(t.name()) ? withCapacity(t, capacities.get(t.name())) : t);
     Recommendations.Settings settings = Recommender.settings(sc.recommendations());
     double maxErrorRate = SloSpec.verdictErrorRateLimit(sc.slo());
     List<TargetSummary> eligible = Verdicts.eligibleOnly(targets, maxErrorRate);
@@ -75,7 +77,12 @@ public final class SummaryBuilder {
         comparisons.isEmpty() ? null : comparisons.get(0),
         comparisons.size() > 1 ? comparisons.subList(1, comparisons.size()) : List.of(),
         Recommender.recommend(eligible, settings, eligibility.excluded().size()),
-        eligibility);
+        eligibility,
+        capacities.isEmpty() ? null : io.barrage.coordinator.capacity.Capacities.compare(sc, capacities));
+  }
+
+  private static TargetSummary withCapacity(TargetSummary t, List<io.barrage.coordinator.report.model.Capacity> all) {
+    return new TargetSummary(t.name(), t.api(), t.model(), t.deployment(), t.cells(), all.get(0), all.size() > 1 ? all : null);
   }
 
   static RunInfo runInfo(RunRecord run) {
@@ -102,7 +109,7 @@ public final class SummaryBuilder {
         new RunInfo.Workers(run.workersPlanned(), lost, events));
   }
 
-  static CellSummary cell(CellRecord c, Target t, SloSpec slo) {
+  public static CellSummary cell(CellRecord c, Target t, SloSpec slo) {
     CellAggregate a = c.aggregate();
     Map<String, Long> errors = new LinkedHashMap<>();
     for (Map.Entry<ErrorClass, Long> e : a.errors().entrySet()) {

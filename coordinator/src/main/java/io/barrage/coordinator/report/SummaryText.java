@@ -39,6 +39,7 @@ public final class SummaryText {
     for (Comparison c : HtmlReport.comparisons(s)) {
       if (c.headline() != null) b.append('\n').append(c.headline()).append('\n');
     }
+    b.append(io.barrage.coordinator.capacity.CapacityText.render(s));
     Recommendations r = s.recommendations();
     if (r != null) {
       b.append('\n');

@@ -37,12 +37,21 @@ final class CellMerge implements AutoCloseable {
   }
 
   private final IntervalLogs logs;
+  private final RunObserver observer;
+  private final String runId;
   private final ExecutorService io;
   private final Set<String> refused = new HashSet<>();
   private String firstRefusal;
   private volatile String logFailure;
 
   CellMerge(IntervalLogs logs, String runId) {
+    this(logs, runId, s -> {});
+  }
+
+  /** @param observer told of every merged report ({@link RunObserver#merged}) */
+  CellMerge(IntervalLogs logs, String runId, RunObserver observer) {
+    this.observer = observer;
+    this.runId = runId;
     this.logs = logs;
     this.io = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "barrage-interval-logs-" + runId);
@@ -77,6 +86,7 @@ final class CellMerge implements AutoCloseable {
     cell.tokensSinceTick += r.counters().arrivedTokens(); // the live rate, by arrival like the chart
     CellRun.Assignment a = cell.assignments.get(i.worker());
     if (a != null) a.reported(r, end, now);
+    observer.merged(runId, cell.spec, r, decoded);
     io.execute(() -> {
       try {
         logs.write(cell.spec, r, decoded, offsetMs, cell.startAtEpochMs);

@@ -1,6 +1,6 @@
 package io.barrage.coordinator.run;
 
-import io.barrage.protocol.plan.CellPlanner;
+import io.barrage.coordinator.capacity.CellSource;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.plan.LoadSplitter;
@@ -27,10 +27,15 @@ final class CellSchedule {
   private final WorkerRoster roster;
   private final RunLedger ledger;
   private final Logger log;
-  private final List<CellSpec> cells;
+  private final CellSource cells;
   private final long createdNanos = System.nanoTime();
   private final long rollCallTimeoutNanos;
+  /** cells started so far */
   private int next;
+  /** the next cell once decided (a search decides it from the cells measured before it) */
+  private CellSpec upcoming;
+  private boolean decided;
+  private boolean skipped;
   private long waitingSinceNanos = System.nanoTime();
   private String waiting = "waiting for workers";
 
@@ -40,27 +45,39 @@ final class CellSchedule {
     this.roster = roster;
     this.ledger = ledger;
     this.log = log;
-    this.cells = CellPlanner.plan(order.scenario());
+    this.cells = CellSource.of(order.scenario());
     this.rollCallTimeoutNanos = Math.max(3 * settings.tick().toNanos(), Duration.ofSeconds(3).toNanos());
   }
 
   int size() {
-    return cells.size();
+    return Math.max(cells.plannedSize(), next);
   }
 
   boolean exhausted() {
-    return next >= cells.size();
+    return skipped || upcoming() == null;
+  }
+
+  /** The next cell, decided from the cells measured so far (asked only while no cell runs). */
+  private CellSpec upcoming() {
+    if (!decided) {
+      List<io.barrage.protocol.results.CellRecord> measured = new ArrayList<>();
+      for (CellRun c : ledger.finished) measured.add(ledger.recordOf(c));
+      upcoming = cells.next(measured);
+      decided = true;
+    }
+    return upcoming;
   }
 
   /** No further cell starts (an interrupt). */
   void skipRest() {
-    next = cells.size();
+    skipped = true;
     roster.cancelRollCall();
   }
 
-  /** A cell ended: a later cell waits for its workers from now on. */
+  /** A cell ended: a later cell waits for its workers from now on, and is decided anew. */
   void cellEnded() {
     waitingSinceNanos = System.nanoTime();
+    decided = false;
   }
 
   /** What the run is waiting for while no cell runs. */
@@ -86,7 +103,7 @@ final class CellSchedule {
     List<WorkerRoster.Member> candidates = roster.candidates();
     if (candidates.size() >= needed) {
       roster.startRollCall(candidates, self, nowNanos);
-      waiting = "checking " + candidates.size() + " worker(s) before cell " + cells.get(next).id();
+      waiting = "checking " + candidates.size() + " worker(s) before cell " + upcoming().id();
       return null;
     }
     waiting = "waiting for workers (" + candidates.size() + "/" + needed + ")";
@@ -94,13 +111,15 @@ final class CellSchedule {
       ledger.abort("the first cell needs " + needed + " worker(s) (minWorkers); " + roster.all().size() + " joined and "
           + candidates.size() + " answered within " + DurationText.format(settings.workerJoinTimeout()) + " (worker-join-timeout)");
     } else if (next > 0 && nowNanos - waitingSinceNanos > settings.workerWaitTimeout().toNanos()) {
-      ledger.abort("no worker left to run cell " + cells.get(next).id());
+      ledger.abort("no worker left to run cell " + upcoming().id());
     }
     return null;
   }
 
   private CellRun start(List<WorkerRoster.Member> ready, ActorRef<CoordinatorProtocol.Event> self) {
-    CellSpec spec = cells.get(next++);
+    CellSpec spec = upcoming();
+    next++;
+    decided = false;
     StepSpec step = order.scenario().workload().step();
     long requests = step.requestsFor(spec.load());
     List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size());
@@ -116,7 +135,7 @@ final class CellSchedule {
       long workerStart = startAt + roster.offsetMs(a.workerId);
       a.worker.tell(new WorkerProtocol.StartStep(order.runId(), a.workerId, order.scenarioYaml(), baseDir, spec, a.share, workerStart, self));
     }
-    log.info("cell {} ({}/{}): {} over {} worker(s)", spec.id(), next, cells.size(), spec.load().id(), assigned.size());
+    log.info("cell {} ({}/{}): {} over {} worker(s)", spec.id(), next, size(), spec.load().id(), assigned.size());
     return cell;
   }
 

@@ -134,7 +134,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     Cluster cluster = Cluster.get(ctx.getSystem());
     this.roster = new WorkerRoster(cluster.selfMember().address());
     this.ledger = new RunLedger(order, settings);
-    this.merge = new CellMerge(new IntervalLogs(order.outDir().resolve("histograms")), order.runId());
+    this.merge = new CellMerge(new IntervalLogs(order.outDir().resolve("histograms")), order.runId(), observer);
     this.losses = new CellLosses(order, ledger, ctx.getLog());
     this.schedule = new CellSchedule(order, settings, roster, ledger, ctx.getLog());
     this.board = new StatusBoard(order, schedule.size(), 3 * Math.max(1000, settings.tick().toMillis()));

@@ -62,13 +62,18 @@ final class RunLedger {
     List<CellRecord> records = new ArrayList<>();
     List<String> cut = new ArrayList<>();
     for (CellRun c : ended) {
-      boolean isCut = c.cut();
-      if (isCut) cut.add(c.spec.id());
-      records.add(new CellRecord(c.spec, c.aggregate, window(c, isCut), c.incomplete(), settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs,
-          c.endedAtEpochMs, isCut, server.apply(c.spec.id())));
+      if (c.cut()) cut.add(c.spec.id());
+      records.add(recordOf(c));
     }
     if (outcome == null) outcome = judge(records, cut);
     return new RunRecord(order.runId(), order.scenario(), startedAtEpochMs, now, outcome, workersPlanned, List.copyOf(events), records);
+  }
+
+  /** A cell as it goes into the result. */
+  CellRecord recordOf(CellRun c) {
+    boolean isCut = c.cut();
+    return new CellRecord(c.spec, c.aggregate, window(c, isCut), c.incomplete(), settings.sendLagBudgetMs(), c.workersUsed, c.startAtEpochMs,
+        c.endedAtEpochMs, isCut, server.apply(c.spec.id()));
   }
 
   private RunOutcome judge(List<CellRecord> records, List<String> cut) {

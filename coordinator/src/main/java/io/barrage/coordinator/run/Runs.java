@@ -185,6 +185,12 @@ public final class Runs implements AutoCloseable {
       }
 
       @Override
+      public void merged(String runId, io.barrage.protocol.plan.CellSpec cell, io.barrage.protocol.metrics.IntervalReport report,
+          Map<io.barrage.protocol.metrics.Metric, org.HdrHistogram.Histogram> histograms) {
+        for (RunObserver o : observers) o.merged(runId, cell, report, histograms);
+      }
+
+      @Override
       public void checkpoint(RunRecord soFar) {
         // written in order with the final results on the same thread; a later write replaces it
         writer.execute(() -> {
@@ -197,6 +203,7 @@ public final class Runs implements AutoCloseable {
         });
       }
     };
+    for (RunObserver o : observers) o.accepted(order);
     // known from the moment it is accepted (the run's actor publishes its first status a moment later)
     statuses.putIfAbsent(order.runId(), RunStatus.preparing(order.runId(), order.scenario().name(), "waiting for workers", order.outDir().toString()));
     if (hooks == RunHooks.NONE) {

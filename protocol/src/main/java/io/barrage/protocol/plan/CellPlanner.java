@@ -13,7 +13,9 @@ import java.util.List;
 public final class CellPlanner {
   private CellPlanner() {}
 
+  /** The listed cells; none for a search or a sweep, whose cells are decided while the run goes. */
   public static List<CellSpec> plan(Scenario s) {
+    if (s.workload().load().adaptive()) return List.of();
     List<Load> loads = loads(s.workload().load());
     List<CellSpec> cells = new ArrayList<>();
     int repeats = s.repeatOrOne();

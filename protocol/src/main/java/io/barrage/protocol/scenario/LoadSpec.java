@@ -4,17 +4,24 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Either closed-loop {@code concurrency} levels, open-loop {@code rate} levels (requests/s), or a
- * ramp of {@code stages} measured as one cell (see {@link StageSpec}).
+ * Exactly one of: closed-loop {@code concurrency} levels, open-loop {@code rate} levels (requests/s),
+ * a ramp of {@code stages} measured as one cell (see {@link StageSpec}), a capacity {@code search} or
+ * a {@code sweep}. The last two decide their load levels while the run goes, from the cells already
+ * measured.
  */
-public record LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals, List<StageSpec> stages) {
+public record LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals, List<StageSpec> stages, SearchSpec search, SweepSpec sweep) {
 
   public LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals) {
-    this(concurrency, rate, arrivals, null);
+    this(concurrency, rate, arrivals, null, null, null);
   }
 
   public Arrivals arrivalsOrDefault() {
     return arrivals == null ? Arrivals.POISSON : arrivals;
+  }
+
+  /** Whether the load levels are decided during the run (search or sweep) rather than listed. */
+  public boolean adaptive() {
+    return search != null || sweep != null;
   }
 
   /**

@@ -65,8 +65,11 @@ public record ScenarioLimits(Duration maxDuration, long maxRequests, int maxProm
       if (st.requests() != null && st.requests() > maxRequests) {
         out.add(over("workload.step.requests", Long.toString(maxRequests), "max-requests", "BARRAGE_MAX_REQUESTS"));
       }
-      if (st.requestsPerUser() != null && st.requestsPerUser() > 0 && w.load() != null && w.load().concurrency() != null) {
-        long most = w.load().concurrency().stream().filter(c -> c != null && c > 0).mapToLong(c -> (long) c * st.requestsPerUser()).max().orElse(0);
+      SearchSpec search = w.load() == null ? null : w.load().search();
+      boolean searchByUsers = search != null && search.by() == SearchBy.CONCURRENCY && search.max() != null && search.max() > 0;
+      if (st.requestsPerUser() != null && st.requestsPerUser() > 0 && w.load() != null && (w.load().concurrency() != null || searchByUsers)) {
+        long most = searchByUsers ? (long) Math.min(search.max(), 1e12) * st.requestsPerUser()
+            : w.load().concurrency().stream().filter(c -> c != null && c > 0).mapToLong(c -> (long) c * st.requestsPerUser()).max().orElse(0);
         if (most > maxRequests) {
           out.add(new ScenarioProblem("workload.step.requestsPerUser", "makes " + most + " requests at the highest concurrency; at most "
               + maxRequests + " per step (barrage.scenario.limits.max-requests; raise it with BARRAGE_MAX_REQUESTS on the coordinator and every worker)"));

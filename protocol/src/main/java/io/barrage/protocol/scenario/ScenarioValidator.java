@@ -88,7 +88,7 @@ public final class ScenarioValidator {
     if (w == null) {
       out.add(new ScenarioProblem("workload", "required"));
     } else {
-      validateWorkload(w, baseDir, out);
+      validateWorkload(w, s.slo(), baseDir, out);
     }
     PromptChecks.validate(s, baseDir, out);
     if (s.comparison() != null && s.targets() != null) {
@@ -179,7 +179,7 @@ public final class ScenarioValidator {
     }
   }
 
-  private static void validateWorkload(Workload w, Path baseDir, List<ScenarioProblem> out) {
+  private static void validateWorkload(Workload w, SloSpec slo, Path baseDir, List<ScenarioProblem> out) {
     if (w.maxNewTokens() == null || w.maxNewTokens().isEmpty()) {
       out.add(new ScenarioProblem("workload.maxNewTokens", "required: a list such as [128, 256]"));
     } else {
@@ -192,14 +192,17 @@ public final class ScenarioValidator {
     }
     LoadSpec l = w.load();
     if (l == null) {
-      out.add(new ScenarioProblem("workload.load", "required: concurrency or rate"));
+      out.add(new ScenarioProblem("workload.load", "required: concurrency, rate, stages, search or sweep"));
     } else if (l.stages() != null) {
+      if (l.adaptive()) out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency, rate, stages, search or sweep"));
       io.barrage.protocol.plan.Stages.validate(l, w.step(), out);
     } else {
       boolean c = l.concurrency() != null, r = l.rate() != null;
-      if (c == r) {
-        out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency or rate"));
+      int kinds = (c ? 1 : 0) + (r ? 1 : 0) + (l.search() != null ? 1 : 0) + (l.sweep() != null ? 1 : 0);
+      if (kinds != 1) {
+        out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency, rate, stages, search or sweep"));
       }
+      AdaptiveLoadChecks.check(l, slo, out);
       if (c) {
         if (l.concurrency().isEmpty()) out.add(new ScenarioProblem("workload.load.concurrency", "must not be empty"));
         for (int i = 0; i < l.concurrency().size(); i++) {
@@ -235,7 +238,8 @@ public final class ScenarioValidator {
       if (st.requestsPerUser() != null && st.requestsPerUser() < 1) {
         out.add(new ScenarioProblem("workload.step.requestsPerUser", "must be >= 1"));
       }
-      if (st.requestsPerUser() != null && w.load() != null && w.load().rate() != null) {
+      if (st.requestsPerUser() != null && w.load() != null && (w.load().rate() != null || w.load().sweep() != null
+          || w.load().search() != null && w.load().search().by() == SearchBy.RATE)) {
         out.add(new ScenarioProblem("workload.step.requestsPerUser", "only applies to concurrency (closed loop); use requests or duration with rate"));
       }
       if (st.requests() != null && st.requests() < 1) {

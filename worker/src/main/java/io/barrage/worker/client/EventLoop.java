@@ -1,6 +1,7 @@
 package io.barrage.worker.client;
 
 import io.barrage.common.os.ThreadPriority;
+import io.barrage.common.prometheus.LatencyBuckets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -42,7 +43,17 @@ final class EventLoop implements Runnable {
   private final boolean realtime;
   private volatile boolean closed;
 
+  /** How late each timeout scan ran behind its tick: the loop's lag (shared by the client's loops). */
+  private final LatencyBuckets lag;
+  /** Sockets this loop's connections hold open. Changed on the loop thread only. */
+  volatile int openConnections;
+
   EventLoop(String name, long tickNanos, boolean realtime) {
+    this(name, tickNanos, realtime, new LatencyBuckets());
+  }
+
+  EventLoop(String name, long tickNanos, boolean realtime, LatencyBuckets lag) {
+    this.lag = lag;
     this.realtime = realtime;
     try {
       this.selector = Selector.open();
@@ -118,6 +129,7 @@ final class EventLoop implements Runnable {
         while ((r = tasks.poll()) != null) runSafely(r);
         long now = System.nanoTime();
         if (now >= nextTick) {
+          lag.record(now - nextTick);
           scanTimeouts(now);
           nextTick = now + tickNanos;
         }

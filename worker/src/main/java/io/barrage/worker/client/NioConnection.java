@@ -52,6 +52,7 @@ final class NioConnection implements Transport.Lane {
   private final ResponseReader response;
   int activeIndex = -1;
   private SocketChannel channel;
+  private boolean counted; // channel is counted in the loop's open connections
   /** The TLS layer of the current connection (https), else null. */
   private TlsCodec tls;
   private SelectionKey key;
@@ -135,6 +136,8 @@ final class NioConnection implements Transport.Lane {
     connectDeadline = Deadlines.plus(now, transport.connectTimeoutNanos);
     try {
       channel = SocketChannel.open();
+      counted = true;
+      loop.openConnections++; // loop thread only
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // Nagle + delayed ACK would hold requests back
       channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
@@ -479,6 +482,10 @@ final class NioConnection implements Transport.Lane {
       }
     }
     tls = null;
+    if (counted) {
+      counted = false;
+      loop.openConnections--;
+    }
     if (channel != null) {
       try {
         channel.close();

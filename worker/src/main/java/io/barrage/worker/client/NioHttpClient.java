@@ -1,5 +1,6 @@
 package io.barrage.worker.client;
 
+import io.barrage.common.prometheus.LatencyBuckets;
 import io.barrage.protocol.scenario.Timeouts;
 import io.barrage.protocol.scenario.TlsOptions;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ public final class NioHttpClient implements AutoCloseable {
   private final boolean realtime;
   private final AtomicInteger next = new AtomicInteger();
   private volatile EventLoop[] loops;
+  private final LatencyBuckets loopLag = new LatencyBuckets();
 
   /**
    * @param threads event loops; 0 = one per available core
@@ -65,13 +67,31 @@ public final class NioHttpClient implements AutoCloseable {
       synchronized (this) {
         if (loops == null) {
           EventLoop[] created = new EventLoop[threads];
-          for (int i = 0; i < threads; i++) created[i] = new EventLoop("barrage-io-" + i, tickNanos, realtime);
+          for (int i = 0; i < threads; i++) created[i] = new EventLoop("barrage-io-" + i, tickNanos, realtime, loopLag);
           loops = created;
         }
         l = loops;
       }
     }
     return l[Math.floorMod(next.getAndIncrement(), l.length)];
+  }
+
+  /**
+   * How late the event loops' timeout scans ran behind their tick (every loop, every tick): the
+   * time a token that arrived just then waited for its loop. Includes up to 1 ms of the selector's
+   * millisecond timeout.
+   */
+  public LatencyBuckets.Snapshot eventLoopLag() {
+    return loopLag.snapshot();
+  }
+
+  /** Sockets open now (connecting or connected), over every loop. */
+  public int openConnections() {
+    EventLoop[] l = loops;
+    if (l == null) return 0;
+    int n = 0;
+    for (EventLoop e : l) n += e.openConnections;
+    return n;
   }
 
   public int threads() {

@@ -1,5 +1,6 @@
 package io.barrage.worker.engine;
 
+import io.barrage.common.prometheus.LatencyBuckets;
 import io.barrage.worker.client.NioHttpClient;
 import io.barrage.worker.client.RequestTrace;
 import io.barrage.worker.client.Transport;
@@ -22,6 +23,7 @@ public final class LoadEngine implements AutoCloseable {
   /** The worker's tokenizers, read or calibrated once and kept across steps. */
   private final Tokenizers tokenizers = new Tokenizers();
   private volatile Consumer<RequestTrace> requestListener = t -> {};
+  private final LatencyBuckets sendLag = new LatencyBuckets();
 
   /**
    * @param system a classic ActorSystem (from a typed one: {@code Adapter.toClassic(system)}); the
@@ -43,7 +45,12 @@ public final class LoadEngine implements AutoCloseable {
   /** Starts a step; it begins sending at {@code request.startAtEpochMs()}. */
   public RunningStep start(StepRequest request) {
     StepRunner[] self = new StepRunner[1];
-    StepRunner r = new StepRunner(request, this::transport, settings, requestListener, () -> running.remove(self[0]), tokenizers);
+    Consumer<RequestTrace> listener = requestListener;
+    Consumer<RequestTrace> withLag = t -> {
+      if (t.tSend >= 0) sendLag.record(t.tSend - t.tSched);
+      listener.accept(t);
+    };
+    StepRunner r = new StepRunner(request, this::transport, settings, withLag, () -> running.remove(self[0]), tokenizers);
     self[0] = r;
     running.add(r);
     return r.start();
@@ -56,6 +63,28 @@ public final class LoadEngine implements AutoCloseable {
    */
   public void onRequest(Consumer<RequestTrace> listener) {
     this.requestListener = listener == null ? t -> {} : listener;
+  }
+
+  /** Every request's send lag (send − intended send), warm-up included, since the engine started. */
+  public LatencyBuckets.Snapshot sendLag() {
+    return sendLag.snapshot();
+  }
+
+  /** Requests in flight now over every running step. */
+  public int inFlight() {
+    int n = 0;
+    for (StepRunner r : running) n += r.inFlight();
+    return n;
+  }
+
+  /** Steps (shares of cells) running now. */
+  public int stepsRunning() {
+    return running.size();
+  }
+
+  /** The client's event loops (lag, open connections). */
+  public NioHttpClient client() {
+    return nio;
   }
 
   public EngineSettings settings() {

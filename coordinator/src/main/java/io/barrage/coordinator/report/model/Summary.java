@@ -11,6 +11,8 @@ import java.util.List;
  * @param otherComparisons the baseline against every further candidate (empty with two targets)
  * @param eligibility the cells the comparisons and recommendations left out, and why (null in files
  *     written before it existed)
+ * @param capacity the capacities of the baseline and its candidates side by side (null without a
+ *     capacity search or with one target)
  */
 public record Summary(
     int schemaVersion,
@@ -19,9 +21,15 @@ public record Summary(
     Comparison comparison,
     List<Comparison> otherComparisons,
     Recommendations recommendations,
-    Eligibility eligibility) {
+    Eligibility eligibility,
+    List<CapacityComparison> capacity) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  public Summary(int schemaVersion, RunInfo run, List<TargetSummary> targets, Comparison comparison, List<Comparison> otherComparisons,
+      Recommendations recommendations, Eligibility eligibility) {
+    this(schemaVersion, run, targets, comparison, otherComparisons, recommendations, eligibility, null);
+  }
 
   public TargetSummary target(String name) {
     return targets.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
