@@ -27,9 +27,9 @@ class GoodputAndServerColumnsTest {
     for (TargetSummary t : s.targets()) {
       List<CellSummary> cells = new ArrayList<>();
       for (CellSummary c : t.cells()) cells.add(change.apply(i++, c));
-      targets.add(new TargetSummary(t.name(), t.api(), t.model(), t.deployment(), cells));
+      targets.add(new TargetSummary(t.name(), t.api(), t.model(), t.deployment(), cells, t.capacity(), t.capacities()));
     }
-    return new Summary(s.schemaVersion(), s.run(), targets, s.comparison(), s.otherComparisons(), s.recommendations(), s.eligibility());
+    return new Summary(s.schemaVersion(), s.run(), targets, s.comparison(), s.otherComparisons(), s.recommendations(), s.eligibility(), s.capacity());
   }
 
   static CellSummary cell(CellSummary c, CellSummary.Goodput goodput, ServerSummary server) {
