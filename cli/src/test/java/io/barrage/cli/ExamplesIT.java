@@ -86,6 +86,14 @@ class ExamplesIT {
           assertThat(c.requests().ok()).as(c.id() + " ok").isEqualTo(REQUESTS);
           assertThat(c.requests().errorTotal()).as(c.id() + " errors " + c.requests().errors()).isZero();
           assertThat(c.outputTokens()).as(c.id() + " tokens").isPositive();
+          var session = scenario.workload().session();
+          if (session != null) { // whole sessions, and TTFT by turn for each of their turns
+            assertThat(c.traffic().sessions().completed()).as(c.id() + " sessions").isEqualTo(REQUESTS / session.turns());
+            assertThat(c.traffic().turns()).as(c.id() + " turns").hasSize(session.turns());
+          }
+          if (scenario.workload().load().trace() != null) {
+            assertThat(c.traffic().trace().offered()).as(c.id() + " offered").isEqualTo(REQUESTS);
+          }
         }
         long answered = sims.get(i).stats().requestsSucceeded();
         assertThat(answered).as(ts.name() + ": every request the simulator answered is counted ok")
@@ -130,6 +138,8 @@ class ExamplesIT {
       out.addAll(List.of("--set", "workload.load.search.probes=2"));
     } else if (load.concurrency() != null) {
       out.addAll(List.of("--set", "workload.load.concurrency=" + List.of(load.concurrency().get(0))));
+    } else if (load.trace() != null) {
+      out.addAll(List.of("--set", "workload.load.trace.speedup=" + List.of(load.trace().speedupOrDefault().get(0))));
     } else {
       out.addAll(List.of("--set", "workload.load.rate=" + List.of(load.rate().get(0))));
     }

@@ -134,6 +134,7 @@ public final class TruthLog implements AutoCloseable {
       g.writeNumberField("tokens", r.tokens());
       g.writeStringField("outcome", r.outcome());
       g.writeNumberField("promptTokens", r.promptTokens());
+      if (r.promptTokens() >= 0) g.writeNumberField("cachedTokens", r.cachedTokens());
       g.writeEndObject();
       g.flush();
       file.write('\n');
@@ -175,7 +176,8 @@ public final class TruthLog implements AutoCloseable {
     private long[] tokens = new long[16];
     private int count;
     private int serverTokens;
-    private int promptTokens = -1;
+    private int promptTokens = -1, cachedTokens;
+    private String prompt;
     private boolean finished;
 
     private Recording(String id, String route, long arrival) {
@@ -202,13 +204,23 @@ public final class TruthLog implements AutoCloseable {
       promptTokens = n;
     }
 
+    /**
+     * The prompt the engine was given: its tokens, how many of them its prefix cache held, and its
+     * text (kept only in memory records, for tests; the file gets the two counts).
+     */
+    public synchronized void prompt(int tokens, int cached, String text) {
+      promptTokens = tokens;
+      cachedTokens = cached;
+      prompt = done == null ? null : text;
+    }
+
     public void end(long nanos, String outcome) {
       TruthRecord r;
       synchronized (this) {
         if (finished) return;
         finished = true;
         r = new TruthRecord(id, route, arrival, headers, Arrays.copyOf(tokens, count), nanos,
-            Math.max(serverTokens, count), outcome, promptTokens);
+            Math.max(serverTokens, count), outcome, promptTokens, cachedTokens, prompt);
       }
       finish(r);
     }

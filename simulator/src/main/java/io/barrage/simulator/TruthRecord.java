@@ -17,15 +17,29 @@ import java.util.Arrays;
  * @param outcome {@code ok}, {@code error:<type>}, {@code rejected:<status>}, {@code cancelled} or {@code disconnect}
  * @param promptTokens the prompt's length in the simulator's tokenizer (all prompts of a several-prompt
  *     completions request together), −1 when the request was refused before its body was parsed
+ * @param cachedTokens of those, found in the server's prefix cache (not computed again)
+ * @param prompt the prompt text as the engine saw it (a chat request's messages with their role
+ *     markers); only in records kept in memory, null in the file and for refused requests
  */
 public record TruthRecord(
     String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens, String outcome,
-    int promptTokens) {
+    int promptTokens, int cachedTokens, String prompt) {
 
   /** A record without a prompt length. */
   public TruthRecord(String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens,
       String outcome) {
     this(id, route, arrivalNanos, headersNanos, tokenNanos, endNanos, tokens, outcome, -1);
+  }
+
+  /** A record with a prompt length, none of it cached. */
+  public TruthRecord(String id, String route, long arrivalNanos, long headersNanos, long[] tokenNanos, long endNanos, int tokens,
+      String outcome, int promptTokens) {
+    this(id, route, arrivalNanos, headersNanos, tokenNanos, endNanos, tokens, outcome, promptTokens, 0, null);
+  }
+
+  /** Prompt tokens the engine computed: the prompt less what its prefix cache held. */
+  public int evaluatedPromptTokens() {
+    return promptTokens - cachedTokens;
   }
 
   /** Time to first token as the server emitted it, in nanoseconds (-1 without tokens). */

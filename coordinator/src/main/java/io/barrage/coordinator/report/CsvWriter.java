@@ -17,14 +17,15 @@ import java.util.List;
  * #quote}).
  */
 public final class CsvWriter {
-  public static final List<String> HEADER = concat(List.of(
+  public static final List<String> HEADER = concat(java.util.stream.Stream.concat(java.util.stream.Stream.of(
       "target", "model", "quantization", "instance", "concurrent_requests", "latency_ms_per_token_median",
       "throughput_tokens_per_second", "usd_per_hour", "minutes_per_1m_tokens", "usd_per_1m_tokens",
       "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms", "e2e_p50_ms", "e2e_p99_ms",
       "requests_ok", "errors", "incomplete", "error_rate", "requests_per_second", "window_seconds",
       "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell",
       "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms",
-      "goodput_requests_per_second", "goodput_output_tokens_per_second", "goodput_fraction"), ServerCsvColumns.HEADER);
+      "goodput_requests_per_second", "goodput_output_tokens_per_second", "goodput_fraction"),
+      TrafficSummaries.CSV_HEADER.stream()).toList(), ServerCsvColumns.HEADER);
 
   private CsvWriter() {}
 
@@ -58,7 +59,7 @@ public final class CsvWriter {
         r.add(num(c.throughput().requestsPerSecond()));
         r.add(num(c.windowSeconds()));
         r.add(Integer.toString(c.maxNewTokens()));
-        r.add(c.load().rate() == null ? null : num(c.load().rate()));
+        r.add(c.load().rate() == null || c.load().isTrace() ? null : num(c.load().rate()));
         r.add(Integer.toString(c.repeat()));
         r.add(t.api());
         r.add(d == null || d.gpus() == null ? null : d.gpus().toString());
@@ -70,6 +71,7 @@ public final class CsvWriter {
         r.add(num(c.goodput() == null ? null : c.goodput().requestsPerSecond()));
         r.add(num(c.goodput() == null ? null : c.goodput().outputTokensPerSecond()));
         r.add(num(c.goodput() == null ? null : c.goodput().fraction()));
+        r.addAll(TrafficSummaries.csv(c.traffic()));
         r.addAll(ServerCsvColumns.values(c));
         row(sb, r);
       }

@@ -58,6 +58,7 @@ public final class HtmlReport {
     b.append("</div>");
     CapacitySection.render(b, s);
     ServerTelemetryReport.render(b, rs);
+    TrafficSection.render(b, s);
     recommendations(b, s);
     comparisons(b, s);
     cellsTable(b, s);

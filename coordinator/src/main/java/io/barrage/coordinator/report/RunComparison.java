@@ -77,7 +77,7 @@ public final class RunComparison {
       for (CellSummary c : t.cells()) {
         cells.add(new CellSummary(p + c.id(), p + c.target(), c.load(), c.maxNewTokens(), c.repeat(), c.startedAt(), c.endedAt(), c.requests(),
             c.outputTokens(), c.tokens(), c.windowSeconds(), c.throughput(), c.perRequestThroughput(), c.latency(), c.cost(), c.generator(), c.slo(), c.unreachable(), c.status(),
-            c.goodput(), c.server()));
+            c.goodput(), c.server(), c.traffic()));
       }
       out.add(new TargetSummary(p + t.name(), t.api(), t.model(), t.deployment(), cells));
     }

@@ -170,7 +170,8 @@ public final class SummaryBuilder {
         c.cut() ? CellSummary.INTERRUPTED : CellSummary.COMPLETED,
         GoodputStats.of(GoodputThresholds.of(slo), a, window),
         ServerSummaries.of(c.server(), a.outputTokens(), a.clientCountedRequests() == 0 ? null : a.clientTokens(),
-            errorTotal + a.warmupRequests() + c.incomplete(), cost.usdPer1MTokens()));
+            errorTotal + a.warmupRequests() + c.incomplete(), cost.usdPer1MTokens()),
+        TrafficSummaries.of(a.traffic(), c.spec().load(), a.traffic().any() && !(c.spec().load() instanceof Load.Trace), c.startedAtEpochMs()));
   }
 
   static Slo slo(SloSpec s, Map<String, LatencySummary> latency, Double errorRate) {
@@ -191,6 +192,7 @@ public final class SummaryBuilder {
 
   static LoadInfo load(Load l) {
     if (l instanceof Load.Concurrency c) return LoadInfo.concurrency(c.streams());
+    if (l instanceof Load.Trace t) return LoadInfo.trace(t.speedup());
     if (l instanceof Load.Ramp ramp) return RampSeries.loadInfo(ramp);
     Load.Rate r = (Load.Rate) l;
     return LoadInfo.rate(r.perSecond(), r.arrivals() == null ? null : r.arrivals().yamlName());

@@ -122,7 +122,8 @@ final class CellSchedule {
     decided = false;
     StepSpec step = order.scenario().workload().step();
     long requests = step.requestsFor(spec.load());
-    List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size());
+    var session = order.scenario().workload().session();
+    List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size(), session == null ? 1 : session.turns());
     long now = System.currentTimeMillis();
     long startAt = now + settings.startDelay().toMillis();
     List<CellRun.Assignment> assigned = new ArrayList<>();

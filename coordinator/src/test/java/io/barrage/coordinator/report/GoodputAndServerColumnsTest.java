@@ -35,7 +35,7 @@ class GoodputAndServerColumnsTest {
   static CellSummary cell(CellSummary c, CellSummary.Goodput goodput, ServerSummary server) {
     return new CellSummary(c.id(), c.target(), c.load(), c.maxNewTokens(), c.repeat(), c.startedAt(), c.endedAt(), c.requests(), c.outputTokens(),
         c.tokens(), c.windowSeconds(), c.throughput(), c.perRequestThroughput(), c.latency(), c.cost(), c.generator(), c.slo(), c.unreachable(),
-        c.status(), goodput, server);
+        c.status(), goodput, server, c.traffic());
   }
 
   static ServerSummary server(long serverTokens, long clientTokens, String note, boolean withEnergy) {
@@ -82,7 +82,8 @@ class GoodputAndServerColumnsTest {
         "server_batch_size_mean", "server_batch_size_max", "server_requests_waiting_mean", "server_requests_waiting_max",
         "server_requests_running_mean", "server_requests_running_max", "server_kv_cache_usage_max", "server_queue_time_mean_ms",
         "gpu_power_watts_mean", "energy_joules_per_output_token", "energy_kwh_per_1m_tokens", "server_samples_missing");
-    assertThat(header.indexOf("server_stack")).as("appended after the goodput columns").isEqualTo(header.indexOf("goodput_fraction") + 1);
+    assertThat(header.indexOf("server_stack")).as("appended after the earlier columns").isGreaterThan(header.indexOf("goodput_fraction"))
+        .isGreaterThan(header.indexOf("trace_sent"));
     List<String> row = List.of(lines[1].split(",", -1));
     assertThat(row).hasSize(header.size());
     assertThat(row.subList(header.indexOf("server_stack"), header.size()))

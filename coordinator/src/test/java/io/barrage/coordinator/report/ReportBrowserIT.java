@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportBrowserIT {
   static final List<String> CHARTS = List.of(
-      "chart-throughput", "chart-ttft", "chart-tpot", "chart-ntpot", "chart-e2e", "chart-errors",
+      "chart-throughput", "chart-goodput", "chart-ttft", "chart-tpot", "chart-ntpot", "chart-e2e", "chart-errors",
       "chart-dist-e2e", "chart-dist-ttft", "chart-timeline-tokens", "chart-timeline-inflight");
 
   @TempDir static Path tmp;

@@ -39,6 +39,8 @@ public final class CellPlanner {
       out.add(Stages.ramp(spec));
     } else if (spec.concurrency() != null) {
       for (int c : spec.concurrency()) out.add(new Load.Concurrency(c));
+    } else if (spec.trace() != null) {
+      for (double x : spec.trace().speedupOrDefault()) out.add(new Load.Trace(x));
     } else {
       for (double r : spec.rate()) out.add(new Load.Rate(r, spec.arrivalsOrDefault()));
     }

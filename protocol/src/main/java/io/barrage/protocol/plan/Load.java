@@ -17,6 +17,18 @@ public sealed interface Load {
     }
   }
 
+  /**
+   * The arrivals of the workload's trace file at their recorded instants divided by {@code speedup}
+   * (2: twice as fast). Id {@code trace-x2}.
+   */
+  record Trace(double speedup) implements Load {
+    @Override
+    public String id() {
+      String s = speedup == Math.rint(speedup) ? Long.toString((long) speedup) : Double.toString(speedup);
+      return "trace-x" + s;
+    }
+  }
+
   /** Requests per second with a given arrival law. */
   record Rate(double perSecond, Arrivals arrivals) implements Load {
     @Override

@@ -45,6 +45,19 @@ public final class LoadSplitter {
   }
 
   /**
+   * Shares whose request quotas are whole multiples of {@code granule} (multi-turn sessions: the
+   * turns of a session, which one virtual user runs on one worker): {@code requests / granule} units
+   * are split, then each quota is multiplied back.
+   */
+  public static List<LoadShare> shares(Load load, long requests, int workers, int granule) {
+    if (granule <= 1 || requests < 0) return shares(load, requests, workers);
+    List<LoadShare> units = shares(load, requests / granule, workers);
+    List<LoadShare> out = new ArrayList<>(units.size());
+    for (LoadShare u : units) out.add(new LoadShare(u.streams(), u.firstStream(), u.sliceIndex(), u.sliceCount(), u.requestQuota() * granule));
+    return out;
+  }
+
+  /**
    * Splits {@code total} in proportion to {@code weights} by largest remainder (ties to the lower
    * index); the parts add up to {@code total} exactly. All-zero weights fall back to an even split.
    */

@@ -66,6 +66,7 @@ public final class CellAggregate {
   private long retries;
   private final List<UnreachableSpan> unreachablePieces = new ArrayList<>();
   private final Map<ErrorClass, Set<String>> errorMessages = new EnumMap<>(ErrorClass.class);
+  private final TrafficAggregate traffic = new TrafficAggregate();
 
   /** Distinct messages kept per error class. */
   public static final int MESSAGES_PER_CLASS = 5;
@@ -117,9 +118,10 @@ public final class CellAggregate {
       duplicates++;
       return false;
     }
+    var c = r.counters();
+    traffic.add(r.traffic(), r.workerId(), r.startEpochMs(), r.endEpochMs(), c.started());
     seen.add(key);
     decoded.forEach((m, h) -> histograms.get(m).add(h));
-    var c = r.counters();
     started += c.started();
     ok += c.ok();
     c.errors().forEach((k, v) -> errors.merge(k, v, Long::sum));
@@ -220,6 +222,8 @@ public final class CellAggregate {
   public Set<String> workers() { return Collections.unmodifiableSet(workers); }
   public Set<String> finishedWorkers() { return Collections.unmodifiableSet(finishedWorkers); }
   public List<TimelinePoint> timeline() { return Collections.unmodifiableList(timeline); }
+  /** Multi-turn session and trace replay figures (empty for other cells). */
+  public TrafficAggregate traffic() { return traffic; }
   /** Epoch-ns send time of the first measured request, or -1. */
   public long firstMeasuredStartNanos() { return firstMeasuredStartNs == Long.MAX_VALUE ? -1 : firstMeasuredStartNs; }
   /** Epoch-ns end of the last measured request, or -1. */

@@ -5,14 +5,20 @@ import java.util.List;
 
 /**
  * Exactly one of: closed-loop {@code concurrency} levels, open-loop {@code rate} levels (requests/s),
- * a ramp of {@code stages} measured as one cell (see {@link StageSpec}), a capacity {@code search} or
- * a {@code sweep}. The last two decide their load levels while the run goes, from the cells already
- * measured.
+ * a ramp of {@code stages} measured as one cell (see {@link StageSpec}), a capacity {@code search},
+ * a {@code sweep}, or a {@code trace} to replay. Search and sweep decide their load levels while the
+ * run goes, from the cells already measured.
  */
-public record LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals, List<StageSpec> stages, SearchSpec search, SweepSpec sweep) {
+public record LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals, List<StageSpec> stages, SearchSpec search,
+    SweepSpec sweep, TraceSpec trace) {
+
+  public LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals, List<StageSpec> stages, SearchSpec search,
+      SweepSpec sweep) {
+    this(concurrency, rate, arrivals, stages, search, sweep, null);
+  }
 
   public LoadSpec(List<Integer> concurrency, List<Double> rate, Arrivals arrivals) {
-    this(concurrency, rate, arrivals, null, null, null);
+    this(concurrency, rate, arrivals, null, null, null, null);
   }
 
   public Arrivals arrivalsOrDefault() {

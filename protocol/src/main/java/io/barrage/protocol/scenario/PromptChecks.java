@@ -19,7 +19,9 @@ final class PromptChecks {
     PromptSpec pr = s.workload() == null ? null : s.workload().prompt();
     String p = "workload.prompt";
     if (pr == null) {
-      if (s.workload() != null) out.add(new ScenarioProblem(p, "required: text, dataset or synthetic"));
+      // a trace replay brings its own prompt lengths
+      boolean trace = s.workload() != null && s.workload().load() != null && s.workload().load().trace() != null;
+      if (s.workload() != null && !trace) out.add(new ScenarioProblem(p, "required: text, dataset or synthetic"));
       return;
     }
     int kinds = (pr.text() != null ? 1 : 0) + (pr.dataset() != null ? 1 : 0) + (pr.synthetic() != null ? 1 : 0);

@@ -89,6 +89,7 @@ public final class ScenarioValidator {
       out.add(new ScenarioProblem("workload", "required"));
     } else {
       validateWorkload(w, s.slo(), baseDir, out);
+      TrafficValidator.validate(s, baseDir, out);
     }
     PromptChecks.validate(s, baseDir, out);
     if (s.comparison() != null && s.targets() != null) {
@@ -198,9 +199,9 @@ public final class ScenarioValidator {
       io.barrage.protocol.plan.Stages.validate(l, w.step(), out);
     } else {
       boolean c = l.concurrency() != null, r = l.rate() != null;
-      int kinds = (c ? 1 : 0) + (r ? 1 : 0) + (l.search() != null ? 1 : 0) + (l.sweep() != null ? 1 : 0);
+      int kinds = (c ? 1 : 0) + (r ? 1 : 0) + (l.search() != null ? 1 : 0) + (l.sweep() != null ? 1 : 0) + (l.trace() != null ? 1 : 0);
       if (kinds != 1) {
-        out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency, rate, stages, search or sweep"));
+        out.add(new ScenarioProblem("workload.load", "give exactly one of concurrency, rate, stages, search, sweep or trace"));
       }
       AdaptiveLoadChecks.check(l, slo, out);
       if (c) {

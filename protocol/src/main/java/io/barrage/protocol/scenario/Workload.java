@@ -9,7 +9,12 @@ public record Workload(
     LoadSpec load,
     StepSpec step,
     Timeouts timeouts,
-    Long seed) {
+    Long seed,
+    SessionSpec session) {
+
+  public Workload(PromptSpec prompt, List<Integer> maxNewTokens, LoadSpec load, StepSpec step, Timeouts timeouts, Long seed) {
+    this(prompt, maxNewTokens, load, step, timeouts, seed, null);
+  }
 
   public long seedOrDefault() {
     return seed == null ? 42L : seed;

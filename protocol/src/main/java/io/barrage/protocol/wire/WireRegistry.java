@@ -13,6 +13,7 @@ import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.metrics.IntervalCounters;
 import io.barrage.protocol.metrics.UnreachableSpan;
 import io.barrage.protocol.metrics.IntervalReport;
+import io.barrage.protocol.metrics.TrafficReport;
 import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.Load;
@@ -80,6 +81,8 @@ public final class WireRegistry {
           new Entry(126, Load.Ramp.class),
           new Entry(127, Load.Stage.class),
           new Entry(130, UnreachableSpan.class),
+          new Entry(131, Load.Trace.class),
+          new Entry(132, TrafficReport.class),
           // coordinator -> worker
           new Entry(200, WorkerProtocol.ClockPing.class),
           new Entry(201, WorkerProtocol.StartStep.class),

@@ -274,12 +274,13 @@ final class Batcher {
     }
 
     /**
-     * Prompt tokens its next admission prefills. A continued segment's prompt is the original one
+     * Prompt tokens its next admission prefills: a first segment's prompt less what the prefix cache
+     * held when it arrived ({@link GenRequest#cachedTokens()}). A continued segment's prompt is the original one
      * plus every token generated so far; the KV of all but the last of them was computed in the
      * previous segment and stays in the prefix cache, so only that last token is computed again.
      */
     long uncachedPromptTokens() {
-      return generated == 0 ? request.inputTokens() : 1;
+      return generated == 0 ? request.inputTokens() - request.cachedTokens() : 1;
     }
 
     @Override

@@ -12,9 +12,21 @@ import io.barrage.simulator.Profile;
  * @param endsWithEos whether the last token is EOS (finish reason eos_token) rather than the length limit
  * @param seed seeds the token texts
  * @param faults where this request's injected faults strike
+ * @param cachedTokens prompt tokens found in the prefix cache: the first prefill computes only the rest
  */
 public record GenRequest(
-    int inputTokens, int outputTokens, int requestedTokens, boolean endsWithEos, long seed, RequestFaults faults) {
+    int inputTokens, int outputTokens, int requestedTokens, boolean endsWithEos, long seed, RequestFaults faults,
+    int cachedTokens) {
+
+  /** A request none of whose prompt is in the prefix cache. */
+  public GenRequest(int inputTokens, int outputTokens, int requestedTokens, boolean endsWithEos, long seed, RequestFaults faults) {
+    this(inputTokens, outputTokens, requestedTokens, endsWithEos, seed, faults, 0);
+  }
+
+  /** This request with {@code cached} of its prompt tokens found in the prefix cache (see {@link PrefixCache}). */
+  public GenRequest withCachedTokens(int cached) {
+    return new GenRequest(inputTokens, outputTokens, requestedTokens, endsWithEos, seed, faults, cached);
+  }
 
   /** TGI v3 cuts long generations into segments of this many new tokens; the KV reservation covers one. */
   public static final int SEGMENT = 1024;

@@ -6,6 +6,7 @@ import io.barrage.simulator.SimulatorStats;
 import io.barrage.simulator.TruthLog;
 import io.barrage.simulator.engine.Engine;
 import io.barrage.simulator.engine.GenRequest;
+import io.barrage.simulator.engine.PrefixCache;
 import io.barrage.simulator.engine.Token;
 import io.barrage.simulator.engine.TokenSink;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,8 @@ final class Generations {
   private final ScheduledExecutorService timer;
   private final long seed;
   private final AtomicLong ordinal = new AtomicLong();
+  /** The server's prefix cache (none for a naive FastAPI server, which keeps no KV between requests). */
+  final PrefixCache prefixCache;
   /** {@code bearer <key>} in lower case, as TGI compares it; null when no key is required. */
   private final byte[] expectedAuthorization;
 
@@ -74,6 +77,7 @@ final class Generations {
     this.timer = timer;
     this.seed = seed;
     this.parsing = new RequestParsing(profile.limits());
+    this.prefixCache = profile.api() == Profile.Api.FASTAPI ? PrefixCache.none() : PrefixCache.forKvBudget(profile.limits().maxBatchTotalTokens());
     this.faults = new RequestFaultPlan(profile, seed);
     this.expectedAuthorization = apiKey == null ? null
         : ("bearer " + apiKey).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
@@ -127,6 +131,7 @@ final class Generations {
       return;
     }
     GenRequest gen = newRequest(params, decision);
+    if (rec != null) rec.prompt(gen.inputTokens(), gen.cachedTokens(), params.prompt());
     Duration slow = decision.slowHeaders();
     if (!slow.isZero()) ex.holdUntil(arrival + slow.toNanos());
     if (streaming) stream(ex, answers, params, gen, arrival, rec);
@@ -137,7 +142,8 @@ final class Generations {
   GenRequest newRequest(GenerationParams params, RequestFaultPlan.Decision decision) {
     long n = ordinal.getAndIncrement();
     long requestSeed = params.seed() != null ? params.seed() : GenRequest.seedFor(seed, n);
-    return GenRequest.of(profile, n, params.inputTokens(), params.maxNewTokens(), requestSeed, decision.faults());
+    return GenRequest.of(profile, n, params.inputTokens(), params.maxNewTokens(), requestSeed, decision.faults())
+        .withCachedTokens(prefixCache.admit(params.prompt(), params.inputTokens()));
   }
 
   /** A rejection before generation, counted and recorded; answered with an HTTP status. */

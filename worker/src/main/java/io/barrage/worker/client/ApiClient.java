@@ -7,6 +7,7 @@ import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.scenario.Target;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -83,6 +84,14 @@ public abstract class ApiClient {
 
   /** The JSON request body. {@code seed} is the per-request sampling seed (the same for every target). */
   public abstract byte[] body(String prompt, int maxNewTokens, long seed);
+
+  /**
+   * The JSON body of one turn of a conversation: {@code messages} in order (role, content), the last
+   * one the new user message. Only chat clients have one.
+   */
+  public byte[] chatBody(List<ChatMessage> messages, int maxNewTokens, long seed) {
+    throw new UnsupportedOperationException("api " + getClass().getSimpleName() + " does not send conversations");
+  }
 
   /** Headers of a 2xx response (e.g. TGI's timing headers). */
   public void onHeaders(ResponseHeaders response, RequestTrace trace) {}

@@ -1,11 +1,13 @@
 package io.barrage.worker.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.scenario.Stack;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 
 /**
  * The OpenAI routes ({@code /v1/chat/completions}, {@code /v1/completions}) as TGI, vLLM and OpenAI
@@ -63,6 +65,24 @@ final class OpenAiClient extends ApiClient {
   }
 
   @Override
+  public byte[] chatBody(List<ChatMessage> messages, int maxNewTokens, long seed) {
+    if (!chat) return super.chatBody(messages, maxNewTokens, seed);
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", model() == null ? "tgi" : model());
+    ArrayNode list = root.putArray("messages");
+    for (ChatMessage m : messages) list.addObject().put("role", m.role()).put("content", m.content());
+    root.put("max_tokens", maxNewTokens);
+    root.put("seed", seed & Long.MAX_VALUE);
+    root.put("stream", stream);
+    if (stream) root.putObject("stream_options").put("include_usage", true);
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
   public void onEvent(StreamEvent e, long nanos, RequestTrace trace) throws IOException {
     if (e.done) {
       trace.streamComplete = true;
@@ -73,6 +93,7 @@ final class OpenAiClient extends ApiClient {
       return;
     }
     if (e.content) trace.tokenEvent(nanos, RequestTrace.UNKNOWN);
+    if (e.text != null && trace.replyText != null) trace.replyText.append(e.text);
     if (e.serverTokens >= 0) trace.serverTokens = e.serverTokens;
   }
 
@@ -88,6 +109,7 @@ final class OpenAiClient extends ApiClient {
     JsonNode usage = n.path("usage").path("completion_tokens");
     int server = usage.isInt() ? usage.asInt() : -1;
     String text = chat ? choice.path("message").path("content").asText("") : choice.path("text").asText("");
+    if (trace.replyText != null) trace.replyText.append(text);
     wholeResponse(trace, nanos, server, countText(server, text), FastapiClient.words(text));
     trace.streamComplete = true;
   }

@@ -76,6 +76,8 @@ public final class RequestTrace {
   public String errorDetail;
   /** The stream reached its proper end (TGI final event, OpenAI {@code [DONE]}). */
   public boolean streamComplete;
+  /** Non-null when the caller wants the generated text (multi-turn sessions): the OpenAI client appends it here. */
+  public StringBuilder replyText;
   private volatile boolean finished;
   /**
    * Arrival of the latest token event, or the send time before the first (for the idle timeout).

@@ -165,6 +165,7 @@ final class ResponseReader implements Http1ResponseParser.Listener, SseParser.Li
     if (error != null) return;
     if (trace.error != null && trace.error != ErrorClass.STREAM_ERROR) return;
     try {
+      event.keepText = trace.replyText != null;
       event.read(data, offset, length);
       transport.api.onEvent(event, nanos, trace);
     } catch (IOException | RuntimeException e) {

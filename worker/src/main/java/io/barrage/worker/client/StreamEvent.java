@@ -34,6 +34,10 @@ public final class StreamEvent {
   public boolean content;
   /** OpenAI: the first choice has a non-null, non-empty {@code finish_reason}. */
   public boolean finished;
+  /** Set before {@link #read}: keep the first choice's content / text in {@link #text} (multi-turn sessions). */
+  public boolean keepText;
+  /** The first choice's content / text when {@link #keepText} is set, else null. */
+  public String text;
 
   private void reset() {
     done = false;
@@ -45,6 +49,7 @@ public final class StreamEvent {
     choices = 0;
     content = false;
     finished = false;
+    text = null;
   }
 
   /**
@@ -154,7 +159,10 @@ public final class StreamEvent {
         String n = p.currentName();
         JsonToken t = p.nextToken();
         switch (n) {
-          case "text" -> content |= t == JsonToken.VALUE_STRING && p.getTextLength() > 0;
+          case "text" -> {
+            content |= t == JsonToken.VALUE_STRING && p.getTextLength() > 0;
+            if (keepText && t == JsonToken.VALUE_STRING) text = p.getText();
+          }
           case "delta", "message" -> readDelta(p, t);
           case "finish_reason" -> finished = t == JsonToken.VALUE_STRING && p.getTextLength() > 0;
           default -> p.skipChildren();
@@ -171,7 +179,10 @@ public final class StreamEvent {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String n = p.currentName();
       JsonToken v = p.nextToken();
-      if ("content".equals(n)) content |= v == JsonToken.VALUE_STRING && p.getTextLength() > 0;
+      if ("content".equals(n)) {
+        content |= v == JsonToken.VALUE_STRING && p.getTextLength() > 0;
+        if (keepText && v == JsonToken.VALUE_STRING) text = p.getText();
+      }
       else if ("tool_calls".equals(n) || "reasoning_content".equals(n)) {
         content |= v == JsonToken.START_ARRAY || (v == JsonToken.VALUE_STRING && p.getTextLength() > 0);
         p.skipChildren();

@@ -112,6 +112,16 @@ public final class PromptSource {
     return List.copyOf(out);
   }
 
+  /** {@code n} common one-token words drawn from {@code r}, separated by spaces (about n tokens). */
+  public static String wordText(int n, SplittableRandom r) {
+    StringBuilder sb = new StringBuilder(n * 5);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) sb.append(' ');
+      sb.append(WORDS[r.nextInt(WORDS.length)]);
+    }
+    return sb.toString();
+  }
+
   static int words(String s) {
     String t = s.strip();
     return t.isEmpty() ? 0 : t.split("\\s+").length;
@@ -136,12 +146,6 @@ public final class PromptSource {
       n = Math.max(n, exact.minTokens());
       return new Prompt(exact.text(key, n), null, n);
     }
-    SplittableRandom r = new SplittableRandom(key);
-    StringBuilder sb = new StringBuilder(n * 5);
-    for (int i = 0; i < n; i++) {
-      if (i > 0) sb.append(' ');
-      sb.append(WORDS[r.nextInt(WORDS.length)]);
-    }
-    return new Prompt(sb.toString(), null);
+    return new Prompt(wordText(n, new SplittableRandom(key)), null);
   }
 }

@@ -78,6 +78,9 @@ final class StepRunner implements RunningStep {
   private ApiClient api;
   private PromptSource prompts;
   private Timeouts timeouts;
+  /** Multi-turn sessions and trace replay (null for other steps). */
+  private TrafficRecorder traffic;
+  private TraceReplay replay;
   private Optional<AuthHeader> auth = Optional.empty();
   private long startNanos, warmupEndNanos, endNanos;
 
@@ -114,8 +117,15 @@ final class StepRunner implements RunningStep {
     try {
       api = ApiClient.of(req.target());
       auth = AuthHeader.resolve(req.target().auth(), req.baseDir(), api.uri(), settings.targetSecrets());
-      if (req.workload().prompt().tokenizer() == null) prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
-      api.exactOutput(req.workload().prompt().exactOutputOrDefault());
+      if (req.cell().load() instanceof Load.Trace tr) {
+        // a trace brings its own lengths: its prompts come from TraceReplay, not workload.prompt
+        replay = TraceReplay.of(req.workload().load().trace(), tr, req.baseDir(), seed);
+        traffic = new TrafficRecorder(0);
+      } else {
+        if (req.workload().prompt().tokenizer() == null) prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+        api.exactOutput(req.workload().prompt().exactOutputOrDefault());
+      }
+      if (req.workload().session() != null) traffic = new TrafficRecorder(req.workload().session().turns());
       timeouts = req.workload().timeoutsOrDefaults();
       transport = transports.create(api, auth, timeouts, req.target().tls(), req.baseDir());
       transport.connectionEvents(recorder::connected);
@@ -132,8 +142,9 @@ final class StepRunner implements RunningStep {
     StepSpec step = req.workload().step();
     warmupEndNanos = startNanos + step.warmupOrZero().toNanos();
     endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
+    if (replay != null) traffic.offeredAt(dueInstants());
     Runnable run = closedLoop ? this::launchUsers : this::pace;
-    Thread t = new Thread(prompts != null ? run : () -> prepareThen(run), "barrage-step-" + req.cell().index());
+    Thread t = new Thread(prompts != null || replay != null ? run : () -> prepareThen(run), "barrage-step-" + req.cell().index());
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
     t.start();
@@ -181,6 +192,8 @@ final class StepRunner implements RunningStep {
     /** This user's connection for the whole step: N users, N connections. */
     final Transport.Lane lane;
     final Consumer<RequestTrace> then = this::after;
+    /** The conversation it holds (multi-turn sessions), else null. */
+    final Conversation conv;
     long n;
     /** Failed connection attempts in a row (reset by any request whose connection came up). */
     int connectFailures;
@@ -189,12 +202,17 @@ final class StepRunner implements RunningStep {
     VirtualUser(int stream) {
       this.stream = stream;
       this.lane = transport.lane();
+      this.conv = req.workload().session() == null ? null : new Conversation(req.workload().session(), Seeds.of(seed, stream, 0x7C1CL));
     }
 
     void next(long tSched) {
       LoadShare s = share;
       if (retired || stopping || !member(stream, s) || System.nanoTime() >= endNanos) {
         retire();
+        return;
+      }
+      if (conv != null) {
+        nextTurn(s, tSched);
         return;
       }
       boolean measured = tSched >= warmupEndNanos;
@@ -207,8 +225,60 @@ final class StepRunner implements RunningStep {
       send(lane, key, tSched, measured, then);
     }
 
+    /**
+     * The next turn of this user's conversation; a new session claims all its turns from the quota
+     * at once, so that a request-count step runs whole sessions and their total splits exactly.
+     */
+    void nextTurn(LoadShare s, long tSched) {
+      if (conv.idle()) {
+        boolean measured = tSched >= warmupEndNanos;
+        int turns = conv.turns();
+        if (measured && s.requestQuota() >= 0 && claimed.getAndAdd(turns) + turns > s.requestQuota()) {
+          retire();
+          return;
+        }
+        conv.begin(tSched, measured);
+        traffic.sessionStarted();
+      }
+      long key = Seeds.closedLoop(seed, stream, n++);
+      sendPrompt(lane, key, prompts.prompt(key), conv, tSched, conv.measured(), then);
+    }
+
+    /** A turn ended: the session goes on after a think time, ends, or fails (and the next one starts). */
+    void afterTurn(RequestTrace t) {
+      if (t.ok()) {
+        if (conv.measured()) traffic.turn(conv.turn(), t.tFirst >= 0 ? t.tFirst - t.tSend : -1, t.tLast >= 0 ? t.tLast - t.tSend : -1);
+        if (conv.answered(t.replyText == null ? "" : t.replyText.toString())) {
+          traffic.sessionCompleted(conv.measured(), t.tEnd - conv.startNanos());
+          conv.reset();
+          next(t.tEnd);
+          return;
+        }
+        long think = conv.thinkNanos();
+        if (think <= 0) {
+          next(t.tEnd);
+          return;
+        }
+        long at = t.tEnd + think;
+        if (stopping || retired || at >= endNanos) {
+          retire();
+          return;
+        }
+        CompletableFuture.delayedExecutor(think, TimeUnit.NANOSECONDS, Runnable::run).execute(() -> next(at));
+        return;
+      }
+      traffic.sessionFailed();
+      conv.reset();
+      afterRequest(t);
+    }
+
     /** The previous request ended: the next one goes now, or after a back-off when it could not connect. */
     void after(RequestTrace t) {
+      if (conv != null) afterTurn(t);
+      else afterRequest(t);
+    }
+
+    void afterRequest(RequestTrace t) {
       if (t.error != ErrorClass.CONNECT) {
         connectFailures = 0;
         next(t.tEnd);
@@ -314,6 +384,8 @@ final class StepRunner implements RunningStep {
     ArrivalTimes schedule;
     if (ramp != null) {
       schedule = new RampArrivals(rampProfile, ramp.arrivals(), seed);
+    } else if (replay != null) {
+      schedule = replay.arrivals();
     } else {
       Load.Rate rate = (Load.Rate) req.cell().load();
       schedule = new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed);
@@ -337,7 +409,8 @@ final class StepRunner implements RunningStep {
         continue;
       }
       Transport.Lane l = lane;
-      send(l, Seeds.openLoop(seed, i), tSched, measured, t -> release(l));
+      long key = Seeds.openLoop(seed, i);
+      sendPrompt(l, key, replay != null ? replay.prompt(i) : prompts.prompt(key), null, tSched, measured, t -> release(l));
     }
     pacerDone = true;
     checkDone();
@@ -350,13 +423,38 @@ final class StepRunner implements RunningStep {
 
   // ---- both ----
 
+  /**
+   * The instants this worker's trace arrivals are due (its slice, before the step's end and within its
+   * request quota), for the offered-rate count.
+   */
+  private long[] dueInstants() {
+    LoadShare s = share;
+    long[] out = new long[Math.max(0, replay.size() / Math.max(1, s.sliceCount()) + 1)];
+    int n = 0;
+    long measured = 0;
+    for (int i = s.sliceIndex(); i < replay.size() && s.sliceCount() > 0; i += s.sliceCount()) {
+      long at = startNanos + replay.offsetNanos(i);
+      if (at >= endNanos) break;
+      if (at >= warmupEndNanos && s.requestQuota() >= 0 && ++measured > s.requestQuota()) break;
+      out[n++] = at;
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
   private void send(Transport.Lane lane, long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
-    PromptSource.Prompt p = prompts.prompt(key);
+    sendPrompt(lane, key, prompts.prompt(key), null, tSched, measured, then);
+  }
+
+  /** Sends {@code p} (as the next turn of {@code conv} when that is not null). */
+  private void sendPrompt(Transport.Lane lane, long key, PromptSource.Prompt p, Conversation conv, long tSched, boolean measured,
+      Consumer<RequestTrace> then) {
     int mnt = p.maxNewTokens() != null ? p.maxNewTokens() : req.cell().maxNewTokens();
     String id = idPrefix + ids.incrementAndGet();
-    byte[] body = api.body(p.text(), mnt, Seeds.of(seed, key, 7));
+    long requestSeed = Seeds.of(seed, key, 7);
+    byte[] body = conv == null ? api.body(p.text(), mnt, requestSeed) : api.chatBody(conv.messages(p.text()), mnt, requestSeed);
     // room for every token event up front (TGI: one per token, plus slack), capped for huge limits
     RequestTrace trace = new RequestTrace(id, tSched, measured, Math.min(mnt + 2, 4096));
+    if (conv != null) trace.replyText = new StringBuilder();
     recorder.watchArrivals(trace);
     inFlight.incrementAndGet();
     lane.send(id, body, trace, recorder::sent, t -> {
@@ -401,7 +499,10 @@ final class StepRunner implements RunningStep {
   @Override
   public IntervalReport drainInterval() {
     boolean last = done.isDone();
-    return recorder.drain(inFlight.get(), last);
+    IntervalReport r = recorder.drain(inFlight.get(), last);
+    if (traffic == null) return r;
+    return new IntervalReport(r.workerId(), r.cellId(), r.sequence(), r.startEpochMs(), r.endEpochMs(), r.histograms(),
+        r.counters(), r.last(), traffic.drain(System.nanoTime()));
   }
 
   @Override

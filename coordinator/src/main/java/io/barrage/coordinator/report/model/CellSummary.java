@@ -18,6 +18,7 @@ import java.util.Map;
  *     when the scenario sets no threshold
  * @param server what the target's metrics endpoints said during the cell (docs/telemetry.md); null
  *     when nothing was scraped
+ * @param traffic multi-turn sessions and trace replay figures; absent for other cells
  */
 public record CellSummary(
     String id,
@@ -40,7 +41,8 @@ public record CellSummary(
     List<Unreachable> unreachable,
     String status,
     Goodput goodput,
-    ServerSummary server) {
+    ServerSummary server,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) TrafficSummary traffic) {
 
   public static final String COMPLETED = "completed";
   public static final String INTERRUPTED = "interrupted";
@@ -50,13 +52,22 @@ public record CellSummary(
     status = status == null ? COMPLETED : status; // a summary written before this field existed
   }
 
-  /** A cell without goodput (no per-request threshold) or server telemetry. */
+  /** A cell without multi-turn sessions or trace replay. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
+      List<Unreachable> unreachable, String status, Goodput goodput, ServerSummary server) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, null);
+  }
+
+  /** A cell without goodput (no per-request threshold), server telemetry, sessions or trace replay. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
       List<Unreachable> unreachable, String status) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null, null);
   }
 
   /** A cell the target could always be reached in, run to its plan. */
@@ -64,7 +75,7 @@ public record CellSummary(
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null, null);
   }
 
   /** True when the cell was cut short. */

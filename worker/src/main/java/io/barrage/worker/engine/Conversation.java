@@ -1,0 +1,94 @@
+package io.barrage.worker.engine;
+
+import io.barrage.protocol.scenario.SessionSpec;
+import io.barrage.worker.client.ChatMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The conversation one virtual user is holding (multi-turn sessions): the optional shared system
+ * prompt, then each earlier user message followed by the assistant's reply as the target sent it.
+ * Turn k's request carries all of that plus the new user message, so its prompt starts with turn
+ * k−1's prompt and reply (what a server's prefix cache can reuse). Owned by one virtual user, which
+ * runs one request at a time: not shared between threads at once.
+ */
+final class Conversation {
+  private final SessionSpec spec;
+  private final int turns;
+  private final SplittableRandom think;
+  private final List<ChatMessage> history = new ArrayList<>();
+  private String pendingUser;
+  private int turn;
+  private long startNanos;
+  private boolean measured;
+
+  Conversation(SessionSpec spec, long thinkSeed) {
+    this.spec = spec;
+    this.turns = spec.turns();
+    this.think = new SplittableRandom(thinkSeed);
+  }
+
+  /** No session in progress: the next request starts one. */
+  boolean idle() {
+    return turn == 0;
+  }
+
+  /** Starts a session whose first turn is due at {@code tSched}. */
+  void begin(long tSched, boolean measured) {
+    history.clear();
+    if (spec.systemPrompt() != null) history.add(new ChatMessage("system", spec.systemPrompt()));
+    this.turn = 1;
+    this.startNanos = tSched;
+    this.measured = measured;
+  }
+
+  /** The messages of the current turn: the history and {@code userText}. */
+  List<ChatMessage> messages(String userText) {
+    pendingUser = userText;
+    List<ChatMessage> out = new ArrayList<>(history.size() + 1);
+    out.addAll(history);
+    out.add(new ChatMessage("user", userText));
+    return out;
+  }
+
+  /** The current turn succeeded with {@code reply}; returns true when that was the session's last turn. */
+  boolean answered(String reply) {
+    history.add(new ChatMessage("user", pendingUser));
+    history.add(new ChatMessage("assistant", reply));
+    turn++;
+    return turn > turns;
+  }
+
+  /** Ends the session (completed, failed or cut). */
+  void reset() {
+    turn = 0;
+    history.clear();
+    pendingUser = null;
+  }
+
+  /** The turn now being sent (1-based). */
+  int turn() {
+    return turn;
+  }
+
+  int turns() {
+    return turns;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  boolean measured() {
+    return measured;
+  }
+
+  /** The think time before the next turn: fixed, or uniform in [thinkTime, thinkTimeMax]. */
+  long thinkNanos() {
+    long min = spec.thinkTimeOrZero().toNanos();
+    if (spec.thinkTimeMax() == null) return min;
+    long max = spec.thinkTimeMax().toNanos();
+    return max <= min ? min : min + (long) (think.nextDouble() * (max - min));
+  }
+}
