@@ -28,7 +28,7 @@ final class ServerTokenText {
       }
     }
     if (n == 0) return "";
-    return "WARNING: server and client output-token counts differ in " + n + " cell(s) without failed, warm-up or cut requests"
+    return "\nWARNING: server and client output-token counts differ in " + n + " cell(s) without failed, warm-up or cut requests"
         + " to explain it (one side miscounts; see report.html, Inside the server):\n" + rows;
   }
 }
