@@ -124,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The files a run writes into its result directory (plus {@code histograms/}). */
-  private static final List<String> RESULT_FILES = List.of("summary.json", "timeline.json", "distributions.json", "results.csv", "report.html");
+  private static final List<String> RESULT_FILES = List.of("summary.json", "timeline.json", "distributions.json", "results.csv", "capacity.csv", "report.html");
 
   /**
    * A directory that already holds a run's results would mix the old run's interval logs into the

@@ -73,7 +73,9 @@ class RunCommandTest {
 
     Files.writeString(dir.resolve("old-run/summary.json"), "{}");
     Files.writeString(dir.resolve("old-run/notes.txt"), "mine");
+    Files.writeString(dir.resolve("old-run/capacity.csv"), "an old search's answer"); // a new run without a search writes none
     RunCommand.refuseNonEmpty(dir.resolve("old-run"), true);
+    assertThat(dir.resolve("old-run/capacity.csv")).doesNotExist();
     assertThat(out.resolve("a_m16_c2_e2e.hlog")).doesNotExist();
     assertThat(dir.resolve("old-run/summary.json")).doesNotExist();
     assertThat(dir.resolve("old-run/notes.txt")).exists(); // not a result file: left alone

@@ -91,6 +91,17 @@ class ServerTelemetryIT {
         assertThat(tl.server()).anySatisfy(p -> assertThat(p.values()).containsKey("gpuPowerWatts"));
         assertThat(tl.points()).anySatisfy(p -> assertThat(p.ttftMeanMs()).isNotNull());
       }
+      // results.csv carries the same figures at the end of each row
+      java.util.List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+      java.util.List<String> header = java.util.List.of(csv.get(0).split(","));
+      assertThat(csv).hasSize(3);
+      for (String line : csv.subList(1, 3)) {
+        java.util.List<String> row = java.util.List.of(line.split(",", -1));
+        assertThat(row.get(header.indexOf("server_tokens"))).as(line).isEqualTo(Long.toString(32L * 48));
+        assertThat(row.get(header.indexOf("server_tokens_match"))).as(line).isEqualTo("true");
+        assertThat(Double.parseDouble(row.get(header.indexOf("energy_joules_per_output_token")))).as(line).isPositive();
+        assertThat(Double.parseDouble(row.get(header.indexOf("server_batch_size_max")))).as(line).isBetween(1.0, 8.0);
+      }
       String html = Files.readString(out.resolve(ResultWriter.HTML));
       assertThat(html).contains("Inside the server", "chart-server-ttft-tgi", "chart-server-batch-tgi", "chart-server-batch-fastapi",
           "J / output token", "table-server");

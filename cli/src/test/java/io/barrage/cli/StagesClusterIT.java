@@ -34,6 +34,8 @@ class StagesClusterIT {
       Path out = dir.resolve("out");
       CliRun r = CliRun.of("run", f.toString(), "--out", out.toString(), "--local-workers", "2");
       assertThat(r.code()).as(r.out()).isEqualTo(0);
+      // the end-of-run table ends each row with goodput: every request met e2e ≤ 30 s
+      assertThat(r.out()).contains("good/s").containsPattern("(?m)^sim .* 100\\.0$");
       ObjectMapper json = new ObjectMapper();
       JsonNode cell = json.readTree(out.resolve("summary.json").toFile()).path("targets").get(0).path("cells");
       assertThat(cell).hasSize(1);

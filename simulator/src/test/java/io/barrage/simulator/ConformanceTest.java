@@ -265,7 +265,8 @@ class ConformanceTest {
     Http.post(url + "/generate", "{\"inputs\":\"x\",\"parameters\":{\"max_new_tokens\":2}}");
     String m = Http.get(url + "/metrics").body();
     assertThat(m).contains("tgi_request_count ", "tgi_request_success ", "tgi_queue_size ", "tgi_batch_current_size ",
-        "tgi_batch_max_total_tokens 1000000", "tgi_request_duration_bucket{le=\"+Inf\"}",
+        "tgi_batch_max_total_tokens 1000000", "tgi_request_duration_bucket{le=\"+Inf\"}", "tgi_request_duration_bucket{le=\"0.00015\"}",
+        "tgi_batch_forward_duration_bucket{method=\"decode\",le=\"0.000225\"}",
         "barrage_sim_scheduling_lag_seconds{quantile=\"0.99\"}");
     assertThat(m).doesNotContain("_total ");
   }

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * Writes the Prometheus text exposition format (version 0.0.4, {@value #CONTENT_TYPE}): one family
  * at a time, its {@code # HELP} and {@code # TYPE} lines first and all its samples together, as the
  * format requires. Names are checked against the format's grammar and label values escaped, so a
- * target or cell name can never break a line. Not thread-safe: one writer per scrape.
+ * target or cell name can never break a line. It is the project's one writer of the format: barrage's
+ * own {@code /metrics} and the simulator's imitations of TGI, vLLM, llama.cpp and DCGM (whose real
+ * output leaves some families without {@code # HELP}) all use it. Not thread-safe: one writer per scrape.
  *
  * <pre>{@code
  * PrometheusText t = new PrometheusText();
@@ -29,7 +31,8 @@ public final class PrometheusText {
   public enum Type {
     COUNTER,
     GAUGE,
-    HISTOGRAM;
+    HISTOGRAM,
+    SUMMARY;
 
     String text() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -44,22 +47,26 @@ public final class PrometheusText {
   private String name;
   private Type type;
 
-  /** Starts a family; every sample written until the next call belongs to it. A name may appear once. */
+  /**
+   * Starts a family; every sample written until the next call belongs to it. A name may appear once.
+   *
+   * @param help the {@code # HELP} text, or null for a family without one (as TGI writes its families)
+   */
   public PrometheusText family(String name, Type type, String help) {
     if (!METRIC_NAME.matcher(name).matches()) throw new IllegalArgumentException("not a Prometheus metric name: '" + name + "'");
     if (!families.add(name)) throw new IllegalArgumentException("metric family " + name + " written twice");
     this.name = name;
     this.type = type;
-    b.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+    if (help != null) b.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
     b.append("# TYPE ").append(name).append(' ').append(type.text()).append('\n');
     return this;
   }
 
   /** One sample of the current counter or gauge; {@code labels} alternate name and value. */
   public PrometheusText sample(double value, String... labels) {
-    if (type == null || type == Type.HISTOGRAM) throw new IllegalStateException("sample() needs a counter or gauge family, not " + type);
+    if (type != Type.COUNTER && type != Type.GAUGE) throw new IllegalStateException("sample() needs a counter or gauge family, not " + type);
     if (type == Type.COUNTER && !(value >= 0)) throw new IllegalArgumentException(name + ": a counter is never negative or NaN: " + value);
-    line(name, labels, null, value);
+    line(name, labels, null, null, value);
     return this;
   }
 
@@ -85,12 +92,34 @@ public final class PrometheusText {
     long cumulative = 0;
     for (int i = 0; i < bounds.length; i++) {
       cumulative += perBucket[i];
-      line(name + "_bucket", labels, le(bounds[i]), cumulative);
+      line(name + "_bucket", labels, "le", le(bounds[i]), cumulative);
     }
     cumulative += perBucket[bounds.length];
-    line(name + "_bucket", labels, "+Inf", cumulative);
-    line(name + "_sum", labels, null, sum);
-    line(name + "_count", labels, null, cumulative);
+    line(name + "_bucket", labels, "le", "+Inf", cumulative);
+    line(name + "_sum", labels, null, null, sum);
+    line(name + "_count", labels, null, null, cumulative);
+    return this;
+  }
+
+  /**
+   * One summary of the current summary family: a line per quantile ({@code quantile} label in Java's
+   * shortest decimal form: {@code 0.5}, {@code 0.99}, {@code 1.0}), then {@code _sum} and {@code _count}.
+   *
+   * @param quantiles ascending, each in [0, 1]
+   * @param values the value at each quantile
+   */
+  public PrometheusText summary(double[] quantiles, double[] values, double sum, long count, String... labels) {
+    if (type != Type.SUMMARY) throw new IllegalStateException("summary() needs a summary family, not " + type);
+    if (values.length != quantiles.length) throw new IllegalArgumentException(name + ": " + quantiles.length + " quantiles need "
+        + quantiles.length + " values, got " + values.length);
+    for (int i = 0; i < quantiles.length; i++) {
+      if (!(quantiles[i] >= 0 && quantiles[i] <= 1)) throw new IllegalArgumentException(name + ": a quantile lies in [0, 1]: " + quantiles[i]);
+      if (i > 0 && !(quantiles[i] > quantiles[i - 1])) throw new IllegalArgumentException(name + ": quantiles must ascend");
+    }
+    if (count < 0) throw new IllegalArgumentException(name + ": a count is never negative: " + count);
+    for (int i = 0; i < quantiles.length; i++) line(name, labels, "quantile", Double.toString(quantiles[i]), values[i]);
+    line(name + "_sum", labels, null, null, sum);
+    line(name + "_count", labels, null, null, count);
     return this;
   }
 
@@ -99,14 +128,15 @@ public final class PrometheusText {
     return b.toString();
   }
 
-  private void line(String sampleName, String[] labels, String le, double value) {
+  /** A sample line; {@code extra} (le or quantile, with its {@code extraValue}) comes last when not null. */
+  private void line(String sampleName, String[] labels, String extra, String extraValue, double value) {
     if (labels.length % 2 != 0) throw new IllegalArgumentException(name + ": labels come in name/value pairs");
     b.append(sampleName);
-    if (labels.length > 0 || le != null) {
+    if (labels.length > 0 || extra != null) {
       b.append('{');
       for (int i = 0; i < labels.length; i += 2) {
         String l = labels[i];
-        if (!LABEL_NAME.matcher(l).matches() || l.startsWith("__") || l.equals("le")) {
+        if (!LABEL_NAME.matcher(l).matches() || l.startsWith("__") || l.equals("le") || l.equals("quantile")) {
           throw new IllegalArgumentException(name + ": not a usable label name: '" + l + "'");
         }
         if (labels[i + 1] == null) throw new IllegalArgumentException(name + ": label " + l + " has no value");
@@ -115,7 +145,7 @@ public final class PrometheusText {
         escape(labels[i + 1]);
         b.append('"');
       }
-      if (le != null) b.append(labels.length > 0 ? "," : "").append("le=\"").append(le).append('"');
+      if (extra != null) b.append(labels.length > 0 ? "," : "").append(extra).append("=\"").append(extraValue).append('"');
       b.append('}');
     }
     b.append(' ').append(number(value)).append('\n');

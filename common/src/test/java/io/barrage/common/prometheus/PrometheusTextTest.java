@@ -117,4 +117,71 @@ class PrometheusTextTest {
     assertThatThrownBy(() -> t.histogram(new double[] {1, 2}, new long[] {1, 2}, 0)).hasMessageContaining("need 3 bucket counts");
     assertThatThrownBy(() -> t.histogram(new double[] {2, 1}, new long[] {1, 2, 3}, 0)).hasMessageContaining("ascend");
   }
+
+  @Test
+  void aFamilyWithoutHelpIsOnlyItsTypeLineAndReadsBackWithoutHelp() throws Exception {
+    PrometheusText t = new PrometheusText();
+    t.family("tgi_request_count", PrometheusText.Type.COUNTER, null).sample(7);
+    t.family("tgi_batch_inference_count", PrometheusText.Type.COUNTER, null).sample(3, "method", "prefill").sample(9, "method", "decode");
+    assertThat(t.text()).isEqualTo("""
+        # TYPE tgi_request_count counter
+        tgi_request_count 7
+        # TYPE tgi_batch_inference_count counter
+        tgi_batch_inference_count{method="prefill"} 3
+        tgi_batch_inference_count{method="decode"} 9
+        """);
+    Exposition e = PrometheusTextParser.parse(t.text());
+    assertThat(e.family("tgi_request_count").orElseThrow().help()).isEmpty();
+    assertThat(e.family("tgi_batch_inference_count").orElseThrow().type()).isEqualTo(MetricType.COUNTER);
+    assertThat(e.samples("tgi_batch_inference_count")).extracting(s -> s.label("method"), Sample::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("prefill", 3.0), org.assertj.core.groups.Tuple.tuple("decode", 9.0));
+  }
+
+  @Test
+  void aSummaryIsItsQuantilesThenSumAndCountAndReadsBackAsASummary() throws Exception {
+    PrometheusText t = new PrometheusText();
+    t.family("barrage_sim_scheduling_lag_seconds", PrometheusText.Type.SUMMARY, "Lag.")
+        .summary(new double[] {0.5, 0.99, 1.0}, new double[] {0.001, 0.25, 2}, 12.5, 40, "loop", "0");
+    assertThat(t.text()).isEqualTo("""
+        # HELP barrage_sim_scheduling_lag_seconds Lag.
+        # TYPE barrage_sim_scheduling_lag_seconds summary
+        barrage_sim_scheduling_lag_seconds{loop="0",quantile="0.5"} 0.001
+        barrage_sim_scheduling_lag_seconds{loop="0",quantile="0.99"} 0.25
+        barrage_sim_scheduling_lag_seconds{loop="0",quantile="1.0"} 2
+        barrage_sim_scheduling_lag_seconds_sum{loop="0"} 12.5
+        barrage_sim_scheduling_lag_seconds_count{loop="0"} 40
+        """);
+    Exposition e = PrometheusTextParser.parse(t.text());
+    assertThat(e.family("barrage_sim_scheduling_lag_seconds").orElseThrow().type()).isEqualTo(MetricType.SUMMARY);
+    assertThat(e.samples("barrage_sim_scheduling_lag_seconds")).extracting(s -> s.label("quantile"), Sample::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("0.5", 0.001), org.assertj.core.groups.Tuple.tuple("0.99", 0.25),
+            org.assertj.core.groups.Tuple.tuple("1.0", 2.0));
+    assertThat(e.samples("barrage_sim_scheduling_lag_seconds_count").get(0).value()).isEqualTo(40);
+  }
+
+  @Test
+  void aSummaryNeedsAscendingQuantilesInZeroToOneWithAValueEach() {
+    PrometheusText t = new PrometheusText();
+    t.family("g", PrometheusText.Type.GAUGE, null);
+    assertThatThrownBy(() -> t.summary(new double[] {0.5}, new double[] {1}, 1, 1)).hasMessageContaining("needs a summary family");
+    t.family("s", PrometheusText.Type.SUMMARY, null);
+    assertThatThrownBy(() -> t.sample(1)).hasMessageContaining("counter or gauge");
+    assertThatThrownBy(() -> t.summary(new double[] {0.9, 0.5}, new double[] {1, 2}, 3, 2)).hasMessageContaining("ascend");
+    assertThatThrownBy(() -> t.summary(new double[] {1.5}, new double[] {1}, 1, 1)).hasMessageContaining("[0, 1]");
+    assertThatThrownBy(() -> t.summary(new double[] {0.5, 0.9}, new double[] {1}, 1, 1)).hasMessageContaining("need 2 values");
+    assertThatThrownBy(() -> t.summary(new double[] {0.5}, new double[] {1}, 1, 1, "quantile", "x")).hasMessageContaining("'quantile'");
+  }
+
+  @Test
+  void manyLabelsKeepTheirOrderAndEscapedValuesReadBackIntact() throws Exception {
+    PrometheusText t = new PrometheusText();
+    t.family("DCGM_FI_DEV_POWER_USAGE", PrometheusText.Type.GAUGE, "Power draw (in W).")
+        .sample(123.456, "gpu", "0", "UUID", "GPU-0", "modelName", "NVIDIA \"A4000\" \\ 16\nGB", "Hostname", "h");
+    assertThat(t.text()).contains(
+        "DCGM_FI_DEV_POWER_USAGE{gpu=\"0\",UUID=\"GPU-0\",modelName=\"NVIDIA \\\"A4000\\\" \\\\ 16\\nGB\",Hostname=\"h\"} 123.456\n");
+    Sample s = PrometheusTextParser.parse(t.text()).samples("DCGM_FI_DEV_POWER_USAGE").get(0);
+    assertThat(s.labels().keySet()).containsExactly("gpu", "UUID", "modelName", "Hostname");
+    assertThat(s.label("modelName")).isEqualTo("NVIDIA \"A4000\" \\ 16\nGB");
+    assertThat(s.value()).isEqualTo(123.456);
+  }
 }

@@ -137,7 +137,7 @@ public final class Capacities {
     return out;
   }
 
-  private static CapacityComparison pair(Capacity b, Capacity c, String slo) {
+  static CapacityComparison pair(Capacity b, Capacity c, String slo) {
     String dimension = "rate".equals(b.by()) ? "the request rate" : "the concurrency";
     Double ratio = b.sustained() > 0 ? Numbers.round(c.sustained() / b.sustained(), 3) : null;
     String head;

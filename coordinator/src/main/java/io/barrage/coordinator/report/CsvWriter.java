@@ -11,12 +11,13 @@ import java.util.List;
  * {@code results.csv}: one row per cell. The first columns are the SageMaker benchmark's (model,
  * quantization, instance, concurrent requests, median ms/token, tokens/s, USD/hour, minutes and USD
  * per 1M tokens); then TTFT/TPOT/e2e p50 and p99, request counts and error rate; new columns are
- * appended at the end (per-request throughput, mean e2e), so readers that go by position keep
+ * appended at the end (per-request throughput, mean e2e, goodput, the server's telemetry and
+ * energy: {@link ServerCsvColumns}), so readers that go by position keep
  * working. RFC 4180 quoting; text that would start a spreadsheet formula is escaped (see {@link
  * #quote}).
  */
 public final class CsvWriter {
-  public static final List<String> HEADER = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+  public static final List<String> HEADER = concat(concat(java.util.stream.Stream.concat(java.util.stream.Stream.of(
       "target", "model", "quantization", "instance", "concurrent_requests", "latency_ms_per_token_median",
       "throughput_tokens_per_second", "usd_per_hour", "minutes_per_1m_tokens", "usd_per_1m_tokens",
       "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms", "e2e_p50_ms", "e2e_p99_ms",
@@ -24,7 +25,7 @@ public final class CsvWriter {
       "max_new_tokens", "rate_per_second", "repeat", "api", "gpus", "generator_saturated", "cell",
       "per_request_tokens_per_second_mean", "per_request_tokens_per_second_p50", "e2e_mean_ms",
       "goodput_requests_per_second", "goodput_output_tokens_per_second", "goodput_fraction"),
-      TrafficSummaries.CSV_HEADER.stream()).toList();
+      TrafficSummaries.CSV_HEADER.stream()).toList(), ServerCsvColumns.HEADER), List.of("probe_step", "probe_phase", "probe_met"));
 
   private CsvWriter() {}
 
@@ -71,10 +72,18 @@ public final class CsvWriter {
         r.add(num(c.goodput() == null ? null : c.goodput().outputTokensPerSecond()));
         r.add(num(c.goodput() == null ? null : c.goodput().fraction()));
         r.addAll(TrafficSummaries.csv(c.traffic()));
+        r.addAll(ServerCsvColumns.values(c));
+        r.addAll(io.barrage.coordinator.capacity.ProbeMarks.csv(c));
         row(sb, r);
       }
     }
     return sb.toString();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   private static String num(Double v) {

@@ -414,7 +414,8 @@ public final class HtmlReport {
     b.append("<h2>Every cell</h2><div class=\"scroll\"><table id=\"table-cells\"><thead><tr><th>target</th><th>model</th><th>quant.</th><th>instance</th>")
         .append("<th>new tokens</th><th>load</th><th>rep</th><th>ok</th><th>errors</th><th>incompl.</th><th>error rate</th><th>window s</th><th>tokens/s</th><th>tok/s per request</th><th>req/s</th>")
         .append("<th>TTFT p50</th><th>TTFT p99</th><th>TPOT p50</th><th>TPOT p99</th><th>ms/token p50</th><th>e2e mean</th><th>e2e p50</th><th>e2e p99</th>")
-        .append("<th>USD/h</th><th>min / 1M tok</th><th>USD / 1M tok</th><th>send-lag p99</th><th>generator</th><th>SLO</th></tr></thead><tbody>");
+        .append("<th>USD/h</th><th>min / 1M tok</th><th>USD / 1M tok</th><th>send-lag p99</th><th>generator</th><th>SLO</th>")
+        .append("<th>goodput req/s</th><th>goodput tok/s</th><th>good %</th></tr></thead><tbody>");
     for (TargetSummary t : s.targets()) {
       for (CellSummary c : t.cells()) {
         var d = t.deployment();
@@ -435,10 +436,17 @@ public final class HtmlReport {
             .append("</td><td>").append(Numbers.fmt(c.cost().usdPer1MTokens(), 2)).append("</td><td>").append(Numbers.fmt(c.generator().sendLagP99Ms(), 1))
             .append("</td><td>").append(sat ? "<strong>SATURATED</strong>" : "ok")
             .append(c.generator().retries() > 0 ? " <small>(" + c.generator().retries() + " retried)</small>" : "").append("</td><td>")
-            .append(c.slo() == null ? "–" : c.slo().met() ? "met" : "<strong>missed</strong>").append("</td></tr>");
+            .append(c.slo() == null ? "–" : c.slo().met() ? "met" : "<strong>missed</strong>").append("</td>").append(goodputCells(c)).append("</tr>");
       }
     }
-    b.append("</tbody></table></div><p class=\"note\">Latencies in ms. ms/token = ntpot = e2e / output tokens (the SageMaker benchmark's \"latency ms/token\"). tok/s per request = the mean over successful requests of output tokens / e2e (the FastAPI-vs-TGI article's \"throughput\"); tokens/s = all output tokens / window.</p>");
+    b.append("</tbody></table></div><p class=\"note\">Latencies in ms. ms/token = ntpot = e2e / output tokens (the SageMaker benchmark's \"latency ms/token\"). tok/s per request = the mean over successful requests of output tokens / e2e (the FastAPI-vs-TGI article's \"throughput\"); tokens/s = all output tokens / window. Goodput: requests (and their output tokens) per second that met every per-request threshold of the scenario's slo; good % = their share of the completed requests; – without a threshold.</p>");
+  }
+
+  private static String goodputCells(CellSummary c) {
+    CellSummary.Goodput g = c.goodput();
+    if (g == null) return "<td>–</td><td>–</td><td>–</td>";
+    return "<td>" + Numbers.fmt(g.requestsPerSecond(), 2) + "</td><td>" + Numbers.fmt(g.outputTokensPerSecond(), 1) + "</td><td>"
+        + (g.fraction() == null ? "–" : Numbers.fmt(g.fraction() * 100, 1) + " %") + "</td>";
   }
 
   /** The first distinct messages of each error class, per cell: what "connect 120" actually was. */

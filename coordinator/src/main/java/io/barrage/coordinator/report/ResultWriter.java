@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run's result directory: {@code summary.json} (the contract, schemaVersion 1),
- * {@code timeline.json} and {@code distributions.json} (the chart data), {@code results.csv} and
- * {@code report.html}. The CSV and the HTML are rendered from the saved JSON alone, so
+ * {@code timeline.json} and {@code distributions.json} (the chart data), {@code results.csv},
+ * {@code capacity.csv} (only after a capacity search) and {@code report.html}. The CSV and the HTML are rendered from the saved JSON alone, so
  * {@code barrage report DIR} re-renders them identically. Each file is written to a temporary name
  * and moved into place, so a reader never sees half a file.
  */
@@ -45,6 +45,8 @@ public final class ResultWriter {
   /** (Re-)renders results.csv and report.html from saved data. */
   public static void render(ResultSet results, Path outDir) throws IOException {
     writeAtomically(outDir.resolve(CSV), CsvWriter.render(results.summary()));
+    String capacity = CapacityCsv.render(results.summary());
+    if (capacity != null) writeAtomically(outDir.resolve(CapacityCsv.FILE), capacity);
     writeAtomically(outDir.resolve(HTML), HtmlReport.render(results));
   }
 

@@ -62,7 +62,8 @@ public final class RunComparison {
     List<Eligibility.Excluded> excluded = new ArrayList<>(Verdicts.eligibility(ta, limitA).excluded());
     excluded.addAll(Verdicts.eligibility(tb, limitB).excluded());
     return new Summary(Summary.SCHEMA_VERSION, run, all, cs.isEmpty() ? null : cs.get(0), cs.size() > 1 ? cs.subList(1, cs.size()) : List.of(),
-        Recommender.recommend(eligible, settings, excluded.size()), new Eligibility(limitA, excluded));
+        Recommender.recommend(eligible, settings, excluded.size()), new Eligibility(limitA, excluded),
+        io.barrage.coordinator.capacity.CapacityRuns.compare(a.summary(), b.summary()));
   }
 
   /** The limit a saved run was judged by (the default for files written before it was saved). */
@@ -77,9 +78,10 @@ public final class RunComparison {
       for (CellSummary c : t.cells()) {
         cells.add(new CellSummary(p + c.id(), p + c.target(), c.load(), c.maxNewTokens(), c.repeat(), c.startedAt(), c.endedAt(), c.requests(),
             c.outputTokens(), c.tokens(), c.windowSeconds(), c.throughput(), c.perRequestThroughput(), c.latency(), c.cost(), c.generator(), c.slo(), c.unreachable(), c.status(),
-            c.goodput(), c.server(), c.traffic()));
+            c.goodput(), c.server(), c.traffic(), c.probe()));
       }
-      out.add(new TargetSummary(p + t.name(), t.api(), t.model(), t.deployment(), cells));
+      out.add(new TargetSummary(p + t.name(), t.api(), t.model(), t.deployment(), cells,
+          io.barrage.coordinator.capacity.CapacityRuns.prefixed(p, t.capacity()), io.barrage.coordinator.capacity.CapacityRuns.prefixed(p, t.capacities())));
     }
     return out;
   }

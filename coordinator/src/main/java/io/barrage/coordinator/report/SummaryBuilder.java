@@ -82,7 +82,8 @@ public final class SummaryBuilder {
   }
 
   private static TargetSummary withCapacity(TargetSummary t, List<io.barrage.coordinator.report.model.Capacity> all) {
-    return new TargetSummary(t.name(), t.api(), t.model(), t.deployment(), t.cells(), all.get(0), all.size() > 1 ? all : null);
+    return io.barrage.coordinator.capacity.ProbeMarks.mark(
+        new TargetSummary(t.name(), t.api(), t.model(), t.deployment(), t.cells(), all.get(0), all.size() > 1 ? all : null), all);
   }
 
   static RunInfo runInfo(RunRecord run) {

@@ -21,8 +21,10 @@ public final class SummaryText {
    */
   public static String render(Summary s) {
     StringBuilder b = new StringBuilder();
-    String fmt = "%-28s %6s %8s %6s %7s %7s %10s %10s %10s %10s %10s %8s%n";
-    b.append(String.format(Locale.ROOT, fmt, "target", "tokens", "load", "ok", "errors", "err %", "tok/s", "TTFT p50", "e2e p50", "e2e p99", "ms/tok", "$/1M"));
+    String fmt = "%-28s %6s %8s %6s %7s %7s %10s %10s %10s %10s %10s %8s";
+    boolean goodput = s.targets().stream().flatMap(t -> t.cells().stream()).anyMatch(c -> c.goodput() != null);
+    b.append(String.format(Locale.ROOT, fmt, "target", "tokens", "load", "ok", "errors", "err %", "tok/s", "TTFT p50", "e2e p50", "e2e p99", "ms/tok", "$/1M"))
+        .append(goodput ? GOODPUT_HEADER : "").append(System.lineSeparator());
     for (TargetSummary t : s.targets()) {
       for (CellSummary c : t.cells()) {
         CellSummary.Requests r = c.requests();
@@ -30,7 +32,8 @@ public final class SummaryText {
             r.ok(), r.errorTotal(), r.errorRate() == null ? "–" : Numbers.fmt(r.errorRate() * 100, 1),
             Numbers.fmt(c.tokensPerSecond(), 1), Numbers.fmt(c.latencyValue("ttft", "p50"), 0),
             Numbers.fmt(c.latencyValue("e2e", "p50"), 0), Numbers.fmt(c.latencyValue("e2e", "p99"), 0),
-            Numbers.fmt(c.latencyValue("ntpot", "p50"), 1), Numbers.fmt(c.cost() == null ? null : c.cost().usdPer1MTokens(), 2)));
+            Numbers.fmt(c.latencyValue("ntpot", "p50"), 1), Numbers.fmt(c.cost() == null ? null : c.cost().usdPer1MTokens(), 2)))
+            .append(goodput ? goodput(c) : "").append(System.lineSeparator());
       }
     }
     for (Comparison c : HtmlReport.comparisons(s)) {
@@ -46,11 +49,21 @@ public final class SummaryText {
     }
     String left = excluded(s.eligibility());
     if (!left.isEmpty()) b.append('\n').append(left);
+    b.append(ServerTokenText.mismatches(s));
     long saturated = s.targets().stream().flatMap(t -> t.cells().stream()).filter(c -> c.generator().saturated()).count();
     if (saturated > 0) b.append("\nWARNING: the load generator was saturated in ").append(saturated).append(" cell(s); see report.html\n");
     if (!s.run().workers().lost().isEmpty()) b.append("WARNING: ").append(s.run().workers().lost().size()).append(" worker(s) lost during the run\n");
     b.append('\n').append(outcomeLine(s.run())).append('\n');
     return b.toString();
+  }
+
+  private static final String GOODPUT_HEADER = String.format(Locale.ROOT, " %8s %8s", "good/s", "good %");
+
+  /** Good requests per second and their share of the completed requests; "–" in a cell without goodput. */
+  private static String goodput(CellSummary c) {
+    CellSummary.Goodput g = c.goodput();
+    return String.format(Locale.ROOT, " %8s %8s", Numbers.fmt(g == null ? null : g.requestsPerSecond(), 2),
+        Numbers.fmt(g == null || g.fraction() == null ? null : g.fraction() * 100, 1));
   }
 
   /** The cells the verdicts left out, a line each after a heading; empty when none was. */

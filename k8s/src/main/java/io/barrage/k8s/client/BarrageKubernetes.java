@@ -80,12 +80,19 @@ public final class BarrageKubernetes {
     return Optional.of(scaler.ensureAtLeast(wanted, timeout, joined));
   }
 
-  /** The scenario with the deployment columns of Service targets filled from the cluster. */
+  /**
+   * The scenario with the deployment columns of Service targets filled from the cluster, and their
+   * DCGM exporters when the chart asks for it ({@code kubernetes.dcgm.discover}).
+   */
   public Scenario discoverTargets(Scenario scenario) {
     if (!settings.discoverTargets()) {
       return scenario;
     }
-    return new TargetDiscovery(env.client(), settings.namespace(), settings.readNodeLabels(), settings.priceTable()).enrich(scenario);
+    Scenario s = new TargetDiscovery(env.client(), settings.namespace(), settings.readNodeLabels(), settings.priceTable()).enrich(scenario);
+    if (settings.dcgm() != null && settings.dcgm().discover()) {
+      s = new DcgmDiscovery(env.client(), settings.namespace(), settings.dcgm()).enrich(s);
+    }
+    return s;
   }
 
   /**

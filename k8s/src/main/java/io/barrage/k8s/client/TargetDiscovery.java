@@ -74,27 +74,8 @@ public final class TargetDiscovery {
   }
 
   Optional<Deployment> discover(ServiceRef ref) throws ApiException {
-    V1Service svc;
-    try {
-      svc = core.readNamespacedService(ref.name(), ref.namespace()).execute();
-    } catch (ApiException e) {
-      if (e.getCode() == 404) {
-        log.debug("no Service {}: target is not discovered", ref);
-        return Optional.empty();
-      }
-      throw e;
-    }
-    Map<String, String> selector = svc.getSpec() == null ? null : svc.getSpec().getSelector();
-    if (selector == null || selector.isEmpty()) {
-      log.info("Service {} has no selector; its deployment is not discovered", ref);
-      return Optional.empty();
-    }
-    String labelSelector = new TreeMap<>(selector).entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
-    List<V1Pod> pods = core.listNamespacedPod(ref.namespace()).labelSelector(labelSelector).execute().getItems();
-    List<PodPlacement> placements = pods.stream().map(Placements::of).flatMap(Optional::stream).toList();
+    List<PodPlacement> placements = placements(core, ref);
     if (placements.isEmpty()) {
-      log.warn("Service {} selects no running pod", ref);
       return Optional.empty();
     }
     Map<String, NodeFacts> nodes = new LinkedHashMap<>();
@@ -111,7 +92,38 @@ public final class TargetDiscovery {
     return Optional.of(d);
   }
 
+  /**
+   * The running pods the Service selects, with their nodes; empty (logged) when there is no such
+   * Service, it has no selector, or it selects no running pod.
+   */
+  static List<PodPlacement> placements(CoreV1Api core, ServiceRef ref) throws ApiException {
+    V1Service svc;
+    try {
+      svc = core.readNamespacedService(ref.name(), ref.namespace()).execute();
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        log.debug("no Service {}: target is not discovered", ref);
+        return List.of();
+      }
+      throw e;
+    }
+    Map<String, String> selector = svc.getSpec() == null ? null : svc.getSpec().getSelector();
+    if (selector == null || selector.isEmpty()) {
+      log.info("Service {} has no selector; its deployment is not discovered", ref);
+      return List.of();
+    }
+    String labelSelector = new TreeMap<>(selector).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    List<V1Pod> pods = core.listNamespacedPod(ref.namespace()).labelSelector(labelSelector).execute().getItems();
+    List<PodPlacement> placements = pods.stream().map(Placements::of).flatMap(Optional::stream).toList();
+    if (placements.isEmpty()) {
+      log.warn("Service {} selects no running pod", ref);
+    }
+    return placements;
+  }
+
   private static Target withDeployment(Target t, Deployment d) {
-    return new Target(t.name(), t.api(), t.url(), t.model(), d, t.auth(), t.fastapi(), t.stream(), t.maxNewTokens(), t.tls());
+    return new Target(t.name(), t.api(), t.url(), t.model(), d, t.auth(), t.fastapi(), t.stream(), t.maxNewTokens(), t.tls(),
+        t.metrics(), t.stack());
   }
 }

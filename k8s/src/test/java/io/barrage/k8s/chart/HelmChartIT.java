@@ -143,6 +143,34 @@ class HelmChartIT {
   }
 
   @Test
+  void dcgmDiscoveryIsAnOptInRoleInTheExportersNamespaceThatOnlyListsPods() {
+    RenderedChart byDefault = render(List.of());
+    assertThat(byDefault.all(V1Role.class)).extracting(r -> r.getMetadata().getName()).containsExactly("perf-barrage");
+    assertThat(io.barrage.k8s.model.KubernetesSettings.parse(byDefault.one(io.kubernetes.client.openapi.models.V1ConfigMap.class,
+        "perf-barrage-kubernetes").getData().get("kubernetes.yaml")).dcgm().discover()).isFalse();
+
+    RenderedChart chart = RenderedChart.render(Map.of("kubernetes.dcgm.discover", true, "kubernetes.dcgm.namespace", "monitoring"));
+    assertThat(chart.all(V1ClusterRole.class)).as("nothing cluster-scoped").isEmpty();
+    V1Role reader = chart.one(V1Role.class, "load-perf-barrage-dcgm-reader");
+    assertThat(reader.getMetadata().getNamespace()).isEqualTo("monitoring");
+    assertThat(ruleSummary(reader.getRules())).containsExactly("/pods[*]:list");
+    V1RoleBinding binding = chart.one(V1RoleBinding.class, "load-perf-barrage-dcgm-reader");
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo("monitoring");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("load-perf-barrage-dcgm-reader");
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getName()).isEqualTo(coordinatorPod(chart).getServiceAccountName());
+      assertThat(s.getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+    });
+    var settings = io.barrage.k8s.model.KubernetesSettings.parse(chart.one(io.kubernetes.client.openapi.models.V1ConfigMap.class,
+        "perf-barrage-kubernetes").getData().get("kubernetes.yaml"));
+    assertThat(settings.dcgm()).isEqualTo(
+        new io.barrage.k8s.model.KubernetesSettings.Dcgm(true, "monitoring", "app.kubernetes.io/name=dcgm-exporter", 9400, "/metrics"));
+
+    RenderedChart withoutDiscovery = RenderedChart.render(Map.of("kubernetes.dcgm.discover", true, "kubernetes.discoverTargets", false));
+    assertThat(withoutDiscovery.all(V1Role.class)).extracting(r -> r.getMetadata().getName()).doesNotContain("load-perf-barrage-dcgm-reader");
+  }
+
+  @Test
   void switchingTheK8sFeaturesOffLeavesNoRbacAtAll() {
     RenderedChart chart = render(List.of("existing-objects.yaml"));
     assertThat(chart.all(V1Role.class)).isEmpty();

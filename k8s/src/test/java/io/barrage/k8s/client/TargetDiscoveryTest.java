@@ -127,4 +127,15 @@ class TargetDiscoveryTest {
     assertThat(enriched.targets().subList(1, 4)).containsExactlyElementsOf(s.targets().subList(1, 4));
     assertThat(enriched.name()).isEqualTo("s");
   }
+
+  @Test
+  void enrichingKeepsTheTargetsMetricsAndStack() {
+    var metrics = new io.barrage.protocol.scenario.MetricsSpec(null, "http://tgi.llm:8080/m", java.time.Duration.ofSeconds(2), "http://gpu-a:9400/metrics");
+    Target t = new Target("tgi", ApiKind.TGI_STREAM, "http://tgi.llm:8080", "m", null, null, null, null, null, null, metrics,
+        io.barrage.protocol.scenario.Stack.values()[0]);
+    Target enriched = discovery(true).enrich(new Scenario("s", List.of(t), null, null, null, null, null, null, null)).targets().get(0);
+    assertThat(enriched.deployment().gpus()).as("discovered").isEqualTo(2);
+    assertThat(enriched.metrics()).isEqualTo(metrics);
+    assertThat(enriched.stack()).isEqualTo(t.stack());
+  }
 }

@@ -55,7 +55,7 @@ class SearchSpecValidationTest {
   void aLoadIsExactlyOneKind() {
     InvalidScenarioException e = refused(with("{rate: [1], search: {by: rate, min: 1, max: 5}}", "{ttftP99: 2s}"));
     assertThat(e.problems()).extracting(ScenarioProblem::path).contains("workload.load");
-    assertThat(e.getMessage()).contains("exactly one of concurrency, rate, stages, search or sweep");
+    assertThat(e.getMessage()).contains("exactly one of concurrency, rate, stages, search, sweep or trace");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.barrage.simulator.telemetry;
 
+import io.barrage.common.prometheus.PrometheusText;
+import io.barrage.common.prometheus.PrometheusText.Type;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.engine.Engine;
 
@@ -35,22 +37,22 @@ public final class DcgmMetricsText {
     lastBusy = busy;
     double kv = VllmMetricsText.kvUsage(profile, engine);
     double joules = gpus.joules((now - start) / 1e9, busy / 1e9);
-    PromText p = new PromText();
-    p.family("DCGM_FI_DEV_GPU_UTIL", "gauge", "GPU utilization (in %).");
-    for (int i = 0; i < gpus.count(); i++) p.sample("DCGM_FI_DEV_GPU_UTIL", labels(i), Math.round(PowerModel.clamp(u) * 100));
-    p.family("DCGM_FI_DEV_FB_FREE", "gauge", "Framebuffer memory free (in MiB).");
-    for (int i = 0; i < gpus.count(); i++) p.sample("DCGM_FI_DEV_FB_FREE", labels(i), gpus.memoryMiB() - gpus.memoryUsedMiB(kv));
-    p.family("DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB).");
-    for (int i = 0; i < gpus.count(); i++) p.sample("DCGM_FI_DEV_FB_USED", labels(i), gpus.memoryUsedMiB(kv));
-    p.family("DCGM_FI_DEV_POWER_USAGE", "gauge", "Power draw (in W).");
-    for (int i = 0; i < gpus.count(); i++) p.sample("DCGM_FI_DEV_POWER_USAGE", labels(i), Math.round(gpus.watts(u) * 1000) / 1000.0);
-    p.family("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter", "Total energy consumption since boot (in mJ).");
-    for (int i = 0; i < gpus.count(); i++) p.sample("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", labels(i), Math.round(joules * 1000));
+    PrometheusText p = new PrometheusText();
+    p.family("DCGM_FI_DEV_GPU_UTIL", Type.GAUGE, "GPU utilization (in %).");
+    for (int i = 0; i < gpus.count(); i++) p.sample(Math.round(PowerModel.clamp(u) * 100), labels(i));
+    p.family("DCGM_FI_DEV_FB_FREE", Type.GAUGE, "Framebuffer memory free (in MiB).");
+    for (int i = 0; i < gpus.count(); i++) p.sample(gpus.memoryMiB() - gpus.memoryUsedMiB(kv), labels(i));
+    p.family("DCGM_FI_DEV_FB_USED", Type.GAUGE, "Framebuffer memory used (in MiB).");
+    for (int i = 0; i < gpus.count(); i++) p.sample(gpus.memoryUsedMiB(kv), labels(i));
+    p.family("DCGM_FI_DEV_POWER_USAGE", Type.GAUGE, "Power draw (in W).");
+    for (int i = 0; i < gpus.count(); i++) p.sample(Math.round(gpus.watts(u) * 1000) / 1000.0, labels(i));
+    p.family("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", Type.COUNTER, "Total energy consumption since boot (in mJ).");
+    for (int i = 0; i < gpus.count(); i++) p.sample(Math.round(joules * 1000), labels(i));
     return p.text();
   }
 
-  private String labels(int gpu) {
-    return "gpu=\"" + gpu + "\",UUID=\"GPU-barrage-sim-" + gpu + "\",device=\"nvidia" + gpu + "\",modelName=\""
-        + PromText.label(gpus.modelName()) + "\",Hostname=\"barrage-simulator\"";
+  private String[] labels(int gpu) {
+    return new String[] {"gpu", Integer.toString(gpu), "UUID", "GPU-barrage-sim-" + gpu, "device", "nvidia" + gpu, "modelName",
+        gpus.modelName(), "Hostname", "barrage-simulator"};
   }
 }

@@ -1,5 +1,7 @@
 package io.barrage.simulator.telemetry;
 
+import io.barrage.common.prometheus.PrometheusText;
+import io.barrage.common.prometheus.PrometheusText.Type;
 import io.barrage.simulator.engine.Engine;
 import io.barrage.simulator.engine.EngineTelemetry;
 
@@ -16,7 +18,7 @@ public final class LlamaCppMetricsText {
     double promptSeconds = t.forwardPrefillMicros.sum() / 1e6;
     double decodeSeconds = t.forwardDecodeMicros.sum() / 1e6;
     long decodes = t.forwardCalls();
-    PromText p = new PromText();
+    PrometheusText p = new PrometheusText();
     counter(p, "prompt_tokens_total", "Number of prompt tokens processed.", t.promptTokens());
     counter(p, "prompt_seconds_total", "Prompt process time", promptSeconds);
     counter(p, "tokens_predicted_total", "Number of generation tokens processed.", engine.tokensEmitted());
@@ -31,11 +33,11 @@ public final class LlamaCppMetricsText {
     return p.text();
   }
 
-  private static void counter(PromText p, String name, String help, double v) {
-    p.family("llamacpp:" + name, "counter", help).sample("llamacpp:" + name, "", v);
+  private static void counter(PrometheusText p, String name, String help, double v) {
+    p.family("llamacpp:" + name, Type.COUNTER, help).sample(v);
   }
 
-  private static void gauge(PromText p, String name, String help, double v) {
-    p.family("llamacpp:" + name, "gauge", help).sample("llamacpp:" + name, "", v);
+  private static void gauge(PrometheusText p, String name, String help, double v) {
+    p.family("llamacpp:" + name, Type.GAUGE, help).sample(v);
   }
 }

@@ -1,5 +1,7 @@
 package io.barrage.simulator.telemetry;
 
+import io.barrage.common.prometheus.PrometheusText;
+import io.barrage.common.prometheus.PrometheusText.Type;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.engine.Engine;
 import io.barrage.simulator.engine.EngineTelemetry;
@@ -17,18 +19,18 @@ public final class VllmMetricsText {
 
   public static String render(Profile profile, Engine engine) {
     EngineTelemetry t = engine.telemetry();
-    String labels = "engine=\"0\",model_name=\"" + PromText.label(profile.modelId()) + "\"";
-    PromText p = new PromText();
-    p.family("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.")
-        .sample("vllm:num_requests_running", labels, engine.batchSize());
-    p.family("vllm:num_requests_waiting", "gauge", "Number of requests waiting to be processed.")
-        .sample("vllm:num_requests_waiting", labels, engine.queueSize());
-    p.family("vllm:kv_cache_usage_perc", "gauge", "KV-cache usage. 1 means 100 percent usage.")
-        .sample("vllm:kv_cache_usage_perc", labels, kvUsage(profile, engine));
-    p.family("vllm:prompt_tokens_total", "counter", "Number of prefill tokens processed.")
-        .sample("vllm:prompt_tokens_total", labels, t.promptTokens());
-    p.family("vllm:generation_tokens_total", "counter", "Number of generation tokens processed.")
-        .sample("vllm:generation_tokens_total", labels, engine.tokensEmitted());
+    String[] labels = {"engine", "0", "model_name", profile.modelId()};
+    PrometheusText p = new PrometheusText();
+    p.family("vllm:num_requests_running", Type.GAUGE, "Number of requests in model execution batches.")
+        .sample(engine.batchSize(), labels);
+    p.family("vllm:num_requests_waiting", Type.GAUGE, "Number of requests waiting to be processed.")
+        .sample(engine.queueSize(), labels);
+    p.family("vllm:kv_cache_usage_perc", Type.GAUGE, "KV-cache usage. 1 means 100 percent usage.")
+        .sample(kvUsage(profile, engine), labels);
+    p.family("vllm:prompt_tokens_total", Type.COUNTER, "Number of prefill tokens processed.")
+        .sample(t.promptTokens(), labels);
+    p.family("vllm:generation_tokens_total", Type.COUNTER, "Number of generation tokens processed.")
+        .sample(engine.tokensEmitted(), labels);
     histogram(p, "vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", labels, t.queueMicros);
     histogram(p, "vllm:request_inference_time_seconds", "Histogram of time spent in RUNNING phase for request.", labels, t.inferenceMicros);
     histogram(p, "vllm:request_prefill_time_seconds", "Histogram of time spent in PREFILL phase for request.", labels, t.prefillMicros);
@@ -36,8 +38,8 @@ public final class VllmMetricsText {
     return p.text();
   }
 
-  private static void histogram(PromText p, String name, String help, String labels, SimHistogram h) {
-    p.family(name, "histogram", help).histogram(name, labels, h, REQUEST_BUCKETS, 1e6);
+  private static void histogram(PrometheusText p, String name, String help, String[] labels, SimHistogram h) {
+    h.writeTo(p.family(name, Type.HISTOGRAM, help), REQUEST_BUCKETS, 1e6, labels);
   }
 
   /** The running batch's KV reservation over the KV budget, 0..1. */

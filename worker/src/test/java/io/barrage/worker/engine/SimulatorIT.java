@@ -146,7 +146,7 @@ class SimulatorIT extends SchemeFixture {
       var last = step.drainInterval().counters();
       assertThat(last.errors()).as("ok=" + last.ok() + " started=" + last.started() + " maxInFlight=" + s.stats().maxInFlight()
           + " tokens=" + s.stats().tokensEmitted() + " succeeded=" + s.stats().requestsSucceeded() + " queue=" + s.stats().queueSize()
-          + " batch=" + s.stats().batchSize()).isEmpty();
+          + " batch=" + s.stats().batchSize() + " messages=" + last.errorMessages()).isEmpty();
       assertThat(s.stats().connectionsAccepted()).as("no connection churn").isEqualTo(1000);
     }
   }

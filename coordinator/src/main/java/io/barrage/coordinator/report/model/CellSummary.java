@@ -19,6 +19,8 @@ import java.util.Map;
  * @param server what the target's metrics endpoints said during the cell (docs/telemetry.md); null
  *     when nothing was scraped
  * @param traffic multi-turn sessions and trace replay figures; absent for other cells
+ * @param probe set when the cell is a probe of a capacity search ({@code workload.load.search}): its
+ *     place in the search and its verdict; null for every other cell
  */
 public record CellSummary(
     String id,
@@ -42,7 +44,8 @@ public record CellSummary(
     String status,
     Goodput goodput,
     ServerSummary server,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) TrafficSummary traffic) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) TrafficSummary traffic,
+    Probe probe) {
 
   public static final String COMPLETED = "completed";
   public static final String INTERRUPTED = "interrupted";
@@ -52,13 +55,42 @@ public record CellSummary(
     status = status == null ? COMPLETED : status; // a summary written before this field existed
   }
 
-  /** A cell without multi-turn sessions or trace replay. */
+  /** A cell that is not a probe of a capacity search. */
+  public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
+      Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
+      RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
+      List<Unreachable> unreachable, String status, Goodput goodput, ServerSummary server, TrafficSummary traffic) {
+    this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, traffic, null);
+  }
+
+  /** This cell marked as a probe (null: not one). */
+  public CellSummary withProbe(Probe p) {
+    return new CellSummary(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, traffic, p);
+  }
+
+  /**
+   * The mark of a probe cell: which search step it was and what it found. The search is the one of
+   * the cell's target, maxNewTokens and repeat; the full story is in {@code targets[].capacity.steps}.
+   *
+   * @param by {@code rate} or {@code concurrency}: what the search varies
+   * @param step its place in the search's order, from 1
+   * @param phase {@code bracket}, {@code bisect} or {@code confirm} (the repeat of a load that met the
+   *     SLO, measured before the answer is fixed)
+   * @param met whether it met the SLO (every objective set, and the error-rate limit); null when it
+   *     was cut short and not judged
+   * @param why the objectives it missed; null when it met them
+   */
+  public record Probe(String by, int step, String phase, Boolean met, String why) {}
+
+  /** A cell without multi-turn sessions or trace replay, not a probe. */
   public CellSummary(String id, String target, LoadInfo load, int maxNewTokens, int repeat, String startedAt, String endedAt,
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
       List<Unreachable> unreachable, String status, Goodput goodput, ServerSummary server) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, null);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, goodput, server, null, null);
   }
 
   /** A cell without goodput (no per-request threshold), server telemetry, sessions or trace replay. */
@@ -67,7 +99,7 @@ public record CellSummary(
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo,
       List<Unreachable> unreachable, String status) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null, null);
+        perRequestThroughput, latency, cost, generator, slo, unreachable, status, null, null, null, null);
   }
 
   /** A cell the target could always be reached in, run to its plan. */
@@ -75,7 +107,7 @@ public record CellSummary(
       Requests requests, long outputTokens, Tokens tokens, double windowSeconds, Throughput throughput,
       RateSummary perRequestThroughput, Map<String, LatencySummary> latency, Cost cost, Generator generator, Slo slo) {
     this(id, target, load, maxNewTokens, repeat, startedAt, endedAt, requests, outputTokens, tokens, windowSeconds, throughput,
-        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null, null);
+        perRequestThroughput, latency, cost, generator, slo, List.of(), COMPLETED, null, null, null, null);
   }
 
   /** True when the cell was cut short. */
