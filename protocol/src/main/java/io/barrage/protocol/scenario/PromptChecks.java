@@ -18,14 +18,14 @@ final class PromptChecks {
   static void validate(Scenario s, Path baseDir, List<ScenarioProblem> out) {
     PromptSpec pr = s.workload() == null ? null : s.workload().prompt();
     String p = "workload.prompt";
+    // a trace replay brings its own prompt lengths (a tokenizer alone makes them exact)
+    boolean trace = s.workload() != null && s.workload().load() != null && s.workload().load().trace() != null;
     if (pr == null) {
-      // a trace replay brings its own prompt lengths
-      boolean trace = s.workload() != null && s.workload().load() != null && s.workload().load().trace() != null;
       if (s.workload() != null && !trace) out.add(new ScenarioProblem(p, "required: text, dataset or synthetic"));
       return;
     }
     int kinds = (pr.text() != null ? 1 : 0) + (pr.dataset() != null ? 1 : 0) + (pr.synthetic() != null ? 1 : 0);
-    if (kinds != 1) out.add(new ScenarioProblem(p, "give exactly one of text, dataset or synthetic"));
+    if (kinds != 1 && !(trace && kinds == 0)) out.add(new ScenarioProblem(p, "give exactly one of text, dataset or synthetic"));
     if (pr.text() != null && pr.text().isEmpty()) out.add(new ScenarioProblem(p + ".text", "must not be empty"));
     if (pr.dataset() != null) file(p + ".dataset", pr.dataset(), baseDir, out);
     if (pr.format() != null) {

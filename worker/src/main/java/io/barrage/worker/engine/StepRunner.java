@@ -144,7 +144,8 @@ final class StepRunner implements RunningStep {
     endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
     if (replay != null) traffic.offeredAt(dueInstants());
     Runnable run = closedLoop ? this::launchUsers : this::pace;
-    Thread t = new Thread(prompts != null || replay != null ? run : () -> prepareThen(run), "barrage-step-" + req.cell().index());
+    boolean ready = prompts != null || replay != null && (req.workload().prompt() == null || req.workload().prompt().tokenizer() == null);
+    Thread t = new Thread(ready ? run : () -> prepareThen(run), "barrage-step-" + req.cell().index());
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
     t.start();
@@ -166,12 +167,15 @@ final class StepRunner implements RunningStep {
             Timeouts.DEFAULTS.total());
       });
       ExactPrompts exact = null;
-      if (spec.synthetic() != null) {
+      if (replay != null) {
+        // a trace's prompts: exactly each row's input length in this tokenizer
+        replay.lengths(LengthPrompts.exact(tok.exact()));
+      } else if (spec.synthetic() != null) {
         exact = tok.exact();
         Integer shared = spec.synthetic().sharedPrefixTokens();
         if (shared != null && shared > 0) exact = exact.withSharedPrefix(seed, shared);
       }
-      prompts = PromptSource.of(spec, req.baseDir(), tok.counter(), exact);
+      if (replay == null) prompts = PromptSource.of(spec, req.baseDir(), tok.counter(), exact);
       if (tok.local()) api.countOutputWith(tok::outputTokens);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (System.nanoTime() > startNanos) log.warn("step {}: preparing its prompts took {} ms, past the cell's start", req.cell().id(), ms);

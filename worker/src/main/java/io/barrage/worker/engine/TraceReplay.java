@@ -13,7 +13,8 @@ import java.util.List;
  * {@link TraceFile} and keeps the arrivals whose index is in its slice, so the slices add up to the
  * one schedule exactly.
  *
- * <p>Prompts: an arrival of N input tokens gets N tokens of text from {@link LengthPrompts}. A
+ * <p>Prompts: an arrival of N input tokens gets N tokens of text from {@link LengthPrompts} (exact
+ * in the scenario's tokenizer when it names one, about N without). A
  * Mooncake arrival's {@code hash_ids} come first, one block of {@link TraceFile#MOONCAKE_BLOCK_TOKENS}
  * tokens per id whose text depends on the id alone (equal ids, equal blocks: the shared prefixes of
  * the trace), then the rest of its length in text of its own.
@@ -21,7 +22,7 @@ import java.util.List;
 final class TraceReplay {
   private final List<TraceFile.Arrival> arrivals;
   private final double speedup;
-  private final LengthPrompts lengths;
+  private volatile LengthPrompts lengths;
   private final long seed;
 
   TraceReplay(List<TraceFile.Arrival> arrivals, double speedup, LengthPrompts lengths, long seed) {
@@ -61,22 +62,21 @@ final class TraceReplay {
     };
   }
 
+  /**
+   * Prompts from {@code exact} from now on (a scenario with a tokenizer: set once before the step
+   * sends, after calibration).
+   */
+  void lengths(LengthPrompts exact) {
+    this.lengths = exact;
+  }
+
   /** The prompt and output length of arrival {@code i}. */
   PromptSource.Prompt prompt(long i) {
     TraceFile.Arrival a = arrivals.get((int) i);
-    StringBuilder sb = new StringBuilder(a.inputTokens() * 5);
-    int left = a.inputTokens();
-    for (long h : a.hashIds()) {
-      int n = Math.min(TraceFile.MOONCAKE_BLOCK_TOKENS, left);
-      if (n <= 0) break;
-      if (sb.length() > 0) sb.append(' ');
-      sb.append(lengths.text(n, Seeds.of(seed, h, 0xB10CL)));
-      left -= n;
-    }
-    if (left > 0) {
-      if (sb.length() > 0) sb.append(' ');
-      sb.append(lengths.text(left, Seeds.of(seed, i, 0x7EA1L)));
-    }
-    return new PromptSource.Prompt(sb.toString(), Math.max(1, a.outputTokens()));
+    long[] ids = a.hashIds();
+    long[] keys = new long[ids.length];
+    for (int j = 0; j < ids.length; j++) keys[j] = Seeds.of(seed, ids[j], 0xB10CL);
+    String text = lengths.text(a.inputTokens(), keys, TraceFile.MOONCAKE_BLOCK_TOKENS, Seeds.of(seed, i, 0x7EA1L));
+    return new PromptSource.Prompt(text, Math.max(1, a.outputTokens()), lengths.exact() ? a.inputTokens() : -1);
   }
 }

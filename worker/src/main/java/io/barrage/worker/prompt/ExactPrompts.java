@@ -107,6 +107,13 @@ public final class ExactPrompts {
             + " in this tokenizer (its words do not add one token each); exact prompt lengths are not possible with it");
       }
     }
+    // prompts of blocks (trace replay): the same words, joined at block boundaries
+    int n = 3 * 32 + 5;
+    int got = counter.count(blocks(n, new long[] {key, key + 1, key + 2}, 32, key + 3));
+    if (got != n) {
+      throw new TokenCounter.TokenizerException("a prompt of blocks built for " + n + " tokens counts " + got
+          + " in this tokenizer; exact prompt lengths are not possible with it");
+    }
   }
 
   /**
@@ -135,6 +142,58 @@ public final class ExactPrompts {
   /** Words that add one token each after a space (for tests and diagnostics). */
   public int vocabularySize() {
     return words.length;
+  }
+
+  /**
+   * A prompt of exactly {@code tokens} tokens made of blocks: block j ({@code blockTokens} tokens,
+   * the first one counting the special tokens) depends on {@code blockKeys[j]} alone, the rest of
+   * the length on {@code restKey}. Prompts whose key lists start alike therefore share those whole
+   * blocks as a text prefix (a trace's shared prefixes). Every block after the first is follower
+   * words only, so the prompt is an opener and followers like any prompt of {@link #text}, and its
+   * length is exact for the same reason.
+   *
+   * @throws IllegalArgumentException when {@code tokens < minTokens()} or {@code blockTokens <= specialTokens()}
+   */
+  public String blocks(int tokens, long[] blockKeys, int blockTokens, long restKey) {
+    if (tokens < minTokens()) {
+      throw new IllegalArgumentException("a prompt needs at least " + minTokens() + " tokens in this tokenizer, not " + tokens);
+    }
+    if (blockTokens <= specials) throw new IllegalArgumentException("a block needs more than " + specials + " tokens");
+    StringBuilder sb = new StringBuilder(tokens * 6);
+    int left = tokens - specials;
+    boolean first = true;
+    for (long k : blockKeys) {
+      if (left <= 0) break;
+      int n = Math.min(first ? blockTokens - specials : blockTokens, left);
+      follow(sb, k, n, first);
+      first = false;
+      left -= n;
+    }
+    if (left > 0) follow(sb, restKey, left, first);
+    return sb.toString();
+  }
+
+  /** Appends {@code n} words drawn from {@code key} (an opener first when {@code open}), spelling the key first. */
+  private void follow(StringBuilder sb, long key, int n, boolean open) {
+    SplittableRandom r = new SplittableRandom(key);
+    int i = 0;
+    if (open) {
+      sb.append(openers[r.nextInt(openers.length)]);
+      i = 1;
+    }
+    long digits = key;
+    boolean spelling = true;
+    for (; i < n; i++) {
+      int w;
+      if (spelling) {
+        w = (int) Long.remainderUnsigned(digits, words.length);
+        digits = Long.divideUnsigned(digits, words.length);
+        spelling = digits != 0;
+      } else {
+        w = r.nextInt(words.length);
+      }
+      sb.append(' ').append(words[w]);
+    }
   }
 
   /**
