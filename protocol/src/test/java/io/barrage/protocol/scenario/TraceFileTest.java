@@ -84,6 +84,16 @@ class TraceFileTest {
   }
 
   @Test
+  void aTraceMayNameATokenizerAloneForExactPromptLengthsButOtherLoadsStillNeedAPrompt() throws Exception {
+    String yaml = SCENARIO.formatted("azure-sample.csv").replace("  maxNewTokens: [16]\n",
+        "  maxNewTokens: [16]\n  prompt: {tokenizer: {source: target}}\n");
+    assertThat(ScenarioLoader.parse(yaml, SAMPLES).workload().prompt().tokenizer().source()).isEqualTo("target");
+    InvalidScenarioException e = catchThrowableOfType(InvalidScenarioException.class,
+        () -> ScenarioLoader.parse(yaml.replace("load: {trace: {file: azure-sample.csv, speedup: [1, 2.5]}}", "load: {rate: [5]}"), SAMPLES));
+    assertThat(e.problems()).extracting(ScenarioProblem::path).contains("workload.prompt");
+  }
+
+  @Test
   void aMissingOrBrokenTraceIsAProblemAtItsPath() throws Exception {
     InvalidScenarioException e = catchThrowableOfType(InvalidScenarioException.class,
         () -> ScenarioLoader.parse(SCENARIO.formatted("../etc/passwd.csv"), SAMPLES));
