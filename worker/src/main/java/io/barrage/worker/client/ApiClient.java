@@ -87,10 +87,11 @@ public abstract class ApiClient {
 
   /**
    * The JSON body of one turn of a conversation: {@code messages} in order (role, content), the last
-   * one the new user message. Only chat clients have one.
+   * one the new user message. Only chat clients have one: the scenario validator refuses a session
+   * on any other api ({@code targets[i].api}), so reaching this is a bug in the caller.
    */
   public byte[] chatBody(List<ChatMessage> messages, int maxNewTokens, long seed) {
-    throw new UnsupportedOperationException("api " + getClass().getSimpleName() + " does not send conversations");
+    throw new IllegalStateException("api " + getClass().getSimpleName() + " has no conversation body (sessions need openai-chat)");
   }
 
   /** Headers of a 2xx response (e.g. TGI's timing headers). */

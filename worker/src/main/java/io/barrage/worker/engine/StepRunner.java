@@ -11,12 +11,8 @@ import io.barrage.protocol.scenario.TlsOptions;
 import io.barrage.worker.client.ApiClient;
 import io.barrage.worker.client.AuthHeader;
 import io.barrage.worker.client.RequestTrace;
-import io.barrage.worker.client.TokenizeClient;
 import io.barrage.worker.client.Transport;
-import io.barrage.worker.prompt.ExactPrompts;
-import io.barrage.worker.prompt.TargetTokenizer;
 import io.barrage.worker.prompt.Tokenizers;
-import io.barrage.protocol.scenario.PromptSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -142,7 +138,7 @@ final class StepRunner implements RunningStep {
     StepSpec step = req.workload().step();
     warmupEndNanos = startNanos + step.warmupOrZero().toNanos();
     endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
-    if (replay != null) traffic.offeredAt(dueInstants());
+    if (replay != null) traffic.offeredAt(replay.dueInstants(share, startNanos, warmupEndNanos, endNanos));
     Runnable run = closedLoop ? this::launchUsers : this::pace;
     boolean ready = prompts != null || replay != null && (req.workload().prompt() == null || req.workload().prompt().tokenizer() == null);
     Thread t = new Thread(ready ? run : () -> prepareThen(run), "barrage-step-" + req.cell().index());
@@ -160,23 +156,7 @@ final class StepRunner implements RunningStep {
   private void prepareThen(Runnable run) {
     try {
       long t0 = System.nanoTime();
-      PromptSpec spec = req.workload().prompt();
-      Tokenizers.Prepared tok = tokenizers.get(spec.tokenizer(), req.target(), req.baseDir(), () -> {
-        TokenizeClient c = TokenizeClient.of(req.target());
-        return new TargetTokenizer(req.target().name(), c, transports.create(c, auth, Timeouts.DEFAULTS, req.target().tls(), req.baseDir()),
-            Timeouts.DEFAULTS.total());
-      });
-      ExactPrompts exact = null;
-      if (replay != null) {
-        // a trace's prompts: exactly each row's input length in this tokenizer
-        replay.lengths(LengthPrompts.exact(tok.exact()));
-      } else if (spec.synthetic() != null) {
-        exact = tok.exact();
-        Integer shared = spec.synthetic().sharedPrefixTokens();
-        if (shared != null && shared > 0) exact = exact.withSharedPrefix(seed, shared);
-      }
-      if (replay == null) prompts = PromptSource.of(spec, req.baseDir(), tok.counter(), exact);
-      if (tok.local()) api.countOutputWith(tok::outputTokens);
+      prompts = StepPrompts.prepare(req, tokenizers, transports, auth, api, replay, seed);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (System.nanoTime() > startNanos) log.warn("step {}: preparing its prompts took {} ms, past the cell's start", req.cell().id(), ms);
     } catch (RuntimeException e) {
@@ -385,15 +365,7 @@ final class StepRunner implements RunningStep {
   // ---- open loop ----
 
   private void pace() {
-    ArrivalTimes schedule;
-    if (ramp != null) {
-      schedule = new RampArrivals(rampProfile, ramp.arrivals(), seed);
-    } else if (replay != null) {
-      schedule = replay.arrivals();
-    } else {
-      Load.Rate rate = (Load.Rate) req.cell().load();
-      schedule = new ArrivalSchedule(rate.perSecond(), rate.arrivals(), seed);
-    }
+    ArrivalTimes schedule = ArrivalTimes.of(req.cell().load(), rampProfile, replay, seed);
     while (!stopping) {
       long i = schedule.next();
       if (schedule.offsetNanos() == ArrivalTimes.NEVER) break;
@@ -427,23 +399,6 @@ final class StepRunner implements RunningStep {
 
   // ---- both ----
 
-  /**
-   * The instants this worker's trace arrivals are due (its slice, before the step's end and within its
-   * request quota), for the offered-rate count.
-   */
-  private long[] dueInstants() {
-    LoadShare s = share;
-    long[] out = new long[Math.max(0, replay.size() / Math.max(1, s.sliceCount()) + 1)];
-    int n = 0;
-    long measured = 0;
-    for (int i = s.sliceIndex(); i < replay.size() && s.sliceCount() > 0; i += s.sliceCount()) {
-      long at = startNanos + replay.offsetNanos(i);
-      if (at >= endNanos) break;
-      if (at >= warmupEndNanos && s.requestQuota() >= 0 && ++measured > s.requestQuota()) break;
-      out[n++] = at;
-    }
-    return java.util.Arrays.copyOf(out, n);
-  }
 
   private void send(Transport.Lane lane, long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
     sendPrompt(lane, key, prompts.prompt(key), null, tSched, measured, then);

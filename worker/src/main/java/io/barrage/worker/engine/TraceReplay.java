@@ -1,6 +1,7 @@
 package io.barrage.worker.engine;
 
 import io.barrage.protocol.plan.Load;
+import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.scenario.TraceFile;
 import io.barrage.protocol.scenario.TraceSpec;
 import java.nio.file.Path;
@@ -78,5 +79,22 @@ final class TraceReplay {
     for (int j = 0; j < ids.length; j++) keys[j] = Seeds.of(seed, ids[j], 0xB10CL);
     String text = lengths.text(a.inputTokens(), keys, TraceFile.MOONCAKE_BLOCK_TOKENS, Seeds.of(seed, i, 0x7EA1L));
     return new PromptSource.Prompt(text, Math.max(1, a.outputTokens()), lengths.exact() ? a.inputTokens() : -1);
+  }
+
+  /**
+   * The instants the arrivals of slice {@code s} are due (before the step's end and within its request
+   * quota), for the offered-rate count.
+   */
+  long[] dueInstants(LoadShare s, long startNanos, long warmupEndNanos, long endNanos) {
+    long[] out = new long[Math.max(0, size() / Math.max(1, s.sliceCount()) + 1)];
+    int n = 0;
+    long measured = 0;
+    for (int i = s.sliceIndex(); i < size() && s.sliceCount() > 0; i += s.sliceCount()) {
+      long at = startNanos + offsetNanos(i);
+      if (at >= endNanos) break;
+      if (at >= warmupEndNanos && s.requestQuota() >= 0 && ++measured > s.requestQuota()) break;
+      out[n++] = at;
+    }
+    return java.util.Arrays.copyOf(out, n);
   }
 }

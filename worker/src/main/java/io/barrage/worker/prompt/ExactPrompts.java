@@ -181,9 +181,17 @@ public final class ExactPrompts {
       sb.append(openers[r.nextInt(openers.length)]);
       i = 1;
     }
+    words(sb, r, key, i, n);
+  }
+
+  /**
+   * Appends words {@code from} to {@code n} (exclusive): first the key in base |words|, so distinct
+   * keys give distinct words early in the prompt, then words drawn from {@code r}.
+   */
+  private void words(StringBuilder sb, SplittableRandom r, long key, int from, int n) {
     long digits = key;
     boolean spelling = true;
-    for (; i < n; i++) {
+    for (int i = from; i < n; i++) {
       int w;
       if (spelling) {
         w = (int) Long.remainderUnsigned(digits, words.length);
@@ -217,20 +225,7 @@ public final class ExactPrompts {
       sb.append(openers[r.nextInt(openers.length)]);
       i = 1;
     }
-    // the key in base |words|: distinct keys give distinct words early in the prompt
-    long digits = key;
-    boolean spelling = true;
-    for (; i < n; i++) {
-      int w;
-      if (spelling) {
-        w = (int) Long.remainderUnsigned(digits, words.length);
-        digits = Long.divideUnsigned(digits, words.length);
-        spelling = digits != 0;
-      } else {
-        w = r.nextInt(words.length);
-      }
-      sb.append(' ').append(words[w]);
-    }
+    words(sb, r, key, i, n);
     return sb.toString();
   }
 }
