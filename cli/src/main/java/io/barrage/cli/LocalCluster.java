@@ -21,7 +21,11 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * A whole cluster on this machine: the coordinator in this JVM and N worker JVMs on loopback started
  * with the same classpath ({@code BarrageMain worker --join ...}). Every worker JVM is stopped when
  * the cluster is closed, on failure, and on Ctrl-C (shutdown hook); each also exits by itself if this
- * process disappears ({@code --exit-with-parent}). With N = 0 the coordinator node also carries the
+ * process disappears ({@code --exit-with-parent}). Worker JVMs run in a session of their own
+ * ({@code setsid}, where the machine has it), so a Ctrl-C meant for {@code barrage run} reaches the
+ * coordinator alone: it interrupts the run while every worker still reports, and then stops them; a
+ * worker that got the signal too would leave first and turn the run's outcome from {@code interrupted}
+ * into {@code degraded}. With N = 0 the coordinator node also carries the
  * worker role (one process).
  *
  * <p>With worker JVMs the cluster port speaks mutual TLS with a CA and certificate made for this run
@@ -29,6 +33,13 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * user or process that reaches the loopback port cannot join or order the workers.
  */
 final class LocalCluster implements AutoCloseable {
+  /** How long closing waits for an interrupted run's results: as long as the coordinator's own shutdown does. */
+  private static final Duration INTERRUPT_WAIT = Duration.ofSeconds(9);
+
+  /** The {@code setsid} program (util-linux) when this machine has one, else null: workers then share this job's process group. */
+  private static final Path SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
+      .filter(Files::isExecutable).findFirst().orElse(null);
+
   private final CoordinatorNode coordinator;
   private final ClusterCertificates certificates;
   private final List<Process> workers = new ArrayList<>();
@@ -40,7 +51,7 @@ final class LocalCluster implements AutoCloseable {
   private LocalCluster(CoordinatorNode coordinator, ClusterCertificates certificates) {
     this.coordinator = coordinator;
     this.certificates = certificates;
-    this.hook = new Thread(this::close, "barrage-local-cluster-stop");
+    this.hook = new Thread(() -> close("the coordinator is shutting down (the process was asked to exit: SIGTERM or Ctrl-C)"), "barrage-local-cluster-stop");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
@@ -77,7 +88,11 @@ final class LocalCluster implements AutoCloseable {
 
   private void startWorker(int i, Path logDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    List<String> cmd = new ArrayList<>();
+    // a session of its own: the terminal's Ctrl-C (or a signal to this job's process group) reaches
+    // this process only, which interrupts the run with every worker still reporting, then stops them
+    if (SETSID != null) cmd.add(SETSID.toString());
+    cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path")));
     String opts = System.getenv("BARRAGE_WORKER_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
     cmd.addAll(List.of(
@@ -110,10 +125,16 @@ final class LocalCluster implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    close("the local cluster was closed");
+  }
+
+  private synchronized void close(String reason) {
     if (closed) return;
     closed = true;
-    // SIGTERM first: each worker flushes what it recorded and leaves
+    // a run still going is interrupted while its workers are alive, so their last reports are counted
+    // and the outcome says why; only then is each worker sent SIGTERM: it flushes what it recorded and leaves
+    coordinator.runs().interruptActive(reason, INTERRUPT_WAIT);
     for (Process p : workers) p.destroy();
     for (Process p : workers) {
       try {
