@@ -125,6 +125,8 @@ final class Connection {
         if (n > 0) {
           readNanos = System.nanoTime();
           if (tls.handshake()) {
+            // the handshake had its own clock; the request's starts with its first decrypted byte
+            if (!handshaken) partial = false;
             handshaken = true;
             do {
               if (in.remaining() < tls.engine().getSession().getApplicationBufferSize()) {
