@@ -18,8 +18,9 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * A ramp's ({@code load.stages}) one-second series for timeline.json and the report: per second since
- * the cell's start, the planned level, TTFT/TPOT/e2e percentiles from the exact merge of every
+ * A ramp's ({@code load.stages}) one-second series for timeline.json and the report: per second of
+ * the ramp (each worker's intervals placed by their time since that worker began its part, see
+ * {@link RampOrigins}: a worker that started late is aligned, not shifted), the planned level, TTFT/TPOT/e2e percentiles from the exact merge of every
  * worker's interval histograms (each interval counted in the second its middle falls in; workers
  * report about once a second, so a second holds about one interval of each worker), requests and
  * good requests per second (per worker its count over the time its intervals covered, summed over
@@ -49,11 +50,13 @@ public final class RampSeries {
     if (!(c.spec().load() instanceof Load.Ramp ramp)) return null;
     long t0 = c.startedAtEpochMs();
     CellAggregate a = c.aggregate();
+    RampOrigins origins = new RampOrigins(a, t0);
     TreeMap<Integer, Bucket> buckets = new TreeMap<>();
     for (CellAggregate.TimelinePoint p : a.timeline()) {
-      long start = Math.max(p.startEpochMs(), t0);
+      long o = origins.of(p.workerId());
+      long start = Math.max(p.startEpochMs(), o);
       long end = Math.max(p.endEpochMs(), start);
-      Bucket b = buckets.computeIfAbsent(second(start, end, t0), k -> new Bucket());
+      Bucket b = buckets.computeIfAbsent(second(start, end, o), k -> new Bucket());
       long[] w = b.perWorker.computeIfAbsent(p.workerId(), k -> new long[] {0, 0, 0, Long.MIN_VALUE, 0});
       w[0] += p.ok();
       w[1] += p.goodRequests();
@@ -64,8 +67,9 @@ public final class RampSeries {
       }
     }
     for (CellAggregate.LatencySlice s : a.latencySlices()) {
-      long start = Math.max(s.startEpochMs(), t0);
-      Bucket b = buckets.computeIfAbsent(second(start, Math.max(s.endEpochMs(), start), t0), k -> new Bucket());
+      long o = origins.of(s.workerId());
+      long start = Math.max(s.startEpochMs(), o);
+      Bucket b = buckets.computeIfAbsent(second(start, Math.max(s.endEpochMs(), start), o), k -> new Bucket());
       s.histograms().forEach((m, bytes) -> b.hist.computeIfAbsent(m, k -> Histograms.create()).add(Histograms.decode(bytes)));
     }
     RampProfile profile = new RampProfile(ramp.stages());

@@ -96,6 +96,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private final RunLedger ledger;
   private final CellMerge merge;
   private final CellLosses losses;
+  private final RampStarts rampStarts;
   private final StatusBoard board;
   private final RunTelemetry telemetry;
   private CellRun current;
@@ -136,6 +137,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     this.ledger = new RunLedger(order, settings);
     this.merge = new CellMerge(new IntervalLogs(order.outDir().resolve("histograms")), order.runId(), observer);
     this.losses = new CellLosses(order, ledger, ctx.getLog());
+    this.rampStarts = new RampStarts(ledger, ctx.getLog());
     this.schedule = new CellSchedule(order, settings, roster, ledger, ctx.getLog());
     this.board = new StatusBoard(order, schedule.size(), 3 * Math.max(1000, settings.tick().toMillis()));
     this.telemetry = RunTelemetry.start(order.scenario());
@@ -249,6 +251,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     i.worker().tell(new WorkerProtocol.ReportAck(i.runId(), r.cellId(), r.sequence()));
     if (!(merged instanceof CellMerge.Result.Merged m) || m.a() == null) return this;
     CellRun.Assignment a = m.a();
+    rampStarts.merged(m.cell(), a, r);
     if (a.state == CellRun.State.LOST) {
       losses.lateReport(m.cell(), a, r.last());
     } else if (r.last() && a.state == CellRun.State.LEAVING && m.cell() == current) {

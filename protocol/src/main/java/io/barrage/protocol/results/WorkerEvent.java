@@ -32,7 +32,9 @@ public record WorkerEvent(
     JOINED,
     LOST,
     LEFT,
-    REBALANCED
+    REBALANCED,
+    /** began its part of a ramp cell late (its order reached it after the cell's start); nothing is lost */
+    LATE
   }
 
   /** An event without loss estimate (joined, rebalanced, a graceful leave). */

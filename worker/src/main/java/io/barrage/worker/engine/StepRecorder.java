@@ -103,6 +103,15 @@ public final class StepRecorder {
     return epochNanosAtAnchor + (nanoTime - nanoAnchor);
   }
 
+  /**
+   * Starts the first interval at {@code epochMs}, the instant the step really starts sending (for a
+   * ramp: so the first report tells the coordinator when this worker's part of the ramp began).
+   * Called before the first drain; an interval never starts after its end.
+   */
+  public void firstIntervalStartsAt(long epochMs) {
+    intervalStartMs = epochMs;
+  }
+
   /** Removes the target's credential from error messages (the step's auth header, when it has one). */
   public void redactWith(UnaryOperator<String> r) {
     redact = r;
@@ -310,7 +319,7 @@ public final class StepRecorder {
         retries.sumThenReset(), unreachable, messages, clientCounted.sumThenReset(), arrived.sumThenReset(),
         goodRequests.sumThenReset(), goodTokens.sumThenReset());
     long now = System.currentTimeMillis();
-    long start = intervalStartMs;
+    long start = Math.min(intervalStartMs, now);
     intervalStartMs = now;
     return new IntervalReport(workerId, cellId, sequence.getAndIncrement(), start, now, hist, c, last);
   }

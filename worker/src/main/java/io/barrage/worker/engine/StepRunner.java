@@ -133,8 +133,12 @@ final class StepRunner implements RunningStep {
       onDone.run();
       return this;
     }
-    long delayNs = Math.max(0, (req.startAtEpochMs() - System.currentTimeMillis()) * 1_000_000L);
+    long nowMs = System.currentTimeMillis();
+    long delayNs = Math.max(0, (req.startAtEpochMs() - nowMs) * 1_000_000L);
     startNanos = System.nanoTime() + delayNs;
+    // a ramp's first report starts when this worker's part of it starts: the coordinator aligns the
+    // per-second series on it and names a worker that started late (RampStarts)
+    if (ramp != null) recorder.firstIntervalStartsAt(Math.max(nowMs, req.startAtEpochMs()));
     StepSpec step = req.workload().step();
     warmupEndNanos = startNanos + step.warmupOrZero().toNanos();
     endNanos = step.duration() == null ? Long.MAX_VALUE : startNanos + step.duration().toNanos();
