@@ -82,6 +82,8 @@ class LateRampWorkerIT {
         List<String> kinds = new ArrayList<>();
         for (JsonNode e : events) if (e.path("kind").asText().equals("late")) kinds.add(e.path("workerId").asText() + " " + e.path("detail").asText());
         assertThat(kinds).singleElement().asString().contains("worker-b", lateness + " ms");
+        String html = java.nio.file.Files.readString(dir.resolve("run/report.html"));
+        assertThat(html).contains("id=\"alert-late-start\"", "worker-b", lateness + " ms after the cell");
 
         // the target really got worker-b's part late: its first request arrived at least 1.2 s after the
         // cell's start (its first arrival is due 0.32 s into the ramp, worker-a's at 0.22 s)

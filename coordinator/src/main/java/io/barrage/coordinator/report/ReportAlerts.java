@@ -34,6 +34,7 @@ final class ReportAlerts {
       }
       b.append("</ul></div>");
     }
+    LateStarts.alert(b, r);
     List<String> cut = new ArrayList<>();
     for (TargetSummary t : s.targets()) {
       for (CellSummary c : t.cells()) {

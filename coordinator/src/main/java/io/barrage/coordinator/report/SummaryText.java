@@ -53,6 +53,7 @@ public final class SummaryText {
     long saturated = s.targets().stream().flatMap(t -> t.cells().stream()).filter(c -> c.generator().saturated()).count();
     if (saturated > 0) b.append("\nWARNING: the load generator was saturated in ").append(saturated).append(" cell(s); see report.html\n");
     if (!s.run().workers().lost().isEmpty()) b.append("WARNING: ").append(s.run().workers().lost().size()).append(" worker(s) lost during the run\n");
+    b.append(LateStarts.text(s.run()));
     b.append('\n').append(outcomeLine(s.run())).append('\n');
     return b.toString();
   }
