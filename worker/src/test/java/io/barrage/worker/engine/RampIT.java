@@ -149,4 +149,26 @@ class RampIT {
       assertThat(atLevel).as("instants of the 6-user plateau with at least 5 in flight").isGreaterThan(samples / 2);
     }
   }
+
+  /** A ramp step's first interval starts when its part of the ramp starts: the start instant, or later when the order came late. */
+  @Test
+  void aRampStepsFirstIntervalStartsWhenItsPartStarts() throws Exception {
+    Load.Ramp ramp = new Load.Ramp(List.of(new Load.Stage(4, 1000)), false, Arrivals.CONSTANT);
+    Workload w = workload(new PromptSpec("hello there", null, null), new StepSpec(null, Duration.ofMillis(1000), null), QUICK);
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST))) {
+      Target t = target("r", ApiKind.TGI_STREAM, s.baseUrl());
+      CellSpec cell = new CellSpec(0, "r/m8/" + ramp.id(), "r", 8, ramp, 1);
+      // on time: the order arrives 800 ms ahead of the start instant
+      long startAt = System.currentTimeMillis() + 800;
+      RunningStep onTime = engine.start(new StepRequest("w0", cell, t, w, new LoadShare(0, 0, 0, 1, -1), startAt, null));
+      onTime.done().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertThat(onTime.drainInterval().startEpochMs()).isEqualTo(startAt);
+      // late: the order arrives 1 s after the start instant, so the step begins when it is started
+      long before = System.currentTimeMillis();
+      RunningStep late = engine.start(new StepRequest("w1", cell, t, w, new LoadShare(0, 0, 0, 1, -1), before - 1000, null));
+      long after = System.currentTimeMillis();
+      late.done().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertThat(late.drainInterval().startEpochMs()).isBetween(before, after);
+    }
+  }
 }
