@@ -72,6 +72,9 @@ final class ClusterFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    // the coordinator leaves first, while its workers still answer: its leave converges at once,
+    // where with its workers killed first it waits out the cluster-exiting phase (10 s)
+    coordinator.close();
     for (BarrageProcess p : workers) p.kill();
     for (BarrageProcess p : workers) {
       try {
@@ -80,7 +83,6 @@ final class ClusterFixture implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    coordinator.close();
     sim.close();
     certs.close();
   }
