@@ -107,7 +107,10 @@ public final class RunTelemetry implements AutoCloseable {
   /** Completes when every scrape started so far has ended (each is bounded by its timeout). */
   public synchronized CompletableFuture<Void> drained() {
     List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (CellScrape c : cells.values()) for (Endpoint e : c.endpoints) all.add(e.last);
+    for (CellScrape c : cells.values()) {
+      for (Endpoint e : c.endpoints) all.add(e.last);
+      all.add(c.combinedLast());
+    }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null);
   }
 
@@ -203,6 +206,8 @@ public final class RunTelemetry implements AutoCloseable {
     Map<String, Double> raw = Map.of();
     ScheduledFuture<?> periodic;
     boolean ended;
+    /** the last round's combination of the GPUs' readings, done after its scrapes */
+    CompletableFuture<Void> combined = CompletableFuture.completedFuture(null);
 
     CellScrape(Plan plan) {
       this.plan = plan;
@@ -213,8 +218,10 @@ public final class RunTelemetry implements AutoCloseable {
         endpoints.add(new Endpoint("dcgm", u, Map.of(), plan.interval, names.size(), x.node(), x.pods()));
         names.add(x.node() != null ? x.node() : u == null ? "?" : shown(u));
       }
-      // an exporter that misses a round counts with its last reading for up to two and a half intervals
-      gpus = names.isEmpty() ? null : new GpuCombination(names, plan.interval.toMillis() * 5 / 2);
+      // an exporter that misses a round counts with its last reading while a scrape of it may still be
+      // under way (its timeout) and one interval more, at least two and a half intervals
+      long timeout = Math.max(minTimeout.toMillis(), Math.min(plan.interval.toMillis(), 10_000));
+      gpus = names.isEmpty() ? null : new GpuCombination(names, Math.max(plan.interval.toMillis() * 5 / 2, timeout + plan.interval.toMillis()));
     }
 
     /** A scrape of every endpoint that must happen: after any still running, never skipped. */
@@ -249,10 +256,15 @@ public final class RunTelemetry implements AutoCloseable {
     /** Once this round's DCGM scrapes have ended: one combined sample of the target's GPUs. */
     private void combineAfter(long round, List<CompletableFuture<Void>> dcgm) {
       if (gpus == null) return;
-      CompletableFuture.allOf(dcgm.toArray(CompletableFuture[]::new)).handle((v, err) -> {
+      CompletableFuture<Void> done = CompletableFuture.allOf(dcgm.toArray(CompletableFuture[]::new)).handle((v, err) -> {
         combined(round);
         return null;
       });
+      combined = CompletableFuture.allOf(combined, done);
+    }
+
+    synchronized CompletableFuture<Void> combinedLast() {
+      return combined;
     }
 
     private synchronized void combined(long round) {
