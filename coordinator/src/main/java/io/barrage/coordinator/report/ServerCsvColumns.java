@@ -16,8 +16,7 @@ final class ServerCsvColumns {
       "server_stack", "server_tokens", "server_client_tokens", "server_token_difference", "server_tokens_match",
       "server_batch_size_mean", "server_batch_size_max", "server_requests_waiting_mean", "server_requests_waiting_max",
       "server_requests_running_mean", "server_requests_running_max", "server_kv_cache_usage_max", "server_queue_time_mean_ms",
-      "gpu_power_watts_mean", "energy_joules_per_output_token", "energy_kwh_per_1m_tokens", "server_samples_missing",
-      "gpu_partial");
+      "gpu_power_watts_mean", "energy_joules_per_output_token", "energy_kwh_per_1m_tokens", "server_samples_missing");
 
   private ServerCsvColumns() {}
 
@@ -47,7 +46,6 @@ final class ServerCsvColumns {
     r.add(num(e == null ? null : e.joulesPerOutputToken()));
     r.add(num(e == null ? null : e.kWhPer1MTokens()));
     r.add(Long.toString(v.endpoints().stream().mapToLong(ServerSummary.Endpoint::missing).sum()));
-    r.add(v.gpus() == null ? null : Boolean.toString(v.gpus().partial()));
     return r;
   }
 
