@@ -78,5 +78,9 @@ class MetricsSpecTest {
         "{url: \"http://169.254.169.254/metrics\", dcgm: \"http://127.0.0.1:9400/metrics\"}"), null);
     assertThat(TargetAllowList.parse("127.0.0.1").problems(s)).extracting(ScenarioProblem::path, q -> q.message().startsWith("169.254.169.254:80"))
         .containsExactly(tuple("targets[0].metrics.url", true));
+    Scenario several = ScenarioLoader.parse(scenario("tgi", "http://127.0.0.1:8080",
+        "{dcgmExporters: [{url: \"http://127.0.0.1:9400/metrics\", node: a}, {url: \"http://10.0.0.9:9400/metrics\", node: b}]}"), null);
+    assertThat(TargetAllowList.parse("127.0.0.1").problems(several)).extracting(ScenarioProblem::path)
+        .containsExactly("targets[0].metrics.dcgmExporters[1].url");
   }
 }
