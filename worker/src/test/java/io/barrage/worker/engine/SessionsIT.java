@@ -203,6 +203,7 @@ class SessionsIT {
     Load load = new Load.Concurrency(3);
     // conversations of 2 to 4 turns split in requests, not sessions: 11 over two workers
     List<LoadShare> shares = io.barrage.protocol.plan.LoadSplitter.shares(load, 11, 2, 1);
+    assertThat(shares).extracting(LoadShare::requestQuota).containsExactly(7L, 4L);
     long ok = 0;
     for (LoadShare s : shares) {
       CellAggregate a = run(engine, shareGpt(chat(), load, s));
