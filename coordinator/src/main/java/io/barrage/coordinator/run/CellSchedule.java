@@ -5,7 +5,6 @@ import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.plan.LoadSplitter;
 import io.barrage.common.time.DurationText;
-import io.barrage.protocol.scenario.ShareGptFile;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
@@ -123,10 +122,7 @@ final class CellSchedule {
     decided = false;
     StepSpec step = order.scenario().workload().step();
     long requests = step.requestsFor(spec.load());
-    var session = order.scenario().workload().session();
-    // sessions of a fixed length split whole; those playing a dataset's conversations claim what is left of a quota
-    boolean whole = session != null && !ShareGptFile.isShareGpt(order.scenario().workload().prompt());
-    List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size(), whole ? session.turns() : 1);
+    List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size(), LoadSplitter.granule(order.scenario().workload()));
     long now = System.currentTimeMillis();
     long startAt = now + settings.startDelay().toMillis();
     List<CellRun.Assignment> assigned = new ArrayList<>();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.barrage.protocol.plan.Load;
+import io.barrage.protocol.plan.LoadShare;
+import io.barrage.protocol.plan.LoadSplitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,10 +94,17 @@ class ShareGptFileTest {
     assertThat(ScenarioLoader.parse(SESSIONS.formatted("single.json").replace("turns: 3", "turns: 1"), dir).workload().session().turns())
         .isEqualTo(1);
     Files.copy(DATA.resolve("conversations-sample.json"), dir.resolve("sample.json"));
-    assertThat(ScenarioLoader.parse(SESSIONS.formatted("sample.json"), dir).workload().step().requests()).isEqualTo(10);
+    Scenario sample = ScenarioLoader.parse(SESSIONS.formatted("sample.json"), dir);
+    assertThat(sample.workload().step().requests()).isEqualTo(10);
+    // so the coordinator splits them in requests, not in sessions of 3
+    assertThat(LoadSplitter.granule(sample.workload())).isEqualTo(1);
+    assertThat(LoadSplitter.shares(new Load.Concurrency(2), 10, 2, LoadSplitter.granule(sample.workload())))
+        .extracting(LoadShare::requestQuota).containsExactly(5L, 5L);
     // sessions from a JSONL dataset or synthetic prompts still run whole sessions of exactly 3 turns
     Files.writeString(dir.resolve("p.jsonl"), "{\"prompt\": \"hi\"}\n");
     e = catchThrowableOfType(InvalidScenarioException.class, () -> ScenarioLoader.parse(SESSIONS.formatted("p.jsonl"), dir));
     assertThat(e.problems()).extracting(ScenarioProblem::path).containsExactly("workload.step.requests");
+    Scenario jsonl = ScenarioLoader.parse(SESSIONS.formatted("p.jsonl").replace("requests: 10", "requests: 9"), dir);
+    assertThat(LoadSplitter.granule(jsonl.workload())).isEqualTo(3);
   }
 }
