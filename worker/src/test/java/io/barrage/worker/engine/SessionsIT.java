@@ -4,6 +4,7 @@ import static io.barrage.worker.engine.EngineFixture.QUICK;
 import static io.barrage.worker.engine.EngineFixture.closed;
 import static io.barrage.worker.engine.EngineFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.plan.CellSpec;
@@ -22,6 +23,8 @@ import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import io.barrage.simulator.TruthRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Multi-turn sessions against the simulator: what the server received (its truth log) shows each
@@ -130,7 +134,7 @@ class SessionsIT {
     await("eight truth records").atMost(Duration.ofSeconds(10)).until(() -> sim.truth().all().size() == 8);
   }
 
-  static final java.nio.file.Path DATA = java.nio.file.Path.of("..", "examples", "data");
+  static final Path DATA = Path.of("..", "examples", "data");
 
   /** Sessions of at most 4 turns playing the sample's ShareGPT conversations; the cell asks for 200 new tokens. */
   StepRequest shareGpt(Target t, Load load, LoadShare share) {
@@ -213,5 +217,19 @@ class SessionsIT {
     }
     assertThat(ok).isEqualTo(11);
     await("eleven truth records").atMost(Duration.ofSeconds(10)).until(() -> sim.truth().all().size() == 11);
+  }
+
+  @Test
+  void aFilterThatLeavesNoSecondTurnFailsTheStepBeforeItSends(@TempDir Path dir) throws Exception {
+    sim.truth().clear();
+    Files.writeString(dir.resolve("c.json"), """
+        [{"conversations": [{"from": "human", "value": "short"}, {"from": "gpt", "value": "a reply"},
+                            {"from": "human", "value": "a second message longer than the filter allows"}, {"from": "gpt", "value": "b"}]}]
+        """);
+    Workload w = new Workload(new PromptSpec(null, "c.json", null, null, new PromptSpec.LengthFilter(null, 3, null, null), null, null, null),
+        List.of(8), new LoadSpec(List.of(1), null, null), new StepSpec(4, null, null), QUICK, 42L, new SessionSpec(2, Duration.ZERO, null, null));
+    assertThatThrownBy(() -> run(engine, closed(chat(), w, 1, dir)))
+        .hasMessageContaining("dataset c.json: no conversation has a second turn inside workload.prompt.filter");
+    assertThat(sim.truth().all()).isEmpty();
   }
 }
