@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * Turn k's request carries all of that plus the new user message, so its prompt starts with turn
  * k−1's prompt and reply (what a server's prefix cache can reuse). The user messages come from the
  * workload's prompts one by one, or from one dataset conversation a session plays turn by turn (its
- * {@link #script()}). Owned by one virtual user, which
- * runs one request at a time: not shared between threads at once.
+ * {@link #script()}). Owned by one virtual user, which runs one request at a time: not shared
+ * between threads at once.
  */
 final class Conversation {
   private final SessionSpec spec;

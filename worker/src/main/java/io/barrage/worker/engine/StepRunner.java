@@ -435,7 +435,6 @@ final class StepRunner implements RunningStep {
     }
   }
 
-
   private void send(Transport.Lane lane, long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
     sendPrompt(lane, key, prompts.prompt(key), null, tSched, measured, then);
   }
