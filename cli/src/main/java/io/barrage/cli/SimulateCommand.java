@@ -40,6 +40,10 @@ public final class SimulateCommand implements Callable<Integer> {
       + "llamacpp or none. Default: tgi for a TGI profile, none for a FastAPI one (docs/telemetry.md).")
   String metricsNames;
 
+  @Option(names = "--dcgm-pods", paramLabel = "NS/POD", split = ",", description = "The pod holding each simulated GPU (GPU 0 "
+      + "first), labelled on GET /dcgm/metrics as dcgm-exporter's Kubernetes mapping does; an empty entry: no pod (docs/telemetry.md).")
+  java.util.List<String> dcgmPods;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed for token texts and fault draws. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -228,7 +232,17 @@ public final class SimulateCommand implements Callable<Integer> {
       throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --metrics-names: " + e.getMessage());
     }
     return new SimulatorConfig(host, port, p, truthLog, seed, apiKey(), ioNice, clockPriority == Priority.realtime, realtimeIo,
-        new ConnectionPolicy(after, backlog, head, idle)).withMetricsNames(names);
+        new ConnectionPolicy(after, backlog, head, idle)).withMetricsNames(names).withDcgmPods(dcgmPods(dcgmPods));
+  }
+
+  private static java.util.List<String> dcgmPods(java.util.List<String> pods) {
+    if (pods == null) return java.util.List.of();
+    for (String pod : pods) {
+      if (!pod.isEmpty() && !pod.matches("[^/\\s]+/[^/\\s]+")) {
+        throw new ExitException(ExitCodes.BAD_INPUT, "barrage simulate: --dcgm-pods: '" + pod + "' is not namespace/name");
+      }
+    }
+    return pods;
   }
 
   /** The key from --api-key or --api-key-env (never both); null when neither is given. Messages never contain the key. */

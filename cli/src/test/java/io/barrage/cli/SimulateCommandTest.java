@@ -113,6 +113,15 @@ class SimulateCommandTest {
   }
 
   @Test
+  void dcgmPodsLabelTheSimulatedGpusInOrderAndMustBeNamespaceSlashName() {
+    assertThat(parse("--profile", "tgi-fast").config().dcgmPods()).isEmpty();
+    assertThat(parse("--profile", "tgi-fast", "--dcgm-pods", "llm/tgi-0,research/train-7").config().dcgmPods())
+        .containsExactly("llm/tgi-0", "research/train-7");
+    assertThat(BarrageMain.execute("simulate", "--profile", "tgi-fast", "--dcgm-pods", "tgi-0")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dcgm-pods: 'tgi-0' is not namespace/name");
+  }
+
+  @Test
   void ioPriorityIsNormalUnlessAskedAndExcludesANiceValue() {
     assertThat(parse("--profile", "tgi-fast").config().realtimeIo()).isFalse();
     assertThat(parse("--profile", "tgi-fast", "--io-priority", "realtime").config().realtimeIo()).isTrue();

@@ -24,11 +24,19 @@ import java.util.Objects;
  * @param truthInMemory keep every ground-truth record in memory, for a test that reads them in
  *     process ({@code SimulatorServer.truth().get(id)}); grows with every request, so only
  *     {@link #loopback} turns it on (see {@link #withTruthInMemory})
+ * @param metricsNames whose names {@code GET /metrics} serves; null: the profile's own
+ * @param dcgmPods the pod holding each simulated GPU ({@code namespace/name}, GPU 0 first) as
+ *     {@code GET /dcgm/metrics} labels it, as dcgm-exporter does with its Kubernetes mapping on; empty
+ *     or a GPU past the list: no pod labels (see {@link #withDcgmPods})
  */
 public record SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey,
     int ioNice, boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections, boolean truthInMemory,
-    StackMetrics metricsNames) {
+    StackMetrics metricsNames, java.util.List<String> dcgmPods) {
   public SimulatorConfig {
+    dcgmPods = dcgmPods == null ? java.util.List.of() : java.util.List.copyOf(dcgmPods);
+    for (String pod : dcgmPods) {
+      if (!pod.isEmpty() && !pod.matches("[^/\\s]+/[^/\\s]+")) throw new IllegalArgumentException("a DCGM pod is namespace/name, got '" + pod + "'");
+    }
     Objects.requireNonNull(connections, "connections");
     if (ioNice < 0 || ioNice > 19) throw new IllegalArgumentException("io nice must be 0..19, got " + ioNice);
     if (realtimeIo && ioNice > 0) throw new IllegalArgumentException("real-time event loops and an io nice of " + ioNice + " exclude each other");
@@ -41,7 +49,17 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
   /** {@code GET /metrics} with the profile's own names (TGI's; none for a FastAPI profile). */
   public SimulatorConfig(String host, int port, Profile profile, Path truthLogFile, long seed, String apiKey, int ioNice,
       boolean realtimeClock, boolean realtimeIo, ConnectionPolicy connections, boolean truthInMemory) {
-    this(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, null);
+    this(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, null, null);
+  }
+
+  /**
+   * Labels GPU {@code i} of {@code GET /dcgm/metrics} with the {@code pod}, {@code namespace} and
+   * {@code container} of the i-th entry ({@code namespace/name}; an empty entry: no pod holds it), as a
+   * DCGM exporter with its Kubernetes mapping on does.
+   */
+  public SimulatorConfig withDcgmPods(java.util.List<String> pods) {
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory,
+        metricsNames, pods);
   }
 
   /**
@@ -49,7 +67,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * null: the profile's own (docs/telemetry.md).
    */
   public SimulatorConfig withMetricsNames(StackMetrics names) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, names);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, names, dcgmPods);
   }
 
   /** Ground truth not kept in memory. */
@@ -91,20 +109,20 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    */
   public SimulatorConfig withTruthLog(Path file) {
     return new SimulatorConfig(host, port, profile, file, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections,
-        file == null && truthInMemory, metricsNames);
+        file == null && truthInMemory, metricsNames, dcgmPods);
   }
 
   /** Keeps every ground-truth record in memory for {@code SimulatorServer.truth().get(id)} and {@code all()}, or not. */
   public SimulatorConfig withTruthInMemory(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, on, metricsNames);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, connections, on, metricsNames, dcgmPods);
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames);
+    return new SimulatorConfig(host, port, profile, truthLogFile, s, apiKey, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames, dcgmPods);
   }
 
   public SimulatorConfig withApiKey(String key) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, key, ioNice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames, dcgmPods);
   }
 
   /**
@@ -114,7 +132,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * steps do not wait for the router's writes. Only lowers priority: needs no privilege.
    */
   public SimulatorConfig withIoNice(int nice) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, nice, realtimeClock, realtimeIo, connections, truthInMemory, metricsNames, dcgmPods);
   }
 
   /**
@@ -123,7 +141,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * ordinary thread (see {@code Engine}).
    */
   public SimulatorConfig withRealtimeClock(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo, connections, truthInMemory, metricsNames);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, on, realtimeIo, connections, truthInMemory, metricsNames, dcgmPods);
   }
 
   /**
@@ -134,7 +152,7 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * that are saturated (a capacity test) would then starve the simulator's other threads.
    */
   public SimulatorConfig withRealtimeIo(boolean on) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on, connections, truthInMemory, metricsNames);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, on ? 0 : ioNice, realtimeClock, on, connections, truthInMemory, metricsNames, dcgmPods);
   }
 
   /**
@@ -142,13 +160,13 @@ public record SimulatorConfig(String host, int port, Profile profile, Path truth
    * (with or without saying so) and a small listen backlog. Default: keep-alive, backlog 4096.
    */
   public SimulatorConfig withConnections(ConnectionPolicy c) {
-    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, c, truthInMemory, metricsNames);
+    return new SimulatorConfig(host, port, profile, truthLogFile, seed, apiKey, ioNice, realtimeClock, realtimeIo, c, truthInMemory, metricsNames, dcgmPods);
   }
 
   /** The key itself is never part of the text (configs end up in logs). */
   @Override
   public String toString() {
     return "SimulatorConfig[host=" + host + ", port=" + port + ", profile=" + profile.name() + ", truthLogFile="
-        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + ", connections=" + connections + ", truthInMemory=" + truthInMemory + ", metricsNames=" + metricsNames + "]";
+        + truthLogFile + ", seed=" + seed + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", ioNice=" + ioNice + ", realtimeClock=" + realtimeClock + ", realtimeIo=" + realtimeIo + ", connections=" + connections + ", truthInMemory=" + truthInMemory + ", metricsNames=" + metricsNames + ", dcgmPods=" + dcgmPods + "]";
   }
 }

@@ -41,7 +41,8 @@ public final class SimulatorServer implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     this.keepAlives = timer;
-    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey(), config.metricsNames());
+    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey(), config.metricsNames(),
+        config.dcgmPods());
     try {
       this.http = new SimHttpServer(config.host(), config.port(), LOOPS, config.ioNice(), config.realtimeIo(), MAX_BODY, config.connections(), routes, new SimHttpServer.Listener() {
         @Override public void opened() { stats.connectionOpened(); }

@@ -121,4 +121,21 @@ class StackTelemetryTest {
       assertThat(after.samples("DCGM_FI_DEV_FB_USED")).allSatisfy(s -> assertThat(s.value()).isBetween(0.55 * gpus.memoryMiB() - 1, 0.95 * gpus.memoryMiB() + 1));
     }
   }
+
+  @Test
+  void dcgmPodsLabelEachGpuWithThePodHoldingItAsTheKubernetesMappingDoes() throws Exception {
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_2XA4000).withDcgmPods(List.of("llm/tgi-0")))) {
+      Exposition page = scrape(sim, "/dcgm/metrics");
+      for (String family : List.of("DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "DCGM_FI_DEV_GPU_UTIL")) {
+        List<Sample> s = page.samples(family);
+        assertThat(s).hasSize(2);
+        assertThat(s.get(0).label("pod")).as(family).isEqualTo("tgi-0");
+        assertThat(s.get(0).label("namespace")).isEqualTo("llm");
+        assertThat(s.get(0).label("container")).isNotEmpty();
+        assertThat(s.get(1).label("pod")).as("GPU 1 is held by no pod").isNull();
+      }
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SimulatorConfig.loopback(Profiles.TGI_2XA4000).withDcgmPods(List.of("tgi-0")))
+        .hasMessageContaining("namespace/name");
+  }
 }

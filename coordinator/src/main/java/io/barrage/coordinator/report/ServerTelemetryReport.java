@@ -62,7 +62,7 @@ final class ServerTelemetryReport {
           .append(mean(v, "queueTime")).append(mean(v, "prefillTime")).append(mean(v, "decodeTime"))
           .append("<td>").append(tc == null ? "-" : Long.toString(tc.server())).append("</td><td>").append(tc == null ? "-" : tc.client() + " (" + tc.clientSource() + ")")
           .append("</td><td>").append(tc == null ? "-" : tc.match() ? "yes" : "<strong>no: " + (tc.difference() > 0 ? "+" : "") + tc.difference() + "</strong>")
-          .append("</td><td>").append(e == null ? "-" : Numbers.fmt(e.meanPowerWatts(), 1))
+          .append("</td><td>").append(e == null ? "-" : Numbers.fmt(e.meanPowerWatts(), 1)).append(partial(v))
           .append("</td><td>").append(e == null ? "-" : Numbers.fmt(e.joulesPerOutputToken(), 4))
           .append("</td><td>").append(e == null ? "-" : Numbers.fmt(e.kWhPer1MTokens(), 4))
           .append("</td><td>").append(c.cost() == null ? "-" : Numbers.fmt(c.cost().usdPer1MTokens(), 2))
@@ -76,7 +76,8 @@ final class ServerTelemetryReport {
     for (CellSummary c : cells) {
       for (ServerSummary.Endpoint e : c.server().endpoints()) {
         if (e.missing() == 0 && e.credential() == null) continue;
-        rows.append("<tr><td>").append(Html.esc(c.id())).append("</td><td>").append(Html.esc(e.kind())).append("</td><td>").append(Html.esc(e.url()))
+        rows.append("<tr><td>").append(Html.esc(c.id())).append("</td><td>").append(Html.esc(e.kind())).append("</td><td>")
+            .append(Html.esc(e.node() == null ? e.url() : "node " + e.node() + (e.url() == null ? "" : ": " + e.url())))
             .append("</td><td>").append(e.samples()).append("</td><td>").append(e.missing()).append("</td><td>")
             .append(Html.esc(String.join("; ", e.errors()))).append("</td><td>").append(e.credential() == null ? "" : Html.esc(e.credential()))
             .append("</td></tr>");
@@ -91,6 +92,12 @@ final class ServerTelemetryReport {
     b.append("<h3>Scrapes that missed samples</h3><p>A failed scrape never fails a run; it is counted here with its error.</p>"
         + "<table id=\"table-server-problems\"><thead><tr><th>cell</th><th>endpoint</th><th>url</th><th>samples</th><th>missing</th>"
         + "<th>errors</th><th>credential</th></tr></thead><tbody>").append(rows).append("</tbody></table>");
+  }
+
+  /** A mark on GPU figures that lack some exporter's GPUs (docs/telemetry.md, "GPUs on several nodes"). */
+  private static String partial(ServerSummary v) {
+    if (v.gpus() == null || !v.gpus().partial()) return "";
+    return " <strong>partial: " + Html.esc(String.join(", ", v.gpus().missing())) + " missing</strong>";
   }
 
   private static String meanMax(ServerSummary v, String key) {

@@ -122,8 +122,7 @@ final class CellSchedule {
     decided = false;
     StepSpec step = order.scenario().workload().step();
     long requests = step.requestsFor(spec.load());
-    var session = order.scenario().workload().session();
-    List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size(), session == null ? 1 : session.turns());
+    List<LoadShare> shares = LoadSplitter.shares(spec.load(), requests, ready.size(), LoadSplitter.granule(order.scenario().workload()));
     long now = System.currentTimeMillis();
     long startAt = now + settings.startDelay().toMillis();
     List<CellRun.Assignment> assigned = new ArrayList<>();

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scrapes each target's metrics endpoints while its cells run (docs/telemetry.md): the serving
- * stack's (its api kind's default path, or {@code targets[].metrics.url}) and optionally a DCGM
- * exporter's ({@code metrics.dcgm}). A cell's scrapes begin with one when the cell is started (the
+ * stack's (its api kind's default path, or {@code targets[].metrics.url}) and optionally its GPUs' DCGM
+ * exporters ({@code metrics.dcgm}, or one per node in {@code metrics.dcgmExporters}, combined per
+ * round of scrapes by {@link GpuCombination}). A cell's scrapes begin with one when the cell is started (the
  * workers start {@code start-delay} later, so it sees the server before the cell's first request),
  * go on every {@code metrics.interval}, and end with one when the cell is closed (after its last
  * answer), so counter deltas over the cell are exact.
@@ -106,7 +107,10 @@ public final class RunTelemetry implements AutoCloseable {
   /** Completes when every scrape started so far has ended (each is bounded by its timeout). */
   public synchronized CompletableFuture<Void> drained() {
     List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (CellScrape c : cells.values()) for (Endpoint e : c.endpoints) all.add(e.last);
+    for (CellScrape c : cells.values()) {
+      for (Endpoint e : c.endpoints) all.add(e.last);
+      all.add(c.combinedLast());
+    }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null);
   }
 
@@ -120,17 +124,17 @@ public final class RunTelemetry implements AutoCloseable {
   // ---- one target's endpoints
 
   /** What to scrape for one target. */
-  record Plan(URI stack, URI dcgm, Duration interval, Map<String, String> stackHeaders, String credentialNote) {
+  record Plan(URI stack, List<MetricsSpec.DcgmExporter> dcgm, Duration interval, Map<String, String> stackHeaders, String credentialNote) {
     static Plan of(Target t, TargetSecrets secrets, Function<String, String> env) {
       MetricsSpec m = t.metrics();
       if (m != null && !m.on()) return null;
       String stackUrl = m != null && m.url() != null ? m.url() : MetricsSpec.defaultUrl(t);
-      String dcgmUrl = m == null ? null : m.dcgm();
-      if (stackUrl == null && dcgmUrl == null) return null;
+      List<MetricsSpec.DcgmExporter> dcgm = m == null ? List.of() : m.exporters();
+      if (stackUrl == null && dcgm.isEmpty()) return null;
       URI stack = stackUrl == null ? null : URI.create(stackUrl);
       Map<String, String> headers = new LinkedHashMap<>();
       String note = stack == null ? null : credential(t.auth(), stack, secrets, env, headers);
-      return new Plan(stack, dcgmUrl == null ? null : URI.create(dcgmUrl), m == null ? MetricsSpec.DEFAULT_INTERVAL : m.intervalOrDefault(),
+      return new Plan(stack, dcgm, m == null ? MetricsSpec.DEFAULT_INTERVAL : m.intervalOrDefault(),
           Map.copyOf(headers), note);
     }
 
@@ -159,18 +163,31 @@ public final class RunTelemetry implements AutoCloseable {
   /** One endpoint's scrapes within one cell. Guarded by its cell's lock. */
   private final class Endpoint {
     final String kind;
+    /** null for a node whose DCGM exporter discovery did not find */
     final URI uri;
     final Map<String, String> headers;
     final Duration timeout;
+    /** a DCGM exporter's: its place in the combination, node and the target's pods there */
+    final int gpuIndex;
+    final String node;
+    final List<String> pods;
     long attempts;
     long ok;
+    DcgmReading lastGpu;
     final Set<String> errors = new LinkedHashSet<>();
     CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
 
     Endpoint(String kind, URI uri, Map<String, String> headers, Duration interval) {
+      this(kind, uri, headers, interval, -1, null, List.of());
+    }
+
+    Endpoint(String kind, URI uri, Map<String, String> headers, Duration interval, int gpuIndex, String node, List<String> pods) {
       this.kind = kind;
       this.uri = uri;
       this.headers = headers;
+      this.gpuIndex = gpuIndex;
+      this.node = node;
+      this.pods = pods;
       long ms = Math.max(minTimeout.toMillis(), Math.min(interval.toMillis(), 10_000));
       this.timeout = Duration.ofMillis(ms);
     }
@@ -184,28 +201,46 @@ public final class RunTelemetry implements AutoCloseable {
     final Plan plan;
     final List<Endpoint> endpoints = new ArrayList<>();
     final List<ServerTelemetry.Sample> samples = new ArrayList<>();
+    final GpuCombination gpus;
     String stack;
     Map<String, Double> raw = Map.of();
     ScheduledFuture<?> periodic;
     boolean ended;
+    /** the last round's combination of the GPUs' readings, done after its scrapes */
+    CompletableFuture<Void> combined = CompletableFuture.completedFuture(null);
 
     CellScrape(Plan plan) {
       this.plan = plan;
       if (plan.stack != null) endpoints.add(new Endpoint("stack", plan.stack, plan.stackHeaders, plan.interval));
-      if (plan.dcgm != null) endpoints.add(new Endpoint("dcgm", plan.dcgm, Map.of(), plan.interval));
+      List<String> names = new ArrayList<>();
+      for (MetricsSpec.DcgmExporter x : plan.dcgm) {
+        URI u = x.url() == null ? null : URI.create(x.url());
+        endpoints.add(new Endpoint("dcgm", u, Map.of(), plan.interval, names.size(), x.node(), x.pods()));
+        names.add(x.node() != null ? x.node() : u == null ? "?" : shown(u));
+      }
+      // an exporter that misses a round counts with its last reading while a scrape of it may still be
+      // under way (its timeout) and one interval more, at least two and a half intervals
+      long timeout = Math.max(minTimeout.toMillis(), Math.min(plan.interval.toMillis(), 10_000));
+      gpus = names.isEmpty() ? null : new GpuCombination(names, Math.max(plan.interval.toMillis() * 5 / 2, timeout + plan.interval.toMillis()));
     }
 
     /** A scrape of every endpoint that must happen: after any still running, never skipped. */
     synchronized void boundary() {
+      long round = System.currentTimeMillis();
+      List<CompletableFuture<Void>> dcgm = new ArrayList<>();
       for (Endpoint e : endpoints) {
         e.attempts++;
         e.last = e.last.thenCompose(v -> scrape(e));
+        if (e.gpuIndex >= 0) dcgm.add(e.last);
       }
+      combineAfter(round, dcgm);
     }
 
     /** A periodic scrape: skipped (and counted missing) while the previous one still runs. */
     synchronized void tick() {
       if (ended) return;
+      long round = System.currentTimeMillis();
+      List<CompletableFuture<Void>> dcgm = new ArrayList<>();
       for (Endpoint e : endpoints) {
         e.attempts++;
         if (!e.last.isDone()) {
@@ -213,10 +248,36 @@ public final class RunTelemetry implements AutoCloseable {
           continue;
         }
         e.last = scrape(e);
+        if (e.gpuIndex >= 0) dcgm.add(e.last);
       }
+      combineAfter(round, dcgm);
+    }
+
+    /** Once this round's DCGM scrapes have ended: one combined sample of the target's GPUs. */
+    private void combineAfter(long round, List<CompletableFuture<Void>> dcgm) {
+      if (gpus == null) return;
+      CompletableFuture<Void> done = CompletableFuture.allOf(dcgm.toArray(CompletableFuture[]::new)).handle((v, err) -> {
+        combined(round);
+        return null;
+      });
+      combined = CompletableFuture.allOf(combined, done);
+    }
+
+    synchronized CompletableFuture<Void> combinedLast() {
+      return combined;
+    }
+
+    private synchronized void combined(long round) {
+      long at = System.currentTimeMillis();
+      Map<String, Double> v = gpus.combine(round, at);
+      if (v != null) samples.add(new ServerTelemetry.Sample(at, "dcgm", v));
     }
 
     private CompletableFuture<Void> scrape(Endpoint e) {
+      if (e.uri == null) {
+        failed(e, "no running DCGM exporter was found on node " + e.node + " (its GPUs are not counted)");
+        return CompletableFuture.completedFuture(null);
+      }
       CompletableFuture<String> page;
       try {
         page = fetch.get(e.uri, e.headers, e.timeout);
@@ -248,8 +309,10 @@ public final class RunTelemetry implements AutoCloseable {
 
     private synchronized void taken(Endpoint e, Exposition x, long at) {
       e.ok++;
-      if (e.kind.equals("dcgm")) {
-        samples.add(new ServerTelemetry.Sample(at, "dcgm", StackNames.dcgm(x)));
+      if (e.gpuIndex >= 0) {
+        DcgmReading r = DcgmReading.of(x, e.pods);
+        e.lastGpu = r;
+        gpus.read(e.gpuIndex, r, at);
       } else {
         StackNames.Reading r = StackNames.stack(x);
         stack = r.stack();
@@ -261,12 +324,13 @@ public final class RunTelemetry implements AutoCloseable {
     synchronized ServerTelemetry record() {
       List<ServerTelemetry.Endpoint> eps = new ArrayList<>();
       for (Endpoint e : endpoints) {
-        eps.add(new ServerTelemetry.Endpoint(e.kind, shown(e.uri), e.attempts, e.ok, List.copyOf(e.errors),
-            e.kind.equals("stack") ? plan.credentialNote : null));
+        eps.add(new ServerTelemetry.Endpoint(e.kind, e.uri == null ? null : shown(e.uri), e.attempts, e.ok, List.copyOf(e.errors),
+            e.kind.equals("stack") ? plan.credentialNote : null, e.node, e.lastGpu == null ? null : e.lastGpu.gpus(),
+            e.lastGpu == null ? null : e.lastGpu.selection().shown));
       }
       List<ServerTelemetry.Sample> sorted = new ArrayList<>(samples);
       sorted.sort(Comparator.comparingLong(ServerTelemetry.Sample::epochMs));
-      return new ServerTelemetry(stack, eps, sorted, raw);
+      return new ServerTelemetry(stack, eps, sorted, raw, gpus == null ? null : gpus.coverage());
     }
   }
 

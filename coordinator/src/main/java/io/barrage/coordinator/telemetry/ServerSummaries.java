@@ -46,9 +46,12 @@ public final class ServerSummaries {
     ServerSummary.Energy energy = energy(gpu, tokens, outputTokens, usdPer1MTokens);
     List<ServerSummary.Endpoint> endpoints = new ArrayList<>();
     for (ServerTelemetry.Endpoint e : t.endpoints()) {
-      endpoints.add(new ServerSummary.Endpoint(e.kind(), e.url(), e.ok(), e.missing(), e.errors(), e.credentialNote()));
+      endpoints.add(new ServerSummary.Endpoint(e.kind(), e.url(), e.ok(), e.missing(), e.errors(), e.credentialNote(), e.node(), e.gpus(),
+          e.gpuSelection()));
     }
-    return new ServerSummary(t.stack(), series, tokens, check, energy, endpoints, new TreeMap<>(t.raw()));
+    ServerTelemetry.Gpus g = t.gpus();
+    ServerSummary.Gpus gpus = g == null ? null : new ServerSummary.Gpus(g.exporters(), g.gpus(), g.partial(), g.missing());
+    return new ServerSummary(t.stack(), series, tokens, check, energy, endpoints, new TreeMap<>(t.raw()), gpus);
   }
 
   /** One point per scrape: gauges as read, the token counter as a rate and durations as a mean since the previous scrape. */

@@ -5,6 +5,7 @@ import io.barrage.common.prometheus.MetricFamily;
 import io.barrage.common.prometheus.Sample;
 import io.barrage.protocol.results.ServerTelemetry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -87,13 +88,7 @@ public final class StackNames {
 
   /** A DCGM exporter's endpoint: GPUs summed (memory, power, energy) or averaged (utilisation). */
   public static Map<String, Double> dcgm(Exposition e) {
-    Map<String, Double> v = new LinkedHashMap<>();
-    put(v, Canonical.GPU_UTILIZATION.key, average(e, "DCGM_FI_DEV_GPU_UTIL"));
-    put(v, Canonical.GPU_MEMORY_USED.key, sum(e, "DCGM_FI_DEV_FB_USED"));
-    put(v, Canonical.GPU_POWER.key, sum(e, "DCGM_FI_DEV_POWER_USAGE"));
-    Double mj = sum(e, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
-    if (mj != null) v.put(Canonical.GPU_ENERGY.key, mj / 1000.0);
-    return v;
+    return DcgmReading.of(e, List.of()).values();
   }
 
   /** The names DCGM publishes that barrage reads. */

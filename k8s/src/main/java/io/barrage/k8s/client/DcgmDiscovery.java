@@ -12,18 +12,23 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fills {@code targets[].metrics.dcgm} of a Service target from the cluster: the node its running
- * pods are on, and the DCGM exporter pod on that node (the exporter namespace's pods matching the
- * selector, e.g. {@code app.kubernetes.io/name=dcgm-exporter}), scraped at its pod IP, port and path.
- * A target with {@code metrics: false} or its own {@code metrics.dcgm} is left as written; so is one
- * whose pods run on several nodes (one exporter URL per target), or whose node runs no ready
- * exporter, or when the API refuses (all logged): discovery never fails a run.
+ * Fills {@code targets[].metrics.dcgmExporters} of a Service target from the cluster: for each node
+ * its running pods are on, the DCGM exporter pod on that node (the exporter namespace's pods matching
+ * the selector, e.g. {@code app.kubernetes.io/name=dcgm-exporter}), scraped at its pod IP, port and
+ * path, with the target's pods on that node (so that only their GPUs are counted where the exporter
+ * labels GPUs with pods). A node without a ready exporter is listed without a URL, so that the run
+ * reports it missing rather than leaving its GPUs out silently. A target with {@code metrics: false}
+ * or its own {@code metrics.dcgm} / {@code dcgmExporters} is left as written; so is one none of whose
+ * nodes runs a ready exporter, or when the API refuses (all logged): discovery never fails a run.
  */
 public final class DcgmDiscovery {
 
@@ -42,20 +47,23 @@ public final class DcgmDiscovery {
     this.dcgm = dcgm;
   }
 
-  /** The scenario with each Service target's DCGM exporter filled in where it could be found. */
+  /** The scenario with each Service target's DCGM exporters filled in where they could be found. */
   public Scenario enrich(Scenario scenario) {
     List<Target> targets = new ArrayList<>();
     for (Target t : scenario.targets()) {
-      targets.add(exporterUrl(t).map(url -> withDcgm(t, url)).orElse(t));
+      targets.add(exporters(t).map(x -> withDcgm(t, x)).orElse(t));
     }
     return new Scenario(scenario.name(), List.copyOf(targets), scenario.workload(), scenario.comparison(), scenario.slo(),
         scenario.failOn(), scenario.recommendations(), scenario.repeat(), scenario.onWorkerLoss());
   }
 
-  /** The exporter URL for the node the target's pods run on, or empty (see the class comment). */
-  public Optional<String> exporterUrl(Target target) {
+  /**
+   * One exporter per node that runs a pod of the target, in node order, or empty (see the class
+   * comment).
+   */
+  public Optional<List<MetricsSpec.DcgmExporter>> exporters(Target target) {
     MetricsSpec m = target.metrics();
-    if (m != null && (!m.on() || m.dcgm() != null)) {
+    if (m != null && (!m.on() || m.dcgm() != null || m.dcgmExporters() != null)) {
       return Optional.empty();
     }
     Optional<ServiceRef> ref = ServiceRef.fromUrl(target.url(), namespace);
@@ -63,38 +71,51 @@ public final class DcgmDiscovery {
       return Optional.empty();
     }
     try {
-      List<String> nodes = TargetDiscovery.placements(core, ref.get()).stream().map(PodPlacement::node).distinct().sorted().toList();
-      if (nodes.isEmpty()) {
+      Map<String, List<String>> podsByNode = new TreeMap<>();
+      for (PodPlacement p : TargetDiscovery.placements(core, ref.get())) {
+        podsByNode.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(ref.get().namespace() + "/" + p.pod());
+      }
+      if (podsByNode.isEmpty()) {
         return Optional.empty();
       }
-      if (nodes.size() > 1) {
-        log.warn("target {}: its pods run on {} nodes {}; one DCGM exporter per target is scraped, so none is chosen: set metrics.dcgm",
-            target.name(), nodes.size(), nodes);
+      Map<String, String> byNode = exportersByNode();
+      List<MetricsSpec.DcgmExporter> out = new ArrayList<>();
+      List<String> without = new ArrayList<>();
+      podsByNode.forEach((node, pods) -> {
+        String url = byNode.get(node);
+        if (url == null) without.add(node);
+        out.add(new MetricsSpec.DcgmExporter(url, node, pods.stream().sorted().toList()));
+      });
+      if (without.size() == out.size()) {
+        log.warn("target {}: no running DCGM exporter ({} in namespace {}) on node(s) {}; GPU power is not scraped",
+            target.name(), dcgm.selector(), dcgm.namespace(), without);
         return Optional.empty();
       }
-      Optional<String> url = onNode(nodes.get(0));
-      if (url.isEmpty()) {
-        log.warn("target {}: no running DCGM exporter ({} in namespace {}) on node {}; GPU power is not scraped",
-            target.name(), dcgm.selector(), dcgm.namespace(), nodes.get(0));
-      } else {
-        log.info("target {}: DCGM exporter on node {}: {}", target.name(), nodes.get(0), url.get());
+      if (!without.isEmpty()) {
+        log.warn("target {}: no running DCGM exporter on node(s) {}; the GPU figures will be partial (those nodes are named missing)",
+            target.name(), without);
       }
-      return url;
+      log.info("target {}: DCGM exporters {}", target.name(),
+          out.stream().filter(x -> x.url() != null).map(x -> x.node() + "=" + x.url()).toList());
+      return Optional.of(List.copyOf(out));
     } catch (ApiException e) {
-      log.warn("target {}: cannot look for its DCGM exporter ({} {}); GPU power is not scraped",
+      log.warn("target {}: cannot look for its DCGM exporters ({} {}); GPU power is not scraped",
           target.name(), e.getCode(), e.getCode() == 403 ? "forbidden by RBAC" : "API error");
       return Optional.empty();
     }
   }
 
-  private Optional<String> onNode(String node) throws ApiException {
+  /** The URL of the running exporter on each node (the first by pod name where a node has several). */
+  private Map<String, String> exportersByNode() throws ApiException {
     List<V1Pod> pods = core.listNamespacedPod(dcgm.namespace()).labelSelector(dcgm.selector()).execute().getItems();
-    return pods.stream()
-        .filter(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName()))
+    Map<String, String> out = new HashMap<>();
+    pods.stream()
+        .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
         .filter(p -> p.getMetadata() == null || p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null)
-        .min(Comparator.comparing(p -> p.getMetadata() == null ? "" : p.getMetadata().getName()))
-        .map(p -> url(p.getStatus().getPodIP()));
+        .sorted(Comparator.comparing(p -> p.getMetadata() == null ? "" : p.getMetadata().getName()))
+        .forEach(p -> out.putIfAbsent(p.getSpec().getNodeName(), url(p.getStatus().getPodIP())));
+    return out;
   }
 
   private String url(String ip) {
@@ -102,9 +123,10 @@ public final class DcgmDiscovery {
     return "http://" + host + ":" + dcgm.port() + dcgm.path();
   }
 
-  private static Target withDcgm(Target t, String url) {
+  private static Target withDcgm(Target t, List<MetricsSpec.DcgmExporter> exporters) {
     MetricsSpec m = t.metrics();
-    MetricsSpec with = m == null ? new MetricsSpec(null, null, null, url) : new MetricsSpec(m.enabled(), m.url(), m.interval(), url);
+    MetricsSpec with = m == null ? new MetricsSpec(null, null, null, null, exporters)
+        : new MetricsSpec(m.enabled(), m.url(), m.interval(), null, exporters);
     return new Target(t.name(), t.api(), t.url(), t.model(), t.deployment(), t.auth(), t.fastapi(), t.stream(), t.maxNewTokens(), t.tls(),
         with, t.stack());
   }

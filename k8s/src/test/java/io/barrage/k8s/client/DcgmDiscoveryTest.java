@@ -31,11 +31,15 @@ class DcgmDiscoveryTest {
     service("tgi", Map.of("app", "tgi"));
     service("spread", Map.of("app", "spread"));
     service("cpu", Map.of("app", "cpu"));
+    service("mixed", Map.of("app", "mixed"));
     pod(NS, "tgi-0", Map.of("app", "tgi"), "gpu-a", "Running", "10.1.0.5");
     pod(NS, "tgi-1", Map.of("app", "tgi"), null, "Pending", null);          // not scheduled: no node to look on
     pod(NS, "spread-0", Map.of("app", "spread"), "gpu-a", "Running", "10.1.0.6");
     pod(NS, "spread-1", Map.of("app", "spread"), "gpu-b", "Running", "10.1.1.6");
+    pod(NS, "spread-2", Map.of("app", "spread"), "gpu-b", "Running", "10.1.1.7");
     pod(NS, "cpu-0", Map.of("app", "cpu"), "cpu-1", "Running", "10.1.2.6");
+    pod(NS, "mixed-0", Map.of("app", "mixed"), "gpu-b", "Running", "10.1.1.9");
+    pod(NS, "mixed-1", Map.of("app", "mixed"), "cpu-1", "Running", "10.1.2.9");
     Map<String, String> exporter = Map.of("app.kubernetes.io/name", "dcgm-exporter");
     pod(GPU_OPERATOR, "dcgm-exporter-a", exporter, "gpu-a", "Running", "10.0.0.7");
     pod(GPU_OPERATOR, "dcgm-exporter-b", exporter, "gpu-b", "Running", "10.0.1.8");
@@ -70,10 +74,28 @@ class DcgmDiscoveryTest {
     return new Target(name, ApiKind.TGI_STREAM, url, "m", null, null, null, null, null, null, metrics, null);
   }
 
+  private static MetricsSpec.DcgmExporter exporter(String url, String node, String... pods) {
+    return new MetricsSpec.DcgmExporter(url, node, List.of(pods));
+  }
+
   @Test
-  void aServiceTargetGetsTheExporterOnItsPodsNode() {
-    assertThat(discovery(DEFAULTS).exporterUrl(target("tgi", "http://tgi.llm.svc.cluster.local:8080", null)))
-        .contains("http://10.0.0.7:9400/metrics");
+  void aServiceTargetGetsTheExporterOnItsPodsNodeWithItsPodsThere() {
+    assertThat(discovery(DEFAULTS).exporters(target("tgi", "http://tgi.llm.svc.cluster.local:8080", null)))
+        .contains(List.of(exporter("http://10.0.0.7:9400/metrics", "gpu-a", "llm/tgi-0")));
+  }
+
+  @Test
+  void podsOnSeveralNodesGetTheExporterOfEachNodeWithTheTargetsPodsOnIt() {
+    assertThat(discovery(DEFAULTS).exporters(target("spread", "http://spread.llm:8080", null))).contains(List.of(
+        exporter("http://10.0.0.7:9400/metrics", "gpu-a", "llm/spread-0"),
+        exporter("http://10.0.1.8:9400/metrics", "gpu-b", "llm/spread-1", "llm/spread-2")));
+  }
+
+  @Test
+  void aNodeWithoutAReadyExporterIsListedWithoutUrlSoTheRunNamesItMissing() {
+    assertThat(discovery(DEFAULTS).exporters(target("mixed", "http://mixed.llm:8080", null))).contains(List.of(
+        exporter(null, "cpu-1", "llm/mixed-1"),
+        exporter("http://10.0.1.8:9400/metrics", "gpu-b", "llm/mixed-0")));
   }
 
   @Test
@@ -81,7 +103,8 @@ class DcgmDiscoveryTest {
     MetricsSpec own = new MetricsSpec(null, "http://tgi.llm:8080/custom-metrics", Duration.ofMillis(500), null);
     Scenario s = new Scenario("s", List.of(target("tgi", "http://tgi.llm:8080", own)), null, null, null, null, null, null, null);
     Target t = discovery(DEFAULTS).enrich(s).targets().get(0);
-    assertThat(t.metrics()).isEqualTo(new MetricsSpec(null, "http://tgi.llm:8080/custom-metrics", Duration.ofMillis(500), "http://10.0.0.7:9400/metrics"));
+    assertThat(t.metrics()).isEqualTo(new MetricsSpec(null, "http://tgi.llm:8080/custom-metrics", Duration.ofMillis(500), null,
+        List.of(exporter("http://10.0.0.7:9400/metrics", "gpu-a", "llm/tgi-0"))));
     assertThat(t.name()).isEqualTo("tgi");
     assertThat(t.url()).isEqualTo("http://tgi.llm:8080");
   }
@@ -90,26 +113,28 @@ class DcgmDiscoveryTest {
   void whatTheScenarioStatesWinsAndMetricsFalseStaysOff() {
     Target own = target("tgi", "http://tgi.llm:8080", new MetricsSpec(null, null, null, "http://gpu-node-3:9400/metrics"));
     Target off = target("tgi", "http://tgi.llm:8080", MetricsSpec.of(false));
-    Scenario s = new Scenario("s", List.of(own, off), null, null, null, null, null, null, null);
-    assertThat(discovery(DEFAULTS).enrich(s).targets()).containsExactly(own, off);
+    Target several = target("tgi", "http://tgi.llm:8080", new MetricsSpec(null, null, null, null,
+        List.of(exporter("http://gpu-node-3:9400/metrics", "gpu-node-3"))));
+    Scenario s = new Scenario("s", List.of(own, off, several), null, null, null, null, null, null, null);
+    assertThat(discovery(DEFAULTS).enrich(s).targets()).containsExactly(own, off, several);
   }
 
   @Test
-  void noExporterIsChosenForPodsOnSeveralNodesANodeWithoutAReadyOneOrATargetThatIsNoService() {
+  void noExporterIsChosenWhenNoNodeHasAReadyOneOrForATargetThatIsNoService() {
     DcgmDiscovery d = discovery(DEFAULTS);
-    assertThat(d.exporterUrl(target("spread", "http://spread.llm:8080", null))).as("two nodes, two exporters").isEmpty();
-    assertThat(d.exporterUrl(target("cpu", "http://cpu.llm:8080", null))).as("its exporter is not running").isEmpty();
-    assertThat(d.exporterUrl(target("missing", "http://missing.llm:8080", null))).as("no such Service").isEmpty();
-    assertThat(d.exporterUrl(target("byip", "http://10.1.0.5:8080", null))).as("not a Service name").isEmpty();
+    assertThat(d.exporters(target("cpu", "http://cpu.llm:8080", null))).as("its exporter is not running").isEmpty();
+    assertThat(d.exporters(target("missing", "http://missing.llm:8080", null))).as("no such Service").isEmpty();
+    assertThat(d.exporters(target("byip", "http://10.1.0.5:8080", null))).as("not a Service name").isEmpty();
   }
 
   @Test
   void theSelectorNamespacePortAndPathAreConfigurable() {
     pod("monitoring", "nvidia-dcgm-exporter-x", Map.of("app", "nvidia-dcgm-exporter"), "gpu-a", "Running", "fd00::7");
     var custom = new KubernetesSettings.Dcgm(true, "monitoring", "app=nvidia-dcgm-exporter", 9500, "gpu-metrics");
-    assertThat(discovery(custom).exporterUrl(target("tgi", "http://tgi.llm:8080", null))).contains("http://[fd00::7]:9500/gpu-metrics");
+    assertThat(discovery(custom).exporters(target("tgi", "http://tgi.llm:8080", null)))
+        .contains(List.of(exporter("http://[fd00::7]:9500/gpu-metrics", "gpu-a", "llm/tgi-0")));
     var elsewhere = new KubernetesSettings.Dcgm(true, "monitoring", null, null, null);
-    assertThat(discovery(elsewhere).exporterUrl(target("tgi", "http://tgi.llm:8080", null))).as("default selector matches nothing there").isEmpty();
+    assertThat(discovery(elsewhere).exporters(target("tgi", "http://tgi.llm:8080", null))).as("default selector matches nothing there").isEmpty();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.barrage.protocol.plan;
 
+import io.barrage.protocol.scenario.ShareGptFile;
+import io.barrage.protocol.scenario.Workload;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,6 +44,16 @@ public final class LoadSplitter {
       }
     }
     return out;
+  }
+
+  /**
+   * The granule a step of {@code w} splits its requests in: a session's {@code turns} for sessions
+   * of a fixed length, 1 otherwise (no sessions, or sessions that play ShareGPT conversations of
+   * varied length, which claim what is left of a quota: docs/scenario.md "Multi-turn sessions").
+   */
+  public static int granule(Workload w) {
+    if (w == null || w.session() == null || w.session().turns() == null) return 1;
+    return ShareGptFile.isShareGpt(w.prompt()) ? 1 : w.session().turns();
   }
 
   /**

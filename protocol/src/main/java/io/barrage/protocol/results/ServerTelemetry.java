@@ -14,14 +14,36 @@ import java.util.Map;
  *     cell's boundaries (taken before its first request and after its last answer)
  * @param raw the series of unrecognised metrics at the cell's last successful scrape, by
  *     {@code name{labels}} (at most {@link #RAW_LIMIT}), kept as the server published them
+ * @param gpus which DCGM exporters the {@code dcgm} samples combine and whether any was missing;
+ *     null when the target has none
  */
-public record ServerTelemetry(String stack, List<Endpoint> endpoints, List<Sample> samples, Map<String, Double> raw) {
+public record ServerTelemetry(String stack, List<Endpoint> endpoints, List<Sample> samples, Map<String, Double> raw, Gpus gpus) {
   public static final int RAW_LIMIT = 200;
 
   public ServerTelemetry {
     endpoints = List.copyOf(endpoints);
     samples = List.copyOf(samples);
     raw = Map.copyOf(raw);
+  }
+
+  /** Without DCGM exporters. */
+  public ServerTelemetry(String stack, List<Endpoint> endpoints, List<Sample> samples, Map<String, Double> raw) {
+    this(stack, endpoints, samples, raw, null);
+  }
+
+  /**
+   * The GPU coverage of a cell's {@code dcgm} samples.
+   *
+   * @param exporters DCGM exporters of the target (one per node that runs its pods, under discovery)
+   * @param gpus the most GPUs one combined sample counted
+   * @param partial some sample lacked an exporter (no answer within its hold, or never): the GPU
+   *     figures then cover only the GPUs of the others
+   * @param missing the exporters lacking at some point, by node (else URL)
+   */
+  public record Gpus(int exporters, int gpus, boolean partial, List<String> missing) {
+    public Gpus {
+      missing = List.copyOf(missing);
+    }
   }
 
   /**
@@ -33,10 +55,20 @@ public record ServerTelemetry(String stack, List<Endpoint> endpoints, List<Sampl
    * @param errors the first distinct errors (at most 3), e.g. {@code connect: Connection refused}
    * @param credentialNote null when no credential was involved; else whether the target's credential
    *     was sent and, when it was not, why (the secrets-bound-to-hosts rule)
+   * @param node a DCGM exporter's node, when known; null otherwise
+   * @param gpus GPUs of a DCGM exporter counted for the target at its last successful scrape; null
+   *     for a stack endpoint or before one
+   * @param gpuSelection how they were chosen: {@code every-gpu}, {@code pod-labels},
+   *     {@code node-without-pod-labels} (docs/telemetry.md); null as {@code gpus}
    */
-  public record Endpoint(String kind, String url, long attempts, long ok, List<String> errors, String credentialNote) {
+  public record Endpoint(String kind, String url, long attempts, long ok, List<String> errors, String credentialNote, String node,
+      Integer gpus, String gpuSelection) {
     public Endpoint {
       errors = List.copyOf(errors);
+    }
+
+    public Endpoint(String kind, String url, long attempts, long ok, List<String> errors, String credentialNote) {
+      this(kind, url, attempts, ok, errors, credentialNote, null, null, null);
     }
 
     public long missing() {

@@ -62,6 +62,12 @@ public final class TargetAllowList {
       if (t.metrics() != null) {
         refuse(t.metrics().url(), "targets[" + i + "].metrics.url", out);
         refuse(t.metrics().dcgm(), "targets[" + i + "].metrics.dcgm", out);
+        if (t.metrics().dcgmExporters() != null) {
+          for (int j = 0; j < t.metrics().dcgmExporters().size(); j++) {
+            MetricsSpec.DcgmExporter x = t.metrics().dcgmExporters().get(j);
+            if (x != null) refuse(x.url(), "targets[" + i + "].metrics.dcgmExporters[" + j + "].url", out);
+          }
+        }
       }
     }
     return out;

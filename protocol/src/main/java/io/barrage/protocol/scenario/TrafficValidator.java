@@ -18,6 +18,7 @@ final class TrafficValidator {
     LoadSpec l = w.load();
     if (l != null && l.trace() != null) validateTrace(l, w.step(), baseDir, out);
     if (w.session() != null) validateSession(s, w, out);
+    if (w.session() != null && ShareGptFile.isShareGpt(w.prompt())) SessionDatasetCheck.validate(w, baseDir, out);
   }
 
   private static void validateTrace(LoadSpec l, StepSpec step, Path baseDir, List<ScenarioProblem> out) {
@@ -82,7 +83,8 @@ final class TrafficValidator {
       }
     }
     StepSpec st = w.step();
-    if (turns != null && st != null) {
+    // sessions that play a dataset's conversations have varied lengths: any count splits exactly
+    if (turns != null && st != null && !ShareGptFile.isShareGpt(w.prompt())) {
       if (st.requests() != null && st.requests() % turns != 0) {
         out.add(new ScenarioProblem("workload.step.requests", "must be a multiple of session.turns (" + turns + "): a cell runs whole sessions"));
       }

@@ -40,6 +40,20 @@ class MetricsSpecTest {
   }
 
   @Test
+  void dcgmExportersListOneExporterPerNodeWithTheTargetsPodsAndExcludeDcgm() throws Exception {
+    MetricsSpec m = target("tgi-stream", "http://127.0.0.1:8080", "{dcgmExporters: [{url: \"http://10.0.0.7:9400/metrics\", node: gpu-a, "
+        + "pods: [llm/tgi-0]}, {node: gpu-b, pods: [llm/tgi-1]}]}").metrics();
+    assertThat(m.exporters()).containsExactly(new MetricsSpec.DcgmExporter("http://10.0.0.7:9400/metrics", "gpu-a", List.of("llm/tgi-0")),
+        new MetricsSpec.DcgmExporter(null, "gpu-b", List.of("llm/tgi-1")));
+    assertThat(target("tgi-stream", "http://127.0.0.1:8080", "{dcgm: \"http://gpu:9400/metrics\"}").metrics().exporters())
+        .as("dcgm is one exporter counting every GPU").containsExactly(new MetricsSpec.DcgmExporter("http://gpu:9400/metrics", null, List.of()));
+    List<ScenarioProblem> p = TlsOptionsTest.problems(scenario("tgi", "http://127.0.0.1:8080",
+        "{dcgm: \"http://gpu:9400/metrics\", dcgmExporters: [{url: \"gpu-a\", pods: [tgi-0]}, {pods: [llm/x]}]}"), null);
+    assertThat(p).extracting(ScenarioProblem::path).contains("targets[0].metrics.dcgmExporters", "targets[0].metrics.dcgmExporters[0].url",
+        "targets[0].metrics.dcgmExporters[0].pods[0]", "targets[0].metrics.dcgmExporters[1].url");
+  }
+
+  @Test
   void theDefaultPathIsMetricsOnTheBaseUrlExceptForFastapi() throws Exception {
     assertThat(MetricsSpec.defaultUrl(target("tgi-stream", "http://127.0.0.1:8080/", ""))).isEqualTo("http://127.0.0.1:8080/metrics");
     assertThat(MetricsSpec.defaultUrl(target("openai-chat", "http://127.0.0.1:8000/v1", ""))).isEqualTo("http://127.0.0.1:8000/metrics");
@@ -64,5 +78,9 @@ class MetricsSpecTest {
         "{url: \"http://169.254.169.254/metrics\", dcgm: \"http://127.0.0.1:9400/metrics\"}"), null);
     assertThat(TargetAllowList.parse("127.0.0.1").problems(s)).extracting(ScenarioProblem::path, q -> q.message().startsWith("169.254.169.254:80"))
         .containsExactly(tuple("targets[0].metrics.url", true));
+    Scenario several = ScenarioLoader.parse(scenario("tgi", "http://127.0.0.1:8080",
+        "{dcgmExporters: [{url: \"http://127.0.0.1:9400/metrics\", node: a}, {url: \"http://10.0.0.9:9400/metrics\", node: b}]}"), null);
+    assertThat(TargetAllowList.parse("127.0.0.1").problems(several)).extracting(ScenarioProblem::path)
+        .containsExactly("targets[0].metrics.dcgmExporters[1].url");
   }
 }

@@ -45,7 +45,13 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
    */
   public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
       ScheduledExecutorService timer, long seed, String apiKey, StackMetrics metricsNames) {
-    this.telemetry = new TelemetryRoutes(profile, stats, engine, metricsNames);
+    this(profile, engine, stats, truth, timer, seed, apiKey, metricsNames, java.util.List.of());
+  }
+
+  /** @param dcgmPods the pod holding each simulated GPU, as {@code GET /dcgm/metrics} labels it ({@code SimulatorConfig#dcgmPods}) */
+  public SimulatorRoutes(Profile profile, Engine engine, SimulatorStats stats, TruthLog truth,
+      ScheduledExecutorService timer, long seed, String apiKey, StackMetrics metricsNames, java.util.List<String> dcgmPods) {
+    this.telemetry = new TelemetryRoutes(profile, stats, engine, metricsNames, dcgmPods);
     Generations core = new Generations(profile, engine, stats, truth, timer, seed, apiKey);
     this.fastapi = profile.api() == Profile.Api.FASTAPI ? new FastapiRoutes(core) : null;
     this.tgi = new TgiRoutes(core);

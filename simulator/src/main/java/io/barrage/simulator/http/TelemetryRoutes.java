@@ -20,12 +20,12 @@ final class TelemetryRoutes {
   private final StackMetrics names;
   private final DcgmMetricsText dcgm;
 
-  TelemetryRoutes(Profile profile, SimulatorStats stats, Engine engine, StackMetrics names) {
+  TelemetryRoutes(Profile profile, SimulatorStats stats, Engine engine, StackMetrics names, java.util.List<String> dcgmPods) {
     this.profile = profile;
     this.stats = stats;
     this.engine = engine;
     this.names = names == null ? StackMetrics.defaultFor(profile) : names;
-    this.dcgm = new DcgmMetricsText(profile, engine);
+    this.dcgm = new DcgmMetricsText(profile, engine, dcgmPods);
   }
 
   /** Answers the exchange when it is one of these routes; false when it is not. */

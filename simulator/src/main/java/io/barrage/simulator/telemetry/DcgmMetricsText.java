@@ -4,6 +4,7 @@ import io.barrage.common.prometheus.PrometheusText;
 import io.barrage.common.prometheus.PrometheusText.Type;
 import io.barrage.simulator.Profile;
 import io.barrage.simulator.engine.Engine;
+import java.util.List;
 
 /**
  * {@code GET /dcgm/metrics}: what NVIDIA's DCGM exporter serves on {@code :9400/metrics}, for the
@@ -18,13 +19,24 @@ public final class DcgmMetricsText {
   private final Profile profile;
   private final Engine engine;
   private final PowerModel gpus;
+  private final List<String> pods;
   private long lastWall;
   private long lastBusy;
 
   public DcgmMetricsText(Profile profile, Engine engine) {
+    this(profile, engine, List.of());
+  }
+
+  /**
+   * @param pods the pod holding GPU i ({@code namespace/name}, GPU 0 first), which labels its series
+   *     with {@code pod}, {@code namespace} and {@code container} as dcgm-exporter's Kubernetes mapping
+   *     does; an empty entry or a GPU past the list: held by no pod, no such labels
+   */
+  public DcgmMetricsText(Profile profile, Engine engine, List<String> pods) {
     this.profile = profile;
     this.engine = engine;
     this.gpus = PowerModel.of(profile);
+    this.pods = List.copyOf(pods);
     this.lastWall = engine.telemetry().startNanos();
   }
 
@@ -52,7 +64,18 @@ public final class DcgmMetricsText {
   }
 
   private String[] labels(int gpu) {
-    return new String[] {"gpu", Integer.toString(gpu), "UUID", "GPU-barrage-sim-" + gpu, "device", "nvidia" + gpu, "modelName",
+    String[] base = {"gpu", Integer.toString(gpu), "UUID", "GPU-barrage-sim-" + gpu, "device", "nvidia" + gpu, "modelName",
         gpus.modelName(), "Hostname", "barrage-simulator"};
+    String pod = gpu < pods.size() ? pods.get(gpu) : "";
+    if (pod.isEmpty()) return base;
+    int slash = pod.indexOf('/');
+    String[] out = java.util.Arrays.copyOf(base, base.length + 6);
+    out[base.length] = "container";
+    out[base.length + 1] = "server";
+    out[base.length + 2] = "namespace";
+    out[base.length + 3] = pod.substring(0, slash);
+    out[base.length + 4] = "pod";
+    out[base.length + 5] = pod.substring(slash + 1);
+    return out;
   }
 }

@@ -1,6 +1,7 @@
 package io.barrage.worker.engine;
 
 import io.barrage.protocol.scenario.PromptSpec;
+import io.barrage.protocol.scenario.ShareGptFile;
 import io.barrage.worker.prompt.Datasets;
 import io.barrage.worker.prompt.ExactPrompts;
 import io.barrage.worker.prompt.LengthDistribution;
@@ -19,7 +20,8 @@ import java.util.SplittableRandom;
  *   <li>{@code text}: the same text every time;
  *   <li>{@code dataset}: entries of a JSONL or ShareGPT file ({@link Datasets}), those outside the
  *       scenario's length filter left out, one picked by the key; an entry's own output length
- *       (JSONL {@code maxNewTokens}, the ShareGPT reply's length) replaces the cell's;
+ *       (JSONL {@code maxNewTokens}, the ShareGPT reply's length) replaces the cell's; a ShareGPT
+ *       file's whole conversations for multi-turn sessions ({@link DatasetConversations});
  *   <li>{@code synthetic}: a length N drawn from the distribution ({@link LengthDistribution}); with a
  *       tokenizer the prompt has exactly N tokens in it ({@link ExactPrompts}), without one N common
  *       short English words (about one token each for the usual tokenizers).
@@ -55,12 +57,20 @@ public final class PromptSource {
   private final LengthDistribution inputs;
   private final ExactPrompts exact;
   private final LengthDistribution outputs;
+  /** A ShareGPT dataset's conversations (multi-turn sessions), else null. */
+  private final DatasetConversations conversations;
 
   private PromptSource(List<Prompt> fixed, LengthDistribution inputs, ExactPrompts exact, LengthDistribution outputs) {
+    this(fixed, inputs, exact, outputs, null);
+  }
+
+  private PromptSource(List<Prompt> fixed, LengthDistribution inputs, ExactPrompts exact, LengthDistribution outputs,
+      DatasetConversations conversations) {
     this.fixed = fixed;
     this.inputs = inputs;
     this.exact = exact;
     this.outputs = outputs;
+    this.conversations = conversations;
   }
 
   /** The prompts of {@code spec} without a tokenizer (synthetic lengths approximate). */
@@ -78,6 +88,10 @@ public final class PromptSource {
     if (spec.text() != null) return new PromptSource(List.of(new Prompt(spec.text(), null)), null, null, outputs);
     if (spec.dataset() != null) {
       Path p = PromptFiles.resolve("dataset", spec.dataset(), baseDir);
+      if (ShareGptFile.isShareGpt(spec)) {
+        DatasetConversations c = DatasetConversations.of(ShareGptFile.read(p, spec.dataset()), spec.filter(), counter, spec.dataset());
+        return new PromptSource(c.firstTurns(), null, null, outputs, c);
+      }
       List<Datasets.Entry> entries = Datasets.read(p, spec.dataset(), Datasets.formatOf(spec.format(), spec.dataset()));
       return new PromptSource(select(entries, spec.filter(), counter, spec.dataset()), null, null, outputs);
     }
@@ -91,25 +105,47 @@ public final class PromptSource {
 
   /** The entries inside the filter, as prompts; an empty selection is an error naming the filter. */
   static List<Prompt> select(List<Datasets.Entry> entries, PromptSpec.LengthFilter f, TokenCounter counter, String name) {
-    int specials = counter == null ? 0 : Math.max(0, counter.count("the") - 1);
+    int specials = specials(counter);
     List<Prompt> out = new ArrayList<>(entries.size());
     for (Datasets.Entry e : entries) {
-      int in = counter == null ? words(e.prompt()) : counter.count(e.prompt());
-      Integer outTokens = e.maxNewTokens();
-      if (e.reply() != null) outTokens = Math.max(1, counter == null ? words(e.reply()) : counter.count(e.reply()) - specials);
-      if (f != null) {
-        if (f.minInputTokens() != null && in < f.minInputTokens()) continue;
-        if (f.maxInputTokens() != null && in > f.maxInputTokens()) continue;
-        if (outTokens != null && f.minOutputTokens() != null && outTokens < f.minOutputTokens()) continue;
-        if (outTokens != null && f.maxOutputTokens() != null && outTokens > f.maxOutputTokens()) continue;
-      }
-      out.add(new Prompt(e.prompt(), outTokens, counter == null ? -1 : in));
+      Prompt p = measured(e.prompt(), e.reply(), e.maxNewTokens(), counter, specials);
+      if (inside(p, f, counter)) out.add(p);
     }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("dataset " + name + ": none of its " + entries.size() + " entries is inside workload.prompt.filter "
-          + f + (counter == null ? " (lengths estimated as words: no tokenizer given)" : ""));
-    }
+    if (out.isEmpty()) throw noneInside(name, entries.size() + " entries", f, counter);
     return List.copyOf(out);
+  }
+
+  /** Tokens {@code counter} adds to any text (BOS): a reply's length leaves them out. */
+  static int specials(TokenCounter counter) {
+    return counter == null ? 0 : Math.max(0, counter.count("the") - 1);
+  }
+
+  /**
+   * {@code prompt} with its length counted and its output length: that of {@code reply} when there is
+   * one (ShareGPT), else {@code maxNewTokens} (JSONL's own, or null).
+   */
+  static Prompt measured(String prompt, String reply, Integer maxNewTokens, TokenCounter counter, int specials) {
+    int in = counter == null ? words(prompt) : counter.count(prompt);
+    Integer outTokens = maxNewTokens;
+    if (reply != null) outTokens = Math.max(1, counter == null ? words(reply) : counter.count(reply) - specials);
+    return new Prompt(prompt, outTokens, counter == null ? -1 : in);
+  }
+
+  /** Whether a measured prompt is within the filter (null: no filter). */
+  static boolean inside(Prompt p, PromptSpec.LengthFilter f, TokenCounter counter) {
+    if (f == null) return true;
+    int in = counter == null ? words(p.text()) : p.inputTokens();
+    Integer outTokens = p.maxNewTokens();
+    if (f.minInputTokens() != null && in < f.minInputTokens()) return false;
+    if (f.maxInputTokens() != null && in > f.maxInputTokens()) return false;
+    if (outTokens != null && f.minOutputTokens() != null && outTokens < f.minOutputTokens()) return false;
+    return outTokens == null || f.maxOutputTokens() == null || outTokens <= f.maxOutputTokens();
+  }
+
+  /** The error of a filter that kept nothing of {@code what} ("10 entries"). */
+  static IllegalArgumentException noneInside(String name, String what, PromptSpec.LengthFilter f, TokenCounter counter) {
+    return new IllegalArgumentException("dataset " + name + ": none of its " + what + " is inside workload.prompt.filter "
+        + f + (counter == null ? " (lengths estimated as words: no tokenizer given)" : ""));
   }
 
   /** {@code n} common one-token words drawn from {@code r}, separated by spaces (about n tokens). */
@@ -130,6 +166,26 @@ public final class PromptSource {
   /** How many prompts a dataset offers after its filter; 0 for synthetic prompts, 1 for a text. */
   public int entries() {
     return fixed == null ? 0 : fixed.size();
+  }
+
+  /**
+   * The conversation a multi-turn session plays when its first request has {@code key} (picked as
+   * {@link #prompt} picks a dataset entry), cut to {@code maxTurns}; null when the prompts do not
+   * come from a ShareGPT dataset (each turn then takes {@link #prompt}).
+   */
+  public List<Prompt> conversation(long key, int maxTurns) {
+    return conversations == null ? null : conversations.pick(key, maxTurns);
+  }
+
+  /** Turn {@code k} (1-based) of {@code conversation}, sent as request {@code key}: {@code outputTokens} replaces its length as for any prompt. */
+  public Prompt turn(List<Prompt> conversation, int k, long key) {
+    Prompt p = conversation.get(k - 1);
+    return outputs == null ? p : new Prompt(p.text(), outputs.draw(key), p.inputTokens());
+  }
+
+  /** The most turns a conversation of this source has after the filter; 0 when the prompts are no ShareGPT dataset. */
+  public int longestConversation() {
+    return conversations == null ? 0 : conversations.longest();
   }
 
   /** The prompt for a request key. */

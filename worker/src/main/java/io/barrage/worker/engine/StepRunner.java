@@ -118,7 +118,7 @@ final class StepRunner implements RunningStep {
         replay = TraceReplay.of(req.workload().load().trace(), tr, req.baseDir(), seed);
         traffic = new TrafficRecorder(0);
       } else {
-        if (req.workload().prompt().tokenizer() == null) prompts = PromptSource.of(req.workload().prompt(), req.baseDir());
+        if (req.workload().prompt().tokenizer() == null) prompts = sessionReady(PromptSource.of(req.workload().prompt(), req.baseDir()));
         api.exactOutput(req.workload().prompt().exactOutputOrDefault());
       }
       if (req.workload().session() != null) traffic = new TrafficRecorder(req.workload().session().turns());
@@ -160,7 +160,7 @@ final class StepRunner implements RunningStep {
   private void prepareThen(Runnable run) {
     try {
       long t0 = System.nanoTime();
-      prompts = StepPrompts.prepare(req, tokenizers, transports, auth, api, replay, seed);
+      prompts = sessionReady(StepPrompts.prepare(req, tokenizers, transports, auth, api, replay, seed));
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (System.nanoTime() > startNanos) log.warn("step {}: preparing its prompts took {} ms, past the cell's start", req.cell().id(), ms);
     } catch (RuntimeException e) {
@@ -171,6 +171,20 @@ final class StepRunner implements RunningStep {
       return;
     }
     run.run();
+  }
+
+  /**
+   * {@code p}, after checking that sessions of several turns that play a dataset's conversations
+   * kept a conversation of more than one turn after the filter (the validator checked the file as a
+   * whole; a filter counted in the target's tokenizer can still cut every conversation to one turn).
+   */
+  private PromptSource sessionReady(PromptSource p) {
+    var session = req.workload().session();
+    if (p != null && session != null && session.turns() > 1 && p.longestConversation() == 1) {
+      throw new IllegalArgumentException("dataset " + req.workload().prompt().dataset() + ": no conversation has a second turn inside "
+          + "workload.prompt.filter, so sessions of " + session.turns() + " turns would be single requests");
+    }
+    return p;
   }
 
   // ---- closed loop ----
@@ -215,21 +229,28 @@ final class StepRunner implements RunningStep {
 
     /**
      * The next turn of this user's conversation; a new session claims all its turns from the quota
-     * at once, so that a request-count step runs whole sessions and their total splits exactly.
+     * at once, so that a request-count step runs whole sessions and their total splits exactly. A
+     * session that plays a dataset conversation has that conversation's turns (at most
+     * {@code session.turns}), and claims no more than what is left of the quota: the worker sends
+     * exactly its quota, the last session shortened to fit when need be.
      */
     void nextTurn(LoadShare s, long tSched) {
       if (conv.idle()) {
         boolean measured = tSched >= warmupEndNanos;
-        int turns = conv.turns();
-        if (measured && s.requestQuota() >= 0 && claimed.getAndAdd(turns) + turns > s.requestQuota()) {
+        // the session's first request key picks its conversation, as it would pick a dataset entry
+        List<PromptSource.Prompt> script = prompts.conversation(Seeds.closedLoop(seed, stream, n), conv.maxTurns());
+        int turns = script == null ? conv.maxTurns() : script.size();
+        if (measured && s.requestQuota() >= 0) turns = claim(turns, s.requestQuota());
+        if (turns == 0) {
           retire();
           return;
         }
-        conv.begin(tSched, measured);
+        conv.begin(tSched, measured, turns, script);
         traffic.sessionStarted();
       }
       long key = Seeds.closedLoop(seed, stream, n++);
-      sendPrompt(lane, key, prompts.prompt(key), conv, tSched, conv.measured(), then);
+      PromptSource.Prompt p = conv.script() == null ? prompts.prompt(key) : prompts.turn(conv.script(), conv.turn(), key);
+      sendPrompt(lane, key, p, conv, tSched, conv.measured(), then);
     }
 
     /** A turn ended: the session goes on after a think time, ends, or fails (and the next one starts). */
@@ -403,6 +424,20 @@ final class StepRunner implements RunningStep {
 
   // ---- both ----
 
+  /**
+   * Claims up to {@code turns} requests of a session from the worker's {@code quota}: all of them,
+   * or what is left (0 when nothing is). Never claims past the quota, so every claimed turn is sent
+   * (unless its session fails or the step ends) and the worker's sessions add up to its quota.
+   */
+  private int claim(int turns, long quota) {
+    while (true) {
+      long c = claimed.get();
+      long left = quota - c;
+      if (left <= 0) return 0;
+      int take = (int) Math.min(turns, left);
+      if (claimed.compareAndSet(c, c + take)) return take;
+    }
+  }
 
   private void send(Transport.Lane lane, long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
     sendPrompt(lane, key, prompts.prompt(key), null, tSched, measured, then);

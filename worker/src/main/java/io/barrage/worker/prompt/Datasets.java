@@ -1,11 +1,9 @@
 package io.barrage.worker.prompt;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barrage.common.json.Mappers;
+import io.barrage.protocol.scenario.ShareGptFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +19,10 @@ import java.util.List;
  * <ul>
  *   <li>{@code jsonl}: one JSON object a line, {@code prompt} (or {@code text}) and optionally
  *       {@code maxNewTokens} / {@code max_new_tokens} / {@code max_tokens}; blank lines skipped;
- *   <li>{@code sharegpt}: a JSON array of conversations, each {@code {"conversations": [{"from":
- *       "human", "value": ...}, {"from": "gpt", "value": ...}, ...]}}; the first human turn is the
- *       prompt and the gpt turn after it is the reply, whose length in tokens becomes the request's
- *       output length. A conversation without a human turn followed by a gpt turn is skipped.
+ *   <li>{@code sharegpt}: a JSON array of conversations read by {@link ShareGptFile}; a
+ *       conversation's first turn gives the prompt (its human message) and the reply (its gpt
+ *       message), whose length in tokens becomes the request's output length. A conversation without
+ *       a human turn followed by a gpt turn is skipped. (Multi-turn sessions take every turn.)
  * </ul>
  *
  * A malformed file is an error naming the file and the line. The file's size is bounded before it is
@@ -38,8 +36,7 @@ public final class Datasets {
 
   /** {@code format} as given, or the one the file name implies ({@code .json}: sharegpt, else jsonl). */
   public static String formatOf(String format, String file) {
-    if (format != null) return format;
-    return file.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? "sharegpt" : "jsonl";
+    return ShareGptFile.formatOf(format, file);
   }
 
   public static List<Entry> read(Path file, String name, String format) {
@@ -83,55 +80,25 @@ public final class Datasets {
     return List.copyOf(out);
   }
 
+  /** The first turn of each ShareGPT conversation ({@link ShareGptFile}); those without one are skipped. */
   static List<Entry> shareGpt(Path p, String name) {
-    ObjectMapper json = Mappers.strict();
     List<Entry> out = new ArrayList<>();
     int skipped = 0;
-    try (JsonParser parser = json.getFactory().createParser(p.toFile())) {
-      if (parser.nextToken() != JsonToken.START_ARRAY) {
-        throw new IllegalArgumentException(name + " line " + line(parser) + ": a ShareGPT file is a JSON array of conversations");
+    for (ShareGptFile.Conversation c : ShareGptFile.read(p, name)) {
+      if (c.turns().isEmpty()) {
+        skipped++;
+        continue;
       }
-      while (parser.nextToken() == JsonToken.START_OBJECT) {
-        int line = line(parser);
-        JsonNode c = json.readTree(parser);
-        JsonNode turns = c.get("conversations");
-        if (turns == null || !turns.isArray()) {
-          throw new IllegalArgumentException(name + " line " + line + ": a conversation needs a \"conversations\" array");
-        }
-        String prompt = null, reply = null;
-        for (int i = 0; i < turns.size(); i++) {
-          JsonNode t = turns.get(i);
-          String from = t.path("from").asText(""), value = t.path("value").asText("");
-          if (prompt == null) {
-            if (from.equals("human") && !value.isEmpty()) prompt = value;
-          } else {
-            if (from.equals("gpt") && !value.isEmpty()) reply = value;
-            break;
-          }
-        }
-        if (prompt == null || reply == null) {
-          skipped++;
-          continue;
-        }
-        out.add(new Entry(prompt, reply, null, line));
-      }
-      if (parser.currentToken() != JsonToken.END_ARRAY) {
-        throw new IllegalArgumentException(name + " line " + line(parser) + ": expected a conversation object");
-      }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      throw new IllegalArgumentException(name + " line " + (at == null ? "?" : at.getLineNr()) + ": not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read dataset " + name + ": " + e.getMessage());
+      ShareGptFile.Turn first = c.turns().get(0);
+      out.add(new Entry(first.human(), first.gpt(), null, c.line()));
     }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("dataset " + name + " has no conversation with a human turn followed by a gpt turn ("
-          + skipped + " skipped)");
-    }
+    if (out.isEmpty()) throw noTurn(name, skipped);
     return List.copyOf(out);
   }
 
-  private static int line(JsonParser parser) {
-    return parser.currentTokenLocation().getLineNr();
+  /** The error of a ShareGPT file none of whose conversations has a turn. */
+  public static IllegalArgumentException noTurn(String name, int skipped) {
+    return new IllegalArgumentException("dataset " + name + " has no conversation with a human turn followed by a gpt turn ("
+        + skipped + " skipped)");
   }
 }

@@ -23,7 +23,7 @@ class PromptLengthsTest {
   @Test
   void shareGptRepliesGiveTheOutputLengthInTheTokenizersTokens() {
     PromptSource s = PromptSource.of(dataset("conversations-sample.json", null, null), DATA, FOUR_CHARS, null);
-    assertThat(s.entries()).isEqualTo(10);
+    assertThat(s.entries()).isEqualTo(14);
     for (long k = 0; k < 50; k++) {
       PromptSource.Prompt p = s.prompt(Seeds.openLoop(3, k));
       assertThat(p.inputTokens()).isEqualTo(FOUR_CHARS.count(p.text()));
@@ -35,14 +35,14 @@ class PromptLengthsTest {
   void theFilterKeepsOnlyEntriesWithinItsBoundsAndAnEmptySelectionIsNamed() {
     PromptSource s = PromptSource.of(dataset("conversations-sample.json", new PromptSpec.LengthFilter(12, null, null, 20), null),
         DATA, FOUR_CHARS, null);
-    assertThat(s.entries()).isBetween(1, 9);
+    assertThat(s.entries()).isBetween(1, 13);
     for (long k = 0; k < 50; k++) {
       PromptSource.Prompt p = s.prompt(k);
       assertThat(p.inputTokens()).isGreaterThanOrEqualTo(12);
       assertThat(p.maxNewTokens()).isLessThanOrEqualTo(20);
     }
     assertThatThrownBy(() -> PromptSource.of(dataset("conversations-sample.json", new PromptSpec.LengthFilter(5000, null, null, null), null),
-        DATA, FOUR_CHARS, null)).hasMessageContaining("none of its 10 entries");
+        DATA, FOUR_CHARS, null)).hasMessageContaining("none of its 14 entries");
   }
 
   @Test

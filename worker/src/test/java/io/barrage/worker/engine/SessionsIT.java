@@ -4,6 +4,7 @@ import static io.barrage.worker.engine.EngineFixture.QUICK;
 import static io.barrage.worker.engine.EngineFixture.closed;
 import static io.barrage.worker.engine.EngineFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.barrage.protocol.plan.CellSpec;
@@ -14,6 +15,7 @@ import io.barrage.protocol.scenario.ApiKind;
 import io.barrage.protocol.scenario.LoadSpec;
 import io.barrage.protocol.scenario.PromptSpec;
 import io.barrage.protocol.scenario.SessionSpec;
+import io.barrage.protocol.scenario.ShareGptFile;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Target;
 import io.barrage.protocol.scenario.Workload;
@@ -21,6 +23,8 @@ import io.barrage.simulator.Profiles;
 import io.barrage.simulator.SimulatorConfig;
 import io.barrage.simulator.SimulatorServer;
 import io.barrage.simulator.TruthRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Multi-turn sessions against the simulator: what the server received (its truth log) shows each
@@ -127,5 +132,104 @@ class SessionsIT {
     assertThat(ok).isEqualTo(8);
     assertThat(sessions).isEqualTo(4);
     await("eight truth records").atMost(Duration.ofSeconds(10)).until(() -> sim.truth().all().size() == 8);
+  }
+
+  static final Path DATA = Path.of("..", "examples", "data");
+
+  /** Sessions of at most 4 turns playing the sample's ShareGPT conversations; the cell asks for 200 new tokens. */
+  StepRequest shareGpt(Target t, Load load, LoadShare share) {
+    Workload w = new Workload(new PromptSpec(null, "conversations-sample.json", null), List.of(200), new LoadSpec(List.of(1), null, null),
+        new StepSpec((int) share.requestQuota(), null, null), QUICK, 42L, new SessionSpec(4, Duration.ZERO, null, SYSTEM));
+    return new StepRequest("w" + share.sliceIndex(), new CellSpec(0, "chat/m200/" + load.id(), "chat", 200, load, 1), t, w, share, 0, DATA);
+  }
+
+  /** The last user message of a chat prompt as the simulator renders it ({@code <|user|>\n...\n<|assistant|>\n}). */
+  static String lastUser(String prompt) {
+    int from = prompt.lastIndexOf("<|user|>\n") + "<|user|>\n".length();
+    return prompt.substring(from, prompt.length() - "\n<|assistant|>\n".length());
+  }
+
+  @Test
+  void aSessionPlaysADatasetConversationsHumanTurnsInOrderWithTheTargetsOwnReplies() throws Exception {
+    sim.truth().clear();
+    List<ShareGptFile.Conversation> dataset = ShareGptFile.read(DATA.resolve("conversations-sample.json"), "conversations-sample.json");
+    Load load = new Load.Concurrency(1);
+    // 10 requests: not a multiple of any conversation length, the last session is shortened to fit
+    CellAggregate a = run(engine, shareGpt(chat(), load, new LoadShare(1, 0, 0, 1, 10)));
+
+    assertThat(a.ok()).isEqualTo(10);
+    assertThat(a.errorCount()).isZero();
+    await("ten truth records").atMost(Duration.ofSeconds(10)).until(() -> sim.truth().all().size() == 10);
+    List<TruthRecord> records = new ArrayList<>(sim.truth().all());
+    records.sort(Comparator.comparingLong(TruthRecord::arrivalNanos));
+    List<List<TruthRecord>> sessions = new ArrayList<>();
+    for (TruthRecord r : records) {
+      if (r.prompt().split("<\\|user\\|>", -1).length == 2) sessions.add(new ArrayList<>());
+      sessions.get(sessions.size() - 1).add(r);
+    }
+    int longest = 0;
+    for (int s = 0; s < sessions.size(); s++) {
+      List<TruthRecord> turns = sessions.get(s);
+      String opening = lastUser(turns.get(0).prompt());
+      ShareGptFile.Conversation conv = dataset.stream().filter(c -> !c.turns().isEmpty() && c.turns().get(0).human().equals(opening))
+          .findFirst().orElseThrow(() -> new AssertionError("a session opened with a message of no conversation: " + opening));
+      int expected = Math.min(4, conv.turns().size());
+      if (s < sessions.size() - 1) assertThat(turns).as("session %d plays its whole conversation (at most 4 turns)", s + 1).hasSize(expected);
+      else assertThat(turns.size()).as("the last session, shortened to the quota").isBetween(1, expected);
+      longest = Math.max(longest, turns.size());
+      for (int k = 0; k < turns.size(); k++) {
+        TruthRecord cur = turns.get(k);
+        ShareGptFile.Turn turn = conv.turns().get(k);
+        assertThat(cur.prompt()).as("session %d turn %d", s + 1, k + 1).startsWith("<|system|>\n" + SYSTEM);
+        assertThat(lastUser(cur.prompt())).as("session %d turn %d sends the conversation's human message %d", s + 1, k + 1, k + 1)
+            .isEqualTo(turn.human());
+        // max_tokens is the dataset reply's length (in words without a tokenizer), not the cell's 200
+        assertThat(cur.tokens()).as("session %d turn %d output", s + 1, k + 1).isBetween(1, turn.gpt().split(" ").length);
+        if (k == 0) continue;
+        TruthRecord prev = turns.get(k - 1);
+        assertThat(cur.prompt()).as("session %d turn %d holds turn %d whole", s + 1, k + 1, k).startsWith(prev.prompt());
+        String reply = cur.prompt().substring(prev.prompt().length(), cur.prompt().lastIndexOf("\n<|user|>\n"));
+        // the history's assistant message is what the target streamed, not the dataset's reply
+        assertThat(reply).isNotEqualTo(conv.turns().get(k - 1).gpt());
+        assertThat(reply.split(" ")).as("the previous reply's tokens").hasSizeGreaterThanOrEqualTo(prev.tokens() / 2);
+        assertThat(cur.cachedTokens()).as("cached tokens of turn %d", k + 1).isGreaterThanOrEqualTo(prev.promptTokens() - 16);
+      }
+    }
+    assertThat(longest).as("some session went past two turns").isGreaterThan(2);
+    assertThat(a.traffic().sessionsStarted()).isEqualTo(sessions.size());
+    assertThat(a.traffic().sessionsCompleted()).isEqualTo(sessions.size());
+    assertThat(a.traffic().ttftByTurn().get(1).getTotalCount()).isEqualTo(sessions.size());
+  }
+
+  @Test
+  void workersSendExactlyTheirQuotaOfConversationsOfVariedLength() throws Exception {
+    sim.truth().clear();
+    Load load = new Load.Concurrency(3);
+    // conversations of 2 to 4 turns split in requests, not sessions: 11 over two workers
+    List<LoadShare> shares = io.barrage.protocol.plan.LoadSplitter.shares(load, 11, 2, 1);
+    assertThat(shares).extracting(LoadShare::requestQuota).containsExactly(7L, 4L);
+    long ok = 0;
+    for (LoadShare s : shares) {
+      CellAggregate a = run(engine, shareGpt(chat(), load, s));
+      assertThat(a.ok()).as("worker %d's quota", s.sliceIndex()).isEqualTo(s.requestQuota());
+      assertThat(a.errorCount()).isZero();
+      ok += a.ok();
+    }
+    assertThat(ok).isEqualTo(11);
+    await("eleven truth records").atMost(Duration.ofSeconds(10)).until(() -> sim.truth().all().size() == 11);
+  }
+
+  @Test
+  void aFilterThatLeavesNoSecondTurnFailsTheStepBeforeItSends(@TempDir Path dir) throws Exception {
+    sim.truth().clear();
+    Files.writeString(dir.resolve("c.json"), """
+        [{"conversations": [{"from": "human", "value": "short"}, {"from": "gpt", "value": "a reply"},
+                            {"from": "human", "value": "a second message longer than the filter allows"}, {"from": "gpt", "value": "b"}]}]
+        """);
+    Workload w = new Workload(new PromptSpec(null, "c.json", null, null, new PromptSpec.LengthFilter(null, 3, null, null), null, null, null),
+        List.of(8), new LoadSpec(List.of(1), null, null), new StepSpec(4, null, null), QUICK, 42L, new SessionSpec(2, Duration.ZERO, null, null));
+    assertThatThrownBy(() -> run(engine, closed(chat(), w, 1, dir)))
+        .hasMessageContaining("dataset c.json: no conversation has a second turn inside workload.prompt.filter");
+    assertThat(sim.truth().all()).isEmpty();
   }
 }

@@ -33,16 +33,28 @@ class StepRecorderTest {
     int writers = 3, each = 30_000;
     RequestTrace proto = fourTokens(true);
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(writers);
+    java.util.concurrent.atomic.AtomicInteger drains = new java.util.concurrent.atomic.AtomicInteger();
     for (int w = 0; w < writers; w++) {
       Thread t = new Thread(() -> {
-        for (int i = 0; i < each; i++) rec.finished(proto);
+        for (int i = 0; i < each; i++) {
+          rec.finished(proto);
+          // halfway, every writer waits for two drains: however the machine schedules the threads,
+          // drains happen between the writers' requests, not only after them
+          if (i == each / 2) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (drains.get() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
+          }
+        }
         done.countDown();
       });
       t.setDaemon(true);
       t.start();
     }
     java.util.List<IntervalReport> reports = new java.util.ArrayList<>();
-    while (done.getCount() > 0) reports.add(rec.drain(0, false)); // drains race the writers
+    while (done.getCount() > 0) { // drains race the writers
+      reports.add(rec.drain(0, false));
+      drains.incrementAndGet();
+    }
     reports.add(rec.drain(0, true));
     long ok = 0;
     for (IntervalReport r : reports) {

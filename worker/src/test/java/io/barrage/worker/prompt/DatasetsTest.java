@@ -16,7 +16,7 @@ class DatasetsTest {
   @Test
   void shareGptTakesTheFirstHumanTurnAndTheReplyAfterItAndSkipsTheRest() {
     List<Datasets.Entry> e = Datasets.read(SAMPLE, "conversations-sample.json", Datasets.formatOf(null, "conversations-sample.json"));
-    assertThat(e).hasSize(10);
+    assertThat(e).hasSize(14);
     assertThat(e.get(0).prompt()).startsWith("How do I keep a sourdough starter");
     assertThat(e.get(0).reply()).startsWith("Feed it generously");
     assertThat(e).noneMatch(x -> x.prompt().equals("Thanks!") || x.prompt().equals("Is anyone there?"));

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param energy from the GPUs' power; null without a DCGM endpoint or with fewer than two of its samples
  * @param endpoints each endpoint scraped, with its samples, missing samples and errors
  * @param raw unrecognised series at the cell's last scrape, by {@code name{labels}}
+ * @param gpus the DCGM exporters the GPU series and energy combine, and whether they are partial;
+ *     null without a DCGM endpoint
  */
 public record ServerSummary(
     String stack,
@@ -22,7 +24,23 @@ public record ServerSummary(
     TokenCheck tokenCheck,
     Energy energy,
     List<Endpoint> endpoints,
-    Map<String, Double> raw) {
+    Map<String, Double> raw,
+    Gpus gpus) {
+
+  /** Without DCGM coverage. */
+  public ServerSummary(String stack, Map<String, Series> series, Long tokensGenerated, TokenCheck tokenCheck, Energy energy,
+      List<Endpoint> endpoints, Map<String, Double> raw) {
+    this(stack, series, tokensGenerated, tokenCheck, energy, endpoints, raw, null);
+  }
+
+  /**
+   * @param exporters DCGM exporters of the target (one per node under discovery)
+   * @param gpus GPUs counted (the most in one combined sample)
+   * @param partial some exporter was missing for part or all of the cell: the GPU series and the
+   *     energy then cover only the others' GPUs
+   * @param missing those exporters, by node (else URL)
+   */
+  public record Gpus(int exporters, int gpus, boolean partial, List<String> missing) {}
 
   /** Mean and maximum of one series over the cell, in {@code unit}. */
   public record Series(Double mean, Double max, String unit) {}
@@ -53,6 +71,14 @@ public record ServerSummary(
    *     malformed, or skipped behind a slow one)
    * @param errors the first distinct errors
    * @param credential whether the target's credential was sent, and why not; null when it has none
+   * @param node a DCGM exporter's node, when known
+   * @param gpus GPUs of a DCGM exporter counted for the target (at its last scrape)
+   * @param gpuSelection {@code every-gpu}, {@code pod-labels} or {@code node-without-pod-labels}
    */
-  public record Endpoint(String kind, String url, long samples, long missing, List<String> errors, String credential) {}
+  public record Endpoint(String kind, String url, long samples, long missing, List<String> errors, String credential, String node,
+      Integer gpus, String gpuSelection) {
+    public Endpoint(String kind, String url, long samples, long missing, List<String> errors, String credential) {
+      this(kind, url, samples, missing, errors, credential, null, null, null);
+    }
+  }
 }
