@@ -8,8 +8,6 @@ import io.barrage.protocol.plan.CellPlanner;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.results.CellAggregate;
 import io.barrage.protocol.results.CellRecord;
-import io.barrage.protocol.scenario.Scenario;
-import io.barrage.protocol.scenario.ScenarioLoader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,16 +15,7 @@ import org.junit.jupiter.api.Test;
 class RampAlignmentTest {
 
   private static CellSpec spec() throws Exception {
-    Scenario sc = ScenarioLoader.parse("""
-        name: ramp
-        targets: [{name: a, api: tgi-stream, url: "http://127.0.0.1:9"}]
-        workload:
-          prompt: {text: hi}
-          maxNewTokens: [16]
-          load: {stages: [{rate: 2, duration: 2s}, {rate: 4, duration: 2s}]}
-        slo: {ttftP99: 100ms}
-        """, null);
-    return CellPlanner.plan(sc).get(0);
+    return CellPlanner.plan(RampSeriesTest.rampScenario()).get(0);
   }
 
   @Test

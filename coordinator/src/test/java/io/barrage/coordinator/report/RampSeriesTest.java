@@ -38,9 +38,9 @@ class RampSeriesTest {
     return new IntervalReport(worker, "a/m16/stages-r2-4", seq, startMs, startMs + 1000, hs, c, false);
   }
 
-  @Test
-  void everySecondMergesTheWorkersHistogramsAndAddsTheirRates() throws Exception {
-    Scenario sc = ScenarioLoader.parse("""
+  /** A ramp of one target, 0 → 2/s over 2 s then 2 → 4/s over 2 s: the cell the series tests merge. */
+  static Scenario rampScenario() throws Exception {
+    return ScenarioLoader.parse("""
         name: ramp
         targets: [{name: a, api: tgi-stream, url: "http://127.0.0.1:9"}]
         workload:
@@ -49,6 +49,11 @@ class RampSeriesTest {
           load: {stages: [{rate: 2, duration: 2s}, {rate: 4, duration: 2s}]}
         slo: {ttftP99: 100ms}
         """, null);
+  }
+
+  @Test
+  void everySecondMergesTheWorkersHistogramsAndAddsTheirRates() throws Exception {
+    Scenario sc = rampScenario();
     CellSpec spec = CellPlanner.plan(sc).get(0);
     assertThat(spec.load()).isInstanceOf(Load.Ramp.class);
     CellAggregate a = new CellAggregate(spec.id()).keepLatencySlices();
