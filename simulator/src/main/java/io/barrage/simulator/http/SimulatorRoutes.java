@@ -95,6 +95,14 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
         if (post) tokenize.handle(ex);
         else Reply.empty(405).send(ex);
       }
+      case "/chat_tokenize" -> {
+        if (post) tokenize.chatTokenize(ex);
+        else Reply.empty(405).send(ex);
+      }
+      case "/apply-template" -> {
+        if (post) tokenize.applyTemplate(ex);
+        else Reply.empty(405).send(ex);
+      }
       case "/health", "/ping", "/info", "/metrics", "/v1/models" -> info.handle(ex, path);
       default -> Reply.empty(404).send(ex);
     }
