@@ -35,8 +35,12 @@ final class TokenizeRoute {
     this.core = core;
   }
 
-  void handle(Exchange ex) {
-    serve(ex, root -> answer(root, core.profile.limits().maxTotalTokens()));
+  /** @param chats whether a vLLM-shaped body may carry {@code messages} (else refused as without {@code prompt}) */
+  void handle(Exchange ex, boolean chats) {
+    serve(ex, root -> {
+      if (!chats && root.isObject() && root.has("messages") && !root.has("prompt")) throw shape("missing field `prompt`");
+      return answer(root, core.profile.limits().maxTotalTokens());
+    });
   }
 
   /** TGI's {@code POST /chat_tokenize}: a chat request body → its templated text's tokens. */
