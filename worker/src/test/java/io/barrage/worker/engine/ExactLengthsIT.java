@@ -93,6 +93,39 @@ class ExactLengthsIT {
     }
   }
 
+  @ParameterizedTest(name = "openai-chat via {0}'s templated tokenize")
+  @CsvSource({"tgi", "vllm", "llamacpp"})
+  void chatPromptsCountTheDrawnLengthsWithTheChatTemplateIncluded(String stack) throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
+      CellAggregate a = run(engine, open(chatTarget(s, stack), workload(targetTokenized()), new Load.Rate(200, Arrivals.CONSTANT), 0, 1,
+          REQUESTS, null));
+      assertThat(a.ok()).isEqualTo(REQUESTS);
+      assertThat(truthPromptTokens(s)).as("the server's prompt tokens, template included").isEqualTo(expected(LOGNORMAL));
+    }
+  }
+
+  @Test
+  void aServerWithoutTemplatedTokenizeKeepsTheTemplateOnTopWithoutFailing() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
+      s.templatedTokenize(false);
+      CellAggregate a = run(engine, open(chatTarget(s, "tgi"), workload(targetTokenized()), new Load.Rate(200, Arrivals.CONSTANT), 0, 1,
+          REQUESTS, null));
+      assertThat(a.ok()).isEqualTo(REQUESTS);
+      // the simulator's template: one token for the user message's marker, one for the generation prompt
+      assertThat(truthPromptTokens(s)).isEqualTo(expected(LOGNORMAL).stream().map(n -> n + 2).toList());
+    }
+  }
+
+  static Target chatTarget(SimulatorServer s, String stack) {
+    return new Target("sim-" + stack, ApiKind.OPENAI_CHAT, s.baseUrl() + "/v1", "m", null, null, null, null, null, null, null,
+        Stack.fromYaml(stack));
+  }
+
+  static PromptSpec targetTokenized() {
+    return new PromptSpec(null, null, new PromptSpec.Synthetic(LOGNORMAL, null), null, null, null, new PromptSpec.TokenizerSpec("target", null),
+        null);
+  }
+
   @Test
   void promptsHaveTheDrawnLengthsWithTheSimulatorsTokenizerFile() throws Exception {
     try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
