@@ -75,8 +75,8 @@ public final class Tokenizers implements AutoCloseable {
         if (known != null) return known;
         OptionalInt o = ChatOverhead.measure(remote::countChat, exact(), key, target);
         if (o.isEmpty()) {
-          log.warn("target {}: {} is not there (or refuses a chat), so synthetic prompts on openai-chat count the chat template's "
-              + "tokens on top of the drawn length", target, remote.chatWhere());
+          log.warn("{} is not there (or refuses a chat), so synthetic prompts on openai-chat count the chat template's "
+              + "tokens on top of the drawn length", remote.chatWhere());
         } else {
           log.info("target {}: its chat template adds {} token(s) to a user message{}", target, o.getAsInt(),
               key.isEmpty() ? "" : " after " + key.size() + " fixed message(s)");

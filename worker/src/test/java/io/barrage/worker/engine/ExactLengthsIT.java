@@ -11,6 +11,7 @@ import io.barrage.protocol.scenario.Arrivals;
 import io.barrage.protocol.scenario.FastapiOptions;
 import io.barrage.protocol.scenario.LoadSpec;
 import io.barrage.protocol.scenario.PromptSpec;
+import io.barrage.protocol.scenario.SessionSpec;
 import io.barrage.protocol.scenario.Stack;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Target;
@@ -113,6 +114,23 @@ class ExactLengthsIT {
       assertThat(a.ok()).isEqualTo(REQUESTS);
       // the simulator's template: one token for the user message's marker, one for the generation prompt
       assertThat(truthPromptTokens(s)).isEqualTo(expected(LOGNORMAL).stream().map(n -> n + 2).toList());
+    }
+  }
+
+  @Test
+  void aSessionsSystemPromptIsPartOfTheMeasuredOverhead() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
+      PromptSpec prompt = new PromptSpec(null, null, new PromptSpec.Synthetic(new PromptSpec.TokenDistribution(40, 0, null, null), null), null,
+          null, null, new PromptSpec.TokenizerSpec("target", null), null);
+      Workload w = new Workload(prompt, List.of(4), new LoadSpec(List.of(1), null, null), new StepSpec(4, null, null), QUICK, SEED,
+          new SessionSpec(1, Duration.ZERO, null, "You are a terse assistant; answer in one line."));
+      CellAggregate a = run(engine, closed(chatTarget(s, "vllm"), w, 1));
+      assertThat(a.ok()).isEqualTo(4);
+      await("four truth records").atMost(Duration.ofSeconds(10)).until(() -> s.truth().recorded() >= 4);
+      assertThat(s.truth().all()).allSatisfy(r -> {
+        assertThat(r.prompt()).startsWith("<|system|>\nYou are a terse assistant");
+        assertThat(r.promptTokens()).as("system prompt, template and user message").isEqualTo(40);
+      });
     }
   }
 
