@@ -81,5 +81,8 @@ class ChatOverheadTest {
     ExactPrompts shared = exact.withSharedPrefix(7, 12);
     assertThat(chatml(List.of(new ChatMessage("user", shared.text(3, 50))))).hasValue(50);
     assertThat(shared.text(3, 50)).startsWith(shared.text(4, 50).substring(0, 20));
+    // a trace row's prompt of blocks too
+    String blocks = exact.blocks(101, new long[] {1, 2, 3}, 32, 4);
+    assertThat(chatml(List.of(new ChatMessage("user", blocks)))).hasValue(101);
   }
 }
