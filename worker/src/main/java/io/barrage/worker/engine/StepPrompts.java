@@ -32,10 +32,11 @@ final class StepPrompts {
     PromptSpec spec = req.workload().prompt();
     Tokenizers.Prepared tok = tokenizers.get(spec.tokenizer(), req.target(), req.baseDir(), () -> {
       TokenizeClient c = TokenizeClient.of(req.target());
+      TargetTokenizer remote = new TargetTokenizer(req.target().name(), c,
+          transports.create(c, auth, Timeouts.DEFAULTS, req.target().tls(), req.baseDir()), Timeouts.DEFAULTS.total());
+      if (req.target().api() != ApiKind.OPENAI_CHAT) return remote;
       ChatTokenizeClient chat = ChatTokenizeClient.of(req.target());
-      return new TargetTokenizer(req.target().name(), c, transports.create(c, auth, Timeouts.DEFAULTS, req.target().tls(), req.baseDir()),
-          Timeouts.DEFAULTS.total())
-          .withChat(chat, transports.create(chat, auth, Timeouts.DEFAULTS, req.target().tls(), req.baseDir()));
+      return remote.withChat(chat, transports.create(chat, auth, Timeouts.DEFAULTS, req.target().tls(), req.baseDir()));
     });
     ExactPrompts exact = null;
     if (replay != null) {
