@@ -3,7 +3,6 @@ package io.barrage.worker.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.barrage.protocol.metrics.ErrorClass;
 import io.barrage.protocol.scenario.Stack;
 import io.barrage.protocol.scenario.Target;
 import java.io.IOException;
@@ -33,10 +32,7 @@ public final class ChatTokenizeClient extends ApiClient {
 
   /** The chat-template route of {@code t}, whose stack must answer {@code /tokenize}. */
   public static ChatTokenizeClient of(Target t) {
-    Stack s = t.stackOrDefault();
-    if (s == null || !s.tokenizes()) {
-      throw new IllegalArgumentException("target " + t.name() + " has no /tokenize route (stack " + (s == null ? "not given" : s.yamlName()) + ")");
-    }
+    Stack s = TokenizeClient.tokenizingStack(t);
     String route = switch (s) {
       case VLLM -> "/tokenize";
       case LLAMACPP -> "/apply-template";
@@ -72,21 +68,13 @@ public final class ChatTokenizeClient extends ApiClient {
     ArrayNode list = root.putArray("messages");
     for (ChatMessage m : messages) list.addObject().put("role", m.role()).put("content", m.content());
     if (stack == Stack.VLLM) root.put("add_generation_prompt", true);
-    try {
-      return JSON.writeValueAsBytes(root);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TokenizeClient.bytes(root);
   }
 
   @Override
   public void onBody(byte[] body, int length, long nanos, RequestTrace trace) throws IOException {
     JsonNode n = readJson(body, length);
-    if (n.isObject() && n.has("error")) {
-      JsonNode e = n.get("error");
-      trace.fail(ErrorClass.STREAM_ERROR, e.isTextual() ? e.asText() : e.path("message").asText(e.toString()));
-      return;
-    }
+    if (TokenizeClient.failedWithError(n, trace)) return;
     switch (stack) {
       case VLLM -> {
         if (!n.path("count").canConvertToInt()) throw new IOException("no count in vLLM's /tokenize answer to a chat");

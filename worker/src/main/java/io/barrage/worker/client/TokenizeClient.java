@@ -31,11 +31,17 @@ public final class TokenizeClient extends ApiClient {
 
   /** The tokenize route of {@code t}, whose stack must be known and answer {@code /tokenize}. */
   public static TokenizeClient of(Target t) {
+    Stack s = tokenizingStack(t);
+    return new TokenizeClient(URI.create(root(t.url()) + "/tokenize"), t.model(), s);
+  }
+
+  /** {@code t}'s stack, which must be known and answer {@code /tokenize}. */
+  static Stack tokenizingStack(Target t) {
     Stack s = t.stackOrDefault();
     if (s == null || !s.tokenizes()) {
       throw new IllegalArgumentException("target " + t.name() + " has no /tokenize route (stack " + (s == null ? "not given" : s.yamlName()) + ")");
     }
-    return new TokenizeClient(URI.create(root(t.url()) + "/tokenize"), t.model(), s);
+    return s;
   }
 
   /** The server's root: a fastapi url's path and an OpenAI base url's {@code /v1} are left out. */
@@ -71,21 +77,13 @@ public final class TokenizeClient extends ApiClient {
       }
       default -> root.put("inputs", text);
     }
-    try {
-      return JSON.writeValueAsBytes(root);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return bytes(root);
   }
 
   @Override
   public void onBody(byte[] body, int length, long nanos, RequestTrace trace) throws IOException {
     JsonNode n = readJson(body, length);
-    if (n.isObject() && n.has("error")) {
-      JsonNode e = n.get("error");
-      trace.fail(ErrorClass.STREAM_ERROR, e.isTextual() ? e.asText() : e.path("message").asText(e.toString()));
-      return;
-    }
+    if (failedWithError(n, trace)) return;
     int count = switch (stack) {
       case VLLM -> {
         if (!n.path("count").canConvertToInt()) throw new IOException("no count in vLLM's /tokenize answer");
@@ -102,5 +100,21 @@ public final class TokenizeClient extends ApiClient {
     };
     trace.serverTokens = count;
     trace.streamComplete = true;
+  }
+
+  /** True, with the request failed as a stream error carrying the server's message, when the answer is an error object. */
+  static boolean failedWithError(JsonNode n, RequestTrace trace) {
+    if (!n.isObject() || !n.has("error")) return false;
+    JsonNode e = n.get("error");
+    trace.fail(ErrorClass.STREAM_ERROR, e.isTextual() ? e.asText() : e.path("message").asText(e.toString()));
+    return true;
+  }
+
+  static byte[] bytes(ObjectNode root) {
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
