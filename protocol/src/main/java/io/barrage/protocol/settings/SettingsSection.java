@@ -2,15 +2,27 @@ package io.barrage.protocol.settings;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reads one module's settings section ({@code barrage.<module>}) for its typed settings record,
  * refusing every key under it that no {@code reference.conf} on the class path defines: a misspelt
- * or retired setting is an error that names it, never silently ignored (docs/adr/0253).
+ * or retired setting is an error that names it, never silently ignored (docs/adr/0253). A section
+ * under {@code barrage} that no module reads ({@code barrage.wroker}) is refused the same way, by
+ * name, listing {@link #SECTIONS} (docs/adr/0363).
  */
 public final class SettingsSection {
+  /**
+   * Every section under {@code barrage} that some module reads: {@code cluster} (protocol's
+   * barrage-cluster.conf, read by the coordinator), {@code coordinator}, {@code scenario} (the limits,
+   * protocol's reference.conf) and {@code worker}. A fixed list rather than the class path's
+   * reference.conf files, so one configuration file serves every node whatever modules its class path
+   * holds (a shared application.conf may set the worker's and the coordinator's settings).
+   */
+  public static final List<String> SECTIONS = List.of("cluster", "coordinator", "scenario", "worker");
+
   private SettingsSection() {}
 
   /**
@@ -20,7 +32,31 @@ public final class SettingsSection {
    *     barrage.worker.engine.max-sse-lines}
    */
   public static Config of(Config root, String path) {
+    refuseUnknownSections(root);
     return of(root, path, ConfigFactory.defaultReference());
+  }
+
+  /**
+   * Refuses every section under {@code barrage} that is not one of {@link #SECTIONS}, naming each.
+   *
+   * @throws IllegalArgumentException e.g. {@code unknown settings section barrage.wroker: the sections
+   *     under barrage are cluster, coordinator, scenario, worker}
+   */
+  public static void refuseUnknownSections(Config root) {
+    if (!root.hasPathOrNull("barrage")) return;
+    if (root.getIsNull("barrage") || root.getValue("barrage").valueType() != ConfigValueType.OBJECT) {
+      throw new IllegalArgumentException("barrage must be a section (an object of settings sections: "
+          + String.join(", ", SECTIONS) + ")");
+    }
+    List<String> unknown = root.getObject("barrage").keySet().stream()
+        .filter(k -> !SECTIONS.contains(k))
+        .map(k -> "barrage." + k)
+        .sorted()
+        .toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException((unknown.size() == 1 ? "unknown settings section " : "unknown settings sections ")
+          + String.join(", ", unknown) + ": the sections under barrage are " + String.join(", ", SECTIONS));
+    }
   }
 
   /** As {@link #of(Config, String)}, with the known keys taken from {@code reference}. */
