@@ -28,24 +28,31 @@ public final class SettingsSection {
   /**
    * The section {@code path} of {@code root}.
    *
-   * @throws IllegalArgumentException naming every unknown key, e.g. {@code
+   * @throws UnknownSettingsException naming every unknown key, e.g. {@code
    *     barrage.worker.engine.max-sse-lines}
    */
   public static Config of(Config root, String path) {
     refuseUnknownSections(root);
-    return of(root, path, ConfigFactory.defaultReference());
+    return of(root, path, REFERENCE);
   }
+
+  /**
+   * Every reference.conf on the class path, without the system properties that {@code
+   * ConfigFactory.defaultReference()} lays over them: a {@code -D} setting of a key no module defines
+   * would otherwise count as known.
+   */
+  private static final Config REFERENCE = ConfigFactory.parseResources(SettingsSection.class.getClassLoader(), "reference.conf").resolve();
 
   /**
    * Refuses every section under {@code barrage} that is not one of {@link #SECTIONS}, naming each.
    *
-   * @throws IllegalArgumentException e.g. {@code unknown settings section barrage.wroker: the sections
+   * @throws UnknownSettingsException e.g. {@code unknown settings section barrage.wroker: the sections
    *     under barrage are cluster, coordinator, scenario, worker}
    */
   public static void refuseUnknownSections(Config root) {
     if (!root.hasPathOrNull("barrage")) return;
     if (root.getIsNull("barrage") || root.getValue("barrage").valueType() != ConfigValueType.OBJECT) {
-      throw new IllegalArgumentException("barrage must be a section (an object of settings sections: "
+      throw new UnknownSettingsException("barrage must be a section (an object of settings sections: "
           + String.join(", ", SECTIONS) + ")");
     }
     List<String> unknown = root.getObject("barrage").keySet().stream()
@@ -54,7 +61,7 @@ public final class SettingsSection {
         .sorted()
         .toList();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException((unknown.size() == 1 ? "unknown settings section " : "unknown settings sections ")
+      throw new UnknownSettingsException((unknown.size() == 1 ? "unknown settings section " : "unknown settings sections ")
           + String.join(", ", unknown) + ": the sections under barrage are " + String.join(", ", SECTIONS));
     }
   }
@@ -70,7 +77,7 @@ public final class SettingsSection {
         .sorted()
         .toList();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException((unknown.size() == 1 ? "unknown setting " : "unknown settings ")
+      throw new UnknownSettingsException((unknown.size() == 1 ? "unknown setting " : "unknown settings ")
           + String.join(", ", unknown) + ": the settings under " + path + " are the ones its reference.conf lists");
     }
     return given;

@@ -54,4 +54,18 @@ class SettingsSectionTest {
     Config all = ConfigFactory.parseString("barrage { worker.warm-up = off, coordinator.run {}, cluster {}, scenario.limits {} }");
     SettingsSection.refuseUnknownSections(all);
   }
+
+  @Test
+  void anUnknownKeySetAsASystemPropertyIsRefusedToo() {
+    System.setProperty("barrage.scenario.limits.max-request", "7");
+    try {
+      ConfigFactory.invalidateCaches();
+      assertThatThrownBy(() -> SettingsSection.of(ConfigFactory.load(), "barrage.scenario"))
+          .isInstanceOf(UnknownSettingsException.class)
+          .hasMessageStartingWith("unknown setting barrage.scenario.limits.max-request:");
+    } finally {
+      System.clearProperty("barrage.scenario.limits.max-request");
+      ConfigFactory.invalidateCaches();
+    }
+  }
 }
