@@ -41,7 +41,7 @@ public final class SimulatorServer implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     this.keepAlives = timer;
-    SimulatorRoutes routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey(), config.metricsNames(),
+    this.routes = new SimulatorRoutes(profile, engine, stats, truth, timer, config.seed(), config.apiKey(), config.metricsNames(),
         config.dcgmPods());
     try {
       this.http = new SimHttpServer(config.host(), config.port(), LOOPS, config.ioNice(), config.realtimeIo(), MAX_BODY, config.connections(), routes, new SimHttpServer.Listener() {
@@ -65,6 +65,16 @@ public final class SimulatorServer implements AutoCloseable {
   }
 
   private final java.util.concurrent.ScheduledExecutorService keepAlives;
+  private final SimulatorRoutes routes;
+
+  /**
+   * Serves the templated tokenize routes or not (on by default). Off, the server is an older one
+   * without them: {@code /chat_tokenize} and {@code /apply-template} answer 404 and {@code /tokenize}
+   * refuses {@code messages} (422), as a client that asks for a chat template must expect.
+   */
+  public void templatedTokenize(boolean on) {
+    routes.templatedTokenize(on);
+  }
 
   /** Starts a server and blocks until it is bound. Port 0 binds an ephemeral port. */
   public static SimulatorServer start(SimulatorConfig config) {

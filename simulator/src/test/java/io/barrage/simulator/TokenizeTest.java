@@ -76,6 +76,27 @@ class TokenizeTest {
   }
 
   @Test
+  void aChatCostsItsContentsPlusOneTokenPerMessageAndOneForTheGenerationPrompt() throws Exception {
+    String messages = "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"What is deep learning?\"}]";
+    // "Be brief." 3 tokens, "What is deep learning?" 6, two messages, one generation prompt
+    int expected = 3 + 6 + 2 + 1;
+    JsonNode vllm = M.readTree(Http.post(server.baseUrl() + "/tokenize", "{\"model\":\"m\",\"messages\":" + messages
+        + ",\"add_generation_prompt\":true}").body());
+    assertThat(vllm.get("count").asInt()).isEqualTo(expected);
+    JsonNode tgi = M.readTree(Http.post(server.baseUrl() + "/chat_tokenize", "{\"model\":\"m\",\"messages\":" + messages + "}").body());
+    assertThat(tgi.get("tokenize_response")).hasSize(expected);
+    assertThat(tgi.get("templated_text").asText()).isEqualTo("<|system|>\nBe brief.\n<|user|>\nWhat is deep learning?\n<|assistant|>\n");
+    String templated = M.readTree(Http.post(server.baseUrl() + "/apply-template", "{\"messages\":" + messages + "}").body()).get("prompt").asText();
+    assertThat(templated).isEqualTo(tgi.get("templated_text").asText());
+    assertThat(M.readTree(Http.post(server.baseUrl() + "/tokenize", M.writeValueAsString(M.createObjectNode().put("content", templated))).body())
+        .get("tokens")).hasSize(expected);
+    Http.post(server.baseUrl() + "/v1/chat/completions", "{\"model\":\"m\",\"max_tokens\":2,\"messages\":" + messages + "}",
+        TruthLog.REQUEST_ID_HEADER, "chat-1");
+    await("the truth record of chat-1").atMost(Duration.ofSeconds(10)).until(() -> server.truth().get("chat-1").isPresent());
+    assertThat(server.truth().get("chat-1").orElseThrow().promptTokens()).isEqualTo(expected);
+  }
+
+  @Test
   void generatedTextCountsAsManyTokensAsWereGenerated() throws Exception {
     JsonNode n = M.readTree(Http.post(server.baseUrl() + "/generate",
         "{\"inputs\":\"x\",\"parameters\":{\"max_new_tokens\":37,\"details\":true}}").body());

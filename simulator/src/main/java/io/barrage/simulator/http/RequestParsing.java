@@ -38,7 +38,7 @@ final class RequestParsing {
     }
   }
 
-  private static Rejection.Failure shape(String what) {
+  static Rejection.Failure shape(String what) {
     return new Rejection.Failure(Rejection.plain(422, "Failed to deserialize the JSON body into the target type: " + what));
   }
 
@@ -93,27 +93,10 @@ final class RequestParsing {
   /** OpenAI chat body ({@code /v1/chat/completions}). */
   GenerationParams chat(JsonNode root) {
     if (!root.isObject()) throw shape("invalid type: expected struct ChatRequest");
-    JsonNode messages = root.get("messages");
-    if (messages == null) throw shape("missing field `messages`");
-    if (!messages.isArray()) throw shape("messages: invalid type: expected a sequence");
-    StringBuilder prompt = new StringBuilder();
-    for (JsonNode m : messages) {
-      if (!m.isObject() || !m.hasNonNull("role")) throw shape("messages: missing field `role`");
-      prompt.append("<|").append(m.get("role").asText()).append("|>\n");
-      JsonNode content = m.get("content");
-      if (content != null && content.isTextual()) {
-        prompt.append(content.asText());
-      } else if (content != null && content.isArray()) {
-        for (JsonNode part : content) {
-          if (part.hasNonNull("text")) prompt.append(part.get("text").asText());
-        }
-      }
-      prompt.append("\n");
-    }
-    prompt.append("<|assistant|>\n");
+    String prompt = ChatTemplate.render(root.get("messages"), true);
     Integer maxTokens = optInt(root, "max_tokens");
     if (maxTokens == null) maxTokens = optInt(root, "max_completion_tokens");
-    return openAiCommon(root, prompt.toString(), maxTokens, true);
+    return openAiCommon(root, prompt, maxTokens, true);
   }
 
   /** TGI's {@code --max-client-batch-size} default: prompts one completions request may carry. */

@@ -20,6 +20,7 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
   private final InfoRoutes info;
   private final TelemetryRoutes telemetry;
   private final TokenizeRoute tokenize;
+  private volatile boolean templatedTokenize = true;
 
   /**
    * @param timer runs keep-alive comments on silent streams (one thread is plenty)
@@ -60,6 +61,11 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
     this.tokenize = new TokenizeRoute(core);
   }
 
+  /** Serves the templated tokenize routes or not ({@code SimulatorServer#templatedTokenize}). */
+  public void templatedTokenize(boolean on) {
+    templatedTokenize = on;
+  }
+
   @Override
   public void handle(Exchange ex) {
     long arrival = ex.arrivalNanos();
@@ -92,7 +98,17 @@ public final class SimulatorRoutes implements SimHttpServer.Handler {
         else info.handle(ex, path);
       }
       case "/tokenize" -> {
-        if (post) tokenize.handle(ex);
+        if (post) tokenize.handle(ex, templatedTokenize);
+        else Reply.empty(405).send(ex);
+      }
+      case "/chat_tokenize" -> {
+        if (!templatedTokenize) Reply.empty(404).send(ex);
+        else if (post) tokenize.chatTokenize(ex);
+        else Reply.empty(405).send(ex);
+      }
+      case "/apply-template" -> {
+        if (!templatedTokenize) Reply.empty(404).send(ex);
+        else if (post) tokenize.applyTemplate(ex);
         else Reply.empty(405).send(ex);
       }
       case "/health", "/ping", "/info", "/metrics", "/v1/models" -> info.handle(ex, path);

@@ -19,7 +19,12 @@ import java.util.List;
  *       "piece"}]} with {@code "with_pieces": true}.
  * </ul>
  *
- * A real TGI refuses the other two shapes (422); the simulator answers them so that barrage's
+ * A chat is tokenized with the simulator's chat template ({@link ChatTemplate}) applied, in the
+ * three stacks' shapes: vLLM's {@code /tokenize} with {@code "messages"} instead of {@code "prompt"}
+ * (same answer), TGI's {@code POST /chat_tokenize} ({@link #chatTokenize}) and llama.cpp's
+ * {@code POST /apply-template} ({@link #applyTemplate}), whose text {@code /tokenize} then counts.
+ *
+ * <p>A real TGI refuses the other two shapes (422); the simulator answers them so that barrage's
  * clients for vLLM and llama.cpp are tested against a server. The key check and the content type
  * are those of the generation routes.
  */
@@ -30,7 +35,74 @@ final class TokenizeRoute {
     this.core = core;
   }
 
-  void handle(Exchange ex) {
+  /** @param chats whether a vLLM-shaped body may carry {@code messages} (else refused as without {@code prompt}) */
+  void handle(Exchange ex, boolean chats) {
+    serve(ex, root -> {
+      if (!chats && root.isObject() && root.has("messages") && !root.has("prompt")) throw shape("missing field `prompt`");
+      return answer(root, core.profile.limits().maxTotalTokens());
+    });
+  }
+
+  /** TGI's {@code POST /chat_tokenize}: a chat request body → its templated text's tokens. */
+  void chatTokenize(Exchange ex) {
+    serve(ex, root -> {
+      if (!root.isObject()) throw shape("invalid type: expected struct ChatRequest");
+      String text = ChatTemplate.render(root.get("messages"), true);
+      return write(g -> {
+        g.writeStartObject();
+        g.writeFieldName("tokenize_response");
+        tgiTokens(g, Tokens.pieces(text));
+        g.writeStringField("templated_text", text);
+        g.writeEndObject();
+      });
+    });
+  }
+
+  /** llama.cpp's {@code POST /apply-template}: {@code {"messages"}} → {@code {"prompt"}}, the templated text. */
+  void applyTemplate(Exchange ex) {
+    serve(ex, root -> {
+      if (!root.isObject()) throw shape("invalid type: expected an object");
+      String text = ChatTemplate.render(root.get("messages"), true);
+      return write(g -> {
+        g.writeStartObject();
+        g.writeStringField("prompt", text);
+        g.writeEndObject();
+      });
+    });
+  }
+
+  private interface Answer {
+    byte[] of(JsonNode root);
+  }
+
+  private interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static byte[] write(Writer w) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+      w.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void tgiTokens(JsonGenerator g, List<Tokens.Piece> pieces) throws IOException {
+    g.writeStartArray();
+    for (Tokens.Piece p : pieces) {
+      g.writeStartObject();
+      g.writeNumberField("id", p.id());
+      g.writeStringField("text", p.text());
+      g.writeNumberField("start", p.start());
+      g.writeNumberField("stop", p.stop());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private void serve(Exchange ex, Answer answer) {
     if (!core.authorized(ex)) {
       Reply.empty(401).send(ex);
       return;
@@ -42,7 +114,7 @@ final class TokenizeRoute {
     }
     try {
       JsonNode root = RequestParsing.readJson(new String(ex.body(), StandardCharsets.UTF_8));
-      Reply.json(200, answer(root, core.profile.limits().maxTotalTokens())).send(ex);
+      Reply.json(200, answer.of(root)).send(ex);
     } catch (Rejection.Failure f) {
       Reply.text(f.rejection.status(), f.rejection.message()).send(ex);
     }
@@ -53,19 +125,11 @@ final class TokenizeRoute {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
       if (root.has("inputs")) {
-        List<Tokens.Piece> pieces = Tokens.pieces(text(root, "inputs"));
-        g.writeStartArray();
-        for (Tokens.Piece p : pieces) {
-          g.writeStartObject();
-          g.writeNumberField("id", p.id());
-          g.writeStringField("text", p.text());
-          g.writeNumberField("start", p.start());
-          g.writeNumberField("stop", p.stop());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      } else if (root.has("prompt")) {
-        List<Tokens.Piece> pieces = Tokens.pieces(text(root, "prompt"));
+        tgiTokens(g, Tokens.pieces(text(root, "inputs")));
+      } else if (root.has("prompt") || root.has("messages")) {
+        // vLLM: a chat (messages, add_generation_prompt true by default) is templated first
+        List<Tokens.Piece> pieces = Tokens.pieces(root.has("prompt") ? text(root, "prompt")
+            : ChatTemplate.render(root.get("messages"), root.path("add_generation_prompt").asBoolean(true)));
         g.writeStartObject();
         g.writeNumberField("count", pieces.size());
         g.writeNumberField("max_model_len", maxModelLen);

@@ -46,12 +46,33 @@ public final class ExactPrompts {
   private final String[] words;
   private final int specials;
   private final String[] prefix;
+  /** Tokens a chat template adds around the prompt ({@link #withChatTemplate}), 0 on a completion route. */
+  private final int template;
 
   private ExactPrompts(String[] openers, String[] words, int specials, String[] prefix) {
+    this(openers, words, specials, prefix, 0);
+  }
+
+  private ExactPrompts(String[] openers, String[] words, int specials, String[] prefix, int template) {
     this.openers = openers;
     this.words = words;
     this.specials = specials;
     this.prefix = prefix;
+    this.template = template;
+  }
+
+  /**
+   * The same prompts for a chat route whose template adds {@code overhead} tokens to the user
+   * message ({@link ChatOverhead}): {@link #text} and {@link #blocks} of N tokens build a user text
+   * of N − overhead plain tokens, so the server counts N; {@link #minTokens} grows by the overhead.
+   */
+  public ExactPrompts withChatTemplate(int overhead) {
+    return new ExactPrompts(openers, words, specials, prefix, overhead);
+  }
+
+  /** Tokens the chat template adds ({@link #withChatTemplate}), 0 without one. */
+  public int chatTemplateTokens() {
+    return template;
   }
 
   /**
@@ -121,17 +142,17 @@ public final class ExactPrompts {
    * {@code seed}); a prompt shorter than that is the prefix's beginning.
    */
   public ExactPrompts withSharedPrefix(long seed, int tokens) {
-    if (tokens <= 0) return new ExactPrompts(openers, words, specials, new String[0]);
+    if (tokens <= 0) return new ExactPrompts(openers, words, specials, new String[0], template);
     SplittableRandom r = new SplittableRandom(seed ^ 0x7072656669784cL);
     String[] p = new String[tokens];
     p[0] = openers[r.nextInt(openers.length)];
     for (int i = 1; i < tokens; i++) p[i] = words[r.nextInt(words.length)];
-    return new ExactPrompts(openers, words, specials, p);
+    return new ExactPrompts(openers, words, specials, p, template);
   }
 
-  /** The fewest tokens a prompt can have: one word plus the tokenizer's special tokens. */
+  /** The fewest tokens a prompt can have: one word plus the tokenizer's special tokens (and the chat template's). */
   public int minTokens() {
-    return specials + 1;
+    return Math.max(1, specials + 1 + template);
   }
 
   /** Tokens the tokenizer adds to every text (BOS and the like), as calibration found them. */
@@ -160,7 +181,7 @@ public final class ExactPrompts {
     }
     if (blockTokens <= specials) throw new IllegalArgumentException("a block needs more than " + specials + " tokens");
     StringBuilder sb = new StringBuilder(tokens * 6);
-    int left = tokens - specials;
+    int left = tokens - template - specials;
     boolean first = true;
     for (long k : blockKeys) {
       if (left <= 0) break;
@@ -213,7 +234,7 @@ public final class ExactPrompts {
     if (tokens < minTokens()) {
       throw new IllegalArgumentException("a prompt needs at least " + minTokens() + " tokens in this tokenizer, not " + tokens);
     }
-    int n = tokens - specials;
+    int n = tokens - template - specials;
     StringBuilder sb = new StringBuilder(n * 6);
     int i = 0;
     for (; i < n && i < prefix.length; i++) {

@@ -2,8 +2,11 @@ package io.barrage.worker.prompt;
 
 import io.barrage.protocol.scenario.PromptSpec;
 import io.barrage.protocol.scenario.Target;
+import io.barrage.worker.client.ChatMessage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,6 +29,7 @@ public final class Tokenizers implements AutoCloseable {
     private final String name;
     private volatile ExactPrompts exact;
     private volatile Integer specials;
+    private final Map<List<ChatMessage>, OptionalInt> chatOverheads = new ConcurrentHashMap<>();
 
     Prepared(TokenCounter counter, boolean local, String name) {
       this.counter = counter;
@@ -51,6 +55,35 @@ public final class Tokenizers implements AutoCloseable {
             (System.nanoTime() - t0) / 1_000_000, exact.vocabularySize(), exact.specialTokens());
       }
       return exact;
+    }
+
+    /**
+     * The tokens the target's chat template adds to a user message that follows {@code fixed}
+     * ({@link ChatOverhead}), measured the first time and kept; empty for a tokenizer file (no chat
+     * template) or a target without a templated tokenize route, which is logged once as a warning:
+     * its prompts on openai-chat then count the template's tokens on top of N.
+     *
+     * @throws TokenCounter.TokenizerException when the overhead is not constant, naming the target
+     */
+    public OptionalInt chatOverhead(List<ChatMessage> fixed, String target) {
+      if (!(counter instanceof TargetTokenizer remote)) return OptionalInt.empty();
+      List<ChatMessage> key = List.copyOf(fixed);
+      OptionalInt known = chatOverheads.get(key);
+      if (known != null) return known;
+      synchronized (this) {
+        known = chatOverheads.get(key);
+        if (known != null) return known;
+        OptionalInt o = ChatOverhead.measure(remote::countChat, exact(), key, target);
+        if (o.isEmpty()) {
+          log.warn("{} is not there (or refuses a chat), so synthetic prompts on openai-chat count the chat template's "
+              + "tokens on top of the drawn length", remote.chatWhere());
+        } else {
+          log.info("target {}: its chat template adds {} token(s) to a user message{}", target, o.getAsInt(),
+              key.isEmpty() ? "" : " after " + key.size() + " fixed message(s)");
+        }
+        chatOverheads.put(key, o);
+        return o;
+      }
     }
 
     /** Tokens of a generated text: the text's count less the special tokens the tokenizer adds to any text. */

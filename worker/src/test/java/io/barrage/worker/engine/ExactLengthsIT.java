@@ -11,6 +11,7 @@ import io.barrage.protocol.scenario.Arrivals;
 import io.barrage.protocol.scenario.FastapiOptions;
 import io.barrage.protocol.scenario.LoadSpec;
 import io.barrage.protocol.scenario.PromptSpec;
+import io.barrage.protocol.scenario.SessionSpec;
 import io.barrage.protocol.scenario.Stack;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Target;
@@ -91,6 +92,56 @@ class ExactLengthsIT {
       assertThat(a.ok()).isEqualTo(REQUESTS);
       assertThat(truthPromptTokens(s)).isEqualTo(expected(LOGNORMAL));
     }
+  }
+
+  @ParameterizedTest(name = "openai-chat via {0}'s templated tokenize")
+  @CsvSource({"tgi", "vllm", "llamacpp"})
+  void chatPromptsCountTheDrawnLengthsWithTheChatTemplateIncluded(String stack) throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
+      CellAggregate a = run(engine, open(chatTarget(s, stack), workload(targetTokenized()), new Load.Rate(200, Arrivals.CONSTANT), 0, 1,
+          REQUESTS, null));
+      assertThat(a.ok()).isEqualTo(REQUESTS);
+      assertThat(truthPromptTokens(s)).as("the server's prompt tokens, template included").isEqualTo(expected(LOGNORMAL));
+    }
+  }
+
+  @Test
+  void aServerWithoutTemplatedTokenizeKeepsTheTemplateOnTopWithoutFailing() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
+      s.templatedTokenize(false);
+      CellAggregate a = run(engine, open(chatTarget(s, "tgi"), workload(targetTokenized()), new Load.Rate(200, Arrivals.CONSTANT), 0, 1,
+          REQUESTS, null));
+      assertThat(a.ok()).isEqualTo(REQUESTS);
+      // the simulator's template: one token for the user message's marker, one for the generation prompt
+      assertThat(truthPromptTokens(s)).isEqualTo(expected(LOGNORMAL).stream().map(n -> n + 2).toList());
+    }
+  }
+
+  @Test
+  void aSessionsSystemPromptIsPartOfTheMeasuredOverhead() throws Exception {
+    try (SimulatorServer s = SimulatorServer.start(SimulatorConfig.loopback(Profiles.TGI_FAST).withTruthInMemory(true))) {
+      PromptSpec prompt = new PromptSpec(null, null, new PromptSpec.Synthetic(new PromptSpec.TokenDistribution(40, 0, null, null), null), null,
+          null, null, new PromptSpec.TokenizerSpec("target", null), null);
+      Workload w = new Workload(prompt, List.of(4), new LoadSpec(List.of(1), null, null), new StepSpec(4, null, null), QUICK, SEED,
+          new SessionSpec(1, Duration.ZERO, null, "You are a terse assistant; answer in one line."));
+      CellAggregate a = run(engine, closed(chatTarget(s, "vllm"), w, 1));
+      assertThat(a.ok()).isEqualTo(4);
+      await("four truth records").atMost(Duration.ofSeconds(10)).until(() -> s.truth().recorded() >= 4);
+      assertThat(s.truth().all()).allSatisfy(r -> {
+        assertThat(r.prompt()).startsWith("<|system|>\nYou are a terse assistant");
+        assertThat(r.promptTokens()).as("system prompt, template and user message").isEqualTo(40);
+      });
+    }
+  }
+
+  static Target chatTarget(SimulatorServer s, String stack) {
+    return new Target("sim-" + stack, ApiKind.OPENAI_CHAT, s.baseUrl() + "/v1", "m", null, null, null, null, null, null, null,
+        Stack.fromYaml(stack));
+  }
+
+  static PromptSpec targetTokenized() {
+    return new PromptSpec(null, null, new PromptSpec.Synthetic(LOGNORMAL, null), null, null, null, new PromptSpec.TokenizerSpec("target", null),
+        null);
   }
 
   @Test
