@@ -1,5 +1,9 @@
 package io.barrage.cli;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.barrage.protocol.settings.SettingsSection;
+import io.barrage.protocol.settings.UnknownSettingsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,11 +40,24 @@ public final class BarrageMain implements Runnable {
   /** Runs the command line and returns the exit code (used by tests without exiting the JVM). */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new BarrageMain());
+    try {
+      // a misspelt settings section stops every command before it starts (docs/configuration.md)
+      SettingsSection.refuseUnknownSections(ConfigFactory.load());
+    } catch (UnknownSettingsException | ConfigException e) {
+      cl.getErr().println("barrage: " + e.getMessage());
+      return ExitCodes.BAD_INPUT;
+    }
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof ExitException e) {
             commandLine.getErr().println(e.getMessage());
             return e.code();
+          }
+          for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof UnknownSettingsException e) {
+              commandLine.getErr().println("barrage: " + e.getMessage());
+              return ExitCodes.BAD_INPUT;
+            }
           }
           commandLine.getErr().println("barrage: internal error: " + ex);
           ex.printStackTrace(commandLine.getErr());

@@ -17,6 +17,11 @@ import java.util.Locale;
  * "human", "value": ...}, {"from": "gpt", "value": ...}, ...]}}. The one reader of such files: the
  * workers take prompts and multi-turn sessions from it, the validator checks sessions with it.
  *
+ * <p>Roles: {@code human} or {@code user} is a human message, {@code gpt} or {@code assistant} a
+ * reply; a message names its role in {@code from} or {@code role} and its text in {@code value} or
+ * {@code content} (the chat-message spelling many ShareGPT-style files use). A {@code system}
+ * message, like anything before the first human message, is not part of a turn: it is skipped.
+ *
  * <p>A conversation's <em>turns</em> are its human messages each answered by the gpt message right
  * after it: from the first non-empty human message on, a turn is that message and the non-empty gpt
  * message that follows it, the next turn starts at the message after that reply, and the
@@ -82,16 +87,26 @@ public final class ShareGptFile {
     List<Turn> turns = new ArrayList<>();
     int i = 0;
     // what comes before the first human message (a greeting, a system line) is not part of a turn
-    while (i < messages.size() && !is(messages.get(i), "human")) i++;
-    while (i + 1 < messages.size() && is(messages.get(i), "human") && is(messages.get(i + 1), "gpt")) {
-      turns.add(new Turn(messages.get(i).path("value").asText(), messages.get(i + 1).path("value").asText()));
+    while (i < messages.size() && !is(messages.get(i), HUMAN)) i++;
+    while (i + 1 < messages.size() && is(messages.get(i), HUMAN) && is(messages.get(i + 1), GPT)) {
+      turns.add(new Turn(text(messages.get(i)), text(messages.get(i + 1))));
       i += 2;
     }
     return List.copyOf(turns);
   }
 
-  private static boolean is(JsonNode message, String from) {
-    return from.equals(message.path("from").asText("")) && !message.path("value").asText("").isEmpty();
+  private static final List<String> HUMAN = List.of("human", "user");
+  private static final List<String> GPT = List.of("gpt", "assistant");
+
+  /** Whether {@code message} has one of the roles and a non-empty text, in either spelling. */
+  private static boolean is(JsonNode message, List<String> roles) {
+    JsonNode role = message.has("from") ? message.get("from") : message.path("role");
+    return roles.contains(role.asText("")) && !text(message).isEmpty();
+  }
+
+  /** A message's text: {@code value} (ShareGPT) or {@code content} (the chat-message spelling). */
+  private static String text(JsonNode message) {
+    return (message.has("value") ? message.get("value") : message.path("content")).asText("");
   }
 
   private static int line(JsonParser parser) {

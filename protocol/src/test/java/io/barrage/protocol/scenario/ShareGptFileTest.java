@@ -59,6 +59,27 @@ class ShareGptFileTest {
     assertThatThrownBy(() -> ShareGptFile.read(f, "c.json")).hasMessageContaining("c.json line 1: a ShareGPT file is a JSON array");
   }
 
+  @Test
+  void userAndAssistantRolesAndTheRoleContentSpellingAreReadAsHumanAndGptWithSystemSkipped() throws Exception {
+    Path f = dir.resolve("chat.json");
+    Files.writeString(f, """
+        [{"conversations": [{"role": "system", "content": "Be brief."},
+                            {"role": "user", "content": "a"}, {"role": "assistant", "content": "b"},
+                            {"role": "user", "content": "c"}, {"role": "assistant", "content": "d"}]},
+         {"conversations": [{"from": "system", "value": "Be kind."}, {"from": "user", "value": "e"},
+                            {"from": "assistant", "value": "f"}, {"from": "human", "value": "g"}, {"from": "gpt", "value": "h"}]},
+         {"conversations": [{"role": "user", "content": "i"}, {"role": "system", "content": "j"}, {"role": "assistant", "content": "k"}]},
+         {"conversations": [{"role": "tool", "content": "l"}, {"role": "assistant", "content": "m"}]}]
+        """);
+    List<ShareGptFile.Conversation> all = ShareGptFile.read(f, "chat.json");
+    assertThat(all.get(0).turns()).containsExactly(new ShareGptFile.Turn("a", "b"), new ShareGptFile.Turn("c", "d"));
+    // the two spellings of roles may be mixed in one conversation
+    assertThat(all.get(1).turns()).containsExactly(new ShareGptFile.Turn("e", "f"), new ShareGptFile.Turn("g", "h"));
+    // a system message between a question and its answer breaks the pattern; other roles are no turns
+    assertThat(all.get(2).turns()).isEmpty();
+    assertThat(all.get(3).turns()).isEmpty();
+  }
+
   static final String SESSIONS = """
       name: s
       targets:

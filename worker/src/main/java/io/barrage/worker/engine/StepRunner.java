@@ -277,6 +277,9 @@ final class StepRunner implements RunningStep {
         return;
       }
       traffic.sessionFailed();
+      // the session's turns after the failed one were claimed but will never be sent: they go back
+      // to the quota, so another session sends them and the step still sends exactly its requests
+      if (conv.measured() && share.requestQuota() >= 0) claimed.addAndGet(-(conv.turns() - conv.turn()));
       conv.reset();
       afterRequest(t);
     }
@@ -427,7 +430,8 @@ final class StepRunner implements RunningStep {
   /**
    * Claims up to {@code turns} requests of a session from the worker's {@code quota}: all of them,
    * or what is left (0 when nothing is). Never claims past the quota, so every claimed turn is sent
-   * (unless its session fails or the step ends) and the worker's sessions add up to its quota.
+   * (unless the step ends; a failed session gives its unsent turns back) and the worker's sessions
+   * add up to its quota.
    */
   private int claim(int turns, long quota) {
     while (true) {
