@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * {@link RampOrigins}: a worker that started late is aligned, not shifted), the planned level, TTFT/TPOT/e2e percentiles from the exact merge of every
  * worker's interval histograms (each interval counted in the second its middle falls in; workers
  * report about once a second, so a second holds about one interval of each worker), requests and
- * good requests per second (per worker its count over the time its intervals covered, summed over
+ * good requests per second (per worker its count over the time its intervals covered in that second,
+ * an interval that straddles two seconds shared between them by its time in each, summed over
  * workers) and the in-flight gauge (each worker's last in the second, summed).
  */
 public final class RampSeries {
@@ -42,7 +43,7 @@ public final class RampSeries {
 
   private static final class Bucket {
     final Map<Metric, Histogram> hist = new HashMap<>();
-    final Map<String, long[]> perWorker = new HashMap<>(); // worker -> {ok, good, coveredMs, lastEndMs, inFlight}
+    final Map<String, double[]> perWorker = new HashMap<>(); // worker -> {ok, good, coveredMs, lastEndMs, inFlight}
   }
 
   /** The per-second series of a ramp cell, or null for any other cell. */
@@ -56,14 +57,22 @@ public final class RampSeries {
       long o = origins.of(p.workerId());
       long start = Math.max(p.startEpochMs(), o);
       long end = Math.max(p.endEpochMs(), start);
-      Bucket b = buckets.computeIfAbsent(second(start, end, o), k -> new Bucket());
-      long[] w = b.perWorker.computeIfAbsent(p.workerId(), k -> new long[] {0, 0, 0, Long.MIN_VALUE, 0});
-      w[0] += p.ok();
-      w[1] += p.goodRequests();
-      w[2] += end - start;
-      if (end >= w[3]) {
-        w[3] = end;
-        w[4] = p.inFlight();
+      // an interval that straddles a second's edge counts in both, in proportion to its time in
+      // each: a worker whose reports drift against the seconds (a loaded machine) never leaves a
+      // second without its part, nor counts two intervals in one
+      int first = second(start, start, o), last = end > start ? second(end - 1, end - 1, o) : first;
+      for (int k = first; k <= last; k++) {
+        long from = Math.max(start, o + 1000L * k), to = end > start ? Math.min(end, o + 1000L * (k + 1)) : start;
+        double share = end > start ? (double) (to - from) / (end - start) : 1.0;
+        Bucket b = buckets.computeIfAbsent(k, x -> new Bucket());
+        double[] w = b.perWorker.computeIfAbsent(p.workerId(), x -> new double[] {0, 0, 0, Long.MIN_VALUE, 0});
+        w[0] += p.ok() * share;
+        w[1] += p.goodRequests() * share;
+        w[2] += to - from;
+        if (end >= w[3]) {
+          w[3] = end;
+          w[4] = p.inFlight();
+        }
       }
     }
     for (CellAggregate.LatencySlice s : a.latencySlices()) {
@@ -79,8 +88,8 @@ public final class RampSeries {
       double ok = 0, good = 0;
       long inFlight = 0;
       boolean covered = false;
-      for (long[] w : b.perWorker.values()) {
-        inFlight += w[4];
+      for (double[] w : b.perWorker.values()) {
+        inFlight += (long) w[4];
         if (w[2] <= 0) continue;
         covered = true;
         ok += w[0] * 1000.0 / w[2];

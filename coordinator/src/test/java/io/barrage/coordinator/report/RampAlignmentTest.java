@@ -58,7 +58,10 @@ class RampAlignmentTest {
     assertThat(origins.of("w1")).isEqualTo(T0);
     assertThat(origins.of("never-reported")).isEqualTo(T0);
     List<Timeline.Second> series = RampSeries.of(new CellRecord(spec, a, 4.0, 0, 50, 1, T0, T0 + 4000), false);
-    // both intervals' middles (clipped to the cell's start) fall in second 0: T0 + 150 and T0 + 800
-    assertThat(series).extracting(Timeline.Second::second).containsExactly(0);
+    // the first interval counts from the cell's start (T0 .. T0 + 300: its 1 request); the second,
+    // T0 + 300 .. T0 + 1300, is shared by its time in each second: 0.7 of its 2 requests in second 0
+    assertThat(series).extracting(Timeline.Second::second).containsExactly(0, 1);
+    assertThat(series.get(0).okPerSecond()).isEqualTo(2.4);   // (1 + 1.4) requests over 1000 ms
+    assertThat(series.get(1).okPerSecond()).isEqualTo(2.0);   // 0.6 requests over 300 ms
   }
 }
