@@ -2,6 +2,7 @@ package io.barrage.worker.engine;
 
 import io.barrage.protocol.scenario.PromptSpec;
 import io.barrage.protocol.scenario.ShareGptFile;
+import io.barrage.protocol.scenario.Workload;
 import io.barrage.worker.prompt.Datasets;
 import io.barrage.worker.prompt.ExactPrompts;
 import io.barrage.worker.prompt.LengthDistribution;
@@ -186,6 +187,20 @@ public final class PromptSource {
   /** The most turns a conversation of this source has after the filter; 0 when the prompts are no ShareGPT dataset. */
   public int longestConversation() {
     return conversations == null ? 0 : conversations.longest();
+  }
+
+  /**
+   * This source, after checking that sessions of several turns that play a dataset's conversations
+   * kept a conversation of more than one turn after the filter (the validator checked the file as a
+   * whole; a filter counted in the target's tokenizer can still cut every conversation to one turn).
+   */
+  PromptSource checkedForSessions(Workload w) {
+    var session = w.session();
+    if (session != null && session.turns() > 1 && longestConversation() == 1) {
+      throw new IllegalArgumentException("dataset " + w.prompt().dataset() + ": no conversation has a second turn inside "
+          + "workload.prompt.filter, so sessions of " + session.turns() + " turns would be single requests");
+    }
+    return this;
   }
 
   /** The prompt for a request key. */

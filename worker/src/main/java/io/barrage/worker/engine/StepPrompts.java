@@ -27,7 +27,7 @@ final class StepPrompts {
    * Readies the tokenizer of {@code req}'s prompt spec. A trace step ({@code replay} not null) gets
    * exact row lengths and no prompt source (null); any other step its prompt source.
    */
-  static PromptSource prepare(StepRequest req, Tokenizers tokenizers, StepRunner.TransportFactory transports, Optional<AuthHeader> auth,
+  static PromptSource prepare(StepRequest req, Tokenizers tokenizers, TransportFactory transports, Optional<AuthHeader> auth,
       ApiClient api, TraceReplay replay, long seed) {
     PromptSpec spec = req.workload().prompt();
     Tokenizers.Prepared tok = tokenizers.get(spec.tokenizer(), req.target(), req.baseDir(), () -> {

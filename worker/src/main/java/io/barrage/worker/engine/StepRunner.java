@@ -7,7 +7,6 @@ import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.plan.RampProfile;
 import io.barrage.protocol.scenario.StepSpec;
 import io.barrage.protocol.scenario.Timeouts;
-import io.barrage.protocol.scenario.TlsOptions;
 import io.barrage.worker.client.ApiClient;
 import io.barrage.worker.client.AuthHeader;
 import io.barrage.worker.client.RequestTrace;
@@ -55,7 +54,7 @@ final class StepRunner implements RunningStep {
   private final StepRecorder recorder;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong claimed = new AtomicLong();
+  private final RequestQuota quota = new RequestQuota();
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentHashMap<Integer, VirtualUser> users = new ConcurrentHashMap<>();
   private final AtomicInteger activeUsers = new AtomicInteger();
@@ -79,11 +78,6 @@ final class StepRunner implements RunningStep {
   private TraceReplay replay;
   private Optional<AuthHeader> auth = Optional.empty();
   private long startNanos, warmupEndNanos, endNanos;
-
-  /** Makes a step's transport from its client, credential, timeouts and the target's TLS options (https). */
-  interface TransportFactory {
-    Transport create(ApiClient api, Optional<AuthHeader> auth, Timeouts timeouts, TlsOptions tls, java.nio.file.Path baseDir);
-  }
 
   StepRunner(StepRequest req, TransportFactory transports, EngineSettings settings,
       Consumer<RequestTrace> listener, Runnable onDone) {
@@ -118,7 +112,7 @@ final class StepRunner implements RunningStep {
         replay = TraceReplay.of(req.workload().load().trace(), tr, req.baseDir(), seed);
         traffic = new TrafficRecorder(0);
       } else {
-        if (req.workload().prompt().tokenizer() == null) prompts = sessionReady(PromptSource.of(req.workload().prompt(), req.baseDir()));
+        if (req.workload().prompt().tokenizer() == null) prompts = PromptSource.of(req.workload().prompt(), req.baseDir()).checkedForSessions(req.workload());
         api.exactOutput(req.workload().prompt().exactOutputOrDefault());
       }
       if (req.workload().session() != null) traffic = new TrafficRecorder(req.workload().session().turns());
@@ -160,7 +154,8 @@ final class StepRunner implements RunningStep {
   private void prepareThen(Runnable run) {
     try {
       long t0 = System.nanoTime();
-      prompts = sessionReady(StepPrompts.prepare(req, tokenizers, transports, auth, api, replay, seed));
+      prompts = StepPrompts.prepare(req, tokenizers, transports, auth, api, replay, seed); // null for a trace replay
+      if (prompts != null) prompts.checkedForSessions(req.workload());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (System.nanoTime() > startNanos) log.warn("step {}: preparing its prompts took {} ms, past the cell's start", req.cell().id(), ms);
     } catch (RuntimeException e) {
@@ -171,20 +166,6 @@ final class StepRunner implements RunningStep {
       return;
     }
     run.run();
-  }
-
-  /**
-   * {@code p}, after checking that sessions of several turns that play a dataset's conversations
-   * kept a conversation of more than one turn after the filter (the validator checked the file as a
-   * whole; a filter counted in the target's tokenizer can still cut every conversation to one turn).
-   */
-  private PromptSource sessionReady(PromptSource p) {
-    var session = req.workload().session();
-    if (p != null && session != null && session.turns() > 1 && p.longestConversation() == 1) {
-      throw new IllegalArgumentException("dataset " + req.workload().prompt().dataset() + ": no conversation has a second turn inside "
-          + "workload.prompt.filter, so sessions of " + session.turns() + " turns would be single requests");
-    }
-    return p;
   }
 
   // ---- closed loop ----
@@ -218,21 +199,18 @@ final class StepRunner implements RunningStep {
         return;
       }
       boolean measured = tSched >= warmupEndNanos;
-      if (measured && s.requestQuota() >= 0 && claimed.getAndIncrement() >= s.requestQuota()) {
+      if (measured && s.requestQuota() >= 0 && !quota.claimOne(s.requestQuota())) {
         retire();
         return;
       }
       long key = Seeds.closedLoop(seed, stream, n++);
       // runs on the event loop that read the previous response: no hop between two requests
-      send(lane, key, tSched, measured, then);
+      sendPrompt(lane, key, prompts.prompt(key), null, tSched, measured, then);
     }
 
     /**
-     * The next turn of this user's conversation; a new session claims all its turns from the quota
-     * at once, so that a request-count step runs whole sessions and their total splits exactly. A
-     * session that plays a dataset conversation has that conversation's turns (at most
-     * {@code session.turns}), and claims no more than what is left of the quota: the worker sends
-     * exactly its quota, the last session shortened to fit when need be.
+     * The next turn of this user's conversation. A new session claims all its turns at once (a dataset
+     * conversation's, at most {@code session.turns}), never past the quota: the worker sends exactly its quota.
      */
     void nextTurn(LoadShare s, long tSched) {
       if (conv.idle()) {
@@ -240,7 +218,7 @@ final class StepRunner implements RunningStep {
         // the session's first request key picks its conversation, as it would pick a dataset entry
         List<PromptSource.Prompt> script = prompts.conversation(Seeds.closedLoop(seed, stream, n), conv.maxTurns());
         int turns = script == null ? conv.maxTurns() : script.size();
-        if (measured && s.requestQuota() >= 0) turns = claim(turns, s.requestQuota());
+        if (measured && s.requestQuota() >= 0) turns = quota.claim(turns, s.requestQuota());
         if (turns == 0) {
           retire();
           return;
@@ -268,18 +246,13 @@ final class StepRunner implements RunningStep {
           next(t.tEnd);
           return;
         }
-        long at = t.tEnd + think;
-        if (stopping || retired || at >= endNanos) {
-          retire();
-          return;
-        }
-        CompletableFuture.delayedExecutor(think, TimeUnit.NANOSECONDS, Runnable::run).execute(() -> next(at));
+        nextAfter(think, t.tEnd + think);
         return;
       }
       traffic.sessionFailed();
       // the session's turns after the failed one were claimed but will never be sent: they go back
       // to the quota, so another session sends them and the step still sends exactly its requests
-      if (conv.measured() && share.requestQuota() >= 0) claimed.addAndGet(-(conv.turns() - conv.turn()));
+      if (conv.measured() && share.requestQuota() >= 0) quota.giveBack(conv.turns() - conv.turn());
       conv.reset();
       afterRequest(t);
     }
@@ -297,7 +270,11 @@ final class StepRunner implements RunningStep {
         return;
       }
       long delay = Backoff.delayNanos(++connectFailures, ThreadLocalRandom.current().nextDouble());
-      long at = t.tEnd + delay;
+      nextAfter(delay, t.tEnd + delay);
+    }
+
+    /** The next request {@code delay} from now, due at {@code at}; past the step's end the user retires. */
+    void nextAfter(long delay, long at) {
       if (stopping || retired || at >= endNanos) {
         retire();
         return;
@@ -346,12 +323,7 @@ final class StepRunner implements RunningStep {
       int level = rampUsers(now);
       List<VirtualUser> started = new ArrayList<>();
       for (int g = s.sliceIndex(); s.sliceCount() > 0 && g < level && !stopping; g += s.sliceCount()) {
-        if (users.containsKey(g)) continue;
-        VirtualUser u = new VirtualUser(g);
-        if (users.putIfAbsent(g, u) == null) {
-          activeUsers.incrementAndGet();
-          started.add(u);
-        }
+        if (!users.containsKey(g)) admit(g, started);
       }
       for (VirtualUser u : started) u.next(now);
       parkUntil(Math.min(endNanos, now + 10_000_000L));
@@ -379,15 +351,17 @@ final class StepRunner implements RunningStep {
 
   private void startUsers(int from, int to) {
     List<VirtualUser> started = new ArrayList<>();
-    for (int g = from; g < to && !stopping; g++) {
-      VirtualUser u = new VirtualUser(g);
-      if (users.putIfAbsent(g, u) == null) {
-        activeUsers.incrementAndGet();
-        started.add(u);
-      }
-    }
+    for (int g = from; g < to && !stopping; g++) admit(g, started);
     long tSched = System.nanoTime(); // every user is due now; the launch loop's own time shows as send lag
     for (VirtualUser u : started) u.next(tSched);
+  }
+
+  /** Makes virtual user {@code g} and adds it to {@code started}, unless that user is already running. */
+  private void admit(int g, List<VirtualUser> started) {
+    VirtualUser u = new VirtualUser(g);
+    if (users.putIfAbsent(g, u) != null) return;
+    activeUsers.incrementAndGet();
+    started.add(u);
   }
 
   // ---- open loop ----
@@ -402,7 +376,7 @@ final class StepRunner implements RunningStep {
       long tSched = startNanos + schedule.offsetNanos();
       if (tSched >= endNanos) break;
       boolean measured = tSched >= warmupEndNanos;
-      if (measured && s.requestQuota() >= 0 && claimed.getAndIncrement() >= s.requestQuota()) break;
+      if (measured && s.requestQuota() >= 0 && !quota.claimOne(s.requestQuota())) break;
       parkUntil(tSched);
       if (stopping) break;
       Transport.Lane lane = idleLanes.poll();
@@ -426,26 +400,6 @@ final class StepRunner implements RunningStep {
   }
 
   // ---- both ----
-
-  /**
-   * Claims up to {@code turns} requests of a session from the worker's {@code quota}: all of them,
-   * or what is left (0 when nothing is). Never claims past the quota, so every claimed turn is sent
-   * (unless the step ends; a failed session gives its unsent turns back) and the worker's sessions
-   * add up to its quota.
-   */
-  private int claim(int turns, long quota) {
-    while (true) {
-      long c = claimed.get();
-      long left = quota - c;
-      if (left <= 0) return 0;
-      int take = (int) Math.min(turns, left);
-      if (claimed.compareAndSet(c, c + take)) return take;
-    }
-  }
-
-  private void send(Transport.Lane lane, long key, long tSched, boolean measured, Consumer<RequestTrace> then) {
-    sendPrompt(lane, key, prompts.prompt(key), null, tSched, measured, then);
-  }
 
   /** Sends {@code p} (as the next turn of {@code conv} when that is not null). */
   private void sendPrompt(Transport.Lane lane, long key, PromptSource.Prompt p, Conversation conv, long tSched, boolean measured,
