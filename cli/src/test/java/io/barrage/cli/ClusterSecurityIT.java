@@ -11,6 +11,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.wire.ClusterConfig;
 import io.barrage.protocol.wire.ClusterSecurity;
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -184,10 +185,10 @@ class ClusterSecurityIT {
     return ActorRefResolver.get(sys).toSerializationFormat(worker);
   }
 
-  private WorkerProtocol.StartStep order(TestProbe<CoordinatorProtocol.Event> replyTo) {
+  private WorkerProtocol.StartStep order(ActorRef<CoordinatorProtocol.Event> replyTo, OrderKey key) {
     String yaml = c.scenario("{concurrency: [2]}", "{requests: 20}", "rebalance");
     var cell = new CellSpec(0, "hijack", "sim", 32, new Load.Concurrency(2), 1);
-    return new WorkerProtocol.StartStep("rogue-run", "w1", yaml, "", cell, new LoadShare(2, 0, 0, 1, 20), System.currentTimeMillis(), replyTo.getRef());
+    return new WorkerProtocol.StartStep("rogue-run", "w1", yaml, "", cell, new LoadShare(2, 0, 0, 1, 20), System.currentTimeMillis(), replyTo, key);
   }
 
   private static ActorSystem<Void> rogue(List<String> roles, ClusterSecurity security, List<String> seeds) {
@@ -205,7 +206,7 @@ class ClusterSecurityIT {
       ActorRef<WorkerProtocol.Command> worker = ActorRefResolver.get(rogue).resolveActorRef(target);
       TestProbe<CoordinatorProtocol.Event> replies = TestProbe.create(rogue);
       worker.tell(new WorkerProtocol.ClockPing(1, replies.getRef()));
-      worker.tell(order(replies));
+      worker.tell(order(replies.getRef(), OrderKey.random()));
       replies.expectNoMessage(Duration.ofSeconds(5));
       assertThat(c.sim.stats().requestsReceived()).isEqualTo(received);
       assertThat(c.sim.stats().connectionsAccepted()).isEqualTo(connections);
@@ -226,9 +227,21 @@ class ClusterSecurityIT {
       ActorRef<WorkerProtocol.Command> worker = ActorRefResolver.get(rogue).resolveActorRef(workerAddress());
       TestProbe<CoordinatorProtocol.Event> replies = TestProbe.create(rogue);
       worker.tell(new WorkerProtocol.ClockPing(1, replies.getRef()));
-      worker.tell(order(replies));
-      await("the worker logs the refusal").atMost(Duration.ofSeconds(30)).until(() -> c.workers.get(0).log().contains("refused StartStep"));
-      assertThat(c.workers.get(0).log()).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
+      worker.tell(order(replies.getRef(), OrderKey.random()));
+      // it writes the coordinator's own address as the reply-to: the reply-to check passes, and only
+      // the key the worker sent to the coordinator (which the rogue never saw) tells the order apart
+      String coordinatorAddress = "pekko://" + ClusterConfig.SYSTEM_NAME + "@127.0.0.1:" + c.coordinator.clusterPort();
+      ActorRef<CoordinatorProtocol.Event> posingAs = ActorRefResolver.get(rogue).resolveActorRef(coordinatorAddress + "/user/run-it");
+      worker.tell(order(posingAs, OrderKey.random()));
+      worker.tell(order(posingAs, null));
+      worker.tell(new WorkerProtocol.StopStep("rogue-run", "hijack", OrderKey.random()));
+      await("the worker logs the refusals").atMost(Duration.ofSeconds(30)).until(
+          () -> c.workers.get(0).log().contains("refused StopStep (no reply-to): it does not carry the key"));
+      String log = c.workers.get(0).log();
+      assertThat(log).contains("refused ClockPing from " + Cluster.get(rogue).selfMember().address());
+      assertThat(log).contains("refused StartStep from " + Cluster.get(rogue).selfMember().address());
+      assertThat(log).contains("refused StartStep from " + coordinatorAddress + ": it does not carry the key");
+      assertThat(log).doesNotContain("cell hijack: started");
       replies.expectNoMessage(Duration.ofSeconds(2));
       assertThat(c.sim.stats().requestsReceived()).isEqualTo(received);
       assertThat(c.sim.stats().connectionsAccepted()).isEqualTo(connections);

@@ -6,6 +6,7 @@ import io.barrage.protocol.scenario.WorkerLossPolicy;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -20,12 +21,19 @@ final class CellLosses {
   private final RunLedger ledger;
   private final Logger log;
   private final long warmupMs;
+  private final LongSupplier clockMs;
 
   CellLosses(RunOrder order, RunLedger ledger, Logger log) {
+    this(order, ledger, log, System::currentTimeMillis);
+  }
+
+  /** @param clockMs the coordinator's wall clock in epoch milliseconds (a fixed one in tests) */
+  CellLosses(RunOrder order, RunLedger ledger, Logger log, LongSupplier clockMs) {
     this.order = order;
     this.ledger = ledger;
     this.log = log;
     this.warmupMs = order.scenario().workload().step().warmupOrZero().toMillis();
+    this.clockMs = clockMs;
   }
 
   private long measuredFrom(CellRun cell) {
@@ -51,7 +59,7 @@ final class CellLosses {
    */
   String lose(CellRun cell, CellRun.Assignment a, How how, String why) {
     if (a == null || !a.state.awaited()) return null;
-    long now = System.currentTimeMillis();
+    long now = clockMs.getAsLong();
     a.state = how == How.LEFT ? CellRun.State.LEFT : CellRun.State.LOST;
     double capacity = Rebalancer.capacityShare(cell.spec.load(), a.carried);
     a.loss = how == How.LEFT ? LossFigures.NONE : LossFigures.of(a, now, measuredFrom(cell), true, peerRate(cell, a) * capacity);
@@ -88,7 +96,7 @@ final class CellLosses {
       a.state = CellRun.State.RETURNED;
       a.loss = LossFigures.NONE;
     } else {
-      a.loss = LossFigures.of(a, System.currentTimeMillis(), measuredFrom(cell), false);
+      a.loss = LossFigures.of(a, clockMs.getAsLong(), measuredFrom(cell), false);
     }
     if (a.lossEvent < 0) return;
     WorkerEvent e = ledger.events.get(a.lossEvent);
@@ -117,11 +125,11 @@ final class CellLosses {
         survivors.sort(Comparator.comparing(x -> x.workerId));
         if (survivors.isEmpty()) return "worker " + gone.workerId + " " + what + " and no survivor can take its share";
         List<LoadShare> shares = Rebalancer.rebalance(cell.spec.load(), survivors.stream().map(x -> x.share).toList(), gone.share.requestQuota(), gone.completed);
-        long now = System.currentTimeMillis();
+        long now = clockMs.getAsLong();
         for (int i = 0; i < survivors.size(); i++) {
           CellRun.Assignment s = survivors.get(i);
           s.resize(shares.get(i), now);
-          s.worker.tell(new WorkerProtocol.ResizeStep(order.runId(), cell.spec.id(), s.share));
+          s.worker.tell(new WorkerProtocol.ResizeStep(order.runId(), cell.spec.id(), s.share, s.key));
         }
         ledger.add(new WorkerEvent(gone.workerId, WorkerEvent.Kind.REBALANCED, now, cell.spec.id(),
             Rebalancer.capacityShare(cell.spec.load(), gone.carried), 0, "share taken over by " + survivors.size() + " worker(s)"));

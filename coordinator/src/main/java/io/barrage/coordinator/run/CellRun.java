@@ -4,6 +4,7 @@ import io.barrage.protocol.metrics.IntervalReport;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.results.CellAggregate;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ final class CellRun {
   static final class Assignment {
     final String workerId;
     final ActorRef<WorkerProtocol.Command> worker;
+    final OrderKey key; // the worker's key: every order to it carries it
     State state = State.RUNNING;
     LoadShare share; // what it was last told to carry
     LoadShare carried; // what it carried as far as its reports show (a resize it never got is not in it)
@@ -60,9 +62,10 @@ final class CellRun {
     int lossEvent = -1; // index of its LOST/LEFT event in the run's events
     LossFigures loss = LossFigures.NONE; // what is missing with it while it is LOST
 
-    Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, LoadShare share) {
+    Assignment(String workerId, ActorRef<WorkerProtocol.Command> worker, OrderKey key, LoadShare share) {
       this.workerId = workerId;
       this.worker = worker;
+      this.key = key;
       this.share = share;
       this.carried = share;
     }
@@ -170,7 +173,7 @@ final class CellRun {
   /** Tells every worker whose last report is awaited to stop its step. */
   void tellStop(String runId) {
     for (Assignment a : assignments.values()) {
-      if (a.state.awaited()) a.worker.tell(new WorkerProtocol.StopStep(runId, spec.id()));
+      if (a.state.awaited()) a.worker.tell(new WorkerProtocol.StopStep(runId, spec.id(), a.key));
     }
   }
 

@@ -126,14 +126,14 @@ final class CellSchedule {
     long now = System.currentTimeMillis();
     long startAt = now + settings.startDelay().toMillis();
     List<CellRun.Assignment> assigned = new ArrayList<>();
-    for (int i = 0; i < ready.size(); i++) assigned.add(new CellRun.Assignment(ready.get(i).id, ready.get(i).ref, shares.get(i)));
+    for (int i = 0; i < ready.size(); i++) assigned.add(new CellRun.Assignment(ready.get(i).id, ready.get(i).ref, ready.get(i).key, shares.get(i)));
     CellRun cell = new CellRun(spec, requests, startAt, assigned);
     if (next == 1) ledger.workersPlanned = ready.size();
     String baseDir = order.baseDir() == null ? "" : order.baseDir().toString();
     for (CellRun.Assignment a : assigned) {
       a.shareSentAtEpochMs = now;
       long workerStart = startAt + roster.offsetMs(a.workerId);
-      a.worker.tell(new WorkerProtocol.StartStep(order.runId(), a.workerId, order.scenarioYaml(), baseDir, spec, a.share, workerStart, self));
+      a.worker.tell(new WorkerProtocol.StartStep(order.runId(), a.workerId, order.scenarioYaml(), baseDir, spec, a.share, workerStart, self, a.key));
     }
     log.info("cell {} ({}/{}): {} over {} worker(s)", spec.id(), next, size(), spec.load().id(), assigned.size());
     return cell;

@@ -5,6 +5,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.Reachability;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.time.Duration;
@@ -217,11 +218,19 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     String said = losses.lose(current, a, d.how(), d.why());
     if (said != null) message = said;
     // if it comes back it must not keep running a share nobody counts any more
-    a.worker.tell(new WorkerProtocol.StopStep(order.runId(), current.spec.id()));
+    a.worker.tell(new WorkerProtocol.StopStep(order.runId(), current.spec.id(), a.key));
     if (ledger.abortReason != null) stopCell(settings.stopTimeout());
   }
 
+  /** Whether an event that names {@code worker} carries its key; one that does not is logged and ignored. */
+  private boolean believed(String what, ActorRef<?> worker, OrderKey key) {
+    String refusal = roster.refusal(worker, key);
+    if (refusal != null) getContext().getLog().warn("run {}: ignored {}: {}", order.runId(), what, refusal);
+    return refusal == null;
+  }
+
   private Behavior<Command> onLeaving(Leaving l) {
+    if (!believed("WorkerLeaving", l.leaving().worker(), l.leaving().key())) return this;
     WorkerRoster.Member m = roster.get(l.leaving().worker());
     if (m != null) m.presence = WorkerRoster.Presence.LEAVING; // never used for later cells
     CellRun.Assignment a = current == null ? null : current.assignments.get(l.leaving().worker());
@@ -245,10 +254,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private Behavior<Command> onReport(Report report) {
     CoordinatorProtocol.Interval i = report.interval();
     if (!order.runId().equals(i.runId())) return this; // an earlier run's resend: not ours to acknowledge
+    if (!believed("Interval", i.worker(), i.key())) return this;
     var r = i.report();
     CellMerge.Result merged = merge.merge(findCell(r.cellId()), i, roster.offsetMs(r.workerId()));
     if (merged instanceof CellMerge.Result.Refused) return this; // not acknowledged, counted in the outcome
-    i.worker().tell(new WorkerProtocol.ReportAck(i.runId(), r.cellId(), r.sequence()));
+    i.worker().tell(new WorkerProtocol.ReportAck(i.runId(), r.cellId(), r.sequence(), i.key()));
     if (!(merged instanceof CellMerge.Result.Merged m) || m.a() == null) return this;
     CellRun.Assignment a = m.a();
     rampStarts.merged(m.cell(), a, r);
@@ -267,6 +277,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> onFailed(Failed failed) {
     CoordinatorProtocol.StepFailed f = failed.failed();
+    if (!believed("StepFailed", f.worker(), f.key())) return this;
     getContext().getLog().error("cell {}: worker {} cannot run it: {}", f.cellId(), f.workerId(), f.reason());
     ledger.abort("worker " + f.workerId() + " cannot run cell " + f.cellId() + ": " + f.reason());
     CellRun.Assignment a = current == null ? null : current.assignments.get(f.worker());

@@ -3,7 +3,9 @@ package io.barrage.coordinator.run;
 import static io.barrage.common.time.EpochTime.epochMicros;
 
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -42,6 +44,8 @@ final class WorkerRoster {
     final String id;
     final ActorRef<WorkerProtocol.Command> ref;
     Presence presence = Presence.AVAILABLE;
+    /** The worker's key from its first believed clock answer; null until then ({@link OrderKey}). */
+    OrderKey key;
 
     Member(String id, ActorRef<WorkerProtocol.Command> ref) {
       this.id = id;
@@ -59,7 +63,7 @@ final class WorkerRoster {
   private final ClockOffsets clocks = new ClockOffsets();
   private final Map<Long, Probe> probes = new HashMap<>();
   private final Address selfAddress;
-  private long probeSeq;
+  private final SecureRandom probeIds = new SecureRandom();
   // the roll call of the next cell: probe ids still unanswered, members that answered
   private final Set<Long> rollCallPending = new HashSet<>();
   private final List<Member> rollCallAnswered = new ArrayList<>();
@@ -143,6 +147,18 @@ final class WorkerRoster {
     return members.get(ref);
   }
 
+  /**
+   * Why a message that names {@code worker} and carries {@code key} is not believed, or null when it
+   * is: the worker must be known, and the key the one it sent in answer to a probe.
+   */
+  String refusal(ActorRef<?> worker, OrderKey key) {
+    if (worker == null) return "it names no worker";
+    Member m = members.get(worker);
+    if (m == null) return "no worker of this run is " + worker.path();
+    if (m.key == null || !m.key.matches(key)) return "it does not carry worker " + m.id + "'s key";
+    return null;
+  }
+
   Collection<Member> all() {
     return members.values();
   }
@@ -173,17 +189,25 @@ final class WorkerRoster {
   }
 
   long probe(Member m, ActorRef<CoordinatorProtocol.Event> replyTo) {
-    long id = ++probeSeq;
     if (probes.size() > 10_000) probes.clear(); // answers that never came
+    long id;
+    do {
+      id = probeIds.nextLong(); // unguessable: only the worker it went to can answer it
+    } while (probes.containsKey(id));
     probes.put(id, new Probe(epochMicros(), m));
     m.ref.tell(new WorkerProtocol.ClockPing(id, replyTo));
     return id;
   }
 
-  /** Takes in a probe's answer: a clock sample, and an answer to the roll call. */
+  /**
+   * Takes in a probe's answer: a clock sample, the worker's key, and an answer to the roll call. An
+   * answer is believed only when it echoes a probe sent to that same worker.
+   */
   void pong(CoordinatorProtocol.ClockPong p) {
-    Probe probe = probes.remove(p.probeId());
-    if (probe == null) return;
+    Probe probe = probes.get(p.probeId());
+    if (probe == null || !probe.to().ref.equals(p.worker()) || p.key() == null) return;
+    probes.remove(p.probeId());
+    probe.to().key = p.key();
     clocks.record(probe.to().id, probe.sentMicros(), p.workerEpochMicros(), epochMicros());
     if (rollCallPending.remove(p.probeId()) && probe.to().presence == Presence.AVAILABLE) rollCallAnswered.add(probe.to());
   }

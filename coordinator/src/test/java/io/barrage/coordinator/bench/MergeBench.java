@@ -9,6 +9,7 @@ import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.plan.CellSpec;
 import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.results.CellAggregate;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.KryoWireSerializer;
 import java.lang.management.ManagementFactory;
@@ -68,7 +69,7 @@ public final class MergeBench {
         while (System.nanoTime() < due) TimeUnit.MILLISECONDS.sleep(1); // pacing of a real-time replay
         for (int w = 0; w < workers; w++) {
           var r = new IntervalReport("w" + w, cell.id(), s, startMs + 1000L * s, startMs + 1000L * (s + 1), templates.get(w % templates.size()), counters, s == seconds - 1);
-          byte[] wire = codec.encode(new CoordinatorProtocol.Interval("bench", r, null));
+          byte[] wire = codec.encode(new CoordinatorProtocol.Interval("bench", r, null, OrderKey.random()));
           totalBytes += wire.length;
           reports++;
           var in = (CoordinatorProtocol.Interval) codec.decode(wire);

@@ -12,6 +12,7 @@ import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,16 +45,17 @@ class CellLossesTest {
     Scenario s = ScenarioLoader.parse(yaml, null);
     order = new RunOrder("r", s, yaml, null, Path.of("unused"), workers);
     ledger = new RunLedger(order, RunSettings.defaults());
-    losses = new CellLosses(order, ledger, LoggerFactory.getLogger(CellLossesTest.class));
+    nowMs = System.currentTimeMillis();
+    losses = new CellLosses(order, ledger, LoggerFactory.getLogger(CellLossesTest.class), () -> nowMs);
     var spec = CellPlanner.plan(s).get(0);
     List<LoadShare> shares = LoadSplitter.shares(spec.load(), -1, workers);
     List<CellRun.Assignment> assigned = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       TestProbe<WorkerProtocol.Command> p = kit.createTestProbe();
       probes.add(p);
-      assigned.add(new CellRun.Assignment("w" + i, p.ref(), shares.get(i)));
+      assigned.add(new CellRun.Assignment("w" + i, p.ref(), OrderKey.random(), shares.get(i)));
     }
-    cell = new CellRun(spec, -1, System.currentTimeMillis() - 10_000, assigned);
+    cell = new CellRun(spec, -1, nowMs - 10_000, assigned);
     ledger.workersPlanned = workers;
   }
 
@@ -68,10 +70,12 @@ class CellLossesTest {
   }
 
   private long deliveredAfterMs; // how long the next reports take to arrive
+  /** The coordinator's clock in these tests: fixed, so no figure depends on how long a step took. */
+  private long nowMs;
 
   /** A report of {@code completed} requests over {@code ms}, ending {@code agoMs} ago, {@code inFlight} at its end. */
   private void report(CellRun.Assignment a, long seq, long completed, int inFlight, long ms, long agoMs, boolean last) {
-    long end = System.currentTimeMillis() - agoMs;
+    long end = nowMs - agoMs;
     var c = new IntervalCounters(completed, completed, Map.of(), Map.of(), 10 * completed, 10 * completed, 0, 0, inFlight, 0, -1, -1);
     a.reported(new IntervalReport(a.workerId, "c", seq, end - ms, end, Map.of(), c, last), end, end + deliveredAfterMs);
   }
@@ -184,7 +188,7 @@ class CellLossesTest {
     setUp("{duration: 60s}", 2);
     report(a(0), 0, 20, 6, 1000, 0, false);
     report(a(1), 0, 20, 6, 1000, 0, false);
-    a(1).lastReportArrivedAtEpochMs = System.currentTimeMillis() - 4000; // silent for 4 s, not yet found lost
+    a(1).lastReportArrivedAtEpochMs = nowMs - 4000; // silent for 4 s, not yet found lost
     var board = new StatusBoard(order, 1, 3000);
     RunStatus s = board.snapshot(RunStatus.Phase.RUNNING, "running", cell, ledger, new WorkerRoster(null), 1);
     assertThat(s.inFlight()).isEqualTo(6);

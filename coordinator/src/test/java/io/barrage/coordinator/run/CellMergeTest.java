@@ -9,6 +9,7 @@ import io.barrage.protocol.metrics.Metric;
 import io.barrage.protocol.plan.CellPlanner;
 import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.CoordinatorProtocol;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.nio.file.Files;
@@ -32,16 +33,17 @@ class CellMergeTest {
   }
 
   @TempDir Path dir;
+  private static final OrderKey KEY = OrderKey.random();
 
   private CellRun cell(TestProbe<WorkerProtocol.Command> w) throws Exception {
     var spec = CellPlanner.plan(ScenarioLoader.parse(RunCoordinatorIT.scenario("{concurrency: [2]}", "{duration: 10s}", "rebalance"), null)).get(0);
-    return new CellRun(spec, -1, System.currentTimeMillis(), List.of(new CellRun.Assignment("w0", w.ref(), new LoadShare(2, 0, 0, 1, -1))));
+    return new CellRun(spec, -1, System.currentTimeMillis(), List.of(new CellRun.Assignment("w0", w.ref(), KEY, new LoadShare(2, 0, 0, 1, -1))));
   }
 
   private static CoordinatorProtocol.Interval report(CellRun cell, long seq, Map<Metric, byte[]> hist, TestProbe<WorkerProtocol.Command> w) {
     long now = System.currentTimeMillis();
     var c = new IntervalCounters(2, 2, Map.of(), Map.of(), 20, 20, 0, 0, 2, 0, -1, -1);
-    return new CoordinatorProtocol.Interval("r", new IntervalReport("w0", cell.spec.id(), seq, now - 1000, now, hist, c, false), w.ref());
+    return new CoordinatorProtocol.Interval("r", new IntervalReport("w0", cell.spec.id(), seq, now - 1000, now, hist, c, false), w.ref(), KEY);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.barrage.protocol.plan.LoadSplitter;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class RampStartsTest {
     var spec = CellPlanner.plan(s).get(0);
     List<LoadShare> shares = LoadSplitter.shares(spec.load(), -1, 2);
     List<CellRun.Assignment> assigned = new ArrayList<>();
-    for (int i = 0; i < 2; i++) assigned.add(new CellRun.Assignment("w" + i, kit.<WorkerProtocol.Command>createTestProbe().ref(), shares.get(i)));
+    for (int i = 0; i < 2; i++) assigned.add(new CellRun.Assignment("w" + i, kit.<WorkerProtocol.Command>createTestProbe().ref(), OrderKey.random(), shares.get(i)));
     return new CellRun(spec, -1, START, assigned);
   }
 

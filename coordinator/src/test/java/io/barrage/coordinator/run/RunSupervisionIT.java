@@ -14,6 +14,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Queue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,7 @@ class RunSupervisionIT {
   @TempDir Path out;
   private CoordinatorNode node;
   private Runs runs;
+  private final Map<String, ActorRef<WorkerProtocol.Command>> workers = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeEach
   void start() {
@@ -51,7 +54,8 @@ class RunSupervisionIT {
 
   private Queue<WorkerProtocol.Command> worker(String name, int intervals, boolean forever, int maxPings) {
     Queue<WorkerProtocol.Command> orders = FakeWorker.newOrderLog();
-    node.system().systemActorOf(FakeWorker.create(intervals, forever, Histograms.create(), orders, new long[1], maxPings), name, Props.empty());
+    ActorRef<Object> ref = node.system().systemActorOf(FakeWorker.create(intervals, forever, Histograms.create(), orders, new long[1], maxPings), name, Props.empty());
+    workers.put(name, ref.narrow());
     return orders;
   }
 
@@ -93,10 +97,10 @@ class RunSupervisionIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> !FakeWorker.starts(orders).isEmpty());
     WorkerProtocol.StartStep start = FakeWorker.starts(orders).get(0);
     await().atMost(Duration.ofSeconds(30)).until(() -> runs.status("r1").map(s -> s.requestsDone() > 10).orElse(false));
-    // a report without counters makes the merge throw (a NullPointerException), not a refusal
-    TestProbe<WorkerProtocol.Command> sender = TestProbe.create(node.system());
+    // a report without counters makes the merge throw (a NullPointerException), not a refusal; it is
+    // sent as the worker would (its ref, its key), so it gets as far as the merge
     start.coordinator().tell(new CoordinatorProtocol.Interval("r1",
-        new IntervalReport(start.workerId(), start.cell().id(), 1_000_000, 0, 0, Map.of(), null, false), sender.ref()));
+        new IntervalReport(start.workerId(), start.cell().id(), 1_000_000, 0, 0, Map.of(), null, false), workers.get("w0"), start.key()));
 
     RunRecord r = run.finished().get(10, TimeUnit.SECONDS);
     assertThat(r.outcome()).isInstanceOf(RunOutcome.Aborted.class);
@@ -114,17 +118,37 @@ class RunSupervisionIT {
     var run = submit("r1", "{concurrency: [2]}", "{requests: 120}", 1);
     await().atMost(Duration.ofSeconds(30)).until(() -> !FakeWorker.starts(orders).isEmpty());
     WorkerProtocol.StartStep start = FakeWorker.starts(orders).get(0);
-    TestProbe<WorkerProtocol.Command> sender = TestProbe.create(node.system());
     var counters = new IntervalCounters(1, 1, Map.of(), Map.of(), 10, 10, 0, 0, 0, 0, -1, -1);
     var corrupt = new IntervalReport(start.workerId(), start.cell().id(), 1_000_000, 0, 0, Map.of(Metric.TTFT, new byte[] {1, 2, 3, 4}), counters, false);
-    start.coordinator().tell(new CoordinatorProtocol.Interval("r1", corrupt, sender.ref()));
-    start.coordinator().tell(new CoordinatorProtocol.Interval("r1", corrupt, sender.ref())); // the worker's resend
+    start.coordinator().tell(new CoordinatorProtocol.Interval("r1", corrupt, workers.get("w0"), start.key()));
+    start.coordinator().tell(new CoordinatorProtocol.Interval("r1", corrupt, workers.get("w0"), start.key())); // the worker's resend
 
     RunRecord r = run.finished().get(30, TimeUnit.SECONDS);
-    sender.expectNoMessage(Duration.ofMillis(200));
+    assertThat(orders).noneMatch(o -> o instanceof WorkerProtocol.ReportAck a && a.sequence() == 1_000_000);
     assertThat(r.outcome()).isInstanceOf(RunOutcome.Degraded.class);
     assertThat(r.outcome().reason()).contains("1 interval report(s) refused").contains("corrupt histogram");
     assertThat(r.cells().get(0).aggregate().ok()).isEqualTo(120); // nothing of it was merged
+  }
+
+  @Test
+  void reportsAndFailuresThatNameAWorkerWithoutItsKeyAreIgnored() throws Exception {
+    Queue<WorkerProtocol.Command> orders = worker("w0", 60, false, Integer.MAX_VALUE);
+    var run = submit("r1", "{concurrency: [2]}", "{requests: 120}", 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !FakeWorker.starts(orders).isEmpty());
+    WorkerProtocol.StartStep start = FakeWorker.starts(orders).get(0);
+    // what a member with the cluster's certificate could forge: the worker's ref, any key
+    OrderKey guessed = OrderKey.random();
+    var counters = new IntervalCounters(500, 500, Map.of(), Map.of(), 5000, 5000, 0, 0, 0, 0, -1, -1);
+    var forged = new IntervalReport(start.workerId(), start.cell().id(), 1_000_000, 0, 0, Map.of(), counters, false);
+    start.coordinator().tell(new CoordinatorProtocol.Interval("r1", forged, workers.get("w0"), guessed));
+    start.coordinator().tell(new CoordinatorProtocol.Interval("r1", forged, workers.get("w0"), null));
+    start.coordinator().tell(new CoordinatorProtocol.StepFailed("r1", start.workerId(), start.cell().id(), "forged", workers.get("w0"), guessed));
+    start.coordinator().tell(new CoordinatorProtocol.WorkerLeaving(workers.get("w0"), guessed));
+
+    RunRecord r = run.finished().get(30, TimeUnit.SECONDS);
+    assertThat(r.outcome()).isInstanceOf(RunOutcome.Completed.class);
+    assertThat(r.cells().get(0).aggregate().ok()).isEqualTo(120);
+    assertThat(orders).noneMatch(o -> o instanceof WorkerProtocol.ReportAck a && a.sequence() == 1_000_000);
   }
 
   @Test

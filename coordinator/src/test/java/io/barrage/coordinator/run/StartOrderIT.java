@@ -7,6 +7,7 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,11 +45,12 @@ class StartOrderIT {
 
   /** Joins and answers clock probes, but never acts on a start order (as if it never arrived). */
   private static Behavior<Object> deafWorker(Queue<WorkerProtocol.Command> orders) {
+    OrderKey key = OrderKey.random();
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.SERVICE_KEY, ctx.getSelf().<WorkerProtocol.Command>narrow()));
       return Behaviors.receive(Object.class)
           .onMessage(WorkerProtocol.ClockPing.class, p -> {
-            p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), io.barrage.common.time.EpochTime.epochMicros(), ctx.getSelf().<WorkerProtocol.Command>narrow()));
+            p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), io.barrage.common.time.EpochTime.epochMicros(), ctx.getSelf().<WorkerProtocol.Command>narrow(), key));
             return Behaviors.same();
           })
           .onMessage(WorkerProtocol.Command.class, c -> {

@@ -83,6 +83,7 @@ public final class WireRegistry {
           new Entry(130, UnreachableSpan.class),
           new Entry(131, Load.Trace.class),
           new Entry(132, TrafficReport.class),
+          new Entry(133, OrderKey.class),
           // coordinator -> worker
           new Entry(200, WorkerProtocol.ClockPing.class),
           new Entry(201, WorkerProtocol.StartStep.class),

@@ -17,7 +17,8 @@ public final class WorkerProtocol {
 
   /**
    * Clock probe: the worker answers at once with {@link CoordinatorProtocol.ClockPong} carrying its
-   * wall clock. The coordinator keeps the sample with the smallest round trip (NTP style).
+   * wall clock. The coordinator keeps the sample with the smallest round trip (NTP style). The
+   * probe id is random: a pong is believed only when it echoes the id of a probe sent to that worker.
    */
   public record ClockPing(long probeId, ActorRef<CoordinatorProtocol.Event> replyTo) implements Command {}
 
@@ -28,6 +29,8 @@ public final class WorkerProtocol {
    * @param workerId the name the coordinator knows this worker by; every report carries it
    * @param scenarioYaml the whole scenario (targets, workload) as YAML
    * @param baseDir directory relative dataset paths resolve against, or "" for the working directory
+   * @param key the key this worker sent the coordinator in its clock answer ({@link OrderKey}); every
+   *     order to a worker carries it
    */
   public record StartStep(
       String runId,
@@ -37,7 +40,8 @@ public final class WorkerProtocol {
       CellSpec cell,
       LoadShare share,
       long startAtEpochMs,
-      ActorRef<CoordinatorProtocol.Event> coordinator)
+      ActorRef<CoordinatorProtocol.Event> coordinator,
+      OrderKey key)
       implements Command {}
 
   /**
@@ -45,11 +49,11 @@ public final class WorkerProtocol {
    * steps {@code share.requestQuota()} is the worker's new total quota for the whole step, including
    * the requests it has already sent.
    */
-  public record ResizeStep(String runId, String cellId, LoadShare share) implements Command {}
+  public record ResizeStep(String runId, String cellId, LoadShare share, OrderKey key) implements Command {}
 
   /** Stop the cell now (user stop, abort policy); the worker still flushes what it recorded. */
-  public record StopStep(String runId, String cellId) implements Command {}
+  public record StopStep(String runId, String cellId, OrderKey key) implements Command {}
 
   /** The coordinator has merged this report; the worker may forget it. */
-  public record ReportAck(String runId, String cellId, long sequence) implements Command {}
+  public record ReportAck(String runId, String cellId, long sequence, OrderKey key) implements Command {}
 }

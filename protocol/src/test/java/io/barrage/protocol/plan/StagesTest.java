@@ -10,6 +10,7 @@ import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.protocol.wire.KryoWireSerializer;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.time.Duration;
 import java.util.List;
@@ -94,7 +95,7 @@ class StagesTest {
     Load.Ramp r = (Load.Ramp) CellPlanner.plan(ramp("[{rate: 5, duration: 2s}, {rate: 1, duration: 1s}]").parse()).get(0).load();
     CellSpec spec = new CellSpec(0, "a/m16/" + r.id(), "a", 16, r, 1);
     KryoWireSerializer.WireCodec codec = new KryoWireSerializer.WireCodec(() -> null);
-    WorkerProtocol.StartStep order = new WorkerProtocol.StartStep("run", "w1", "yaml", "", spec, new LoadShare(0, 0, 1, 2, -1), 0, null);
+    WorkerProtocol.StartStep order = new WorkerProtocol.StartStep("run", "w1", "yaml", "", spec, new LoadShare(0, 0, 1, 2, -1), 0, null, OrderKey.random());
     assertThat(codec.decode(codec.encode(order))).isEqualTo(order);
   }
 }

@@ -62,7 +62,7 @@ class HostileWireBytesTest {
   }
 
   private static void assertStillDecodes() {
-    var ack = new WorkerProtocol.ReportAck("run", "cell", 7);
+    var ack = new WorkerProtocol.ReportAck("run", "cell", 7, new OrderKey(1, 2));
     assertThat(codec.decode(codec.encode(ack))).isEqualTo(ack);
   }
 
@@ -219,10 +219,12 @@ class HostileWireBytesTest {
     List<WireMessage> out = new ArrayList<>();
     out.add(new WorkerProtocol.ClockPing(1, probe));
     out.add(new WorkerProtocol.StartStep("run-1", "w1", "name: x\ntargets: []\n", "", new CellSpec(0, "t/m1/c1", "t", 1,
-        new Load.Rate(2.5, Arrivals.POISSON), 1), new LoadShare(1, 2, 3, 4, 5), 123L, probe));
-    out.add(new WorkerProtocol.ReportAck("run-1", "cell", 7));
-    out.add(new CoordinatorProtocol.Interval("run-1", report, worker));
-    out.add(new CoordinatorProtocol.StepFailed("run-1", "w1", "c", "reason é", worker));
+        new Load.Rate(2.5, Arrivals.POISSON), 1), new LoadShare(1, 2, 3, 4, 5), 123L, probe, OrderKey.random()));
+    out.add(new WorkerProtocol.ReportAck("run-1", "cell", 7, OrderKey.random()));
+    out.add(new CoordinatorProtocol.Interval("run-1", report, worker, OrderKey.random()));
+    out.add(new CoordinatorProtocol.StepFailed("run-1", "w1", "c", "reason é", worker, OrderKey.random()));
+    out.add(new CoordinatorProtocol.ClockPong(1, 2, worker, OrderKey.random()));
+    out.add(new CoordinatorProtocol.WorkerLeaving(worker, OrderKey.random()));
     return out;
   }
 }

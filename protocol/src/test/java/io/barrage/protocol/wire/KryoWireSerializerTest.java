@@ -88,10 +88,12 @@ class KryoWireSerializerTest {
         1, java.util.List.of(new io.barrage.protocol.metrics.UnreachableSpan(1000, 1500, 7)),
         Map.of(ErrorClass.CONNECT, java.util.List.of("Connection refused")), 2, 180);
     var report = new IntervalReport("w1", "t/m128/c10", 3, 1000, 2000, Map.of(Metric.TTFT, Histograms.encode(h)), counters, true);
-    var msg = new CoordinatorProtocol.Interval("run-1", report, testKit.createTestProbe(WorkerProtocol.Command.class).getRef());
+    var msg = new CoordinatorProtocol.Interval("run-1", report, testKit.createTestProbe(WorkerProtocol.Command.class).getRef(), OrderKey.random());
     var back = (CoordinatorProtocol.Interval) codec.decode(codec.encode(msg));
     assertThat(Histograms.decode(back.report().histograms().get(Metric.TTFT))).isEqualTo(h);
     assertThat(back.report().counters()).isEqualTo(counters);
+    assertThat(back.key()).isEqualTo(msg.key());
+    assertThat(back.key().matches(msg.key())).isTrue();
   }
 
   @Test
@@ -109,14 +111,14 @@ class KryoWireSerializerTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Map<Metric, byte[]> smuggling = (Map) Map.of(Metric.TTFT, new Smuggled("x"));
     var report = new IntervalReport("w", "c", 0, 0, 0, smuggling, counters, false);
-    assertThatThrownBy(() -> codec.encode(new CoordinatorProtocol.Interval("r", report, null)))
+    assertThatThrownBy(() -> codec.encode(new CoordinatorProtocol.Interval("r", report, null, null)))
         .hasMessageContaining("not registered");
   }
 
   @Test
   void pekkoPicksTheKryoSerializerForWireMessagesAndRoundTripsThem() {
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
-    var msg = new WorkerProtocol.ReportAck("run", "cell", 7);
+    var msg = new WorkerProtocol.ReportAck("run", "cell", 7, OrderKey.random());
     var serializer = serialization.findSerializerFor(msg);
     assertThat(serializer).isInstanceOf(KryoWireSerializer.class);
     byte[] bytes = serialization.serialize(msg).get();

@@ -8,6 +8,7 @@ import io.barrage.protocol.scenario.Scenario;
 import io.barrage.protocol.scenario.ScenarioLoader;
 import io.barrage.protocol.scenario.Target;
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import io.barrage.worker.engine.RunningStep;
 import io.barrage.worker.engine.StepRequest;
@@ -39,9 +40,10 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * acknowledged (or the shutdown phase times out). A step the launcher refuses is reported as
  * {@link CoordinatorProtocol.StepFailed}, never as a crash of the agent.
  *
- * <p>Clock probes and step orders are obeyed only when their reply-to lives on the coordinator this
- * worker joined ({@link OrderGate}); anything else is refused, logged with the address, and not
- * answered. The scenario of a step order is validated with the coordinator's validator
+ * <p>A clock probe is answered only when its reply-to lives on the coordinator this worker joined
+ * ({@link OrderGate}); the answer carries this worker's {@link OrderKey}, and every later order must
+ * carry it back (a step order's reply-to must also be that coordinator). Anything else is refused,
+ * logged, and not answered. The scenario of a step order is validated with the coordinator's validator
  * ({@link ScenarioLoader#parse}) before anything is started: a scenario the coordinator would refuse
  * is refused here too ({@code StepFailed}).
  */
@@ -118,6 +120,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final Settings settings;
   private final OrderGate gate;
   private final ActorRef<WorkerProtocol.Command> self;
+  /** Sent only to the coordinator this worker joined; every order and report carries it ({@link OrderKey}). */
+  private final OrderKey orderKey = OrderKey.random();
   private final Map<String, ActiveStep> steps = new HashMap<>();
   private final Map<String, Scenario> scenarios = new HashMap<>();
   private final java.util.Set<String> finishedSteps = new java.util.HashSet<>();
@@ -161,17 +165,16 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private Behavior<Command> onWire(Wire w) {
     WorkerProtocol.Command m = w.message();
-    ActorRef<?> replyTo = m instanceof WorkerProtocol.ClockPing p ? p.replyTo() : m instanceof WorkerProtocol.StartStep s ? s.coordinator() : null;
-    if (replyTo != null) {
-      String refusal = gate.refusal(replyTo);
-      if (refusal != null) {
-        getContext().getLog().warn("refused {} from {}: {}", m.getClass().getSimpleName(), replyTo.path().address(), refusal);
-        return this;
-      }
+    String refusal = refusal(m);
+    if (refusal != null) {
+      ActorRef<?> replyTo = m instanceof WorkerProtocol.ClockPing p ? p.replyTo() : m instanceof WorkerProtocol.StartStep s ? s.coordinator() : null;
+      String from = replyTo == null ? "(no reply-to)" : "from " + replyTo.path().address();
+      getContext().getLog().warn("refused {} {}: {}", m.getClass().getSimpleName(), from, refusal);
+      return this;
     }
     heardNanos = System.nanoTime();
     if (m instanceof WorkerProtocol.ClockPing p) {
-      p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), epochMicros(), self));
+      p.replyTo().tell(new CoordinatorProtocol.ClockPong(p.probeId(), epochMicros(), self, orderKey));
     } else if (m instanceof WorkerProtocol.StartStep s) {
       onStart(s);
     } else if (m instanceof WorkerProtocol.ResizeStep r) {
@@ -197,11 +200,26 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return this;
   }
 
+  /**
+   * Null to obey {@code m}; else why not. A clock probe is answered (with this worker's key) only
+   * when its replies go to the coordinator this worker joined; every other order must carry that key,
+   * and a step order's replies must go to that coordinator too.
+   */
+  private String refusal(WorkerProtocol.Command m) {
+    if (m instanceof WorkerProtocol.ClockPing p) return p.replyTo() == null ? "it names no reply-to" : gate.refusal(p.replyTo());
+    OrderKey carried = m instanceof WorkerProtocol.StartStep s ? s.key()
+        : m instanceof WorkerProtocol.ResizeStep r ? r.key()
+        : m instanceof WorkerProtocol.StopStep st ? st.key()
+        : ((WorkerProtocol.ReportAck) m).key();
+    if (!orderKey.matches(carried)) return "it does not carry the key this worker sent only to the coordinator it joined";
+    return m instanceof WorkerProtocol.StartStep s ? gate.refusal(s.coordinator()) : null;
+  }
+
   private void onStart(WorkerProtocol.StartStep s) {
     String key = key(s.runId(), s.cell().id());
     if (steps.containsKey(key) || finishedSteps.contains(key)) return; // a repeated order
     if (flushing) {
-      s.coordinator().tell(new CoordinatorProtocol.StepFailed(s.runId(), s.workerId(), s.cell().id(), "worker is shutting down", self));
+      s.coordinator().tell(new CoordinatorProtocol.StepFailed(s.runId(), s.workerId(), s.cell().id(), "worker is shutting down", self, orderKey));
       return;
     }
     try {
@@ -226,7 +244,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     } catch (Exception e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       getContext().getLog().warn("cell {}: cannot start: {}", s.cell().id(), reason);
-      s.coordinator().tell(new CoordinatorProtocol.StepFailed(s.runId(), s.workerId(), s.cell().id(), reason, self));
+      s.coordinator().tell(new CoordinatorProtocol.StepFailed(s.runId(), s.workerId(), s.cell().id(), reason, self, orderKey));
     }
   }
 
@@ -253,7 +271,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       st.ended = true;
       if (e.failure() != null) {
         getContext().getLog().warn("cell {}: the step failed: {}", st.cellId, e.failure());
-        st.coordinator.tell(new CoordinatorProtocol.StepFailed(st.runId, st.workerId, st.cellId, e.failure(), self));
+        st.coordinator.tell(new CoordinatorProtocol.StepFailed(st.runId, st.workerId, st.cellId, e.failure(), self, orderKey));
       }
       if (!st.lastSent) drain(st); // the report after done() is the last one: send it now
       cleanUp();
@@ -293,7 +311,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     for (ActiveStep st : steps.values()) {
       if (!st.ended) {
         getContext().getLog().info("cell {}: leaving, flushing what was recorded", st.cellId);
-        st.coordinator.tell(new CoordinatorProtocol.WorkerLeaving(self));
+        st.coordinator.tell(new CoordinatorProtocol.WorkerLeaving(self, orderKey));
         st.run.stop();
       }
     }
@@ -318,7 +336,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private void send(ActiveStep st, IntervalReport r) {
     st.sentAtTick.put(r.sequence(), ticks);
-    st.coordinator.tell(new CoordinatorProtocol.Interval(st.runId, r, self));
+    st.coordinator.tell(new CoordinatorProtocol.Interval(st.runId, r, self, orderKey));
   }
 
   private void cleanUp() {

@@ -9,6 +9,7 @@ import io.barrage.protocol.plan.Load;
 import io.barrage.protocol.plan.LoadShare;
 import io.barrage.protocol.scenario.TestScenario;
 import io.barrage.protocol.wire.CoordinatorProtocol;
+import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,8 @@ class WorkerAgentTest {
   private TestProbe<CoordinatorProtocol.Event> coordinator;
   /** Reply addresses the gate treats as "not the coordinator this worker joined". */
   private final java.util.Set<ActorRef<?>> strangers = ConcurrentHashMap.newKeySet();
+  /** The key the agent sent in its clock answer: what the coordinator puts into every order. */
+  private OrderKey key;
 
   @BeforeEach
   void start() {
@@ -77,6 +80,7 @@ class WorkerAgentTest {
     ref.tell(new WorkerProtocol.ClockPing(1, p.getRef()));
     var pong = p.expectMessageClass(CoordinatorProtocol.ClockPong.class);
     assertThat(Math.abs(pong.workerEpochMicros() / 1000 - System.currentTimeMillis())).isLessThan(5_000);
+    key = pong.key();
     return ref;
   }
 
@@ -94,7 +98,7 @@ class WorkerAgentTest {
 
   private WorkerProtocol.StartStep start(String cellId, String yaml) {
     var cell = new CellSpec(0, cellId, "sim", 16, new Load.Concurrency(2), 1);
-    return new WorkerProtocol.StartStep("run1", "w1", yaml, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), coordinator.getRef());
+    return new WorkerProtocol.StartStep("run1", "w1", yaml, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), coordinator.getRef(), key);
   }
 
   @Test
@@ -104,13 +108,42 @@ class WorkerAgentTest {
     strangers.add(stranger.getRef());
     worker.tell(new WorkerProtocol.ClockPing(7, stranger.getRef()));
     var cell = new CellSpec(0, "hijack", "sim", 16, new Load.Concurrency(2), 1);
-    worker.tell(new WorkerProtocol.StartStep("run1", "w1", YAML, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), stranger.getRef()));
+    worker.tell(new WorkerProtocol.StartStep("run1", "w1", YAML, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), stranger.getRef(), key));
     // the real coordinator's order after them is obeyed: the refused ones were handled, not queued
     startAndAwaitLaunch(worker, "sim/m16/c2");
     time.timePasses(INTERVAL);
     coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
     stranger.expectNoMessage(Duration.ofMillis(300));
     assertThat(orders).containsOnlyKeys("sim/m16/c2");
+  }
+
+  @Test
+  void ordersWithoutTheKeyTheWorkerSentAreRefusedEvenWhenTheirReplyToIsTheCoordinator() {
+    var worker = workerRef();
+    OrderKey guessed = OrderKey.random();
+    var cell = new CellSpec(0, "hijack", "sim", 16, new Load.Concurrency(2), 1);
+    // the reply-to is the coordinator itself: only the key tells these orders from its own
+    worker.tell(new WorkerProtocol.StartStep("run1", "w1", YAML, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), coordinator.getRef(), guessed));
+    worker.tell(new WorkerProtocol.StartStep("run1", "w1", YAML, "", cell, new LoadShare(2, 0, 0, 1, 10), System.currentTimeMillis(), coordinator.getRef(), null));
+    startAndAwaitLaunch(worker, "sim/m16/c2");
+    time.timePasses(INTERVAL);
+    var first = coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
+    assertThat(first.key()).isEqualTo(key);
+    worker.tell(new WorkerProtocol.ResizeStep("run1", "sim/m16/c2", new LoadShare(9, 0, 0, 1, 45), guessed));
+    worker.tell(new WorkerProtocol.StopStep("run1", "sim/m16/c2", guessed));
+    worker.tell(new WorkerProtocol.StopStep("run1", "sim/m16/c2", null));
+    worker.tell(new WorkerProtocol.ReportAck("run1", "sim/m16/c2", 0, guessed));
+    worker.tell(new WorkerProtocol.ClockPing(3, null)); // a probe with no reply-to is refused, not a crash
+    // a probe answered after them: they were handled (refused) by then
+    TestProbe<CoordinatorProtocol.Event> p = kit.createTestProbe(CoordinatorProtocol.Event.class);
+    worker.tell(new WorkerProtocol.ClockPing(2, p.getRef()));
+    assertThat(p.expectMessageClass(CoordinatorProtocol.ClockPong.class).key()).isEqualTo(key);
+    assertThat(orders).containsOnlyKeys("sim/m16/c2");
+    assertThat(runs.get(0).resizes).isEmpty();
+    assertThat(runs.get(0).stopped).isFalse();
+    // report 0 was not acknowledged by the guessed key: it is resent
+    for (int tick = 2; tick <= 4; tick++) time.timePasses(INTERVAL);
+    assertThat(receivedSequences(4)).contains(0L);
   }
 
   @Test
@@ -137,7 +170,7 @@ class WorkerAgentTest {
     for (int tick = 2; tick <= 5; tick++) time.timePasses(INTERVAL);
     assertThat(receivedSequences(6)).containsExactly(1L, 2L, 3L, 0L, 4L, 1L);
     // acknowledged: nothing is resent any more, however long it waits
-    for (long s = 0; s <= 4; s++) worker.tell(new WorkerProtocol.ReportAck("run1", "sim/m16/c2", s));
+    for (long s = 0; s <= 4; s++) worker.tell(new WorkerProtocol.ReportAck("run1", "sim/m16/c2", s, key));
     for (int tick = 6; tick <= 8; tick++) time.timePasses(INTERVAL);
     assertThat(receivedSequences(3)).containsExactly(5L, 6L, 7L);
   }
@@ -148,14 +181,14 @@ class WorkerAgentTest {
     startAndAwaitLaunch(worker, "sim/m16/c2");
     time.timePasses(INTERVAL);
     var first = coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
-    worker.tell(new WorkerProtocol.ReportAck("run1", first.report().cellId(), 0));
+    worker.tell(new WorkerProtocol.ReportAck("run1", first.report().cellId(), 0, key));
     runs.get(0).done.complete(null);
     var last = coordinator.fishForMessage(Duration.ofSeconds(5), e ->
         e instanceof CoordinatorProtocol.Interval i && i.report().last()
             ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
             : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
     var lastReport = ((CoordinatorProtocol.Interval) last.get(last.size() - 1)).report();
-    for (long s = 0; s <= lastReport.sequence(); s++) worker.tell(new WorkerProtocol.ReportAck("run1", lastReport.cellId(), s));
+    for (long s = 0; s <= lastReport.sequence(); s++) worker.tell(new WorkerProtocol.ReportAck("run1", lastReport.cellId(), s, key));
     // once everything is acknowledged, nothing is resent: a flush completes at once
     var flushed = kit.createTestProbe(Done.class);
     agent.tell(new WorkerAgent.Flush(flushed.getRef()));
@@ -168,8 +201,8 @@ class WorkerAgentTest {
     startAndAwaitLaunch(worker, "sim/m16/c2");
     time.timePasses(INTERVAL);
     coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
-    worker.tell(new WorkerProtocol.ResizeStep("run1", "sim/m16/c2", new LoadShare(3, 0, 0, 1, 15)));
-    worker.tell(new WorkerProtocol.StopStep("run1", "sim/m16/c2"));
+    worker.tell(new WorkerProtocol.ResizeStep("run1", "sim/m16/c2", new LoadShare(3, 0, 0, 1, 15), key));
+    worker.tell(new WorkerProtocol.StopStep("run1", "sim/m16/c2", key));
     coordinator.fishForMessage(Duration.ofSeconds(5), e ->
         e instanceof CoordinatorProtocol.Interval i && i.report().last()
             ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
@@ -193,7 +226,7 @@ class WorkerAgentTest {
     assertThat(msgs).anyMatch(m -> m instanceof CoordinatorProtocol.WorkerLeaving);
     flushed.expectNoMessage(Duration.ofMillis(200)); // not acknowledged yet
     long lastSeq = ((CoordinatorProtocol.Interval) msgs.get(msgs.size() - 1)).report().sequence();
-    for (long s = 0; s <= lastSeq; s++) worker.tell(new WorkerProtocol.ReportAck("run1", "sim/m16/c2", s));
+    for (long s = 0; s <= lastSeq; s++) worker.tell(new WorkerProtocol.ReportAck("run1", "sim/m16/c2", s, key));
     flushed.expectMessage(Duration.ofSeconds(5), Done.getInstance());
   }
 
@@ -203,7 +236,7 @@ class WorkerAgentTest {
     startAndAwaitLaunch(worker, "sim/m16/c2");
     time.timePasses(INTERVAL);
     var first = coordinator.expectMessageClass(CoordinatorProtocol.Interval.class, Duration.ofSeconds(5));
-    worker.tell(new WorkerProtocol.ReportAck("run1", first.report().cellId(), first.report().sequence()));
+    worker.tell(new WorkerProtocol.ReportAck("run1", first.report().cellId(), first.report().sequence(), key));
     // another member (cut off alone) made the cluster mark the coordinator unreachable; this
     // worker heard from it just now
     agent.tell(new WorkerAgent.CoordinatorSilent(Duration.ofSeconds(2), "the coordinator has been unreachable for 2000 ms"));
