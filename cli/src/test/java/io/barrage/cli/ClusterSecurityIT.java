@@ -267,10 +267,10 @@ class ClusterSecurityIT {
    */
   private static void awaitTerminated(ActorSystem<Void> rogue) throws Exception {
     try {
-      rogue.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      rogue.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       System.err.println("ClusterSecurityIT: the rogue node's actor system " + rogue.address()
-          + " was still terminating after 60 s (Artery's unbounded stream shutdown, apache/pekko#3247); left to the JVM");
+          + " was still terminating after 20 s (Artery's unbounded stream shutdown, apache/pekko#3247); left to the JVM");
     }
   }
 
