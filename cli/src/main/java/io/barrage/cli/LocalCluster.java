@@ -22,11 +22,11 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * with the same classpath ({@code BarrageMain worker --join ...}). Every worker JVM is stopped when
  * the cluster is closed, on failure, and on Ctrl-C (shutdown hook); each also exits by itself if this
  * process disappears ({@code --exit-with-parent}). Worker JVMs run in a session of their own
- * ({@code setsid}, where the machine has it), so a Ctrl-C meant for {@code barrage run} reaches the
- * coordinator alone: it interrupts the run while every worker still reports, and then stops them; a
- * worker that got the signal too would leave first and turn the run's outcome from {@code interrupted}
- * into {@code degraded}. With N = 0 the coordinator node also carries the
- * worker role (one process).
+ * ({@code setsid}, where the machine has it) and with SIGINT ignored, so a Ctrl-C meant for
+ * {@code barrage run} stops the coordinator alone: it interrupts the run while every worker still
+ * reports, and then stops them; a worker that got the signal too would leave first and turn the
+ * run's outcome from {@code interrupted} into {@code degraded}. With N = 0 the coordinator node also
+ * carries the worker role (one process).
  *
  * <p>With worker JVMs the cluster port speaks mutual TLS with a CA and certificate made for this run
  * ({@link ClusterCertificates}, in a private temporary directory deleted on close): another local
@@ -39,6 +39,9 @@ final class LocalCluster implements AutoCloseable {
   /** The {@code setsid} program (util-linux) when this machine has one, else null: workers then share this job's process group. */
   private static final Path SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
       .filter(Files::isExecutable).findFirst().orElse(null);
+
+  /** A POSIX shell, to start workers with SIGINT ignored; null where there is none (workers then take it). */
+  private static final Path SH = Files.isExecutable(Path.of("/bin/sh")) ? Path.of("/bin/sh") : null;
 
   private final CoordinatorNode coordinator;
   private final ClusterCertificates certificates;
@@ -92,6 +95,9 @@ final class LocalCluster implements AutoCloseable {
     // a session of its own: the terminal's Ctrl-C (or a signal to this job's process group) reaches
     // this process only, which interrupts the run with every worker still reporting, then stops them
     if (SETSID != null) cmd.add(SETSID.toString());
+    // and SIGINT ignored, for machines without setsid, where the terminal's Ctrl-C reaches the workers
+    // too: the JVM leaves a signal it inherits as ignored alone (stopping a worker is SIGTERM)
+    if (SH != null) cmd.addAll(List.of(SH.toString(), "-c", "trap '' INT; exec \"$0\" \"$@\""));
     cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path")));
     String opts = System.getenv("BARRAGE_WORKER_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));

@@ -11,6 +11,7 @@ import io.barrage.simulator.SimulatorServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,44 @@ class InterruptedRunIT {
   @Test
   void sigtermOfTheWholeProcessGroupMarksTheRunningCellInterruptedNotCompleted() throws Exception {
     interrupt(true);
+  }
+
+  /**
+   * Where {@code run} cannot give its workers a session of their own (no setsid, as on macOS), the
+   * terminal's Ctrl-C reaches the worker JVMs too, and a worker that left on it would turn the outcome
+   * into {@code degraded}. Here SIGINT goes to the worker JVM alone, in the middle of the second cell:
+   * it ignores it, and the run completes with every request the simulator served counted.
+   */
+  @Test
+  void aCtrlCThatReachesAWorkerJvmIsIgnored() throws Exception {
+    try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
+      Path f = TestScenario.named("ctrl-c").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
+          .step("{duration: 5s}").writeTo(dir.resolve("two-cells.yaml"));
+      Path out = dir.resolve("out");
+      BarrageProcess.Launch launch = BarrageProcess.barrage("run", f.toString(), "--out", out.toString(), "--local-workers", "1")
+          .heap("384m").env("BARRAGE_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+      try (BarrageProcess p = launch.start(dir.resolve("run.log"))) {
+        Path summary = out.resolve("summary.json");
+        await("the first cell written").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(summary) || !p.isAlive());
+        long firstCellServed = sim.stats().requestsSucceeded();
+        await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstCellServed + 20);
+        List<ProcessHandle> workerJvms = ProcessHandle.of(p.pid()).orElseThrow().children().toList();
+        assertThat(workerJvms).as("the worker JVM").hasSize(1);
+        assertThat(new ProcessBuilder("kill", "-INT", Long.toString(workerJvms.get(0).pid())).start().waitFor()).isZero();
+
+        assertThat(p.waitFor(Duration.ofSeconds(60))).as("the run ends").isTrue();
+        assertThat(p.exitValue()).as(p.log()).isZero();
+        JsonNode s = new ObjectMapper().readTree(summary.toFile());
+        assertThat(s.path("run").path("outcome").asText()).as(p.tail(40)).isEqualTo("completed");
+        JsonNode cells = s.path("targets").get(0).path("cells");
+        long counted = 0;
+        for (JsonNode c : cells) {
+          assertThat(c.path("status").asText()).isEqualTo("completed");
+          counted += c.path("requests").path("ok").asLong();
+        }
+        assertThat(counted).as("ok requests of both cells").isEqualTo(sim.stats().requestsSucceeded());
+      }
+    }
   }
 
   private void interrupt(boolean wholeGroup) throws Exception {
