@@ -43,16 +43,10 @@ class InterruptedRunIT {
   @Test
   void aCtrlCThatReachesAWorkerJvmIsIgnored() throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = TestScenario.named("ctrl-c").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
-          .step("{duration: 5s}").writeTo(dir.resolve("two-cells.yaml"));
       Path out = dir.resolve("out");
-      BarrageProcess.Launch launch = BarrageProcess.barrage("run", f.toString(), "--out", out.toString(), "--local-workers", "1")
-          .heap("384m").env("BARRAGE_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
-      try (BarrageProcess p = launch.start(dir.resolve("run.log"))) {
+      try (BarrageProcess p = twoCells(sim, out).start(dir.resolve("run.log"))) {
         Path summary = out.resolve("summary.json");
-        await("the first cell written").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(summary) || !p.isAlive());
-        long firstCellServed = sim.stats().requestsSucceeded();
-        await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstCellServed + 20);
+        awaitTheSecondCell(p, sim, summary);
         List<ProcessHandle> workerJvms = ProcessHandle.of(p.pid()).orElseThrow().children().toList();
         assertThat(workerJvms).as("the worker JVM").hasSize(1);
         assertThat(new ProcessBuilder("kill", "-INT", Long.toString(workerJvms.get(0).pid())).start().waitFor()).isZero();
@@ -74,20 +68,13 @@ class InterruptedRunIT {
 
   private void interrupt(boolean wholeGroup) throws Exception {
     try (SimulatorServer sim = SimulatorServer.start(SimulatorConfig.loopback("tgi-fast"))) {
-      Path f = TestScenario.named("interrupted").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
-          .step("{duration: 5s}").writeTo(dir.resolve("two-cells.yaml"));
       Path out = dir.resolve("out");
-      BarrageProcess.Launch launch = BarrageProcess.barrage("run", f.toString(), "--out", out.toString(), "--local-workers", "1")
-          .heap("384m").env("BARRAGE_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+      BarrageProcess.Launch launch = twoCells(sim, out);
       // its own process group, as a shell job has: Ctrl-C signals the group
       if (wholeGroup) launch.ownProcessGroup();
       try (BarrageProcess p = launch.start(dir.resolve("run.log"))) {
-        // the first cell's results are on disk as soon as it ends; the simulator's count then is its truth
         Path summary = out.resolve("summary.json");
-        await("the first cell written").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(summary) || !p.isAlive());
-        assertThat(p.isAlive()).as(p.log()).isTrue();
-        long firstCellServed = sim.stats().requestsSucceeded();
-        await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstCellServed + 20);
+        long firstCellServed = awaitTheSecondCell(p, sim, summary);
         long signalledAt = System.nanoTime();
         p.signal("TERM"); // to the whole group, or to the main process only
         try {
@@ -120,6 +107,26 @@ class InterruptedRunIT {
         assertThat(writtenAfter).as("seconds from the signal to the written results").isLessThan(20);
       }
     }
+  }
+
+  /** {@code run} of two 5 s cells (concurrency 2, then 3) with one worker JVM, results in {@code out}. */
+  private BarrageProcess.Launch twoCells(SimulatorServer sim, Path out) throws java.io.IOException {
+    Path f = TestScenario.named("two-cells").target("sim", sim.baseUrl()).maxNewTokens("[8]").load("{concurrency: [2, 3]}")
+        .step("{duration: 5s}").writeTo(dir.resolve("two-cells.yaml"));
+    return BarrageProcess.barrage("run", f.toString(), "--out", out.toString(), "--local-workers", "1")
+        .heap("384m").env("BARRAGE_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+  }
+
+  /**
+   * Waits until the second cell has measured 20 requests; returns what the simulator served in the
+   * first (its results are on disk as soon as it ends, so the simulator's count then is its truth).
+   */
+  private static long awaitTheSecondCell(BarrageProcess p, SimulatorServer sim, Path summary) {
+    await("the first cell written").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(summary) || !p.isAlive());
+    assertThat(p.isAlive()).as(p.log()).isTrue();
+    long firstCellServed = sim.stats().requestsSucceeded();
+    await("the second cell measuring").atMost(Duration.ofSeconds(30)).until(() -> sim.stats().requestsSucceeded() > firstCellServed + 20);
+    return firstCellServed;
   }
 
   private static String outcome(Path summary) {
