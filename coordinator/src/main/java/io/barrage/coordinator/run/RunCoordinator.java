@@ -5,7 +5,6 @@ import io.barrage.protocol.results.RunOutcome;
 import io.barrage.protocol.results.RunRecord;
 import io.barrage.protocol.results.WorkerEvent;
 import io.barrage.protocol.wire.CoordinatorProtocol;
-import io.barrage.protocol.wire.OrderKey;
 import io.barrage.protocol.wire.Reachability;
 import io.barrage.protocol.wire.WorkerProtocol;
 import java.time.Duration;
@@ -222,15 +221,15 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     if (ledger.abortReason != null) stopCell(settings.stopTimeout());
   }
 
-  /** Whether an event that names {@code worker} carries its key; one that does not is logged and ignored. */
-  private boolean believed(String what, ActorRef<?> worker, OrderKey key) {
-    String refusal = roster.refusal(worker, key);
-    if (refusal != null) getContext().getLog().warn("run {}: ignored {}: {}", order.runId(), what, refusal);
+  /** Whether {@code e} carries the key of the worker it names; one that does not is logged and ignored. */
+  private boolean believed(CoordinatorProtocol.FromWorker e) {
+    String refusal = roster.refusal(e.worker(), e.key());
+    if (refusal != null) getContext().getLog().warn("run {}: ignored {}: {}", order.runId(), e.getClass().getSimpleName(), refusal);
     return refusal == null;
   }
 
   private Behavior<Command> onLeaving(Leaving l) {
-    if (!believed("WorkerLeaving", l.leaving().worker(), l.leaving().key())) return this;
+    if (!believed(l.leaving())) return this;
     WorkerRoster.Member m = roster.get(l.leaving().worker());
     if (m != null) m.presence = WorkerRoster.Presence.LEAVING; // never used for later cells
     CellRun.Assignment a = current == null ? null : current.assignments.get(l.leaving().worker());
@@ -254,7 +253,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private Behavior<Command> onReport(Report report) {
     CoordinatorProtocol.Interval i = report.interval();
     if (!order.runId().equals(i.runId())) return this; // an earlier run's resend: not ours to acknowledge
-    if (!believed("Interval", i.worker(), i.key())) return this;
+    if (!believed(i)) return this;
     var r = i.report();
     CellMerge.Result merged = merge.merge(findCell(r.cellId()), i, roster.offsetMs(r.workerId()));
     if (merged instanceof CellMerge.Result.Refused) return this; // not acknowledged, counted in the outcome
@@ -277,7 +276,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> onFailed(Failed failed) {
     CoordinatorProtocol.StepFailed f = failed.failed();
-    if (!believed("StepFailed", f.worker(), f.key())) return this;
+    if (!believed(f)) return this;
     getContext().getLog().error("cell {}: worker {} cannot run it: {}", f.cellId(), f.workerId(), f.reason());
     ledger.abort("worker " + f.workerId() + " cannot run cell " + f.cellId() + ": " + f.reason());
     CellRun.Assignment a = current == null ? null : current.assignments.get(f.worker());

@@ -7,7 +7,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class CoordinatorProtocol {
   private CoordinatorProtocol() {}
 
-  public sealed interface Event extends WireMessage permits ClockPong, Interval, StepFailed, WorkerLeaving {}
+  public sealed interface Event extends WireMessage permits ClockPong, FromWorker {}
+
+  /** Every event but the clock answer: it names the worker and carries that worker's {@link OrderKey}. */
+  public sealed interface FromWorker extends Event permits Interval, StepFailed, WorkerLeaving {
+    ActorRef<WorkerProtocol.Command> worker();
+
+    OrderKey key();
+  }
 
   /**
    * Answer to {@link WorkerProtocol.ClockPing}: the worker's wall clock in epoch microseconds, and the
@@ -17,16 +24,16 @@ public final class CoordinatorProtocol {
       implements Event {}
 
   /** One interval report; acknowledged with {@link WorkerProtocol.ReportAck}, resent until then. */
-  public record Interval(String runId, IntervalReport report, ActorRef<WorkerProtocol.Command> worker, OrderKey key) implements Event {}
+  public record Interval(String runId, IntervalReport report, ActorRef<WorkerProtocol.Command> worker, OrderKey key) implements FromWorker {}
 
   /** The worker could not run the step at all (bad target, unreadable dataset); a person can act on {@code reason}. */
   public record StepFailed(
       String runId, String workerId, String cellId, String reason, ActorRef<WorkerProtocol.Command> worker, OrderKey key)
-      implements Event {}
+      implements FromWorker {}
 
   /**
    * The worker is shutting down gracefully (SIGTERM): it stops its step, flushes its last interval
    * and leaves. The coordinator hands its share to the survivors once that last interval arrived.
    */
-  public record WorkerLeaving(ActorRef<WorkerProtocol.Command> worker, OrderKey key) implements Event {}
+  public record WorkerLeaving(ActorRef<WorkerProtocol.Command> worker, OrderKey key) implements FromWorker {}
 }

@@ -13,7 +13,12 @@ public final class WorkerProtocol {
 
   private WorkerProtocol() {}
 
-  public sealed interface Command extends WireMessage permits ClockPing, StartStep, ResizeStep, StopStep, ReportAck {}
+  public sealed interface Command extends WireMessage permits ClockPing, Order {}
+
+  /** Every command but the clock probe: it carries the worker's {@link OrderKey}. */
+  public sealed interface Order extends Command permits StartStep, ResizeStep, StopStep, ReportAck {
+    OrderKey key();
+  }
 
   /**
    * Clock probe: the worker answers at once with {@link CoordinatorProtocol.ClockPong} carrying its
@@ -42,18 +47,18 @@ public final class WorkerProtocol {
       long startAtEpochMs,
       ActorRef<CoordinatorProtocol.Event> coordinator,
       OrderKey key)
-      implements Command {}
+      implements Order {}
 
   /**
    * Change this worker's share of a running cell (rebalance after a lost worker). For request-count
    * steps {@code share.requestQuota()} is the worker's new total quota for the whole step, including
    * the requests it has already sent.
    */
-  public record ResizeStep(String runId, String cellId, LoadShare share, OrderKey key) implements Command {}
+  public record ResizeStep(String runId, String cellId, LoadShare share, OrderKey key) implements Order {}
 
   /** Stop the cell now (user stop, abort policy); the worker still flushes what it recorded. */
-  public record StopStep(String runId, String cellId, OrderKey key) implements Command {}
+  public record StopStep(String runId, String cellId, OrderKey key) implements Order {}
 
   /** The coordinator has merged this report; the worker may forget it. */
-  public record ReportAck(String runId, String cellId, long sequence, OrderKey key) implements Command {}
+  public record ReportAck(String runId, String cellId, long sequence, OrderKey key) implements Order {}
 }

@@ -207,11 +207,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
    */
   private String refusal(WorkerProtocol.Command m) {
     if (m instanceof WorkerProtocol.ClockPing p) return p.replyTo() == null ? "it names no reply-to" : gate.refusal(p.replyTo());
-    OrderKey carried = m instanceof WorkerProtocol.StartStep s ? s.key()
-        : m instanceof WorkerProtocol.ResizeStep r ? r.key()
-        : m instanceof WorkerProtocol.StopStep st ? st.key()
-        : ((WorkerProtocol.ReportAck) m).key();
-    if (!orderKey.matches(carried)) return "it does not carry the key this worker sent only to the coordinator it joined";
+    if (!orderKey.matches(((WorkerProtocol.Order) m).key())) return "it does not carry the key this worker sent only to the coordinator it joined";
     return m instanceof WorkerProtocol.StartStep s ? gate.refusal(s.coordinator()) : null;
   }
 
